@@ -1,0 +1,239 @@
+"""Frozen value types shared by every pipeline stage.
+
+Every path held by these objects is a repository-relative POSIX string; the
+absolute root lives only in :class:`analyzer.config.Settings`.  Paths double
+as graph node keys.  Everything a stage returns is sorted (see each type's
+``sort_key``) so that golden tests and prompt diffs stay stable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning", "info"]
+
+# --- dependency kinds -------------------------------------------------------
+IMPORT = "import"
+CALL = "call"
+INHERIT = "inherit"
+DEPENDENCY_KINDS = (IMPORT, CALL, INHERIT)
+
+# --- graph node / edge attribute names (shared by graph.py and serialize.py) --
+#: node attribute: "file" | "external" | "package"
+NODE_KIND = "kind"
+NODE_FILE = "file"
+NODE_EXTERNAL = "external"
+#: node attribute on file nodes: language name
+NODE_LANGUAGE = "language"
+#: node attribute on file nodes: lines of code (non-blank lines)
+NODE_LOC = "loc"
+#: node attribute on file nodes: tuple[Symbol, ...]
+NODE_SYMBOLS = "symbols"
+#: node attribute on file nodes: the package (directory) a file belongs to
+NODE_PACKAGE = "package"
+#: edge attribute: dict kind -> weight (number of occurrences)
+EDGE_KINDS = "kinds"
+#: edge attribute: total weight over all kinds
+EDGE_WEIGHT = "weight"
+#: edge attribute: dict kind -> first line in the source file
+EDGE_LINES = "lines"
+#: edge attribute: True when every import behind the edge is type-only
+EDGE_TYPE_ONLY = "type_only"
+#: prefix of external package node keys ("ext:requests")
+EXTERNAL_PREFIX = "ext:"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """A file selected by discovery."""
+
+    path: str
+    language: str
+    size: int
+    digest: str  # sha256 hex of the raw bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """A per-file (or per-run) problem, reported as data, never raised."""
+
+    path: str
+    line: int
+    severity: Severity
+    message: str
+
+    def sort_key(self) -> tuple[str, int, str, str]:
+        return (self.path, self.line, self.severity, self.message)
+
+
+@dataclass(frozen=True, slots=True)
+class Symbol:
+    """A definition found in a file.
+
+    ``kind`` is one of: class, interface, struct, enum, trait, type, function,
+    method, constant, macro, module (package / namespace declarations).
+    ``parent`` is the enclosing class-like symbol name, if any.
+    """
+
+    name: str
+    kind: str
+    path: str
+    line: int
+    parent: str = ""
+
+    def sort_key(self) -> tuple[str, int, str, str]:
+        return (self.path, self.line, self.name, self.kind)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportRef:
+    """One imported module (or file) as written in the source.
+
+    ``module`` is the text as written, with quotes removed (``..models``,
+    ``./util``, ``github.com/x/y``, ``stdio.h``).  ``names`` are the names
+    imported from it (``from m import a, b`` -> ("a", "b")), ``*`` for
+    wildcards.  ``kind`` is the import form: import, from, include,
+    system_include, require, require_relative, use, mod, using, dynamic.
+    ``type_only`` marks imports that exist only for type checking
+    (``if TYPE_CHECKING:``, TypeScript ``import type``).
+    """
+
+    path: str
+    module: str
+    names: tuple[str, ...]
+    line: int
+    kind: str = "import"
+    type_only: bool = False
+
+    def sort_key(self) -> tuple[str, int, str, tuple[str, ...]]:
+        return (self.path, self.line, self.module, self.names)
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """A use of a name: ``kind`` is call, type or inherit."""
+
+    path: str
+    name: str
+    kind: str
+    line: int
+
+    def sort_key(self) -> tuple[str, int, str, str]:
+        return (self.path, self.line, self.name, self.kind)
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFile:
+    """What parsing learned about one file."""
+
+    source: SourceFile
+    loc: int
+    symbols: tuple[Symbol, ...]
+    imports: tuple[ImportRef, ...]
+    references: tuple[Reference, ...]
+    #: package / namespace declared in the file (Java, Go, C#, PHP, Kotlin...)
+    namespace: str = ""
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+    @property
+    def path(self) -> str:
+        return self.source.path
+
+
+@dataclass(frozen=True, slots=True)
+class Dependency:
+    """A file-level edge inside the repository (``source`` -> ``target``)."""
+
+    source: str
+    target: str
+    kind: str  # import | call | inherit
+    line: int
+    weight: int = 1
+    type_only: bool = False
+
+    def sort_key(self) -> tuple[str, str, str, int]:
+        return (self.source, self.target, self.kind, self.line)
+
+
+@dataclass(frozen=True, slots=True)
+class ExternalDependency:
+    """An import that leaves the repository, grouped by its package name."""
+
+    source: str
+    package: str
+    module: str
+    line: int
+
+    def sort_key(self) -> tuple[str, str, str, int]:
+        return (self.package, self.source, self.module, self.line)
+
+
+@dataclass(frozen=True, slots=True)
+class UnresolvedImport:
+    """An import that looks internal (relative, quoted include...) but matches no file."""
+
+    source: str
+    module: str
+    line: int
+    reason: str
+
+    def sort_key(self) -> tuple[str, int, str]:
+        return (self.source, self.line, self.module)
+
+
+@dataclass(frozen=True, slots=True)
+class SkipCounts:
+    """Files discovery left out, counted by reason (reason -> count)."""
+
+    counts: tuple[tuple[str, int], ...] = ()
+
+    def as_dict(self) -> dict[str, int]:
+        return dict(self.counts)
+
+    @property
+    def total(self) -> int:
+        return sum(n for _, n in self.counts)
+
+
+@dataclass(frozen=True, slots=True)
+class Discovery:
+    """Output of discovery: the files to parse and what was skipped."""
+
+    files: tuple[SourceFile, ...]
+    skipped: SkipCounts
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """Output of resolution: internal edges, external and unresolved imports."""
+
+    dependencies: tuple[Dependency, ...]
+    externals: tuple[ExternalDependency, ...]
+    unresolved: tuple[UnresolvedImport, ...]
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RepoIndex:
+    """Lookup tables handed to per-language import resolvers.
+
+    ``files``: every discovered path.  ``namespaces``: declared namespace ->
+    paths declaring it.  ``definitions``: top-level symbol name -> paths.
+    ``referenced`` / ``defined``: names used / defined per file, so resolvers
+    of namespace imports (Java wildcards, C# ``using``, Go packages) can
+    narrow a namespace to the files that define what the importer uses.
+    ``config``: per-language configuration read from the tree (go.mod module
+    path, tsconfig paths, composer PSR-4 map...), keyed by language name, as
+    sorted tuples of (key, value) pairs.
+    """
+
+    files: frozenset[str]
+    namespaces: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    definitions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    config: dict[str, object] = field(default_factory=dict)
+    #: path -> names the file references (calls, types, inheritance)
+    referenced: dict[str, frozenset[str]] = field(default_factory=dict)
+    #: path -> names the file defines (any symbol kind)
+    defined: dict[str, frozenset[str]] = field(default_factory=dict)

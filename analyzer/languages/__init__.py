@@ -1,0 +1,149 @@
+"""Language registry: one module per language, each exporting ``SPEC: LanguageSpec``.
+
+A :class:`LanguageSpec` says which files belong to the language, which
+grammar parses them, which query folder under ``queries/`` applies, how an
+import statement's captures become :class:`ImportRef` values, and how an
+:class:`ImportRef` resolves to files inside the repository.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Callable, Protocol
+
+from tree_sitter import Language, Node
+
+from ..domain import ImportRef, RepoIndex
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedImport:
+    """Where one import leads.
+
+    Exactly one of: ``targets`` (internal files), ``external`` (a package name
+    outside the repository), ``unresolved`` (a reason: the import looks
+    internal but no file matches).  ``ignored`` marks imports that are neither
+    (for example the standard library of C, when no include dir matches).
+    """
+
+    targets: tuple[str, ...] = ()
+    external: str = ""
+    unresolved: str = ""
+
+
+class ImportResolver(Protocol):
+    def __call__(self, ref: ImportRef, index: RepoIndex) -> ResolvedImport: ...
+
+
+class ConfigLoader(Protocol):
+    def __call__(self, root: Path, files: frozenset[str]) -> object: ...
+
+
+def _keep(ref: ImportRef, statement: Node) -> ImportRef | None:
+    return ref
+
+
+def _no_config(root: Path, files: frozenset[str]) -> object:
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageSpec:
+    """Everything the pipeline needs to know about one language."""
+
+    name: str
+    extensions: tuple[str, ...]
+    grammar: Callable[[], object]
+    resolve_import: ImportResolver
+    #: folder under queries/ (defaults to ``name``)
+    query_dir: str = ""
+    #: adjust (or drop, by returning None) an ImportRef built from captures
+    postprocess_import: Callable[[ImportRef, Node], ImportRef | None] = _keep
+    #: read per-language configuration from the tree (go.mod, tsconfig.json...)
+    load_config: ConfigLoader = _no_config
+    #: languages whose resolvers may share one config (ts/tsx/js)
+    config_key: str = ""
+    #: names defined in the same namespace/package are visible without import
+    namespace_visibility: bool = False
+    #: file names (not extensions) that belong to the language
+    filenames: tuple[str, ...] = field(default=())
+
+    @property
+    def queries(self) -> str:
+        return self.query_dir or self.name
+
+    @property
+    def config_name(self) -> str:
+        return self.config_key or self.name
+
+
+@cache
+def registry() -> dict[str, LanguageSpec]:
+    """All registered languages by name, in a stable order."""
+    from . import c, cpp, csharp, go, java, javascript, php, python, ruby, rust, typescript
+
+    specs = [
+        python.SPEC, javascript.SPEC, typescript.SPEC, typescript.TSX_SPEC, java.SPEC,
+        go.SPEC, rust.SPEC, c.SPEC, cpp.SPEC, csharp.SPEC, ruby.SPEC, php.SPEC,
+    ]
+    return {s.name: s for s in specs}
+
+
+@cache
+def extension_map() -> dict[str, str]:
+    """Lower-case file extension (".py") or exact file name -> language name."""
+    out: dict[str, str] = {}
+    for spec in registry().values():
+        for ext in spec.extensions:
+            out.setdefault(ext, spec.name)
+        for fname in spec.filenames:
+            out.setdefault(fname, spec.name)
+    return out
+
+
+def language_for_path(path: str) -> str | None:
+    """The language of a repo-relative path, or None if unsupported."""
+    name = path.rsplit("/", 1)[-1]
+    table = extension_map()
+    if name in table:
+        return table[name]
+    dot = name.rfind(".")
+    if dot <= 0:
+        return None
+    return table.get(name[dot:].lower())
+
+
+@cache
+def ts_language(name: str) -> Language:
+    """The compiled tree-sitter Language for a registered language name."""
+    return Language(registry()[name].grammar())
+
+
+def node_text(node: Node | None) -> str:
+    """Decoded text of a node ("" for None)."""
+    if node is None or node.text is None:
+        return ""
+    return node.text.decode("utf-8", errors="replace")
+
+
+def strip_quotes(text: str) -> str:
+    """Remove one pair of surrounding quotes / angle brackets."""
+    if len(text) >= 2 and text[0] in "\"'`<" and text[-1] in "\"'`>":
+        return text[1:-1]
+    return text
+
+
+def narrow_to_referenced(candidates: tuple[str, ...], importer: str, index: RepoIndex) -> tuple[str, ...]:
+    """Of the files of an imported namespace, keep those defining a name the importer uses.
+
+    When the importer uses none of them by name, every candidate is kept (the
+    import still depends on the namespace as a whole).
+    """
+    used = index.referenced.get(importer, frozenset())
+    narrowed = tuple(c for c in candidates
+                     if c != importer and used & index.defined.get(c, frozenset()))
+    if narrowed:
+        return tuple(sorted(narrowed))
+    return tuple(sorted(c for c in candidates if c != importer))

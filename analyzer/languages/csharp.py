@@ -1,0 +1,20 @@
+"""csharp: STUB - to be completed (queries + resolver)."""
+
+from __future__ import annotations
+
+import tree_sitter_c_sharp
+
+from ..domain import ImportRef, RepoIndex
+from . import LanguageSpec, ResolvedImport
+
+
+def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
+    return ResolvedImport(external=ref.module)
+
+
+SPEC = LanguageSpec(
+    name="csharp",
+    extensions=('.cs',),
+    grammar=tree_sitter_c_sharp.language,
+    resolve_import=resolve_import,
+)

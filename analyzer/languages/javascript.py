@@ -1,0 +1,20 @@
+"""javascript: STUB - to be completed (queries + resolver)."""
+
+from __future__ import annotations
+
+import tree_sitter_javascript
+
+from ..domain import ImportRef, RepoIndex
+from . import LanguageSpec, ResolvedImport
+
+
+def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
+    return ResolvedImport(external=ref.module)
+
+
+SPEC = LanguageSpec(
+    name="javascript",
+    extensions=('.js', '.mjs', '.cjs', '.jsx'),
+    grammar=tree_sitter_javascript.language,
+    resolve_import=resolve_import,
+)

@@ -1,0 +1,151 @@
+"""Python: absolute and relative imports, packages, src/ layouts, namespace packages, TYPE_CHECKING."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+import tree_sitter_python
+from tree_sitter import Node
+
+from ..domain import ImportRef, RepoIndex
+from . import LanguageSpec, ResolvedImport, node_text
+
+_SOURCE_ROOT_NAMES = ("src", "lib", "python")
+
+
+def postprocess_import(ref: ImportRef, stmt: Node) -> ImportRef | None:
+    kind = "from" if stmt.type == "import_from_statement" else "import"
+    type_only = False
+    node = stmt.parent
+    while node is not None:
+        if node.type == "if_statement":
+            cond = node.child_by_field_name("condition")
+            if cond is not None and "TYPE_CHECKING" in node_text(cond):
+                type_only = True
+                break
+        node = node.parent
+    return ImportRef(ref.path, ref.module, ref.names, ref.line, kind, type_only)
+
+
+@lru_cache(maxsize=8)
+def _source_roots(files: frozenset[str]) -> frozenset[str]:
+    """Directories that are source roots.
+
+    A source root is "" (the repository root), a directory named src/lib/python,
+    or the parent of a top-level package (a directory with __init__.py whose
+    parent has none).
+    """
+    dirs_with_init = {p.rsplit("/", 1)[0] if "/" in p else "" for p in files
+                      if p.endswith("/__init__.py") or p == "__init__.py"}
+    roots = {""}
+    for d in dirs_with_init:
+        parent = d.rsplit("/", 1)[0] if "/" in d else ""
+        if parent not in dirs_with_init:
+            roots.add(parent)
+    for p in files:
+        parts = p.split("/")
+        for i, part in enumerate(parts[:-1]):
+            if part in _SOURCE_ROOT_NAMES:
+                roots.add("/".join(parts[: i + 1]))
+    return frozenset(roots)
+
+
+def _module_file(files: frozenset[str], base: str, dotted: str) -> str | None:
+    """File for module ``dotted`` under directory ``base`` (module.py, package/__init__.py)."""
+    rel = dotted.replace(".", "/")
+    prefix = f"{base}/{rel}" if base else rel
+    for cand in (f"{prefix}.py", f"{prefix}/__init__.py", f"{prefix}.pyi", f"{prefix}/__init__.pyi"):
+        if cand in files:
+            return cand
+    return None
+
+
+@lru_cache(maxsize=8)
+def _directories(files: frozenset[str]) -> frozenset[str]:
+    out: set[str] = set()
+    for f in files:
+        parts = f.split("/")[:-1]
+        for i in range(1, len(parts) + 1):
+            out.add("/".join(parts[:i]))
+    return frozenset(out)
+
+
+def _is_namespace_dir(files: frozenset[str], base: str, dotted: str) -> bool:
+    prefix = (f"{base}/" if base else "") + dotted.replace(".", "/")
+    return prefix in _directories(files)
+
+
+def _candidate_roots(importer: str, roots: frozenset[str]) -> list[str]:
+    ancestors = [""]
+    parts = importer.split("/")[:-1]
+    for i in range(1, len(parts) + 1):
+        ancestors.append("/".join(parts[:i]))
+    ordered = sorted(set(ancestors) | roots, key=lambda r: (r not in ancestors, -len(r), r))
+    return ordered
+
+
+def _resolve_in(files: frozenset[str], base: str, module: str, names: tuple[str, ...],
+                is_from: bool) -> tuple[str, ...] | None:
+    """Targets of one import relative to a base directory, or None if nothing matches."""
+    targets: list[str] = []
+    mod_file = _module_file(files, base, module) if module else (
+        f"{base}/__init__.py" if base and f"{base}/__init__.py" in files else
+        ("__init__.py" if not base and "__init__.py" in files else None))
+    if is_from:
+        for name in names:
+            if name == "*":
+                continue
+            sub = _module_file(files, base, f"{module}.{name}" if module else name)
+            if sub:
+                targets.append(sub)
+            elif mod_file:
+                targets.append(mod_file)
+        if not targets and mod_file:
+            targets.append(mod_file)
+    elif mod_file:
+        targets.append(mod_file)
+    if not targets and not (module and _is_namespace_dir(files, base, module)):
+        return None
+    return tuple(sorted(set(targets)))
+
+
+def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
+    files = index.files
+    is_from = ref.kind == "from"
+    module = ref.module
+    if module.startswith("."):
+        level = len(module) - len(module.lstrip("."))
+        rest = module[level:]
+        parts = ref.path.split("/")[:-1]
+        if level - 1 > len(parts):
+            return ResolvedImport(unresolved="relative import beyond the repository root")
+        base_parts = parts[: len(parts) - (level - 1)]
+        base = "/".join(base_parts)
+        found = _resolve_in(files, base, rest, ref.names, is_from)
+        if found is None:
+            return ResolvedImport(unresolved="relative import matches no file")
+        return ResolvedImport(targets=found) if found else ResolvedImport()
+    roots = _source_roots(files)
+    top = module.split(".")[0]
+    for base in _candidate_roots(ref.path, roots):
+        if _module_file(files, base, top) is None and not _is_namespace_dir(files, base, top):
+            continue
+        found = _resolve_in(files, base, module, ref.names, is_from)
+        if found is not None:
+            return ResolvedImport(targets=found) if found else ResolvedImport()
+        # top-level package exists here but the submodule does not: try a deeper prefix
+        parts = module.split(".")
+        for cut in range(len(parts) - 1, 0, -1):
+            prefix_file = _module_file(files, base, ".".join(parts[:cut]))
+            if prefix_file:
+                return ResolvedImport(targets=(prefix_file,))
+    return ResolvedImport(external=top)
+
+
+SPEC = LanguageSpec(
+    name="python",
+    extensions=(".py", ".pyi"),
+    grammar=tree_sitter_python.language,
+    resolve_import=resolve_import,
+    postprocess_import=postprocess_import,
+)
+

@@ -1,0 +1,20 @@
+"""rust: STUB - to be completed (queries + resolver)."""
+
+from __future__ import annotations
+
+import tree_sitter_rust
+
+from ..domain import ImportRef, RepoIndex
+from . import LanguageSpec, ResolvedImport
+
+
+def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
+    return ResolvedImport(external=ref.module)
+
+
+SPEC = LanguageSpec(
+    name="rust",
+    extensions=('.rs',),
+    grammar=tree_sitter_rust.language,
+    resolve_import=resolve_import,
+)

@@ -1,0 +1,252 @@
+"""Parse stage: SourceFile -> ParsedFile (symbols, imports, references, diagnostics).
+
+Every per-file problem (unreadable, undecodable, syntax errors) becomes a
+:class:`Diagnostic`; nothing here raises for a bad file.  Work is spread over
+processes; results are cached on disk keyed by path + content digest + query
+fingerprint (see ``_cache.py``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from tree_sitter import Node, Parser, QueryCursor
+
+from . import _cache
+from .config import Settings
+from .domain import Diagnostic, ImportRef, ParsedFile, Reference, SourceFile, Symbol
+from .languages import node_text, registry, strip_quotes, ts_language
+from .queries import (
+    DEFINITION_PREFIX,
+    IMPORT_MODULE,
+    IMPORT_NAME,
+    IMPORT_STATEMENT,
+    NAME,
+    REFERENCE_PREFIX,
+    compiled_queries,
+    queries_fingerprint,
+)
+
+#: definitions that can own methods (used to fill Symbol.parent)
+_CONTAINER_KINDS = frozenset({"class", "interface", "struct", "enum", "trait", "module"})
+_BATCH = 64
+
+
+def parse_files(
+    files: Iterable[SourceFile],
+    settings: Settings,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> tuple[ParsedFile, ...]:
+    """Parse every file, using the on-disk cache and all cores.
+
+    Args:
+        files: files from discovery.
+        settings: run settings (root, jobs, cache).
+        on_progress: called with (done, total) as files complete.
+
+    Returns:
+        ParsedFile values sorted by path.
+    """
+    todo = sorted(files, key=lambda f: f.path)
+    total = len(todo)
+    cache = _cache.ParseCache.open(settings, queries_fingerprint()) if settings.use_cache else None
+    results: dict[str, ParsedFile] = {}
+    missing: list[SourceFile] = []
+    for f in todo:
+        hit = cache.get(f) if cache else None
+        if hit is not None:
+            results[f.path] = hit
+        else:
+            missing.append(f)
+    done = len(results)
+    if on_progress:
+        on_progress(done, total)
+    root = str(settings.root)
+    jobs = min(settings.effective_jobs, max(1, len(missing) // _BATCH))
+    batches = [missing[i:i + _BATCH] for i in range(0, len(missing), _BATCH)]
+    if jobs <= 1:
+        outputs: Iterable[list[ParsedFile]] = (parse_batch(root, b) for b in batches)
+        pool = None
+    else:
+        pool = ProcessPoolExecutor(max_workers=jobs)
+        outputs = pool.map(parse_batch, [root] * len(batches), batches)
+    try:
+        for out in outputs:
+            for parsed in out:
+                results[parsed.path] = parsed
+            done += len(out)
+            if on_progress:
+                on_progress(done, total)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    if cache is not None:
+        cache.save(results.values())
+    return tuple(results[f.path] for f in todo)
+
+
+def parse_batch(root: str, files: list[SourceFile]) -> list[ParsedFile]:
+    """Parse a batch of files in one worker (module-level so it pickles)."""
+    base = Path(root)
+    return [parse_file(f, _read(base / f.path)) for f in files]
+
+
+def parse_file(source: SourceFile, data: bytes | OSError) -> ParsedFile:
+    """Parse one file's bytes (or the OSError reading it produced)."""
+    if isinstance(data, OSError):
+        return _failed(source, f"cannot read file: {data.strerror or data}")
+    text, diags = _decode(source.path, data)
+    try:
+        parser = Parser(ts_language(source.language))
+        tree = parser.parse(text)
+    except (ValueError, RuntimeError) as e:  # tree-sitter signals failure with these
+        return _failed(source, f"parser failed: {e}")
+    root = tree.root_node
+    if root.has_error:
+        diags.append(Diagnostic(source.path, _first_error_line(root), "warning",
+                                "syntax errors: results for this file may be partial"))
+    symbols, references, namespace = _tags(source, root)
+    imports = _imports(source, root)
+    loc = sum(1 for line in text.splitlines() if line.strip())
+    return ParsedFile(
+        source=source,
+        loc=loc,
+        symbols=symbols,
+        imports=imports,
+        references=references,
+        namespace=namespace,
+        diagnostics=tuple(sorted(diags, key=Diagnostic.sort_key)),
+    )
+
+
+# --- helpers ----------------------------------------------------------------
+
+def _read(path: Path) -> bytes | OSError:
+    try:
+        return path.read_bytes()
+    except OSError as e:
+        return e
+
+
+def _failed(source: SourceFile, message: str) -> ParsedFile:
+    return ParsedFile(source=source, loc=0, symbols=(), imports=(), references=(),
+                      diagnostics=(Diagnostic(source.path, 0, "error", message),))
+
+
+def _decode(path: str, data: bytes) -> tuple[bytes, list[Diagnostic]]:
+    """Return UTF-8 bytes for the parser, with a diagnostic when they had to be repaired."""
+    diags: list[Diagnostic] = []
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            data = data.decode("utf-16").encode("utf-8")
+            diags.append(Diagnostic(path, 0, "info", "UTF-16 file converted to UTF-8"))
+        except UnicodeDecodeError:
+            diags.append(Diagnostic(path, 0, "warning", "invalid UTF-16; parsed as bytes"))
+        return data, diags
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        diags.append(Diagnostic(path, line, "warning", "invalid UTF-8; undecodable bytes replaced"))
+        data = data.decode("utf-8", errors="replace").encode("utf-8")
+    if b"\x00" in data:
+        diags.append(Diagnostic(path, data.count(b"\n", 0, data.index(b"\x00")) + 1, "warning",
+                                "NUL bytes in source"))
+    return data, diags
+
+
+def _first_error_line(root: Node) -> int:
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.is_error or node.is_missing:
+            return node.start_point[0] + 1
+        if node.has_error:
+            stack.extend(reversed(node.children))
+    return 0
+
+
+def _tags(source: SourceFile, root: Node) -> tuple[tuple[Symbol, ...], tuple[Reference, ...], str]:
+    q = compiled_queries(source.language)
+    defs: list[tuple[int, int, Symbol]] = []
+    refs: set[Reference] = set()
+    namespace = ""
+    for _, caps in QueryCursor(q.tags).matches(root):
+        names = caps.get(NAME)
+        if not names:
+            continue
+        name = node_text(names[0]).strip()
+        if not name:
+            continue
+        for cap, nodes in caps.items():
+            node = nodes[0]
+            if cap.startswith(DEFINITION_PREFIX):
+                kind = cap[len(DEFINITION_PREFIX):]
+                if kind == "module" and not namespace:
+                    namespace = name
+                defs.append((node.start_byte, node.end_byte,
+                             Symbol(name, kind, source.path, node.start_point[0] + 1)))
+            elif cap.startswith(REFERENCE_PREFIX):
+                kind = cap[len(REFERENCE_PREFIX):]
+                refs.add(Reference(source.path, name, kind, names[0].start_point[0] + 1))
+    symbols = _with_parents(defs)
+    return symbols, tuple(sorted(refs, key=Reference.sort_key)), namespace
+
+
+def _with_parents(defs: list[tuple[int, int, Symbol]]) -> tuple[Symbol, ...]:
+    """Fill Symbol.parent with the innermost enclosing container definition."""
+    defs.sort(key=lambda d: (d[0], -d[1]))
+    out: set[Symbol] = set()
+    stack: list[tuple[int, int, Symbol]] = []
+    for start, end, sym in defs:
+        while stack and stack[-1][1] <= start:
+            stack.pop()
+        parent = ""
+        for s_start, s_end, s_sym in reversed(stack):
+            if s_start <= start and end <= s_end and s_sym.kind in _CONTAINER_KINDS \
+                    and s_sym.kind != "module" and (s_start, s_end) != (start, end):
+                parent = s_sym.name
+                break
+        out.add(Symbol(sym.name, sym.kind, sym.path, sym.line, parent))
+        stack.append((start, end, sym))
+    return tuple(sorted(out, key=Symbol.sort_key))
+
+
+def _imports(source: SourceFile, root: Node) -> tuple[ImportRef, ...]:
+    spec = registry()[source.language]
+    q = compiled_queries(source.language)
+    found: dict[tuple[int, int], tuple[Node, list[str], list[str]]] = {}
+    for _, caps in QueryCursor(q.imports).matches(root):
+        stmts = caps.get(IMPORT_STATEMENT)
+        if not stmts:
+            continue
+        stmt = stmts[0]
+        key = (stmt.start_byte, stmt.end_byte)
+        entry = found.setdefault(key, (stmt, [], []))
+        for node in caps.get(IMPORT_MODULE, ()):
+            text = strip_quotes(node_text(node).strip())
+            if text and text not in entry[1]:
+                entry[1].append(text)
+        for node in caps.get(IMPORT_NAME, ()):
+            text = node_text(node).strip()
+            if text and text not in entry[2]:
+                entry[2].append(text)
+    refs: set[ImportRef] = set()
+    for stmt, modules, names in found.values():
+        line = stmt.start_point[0] + 1
+        for module in modules:
+            ref = spec.postprocess_import(
+                ImportRef(source.path, module, tuple(sorted(names)), line), stmt)
+            if ref is not None:
+                refs.add(ref)
+    return tuple(sorted(refs, key=ImportRef.sort_key))
+
+
+def worker_count(settings: Settings) -> int:
+    """Processes the parse stage would use (for benchmarks)."""
+    return settings.effective_jobs or os.cpu_count() or 1

@@ -1,0 +1,95 @@
+"""Loads and compiles the tree-sitter queries (``queries/<language>/*.scm``), cached per language.
+
+The queries ship inside the wheel as ``analyzer/_queries``; in a source
+checkout (editable install) they are read from the top-level ``queries/``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from tree_sitter import Query, QueryError
+
+from .errors import QueryCompileError
+from .languages import registry, ts_language
+
+# --- capture vocabulary (documented in queries/README.md) -------------------
+NAME = "name"
+DEFINITION_PREFIX = "definition."
+REFERENCE_PREFIX = "reference."
+IMPORT_STATEMENT = "import.statement"
+IMPORT_MODULE = "import.module"
+IMPORT_NAME = "import.name"
+IMPORT_ALIAS = "import.alias"
+
+DEFINITION_KINDS = frozenset(
+    {"class", "interface", "struct", "enum", "trait", "type", "function", "method",
+     "constant", "macro", "module"}
+)
+REFERENCE_KINDS = frozenset({"call", "type", "inherit"})
+IMPORT_CAPTURES = frozenset({IMPORT_STATEMENT, IMPORT_MODULE, IMPORT_NAME, IMPORT_ALIAS})
+
+TAGS_FILE = "tags.scm"
+IMPORTS_FILE = "imports.scm"
+QUERY_FILES = (TAGS_FILE, IMPORTS_FILE)
+
+
+def is_known_capture(name: str) -> bool:
+    """True when a capture name belongs to the vocabulary (or is private, ``_x``)."""
+    if name.startswith("_") or name == NAME or name in IMPORT_CAPTURES:
+        return True
+    if name.startswith(DEFINITION_PREFIX):
+        return name[len(DEFINITION_PREFIX):] in DEFINITION_KINDS
+    if name.startswith(REFERENCE_PREFIX):
+        return name[len(REFERENCE_PREFIX):] in REFERENCE_KINDS
+    return False
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageQueries:
+    tags: Query
+    imports: Query
+
+
+def queries_root() -> Path:
+    """Folder holding ``<language>/*.scm``."""
+    packaged = resources.files("analyzer") / "_queries"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parent.parent / "queries"
+
+
+def query_text(language: str, filename: str) -> str:
+    """The source of one query file."""
+    folder = registry()[language].queries
+    return (queries_root() / folder / filename).read_text(encoding="utf-8")
+
+
+@cache
+def compiled_queries(language: str) -> LanguageQueries:
+    """Compile (once per process) the tags and imports queries of a language."""
+    lang = ts_language(language)
+    compiled: dict[str, Query] = {}
+    for filename in QUERY_FILES:
+        try:
+            compiled[filename] = Query(lang, query_text(language, filename))
+        except QueryError as e:
+            raise QueryCompileError(language, filename, str(e)) from e
+        except OSError as e:
+            raise QueryCompileError(language, filename, f"cannot read: {e}") from e
+    return LanguageQueries(tags=compiled[TAGS_FILE], imports=compiled[IMPORTS_FILE])
+
+
+def queries_fingerprint() -> str:
+    """Hash of every query file: part of the parse-cache key."""
+    import hashlib
+
+    h = hashlib.sha256()
+    root = queries_root()
+    for path in sorted(root.rglob("*.scm")):
+        h.update(path.relative_to(root).as_posix().encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]

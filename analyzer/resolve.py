@@ -1,0 +1,127 @@
+"""Resolve stage: ParsedFile imports and references -> Dependency edges.
+
+Import edges come from each language's resolver.  Symbol edges (``call`` for
+calls and type uses, ``inherit`` for base classes) link a reference in file A
+to a file B that defines the name, when B is one A imports or, for languages
+with namespace visibility (Java, Go, C#), one declaring A's namespace.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+
+from .config import Settings
+from .domain import (
+    CALL,
+    IMPORT,
+    INHERIT,
+    Dependency,
+    Diagnostic,
+    ExternalDependency,
+    ParsedFile,
+    RepoIndex,
+    Resolution,
+    UnresolvedImport,
+)
+from .languages import registry
+
+_REF_KIND = {"call": CALL, "type": CALL, "inherit": INHERIT}
+
+
+def build_index(parsed: Iterable[ParsedFile], root: Path) -> RepoIndex:
+    """Lookup tables for resolvers, including per-language configuration files."""
+    parsed = list(parsed)
+    files = frozenset(p.path for p in parsed)
+    namespaces: dict[str, set[str]] = defaultdict(set)
+    definitions: dict[str, set[str]] = defaultdict(set)
+    for p in parsed:
+        if p.namespace:
+            namespaces[p.namespace].add(p.path)
+        for s in p.symbols:
+            if not s.parent:
+                definitions[s.name].add(p.path)
+    langs = {p.source.language for p in parsed}
+    specs = registry()
+    config: dict[str, object] = {}
+    for lang in sorted(langs):
+        spec = specs[lang]
+        if spec.config_name not in config:
+            config[spec.config_name] = spec.load_config(root, files)
+    return RepoIndex(
+        files=files,
+        namespaces={k: tuple(sorted(v)) for k, v in namespaces.items()},
+        definitions={k: tuple(sorted(v)) for k, v in definitions.items()},
+        config=config,
+        referenced={p.path: frozenset(r.name for r in p.references) for p in parsed},
+        defined={p.path: frozenset(s.name for s in p.symbols) for p in parsed},
+    )
+
+
+def resolve_dependencies(parsed: Iterable[ParsedFile], settings: Settings) -> Resolution:
+    """Turn imports and references into sorted internal edges, externals and unresolved imports."""
+    parsed = sorted(parsed, key=lambda p: p.path)
+    index = build_index(parsed, settings.root)
+    specs = registry()
+    deps: dict[tuple[str, str, str], list[int]] = {}  # (src, dst, kind) -> [first line, count, type_only]
+    externals: set[ExternalDependency] = set()
+    unresolved: set[UnresolvedImport] = set()
+    diagnostics: list[Diagnostic] = []
+    imported: dict[str, set[str]] = defaultdict(set)
+
+    def add(src: str, dst: str, kind: str, line: int, type_only: bool = False) -> None:
+        key = (src, dst, kind)
+        entry = deps.get(key)
+        if entry is None:
+            deps[key] = [line, 1, int(type_only)]
+        else:
+            entry[0] = min(entry[0], line)
+            entry[1] += 1
+            entry[2] = entry[2] and int(type_only)
+
+    for p in parsed:
+        spec = specs[p.source.language]
+        for ref in p.imports:
+            try:
+                result = spec.resolve_import(ref, index)
+            except (ValueError, KeyError, IndexError, TypeError) as e:  # a resolver bug must not stop the run
+                diagnostics.append(Diagnostic(p.path, ref.line, "error",
+                                              f"cannot resolve import {ref.module!r}: {e}"))
+                continue
+            if result.targets:
+                for target in result.targets:
+                    if target != p.path:
+                        add(p.path, target, IMPORT, ref.line, ref.type_only)
+                        imported[p.path].add(target)
+            elif result.external:
+                externals.add(ExternalDependency(p.path, result.external, ref.module, ref.line))
+            elif result.unresolved:
+                unresolved.add(UnresolvedImport(p.path, ref.module, ref.line, result.unresolved))
+
+    for p in parsed:
+        spec = specs[p.source.language]
+        visible = set(imported.get(p.path, ()))
+        if spec.namespace_visibility and p.namespace:
+            visible.update(index.namespaces.get(p.namespace, ()))
+        visible.discard(p.path)
+        if not visible:
+            continue
+        for ref in p.references:
+            kind = _REF_KIND.get(ref.kind)
+            if kind is None:
+                continue
+            for target in sorted(visible):
+                if ref.name in index.defined.get(target, ()):
+                    add(p.path, target, kind, ref.line)
+
+    dependencies = tuple(sorted(
+        (Dependency(s, t, k, v[0], v[1], bool(v[2])) for (s, t, k), v in deps.items()),
+        key=Dependency.sort_key,
+    ))
+    return Resolution(
+        dependencies=dependencies,
+        externals=tuple(sorted(externals, key=ExternalDependency.sort_key)),
+        unresolved=tuple(sorted(unresolved, key=UnresolvedImport.sort_key)),
+        diagnostics=tuple(sorted(diagnostics, key=Diagnostic.sort_key)),
+    )
