@@ -38,8 +38,11 @@ EDGE_KINDS = "kinds"
 EDGE_WEIGHT = "weight"
 #: edge attribute: dict kind -> first line in the source file
 EDGE_LINES = "lines"
-#: edge attribute: True when every import behind the edge is type-only
+#: edge attribute: True when the pair has only type-only imports and no other kind of edge
 EDGE_TYPE_ONLY = "type_only"
+#: edge attribute: True when the pair holds at least one import that is not type-only
+#: (so the dependency exists at run time); cycles and layers use this view
+EDGE_RUNTIME_IMPORT = "runtime_import"
 #: prefix of external package node keys ("ext:requests")
 EXTERNAL_PREFIX = "ext:"
 
@@ -112,12 +115,17 @@ class ImportRef:
 
 @dataclass(frozen=True, slots=True)
 class Reference:
-    """A use of a name: ``kind`` is call, type or inherit."""
+    """Uses of a name in one file: ``kind`` is call, type or inherit.
+
+    One value per (name, kind) and file: ``line`` is the first use, ``count``
+    the number of uses.
+    """
 
     path: str
     name: str
     kind: str
     line: int
+    count: int = 1
 
     def sort_key(self) -> tuple[str, int, str, str]:
         return (self.path, self.line, self.name, self.kind)
