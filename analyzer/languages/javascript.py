@@ -1,20 +1,426 @@
-"""javascript: STUB - to be completed (queries + resolver)."""
+"""JavaScript (and the resolver shared with TypeScript / TSX).
+
+Imports: ES ``import``/``export ... from``, CommonJS ``require('x')``, dynamic
+``import('x')`` and TypeScript ``import x = require('x')``; ``import type``
+marks an import type-only.  Resolution, in order: relative paths (with
+extension and ``index.*`` resolution, and ``./x.js`` meaning ``x.ts``),
+``tsconfig.json``/``jsconfig.json`` ``paths``, workspace packages
+(``package.json`` files inside the repository), node builtins
+(``node:fs``), ``baseUrl``; anything else is an external package.
+"""
 
 from __future__ import annotations
 
+import json
+import posixpath
+from dataclasses import dataclass
+from pathlib import Path
+
 import tree_sitter_javascript
+from tree_sitter import Node
 
 from ..domain import ImportRef, RepoIndex
 from . import LanguageSpec, ResolvedImport
 
+#: the configuration every JS-family spec shares (``RepoIndex.config`` key)
+CONFIG_KEY = "js"
+
+#: tried in this order after an extensionless specifier (TypeScript's order first)
+_EXTENSIONS = (".ts", ".tsx", ".d.ts", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
+#: a runtime extension written in TypeScript sources stands for these source files
+_TS_FOR_JS = {".js": (".ts", ".tsx", ".d.ts"), ".jsx": (".tsx",), ".mjs": (".mts", ".d.mts"),
+              ".cjs": (".cts", ".d.cts")}
+#: relative imports of these are assets or data, not code: neither internal edges nor unresolved
+_ASSET_SUFFIXES = frozenset(
+    ".css .scss .sass .less .styl .svg .png .jpg .jpeg .gif .webp .ico .bmp .avif .json .html .md"
+    " .txt .woff .woff2 .ttf .eot .otf .wasm .vue .svelte .graphql .gql .yaml .yml .mp3 .mp4".split())
+_CONFIG_FILES = ("tsconfig.json", "jsconfig.json")
+_MAX_EXTENDS = 8
+NODE_BUILTINS = frozenset(
+    "assert async_hooks buffer child_process cluster console constants crypto dgram"
+    " diagnostics_channel dns domain events fs http http2 https inspector module net os path"
+    " perf_hooks process punycode querystring readline repl stream string_decoder sys timers tls"
+    " trace_events tty url util v8 vm wasi worker_threads zlib".split())
+
+
+# --- configuration -------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class ProjectConfig:
+    """One tsconfig/jsconfig: ``directory`` it governs, resolved ``base_url`` and ``paths``.
+
+    ``paths`` holds (pattern, repo-relative target patterns) pairs; every path
+    here is repository-relative POSIX, already joined with the directory the
+    option was written in.
+    """
+
+    directory: str
+    base_url: str | None
+    paths: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class WorkspacePackage:
+    """A ``package.json`` with a ``name`` inside the repository."""
+
+    name: str
+    directory: str
+    #: entry candidates from main/module/types/exports["."], repo-relative
+    entries: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class JsConfig:
+    """Configuration shared by the JavaScript, TypeScript and TSX resolvers."""
+
+    projects: tuple[ProjectConfig, ...] = ()
+    packages: tuple[WorkspacePackage, ...] = ()
+
+
+def load_config(root: Path, files: frozenset[str]) -> JsConfig:
+    """Read tsconfig/jsconfig and package.json files from the directories holding sources.
+
+    Only the source files' directories and their ancestors are looked at (so
+    ``node_modules`` is never walked).  Broken or unreadable files are ignored.
+    """
+    dirs = _ancestor_dirs(files)
+    projects: list[ProjectConfig] = []
+    packages: list[WorkspacePackage] = []
+    for d in sorted(dirs):
+        for name in _CONFIG_FILES:
+            project = _load_project(root, d, name)
+            if project is not None:
+                projects.append(project)
+                break
+        package = _load_package(root, d)
+        if package is not None:
+            packages.append(package)
+    return JsConfig(tuple(projects), tuple(sorted(packages, key=lambda p: (p.name, p.directory))))
+
+
+def strip_jsonc(text: str) -> str:
+    """Remove ``//`` and ``/* */`` comments and trailing commas, leaving strings intact."""
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == '"':
+            j = i + 1
+            while j < n and text[j] != '"':
+                j += 2 if text[j] == "\\" else 1
+            out.append(text[i:j + 1])
+            i = j + 1
+        elif text.startswith("//", i):
+            j = text.find("\n", i)
+            i = n if j < 0 else j
+        elif text.startswith("/*", i):
+            j = text.find("*/", i + 2)
+            i = n if j < 0 else j + 2
+        elif ch == ",":
+            j = i + 1
+            while j < n and text[j] in " \t\r\n":
+                j += 1
+            if j < n and text[j] in "}]":
+                i += 1  # trailing comma
+            else:
+                out.append(ch)
+                i += 1
+        else:
+            out.append(ch)
+            i += 1
+    return "".join(out)
+
+
+# --- parsing -----------------------------------------------------------------
+
+def postprocess_import(ref: ImportRef, stmt: Node) -> ImportRef | None:
+    """Set ``kind`` (import, export, require, dynamic) and ``type_only`` (``import type``)."""
+    if stmt.type == "call_expression":
+        fn = stmt.child_by_field_name("function")
+        kind = "dynamic" if fn is not None and fn.type == "import" else "require"
+        return ImportRef(ref.path, ref.module, ref.names, ref.line, kind)
+    if stmt.type == "export_statement":
+        return ImportRef(ref.path, ref.module, ref.names, ref.line, "export",
+                         _has_type_keyword(stmt) or _all_specifiers_typed(stmt, "export_clause"))
+    if any(c.type == "import_require_clause" for c in stmt.named_children):
+        return ImportRef(ref.path, ref.module, ref.names, ref.line, "require")
+    return ImportRef(ref.path, ref.module, ref.names, ref.line, "import",
+                     _has_type_keyword(stmt) or _all_specifiers_typed(stmt, "import_clause"))
+
+
+def _has_type_keyword(stmt: Node) -> bool:
+    """``import type ...`` / ``export type ...``: the keyword is an unnamed child of the statement."""
+    return any(not c.is_named and c.type in ("type", "typeof") for c in stmt.children)
+
+
+def _all_specifiers_typed(stmt: Node, clause_type: str) -> bool:
+    """``import { type A, type B } from`` (and nothing else imported) is type-only too."""
+    clause = next((c for c in stmt.named_children if c.type == clause_type), None)
+    if clause is None:
+        return False
+    if clause_type == "import_clause":
+        if any(c.type != "named_imports" for c in clause.named_children):
+            return False  # a default or namespace import is a value
+        clause = next((c for c in clause.named_children if c.type == "named_imports"), None)
+        if clause is None:
+            return False
+    specs = [c for c in clause.named_children if c.type in ("import_specifier", "export_specifier")]
+    return bool(specs) and all(any(not g.is_named and g.type == "type" for g in s.children)
+                               for s in specs)
+
+
+# --- resolution ----------------------------------------------------------------
 
 def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
-    return ResolvedImport(external=ref.module)
+    """Resolve one JS/TS import to repository files, an external package or a reason it failed."""
+    spec = ref.module
+    files = index.files
+    config = index.config.get(CONFIG_KEY)
+    if not isinstance(config, JsConfig):
+        config = JsConfig()
+    if spec.startswith(("./", "../")) or spec in (".", ".."):
+        base = _join(posixpath.dirname(ref.path), spec)
+        if base is None:
+            return ResolvedImport(unresolved="relative import beyond the repository root")
+        return _found_or(files, base, "relative import matches no file")
+    if spec.startswith("/"):
+        return ResolvedImport(unresolved="absolute path import")
+    if spec.startswith("node:"):
+        return ResolvedImport(external="node:" + spec[5:].split("/")[0])
+    project = _project_for(ref.path, config.projects)
+    if project is not None:
+        aliased = _resolve_paths(files, project, spec)
+        if aliased is not None:
+            return aliased
+    package = _resolve_workspace(files, config.packages, spec)
+    if package is not None:
+        return package
+    first = spec.split("/")[0]
+    if first in NODE_BUILTINS:
+        return ResolvedImport(external=f"node:{first}")
+    if project is not None and project.base_url is not None:
+        base = _join(project.base_url, spec)
+        found = _find(files, base) if base is not None else None
+        if found:
+            return ResolvedImport(targets=(found,))
+    return ResolvedImport(external=package_name(spec))
+
+
+def package_name(spec: str) -> str:
+    """The package a bare specifier names: ``lodash/fp`` -> ``lodash``, ``@a/b/c`` -> ``@a/b``."""
+    parts = spec.split("/")
+    if spec.startswith("@") and len(parts) > 1:
+        return "/".join(parts[:2])
+    return parts[0]
+
+
+def _found_or(files: frozenset[str], base: str, reason: str) -> ResolvedImport:
+    found = _find(files, base)
+    if found:
+        return ResolvedImport(targets=(found,))
+    if posixpath.splitext(base)[1].lower() in _ASSET_SUFFIXES:
+        return ResolvedImport()  # a stylesheet, image or JSON file: not code
+    return ResolvedImport(unresolved=reason)
+
+
+def _find(files: frozenset[str], base: str) -> str | None:
+    """The file a module path means: exact, + extension, ``.js`` -> ``.ts``, or ``base/index.*``."""
+    if base in files:
+        return base
+    for ext in _EXTENSIONS:
+        if base + ext in files:
+            return base + ext
+    stem, ext = posixpath.splitext(base)
+    for alt in _TS_FOR_JS.get(ext, ()):
+        if stem + alt in files:
+            return stem + alt
+    prefix = f"{base}/index" if base else "index"
+    for ext in _EXTENSIONS:
+        if prefix + ext in files:
+            return prefix + ext
+    return None
+
+
+def _join(directory: str, spec: str) -> str | None:
+    """Join and normalise; None when the result leaves the repository."""
+    joined = posixpath.normpath(posixpath.join(directory, spec)) if directory else posixpath.normpath(spec)
+    if joined == ".":
+        return ""
+    if joined.startswith("../") or joined == ".." or joined.startswith("/"):
+        return None
+    return joined
+
+
+def _project_for(path: str, projects: tuple[ProjectConfig, ...]) -> ProjectConfig | None:
+    """The nearest tsconfig/jsconfig whose directory contains ``path``."""
+    best: ProjectConfig | None = None
+    for p in projects:
+        if p.directory == "" or path.startswith(p.directory + "/"):
+            if best is None or len(p.directory) > len(best.directory):
+                best = p
+    return best
+
+
+def _resolve_paths(files: frozenset[str], project: ProjectConfig, spec: str) -> ResolvedImport | None:
+    """Apply ``compilerOptions.paths``: the matching pattern with the longest prefix wins."""
+    best: tuple[int, str, tuple[str, ...]] | None = None
+    for pattern, targets in project.paths:
+        if "*" in pattern:
+            head, _, tail = pattern.partition("*")
+            if spec.startswith(head) and spec.endswith(tail) and len(spec) >= len(head) + len(tail):
+                star = spec[len(head):len(spec) - len(tail)]
+                if best is None or len(head) > best[0]:
+                    best = (len(head), star, targets)
+        elif pattern == spec:
+            best = (len(pattern) + 1, "", targets)
+            break
+    if best is None:
+        return None
+    _, star, targets = best
+    for target in targets:
+        found = _find(files, target.replace("*", star, 1))
+        if found:
+            return ResolvedImport(targets=(found,))
+    if all(t.startswith("node_modules/") or "/node_modules/" in t for t in targets):
+        return None
+    if posixpath.splitext(spec)[1].lower() in _ASSET_SUFFIXES:
+        return ResolvedImport()
+    return ResolvedImport(unresolved="tsconfig path alias matches no file")
+
+
+def _resolve_workspace(files: frozenset[str], packages: tuple[WorkspacePackage, ...],
+                       spec: str) -> ResolvedImport | None:
+    """Imports of a package defined inside the repository (``name`` or ``name/sub/path``)."""
+    for pkg in sorted(packages, key=lambda p: -len(p.name)):
+        if spec == pkg.name:
+            candidates = [*pkg.entries, pkg.directory, _under(pkg.directory, "src")]
+        elif spec.startswith(pkg.name + "/"):
+            sub = spec[len(pkg.name) + 1:]
+            candidates = [_under(pkg.directory, sub), _under(pkg.directory, f"src/{sub}")]
+        else:
+            continue
+        for cand in candidates:
+            found = _find(files, cand)
+            if found:
+                return ResolvedImport(targets=(found,))
+        return ResolvedImport(unresolved=f"workspace package {pkg.name!r} has no matching file")
+    return None
+
+
+def _under(directory: str, rel: str) -> str:
+    return posixpath.normpath(f"{directory}/{rel}") if directory else posixpath.normpath(rel)
+
+
+# --- configuration helpers -------------------------------------------------------
+
+def _ancestor_dirs(files: frozenset[str]) -> set[str]:
+    dirs = {""}
+    for f in files:
+        parts = f.split("/")[:-1]
+        for i in range(1, len(parts) + 1):
+            dirs.add("/".join(parts[:i]))
+    return dirs
+
+
+def _read_json(path: Path) -> dict[str, object] | None:
+    """A JSON(C) object from a file, or None when it is missing, unreadable or broken."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+    try:
+        data = json.loads(strip_jsonc(text))
+    except (ValueError, RecursionError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _load_project(root: Path, directory: str, name: str) -> ProjectConfig | None:
+    rel = f"{directory}/{name}" if directory else name
+    chain = _extends_chain(root, rel)
+    if not chain:
+        return None
+    base_url: str | None = None
+    paths: dict[str, list[str]] | None = None
+    paths_dir = ""
+    for config_dir, options in reversed(chain):  # most distant ancestor first, then overrides
+        raw_base = options.get("baseUrl")
+        if isinstance(raw_base, str):
+            base_url = _join(config_dir, raw_base)
+        raw_paths = options.get("paths")
+        if isinstance(raw_paths, dict):
+            paths = {k: [t for t in v if isinstance(t, str)] for k, v in raw_paths.items()
+                     if isinstance(k, str) and isinstance(v, list)}
+            paths_dir = config_dir
+    resolved: list[tuple[str, tuple[str, ...]]] = []
+    for pattern, targets in sorted((paths or {}).items()):
+        # paths are relative to baseUrl when set, else to the config that declared them
+        anchor = base_url if base_url is not None else paths_dir
+        joined = tuple(j for j in (_join(anchor, t) for t in targets) if j is not None)
+        resolved.append((pattern, joined))
+    if base_url is None and not resolved:
+        return ProjectConfig(directory, None, ())
+    return ProjectConfig(directory, base_url, tuple(resolved))
+
+
+def _extends_chain(root: Path, rel: str) -> list[tuple[str, dict[str, object]]]:
+    """(directory, compilerOptions) of a config and the local configs it ``extends``, nearest first."""
+    chain: list[tuple[str, dict[str, object]]] = []
+    seen: set[str] = set()
+    current: str | None = rel
+    while current is not None and current not in seen and len(chain) < _MAX_EXTENDS:
+        seen.add(current)
+        data = _read_json(root / current)
+        if data is None:
+            break
+        options = data.get("compilerOptions")
+        directory = posixpath.dirname(current)
+        chain.append((directory, options if isinstance(options, dict) else {}))
+        parent = data.get("extends")
+        current = None
+        if isinstance(parent, str) and parent.startswith("."):  # package configs live outside the repo
+            current = _join(directory, parent if parent.endswith(".json") else parent + ".json")
+    return chain
+
+
+def _load_package(root: Path, directory: str) -> WorkspacePackage | None:
+    rel = f"{directory}/package.json" if directory else "package.json"
+    data = _read_json(root / rel)
+    if data is None:
+        return None
+    name = data.get("name")
+    if not isinstance(name, str) or not name:
+        return None
+    entries: list[str] = []
+    exports = data.get("exports")
+    dot = exports.get(".") if isinstance(exports, dict) else exports
+    for value in (_first_string(dot), data.get("source"), data.get("module"), data.get("main"),
+                  data.get("types"), data.get("typings")):
+        if isinstance(value, str) and value:
+            joined = _join(directory, value)
+            if joined is not None and joined not in entries:
+                entries.append(joined)
+    return WorkspacePackage(name, directory, tuple(entries))
+
+
+def _first_string(value: object) -> str | None:
+    """The first path in a conditional ``exports`` entry (``{"import": {"types": "..."}}``)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        for key in ("source", "types", "import", "module", "default", "require", "node"):
+            found = _first_string(value.get(key))
+            if found:
+                return found
+    return None
 
 
 SPEC = LanguageSpec(
     name="javascript",
-    extensions=('.js', '.mjs', '.cjs', '.jsx'),
+    extensions=(".js", ".mjs", ".cjs", ".jsx"),
     grammar=tree_sitter_javascript.language,
     resolve_import=resolve_import,
+    postprocess_import=postprocess_import,
+    load_config=load_config,
+    config_key=CONFIG_KEY,
 )

@@ -1,22 +1,26 @@
-"""typescript / tsx: STUB - to be completed (queries + resolver)."""
+"""TypeScript and TSX: the JavaScript import forms plus ``import type`` and ``import x = require()``.
+
+Parsing differs only in the grammar and queries; resolution (relative paths,
+``.js`` -> ``.ts``, ``index.*``, tsconfig ``paths``/``baseUrl``, workspace
+packages, node builtins) is the JavaScript resolver, and the three languages
+share one configuration (``config_key="js"``).
+"""
 
 from __future__ import annotations
 
 import tree_sitter_typescript
 
-from ..domain import ImportRef, RepoIndex
-from . import LanguageSpec, ResolvedImport
-
-
-def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
-    return ResolvedImport(external=ref.module)
-
+from . import LanguageSpec
+from .javascript import CONFIG_KEY, load_config, postprocess_import, resolve_import
 
 SPEC = LanguageSpec(
     name="typescript",
     extensions=(".ts", ".mts", ".cts"),
     grammar=tree_sitter_typescript.language_typescript,
     resolve_import=resolve_import,
+    postprocess_import=postprocess_import,
+    load_config=load_config,
+    config_key=CONFIG_KEY,
 )
 
 TSX_SPEC = LanguageSpec(
@@ -24,4 +28,7 @@ TSX_SPEC = LanguageSpec(
     extensions=(".tsx",),
     grammar=tree_sitter_typescript.language_tsx,
     resolve_import=resolve_import,
+    postprocess_import=postprocess_import,
+    load_config=load_config,
+    config_key=CONFIG_KEY,
 )

@@ -1,0 +1,345 @@
+"""JavaScript / TypeScript / TSX: queries (definitions, references, imports) and the shared resolver."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from analyzer.domain import ImportRef, ParsedFile, RepoIndex, SourceFile
+from analyzer.languages import ResolvedImport, registry
+from analyzer.languages.javascript import CONFIG_KEY, JsConfig, load_config, package_name, strip_jsonc
+from analyzer.parse import parse_file
+from analyzer.queries import compiled_queries, is_known_capture, query_text
+
+JS_FAMILY = ("javascript", "typescript", "tsx")
+_EXT = {"javascript": "js", "typescript": "ts", "tsx": "tsx"}
+
+
+def parse(language: str, code: bytes) -> ParsedFile:
+    path = f"src/mod.{_EXT[language]}"
+    parsed = parse_file(SourceFile(path, language, len(code), hashlib.sha256(code).hexdigest()), code)
+    assert [d for d in parsed.diagnostics if d.severity != "info"] == []
+    return parsed
+
+
+# --- definitions -----------------------------------------------------------------
+
+COMMON_DEFS = b"""
+export class Shape extends Base {
+  area() { return 0; }
+  onResize = () => this.area();
+  constructor() { super(); }
+}
+function build() {}
+function* gen() {}
+export const make = () => new Shape();
+const legacy = function () {};
+const LIMIT = 10;
+export const store = createStore();
+const dep = require('dep');
+function outer() { const inner = () => 1; }
+exports.helper = function () {};
+"""
+
+COMMON_EXPECTED = {
+    ("Shape", "class", ""), ("area", "method", "Shape"), ("onResize", "method", "Shape"),
+    ("build", "function", ""), ("gen", "function", ""), ("make", "function", ""),
+    ("legacy", "function", ""), ("LIMIT", "constant", ""), ("store", "constant", ""),
+    ("outer", "function", ""), ("helper", "function", ""),
+}
+
+
+@pytest.mark.parametrize("language", JS_FAMILY)
+def test_common_definitions(language):
+    parsed = parse(language, COMMON_DEFS)
+    assert {(s.name, s.kind, s.parent) for s in parsed.symbols} == COMMON_EXPECTED
+
+
+TS_DEFS = b"""
+export interface Repo<T> extends Base { find(id: Id): T; }
+export type Id = string | number;
+enum Color { Red, Green }
+export abstract class Store implements Repo<Item> {
+  abstract find(id: Id): Item;
+  save(item: Item): void {}
+}
+namespace Utils { export function pad() {} }
+declare function external(x: number): void;
+"""
+
+TS_EXPECTED = {
+    ("Repo", "interface", ""), ("find", "method", "Repo"), ("Id", "type", ""), ("Color", "enum", ""),
+    ("Store", "class", ""), ("find", "method", "Store"), ("save", "method", "Store"),
+    ("Utils", "module", ""), ("pad", "function", ""), ("external", "function", ""),
+}
+
+
+@pytest.mark.parametrize("language", ["typescript", "tsx"])
+def test_typescript_definitions(language):
+    parsed = parse(language, TS_DEFS)
+    assert {(s.name, s.kind, s.parent) for s in parsed.symbols} == TS_EXPECTED
+    assert parsed.namespace == "Utils"
+
+
+# --- references ------------------------------------------------------------------
+
+CALLS = b"""
+run();
+api.client.fetch(1);
+const x = new Widget();
+const y = new ui.Panel();
+const dep = require('dep');
+class A extends mixins.Base {}
+"""
+
+
+@pytest.mark.parametrize("language", JS_FAMILY)
+def test_calls_and_inheritance(language):
+    parsed = parse(language, CALLS)
+    refs = {(r.name, r.kind) for r in parsed.references}
+    assert refs == {("run", "call"), ("fetch", "call"), ("Widget", "call"), ("Panel", "call"),
+                    ("Base", "inherit")}
+
+
+TS_REFS = b"""
+class Svc extends Base<Model> implements Api, ns.Closable {
+  handle(req: Request, opts?: Options[]): Promise<Result | Failure> {
+    return cast(req) as Reply;
+  }
+}
+interface Child extends Parent<Arg>, lib.Other {}
+type Alias = Target;
+"""
+
+
+@pytest.mark.parametrize("language", ["typescript", "tsx"])
+def test_typescript_type_references(language):
+    parsed = parse(language, TS_REFS)
+    refs = {(r.name, r.kind) for r in parsed.references}
+    assert refs == {
+        ("Base", "inherit"), ("Api", "inherit"), ("Closable", "inherit"), ("Parent", "inherit"),
+        ("Other", "inherit"), ("Model", "type"), ("Request", "type"), ("Options", "type"),
+        ("Promise", "type"), ("Result", "type"), ("Failure", "type"), ("Reply", "type"),
+        ("Arg", "type"), ("Target", "type"), ("cast", "call"),
+    }
+
+
+@pytest.mark.parametrize("language", ["javascript", "tsx"])
+def test_jsx_components_are_calls_intrinsic_tags_are_not(language):
+    parsed = parse(language, b"const v = <Layout><ui.Card /><div><span /></div></Layout>;\n")
+    assert {(r.name, r.kind) for r in parsed.references} == {("Layout", "call"), ("Card", "call")}
+
+
+# --- imports ---------------------------------------------------------------------
+
+IMPORTS = b"""import def, * as ns from './a';
+import { x, y as z } from "./b";
+import './side-effect';
+export { h } from './h';
+export * from './all';
+const { p, q: r } = require('./cjs');
+const lib = require('lib');
+const notLiteral = require(name);
+import('./lazy').then((m) => m.go());
+import(variable);
+"""
+
+IMPORTS_EXPECTED = {
+    ("./a", ("*", "def"), "import", False),
+    ("./b", ("x", "y"), "import", False),
+    ("./side-effect", (), "import", False),
+    ("./h", ("h",), "export", False),
+    ("./all", ("*",), "export", False),
+    ("./cjs", ("p", "q"), "require", False),
+    ("lib", (), "require", False),
+    ("./lazy", (), "dynamic", False),
+}
+
+
+@pytest.mark.parametrize("language", JS_FAMILY)
+def test_imports(language):
+    parsed = parse(language, IMPORTS)
+    assert {(i.module, i.names, i.kind, i.type_only) for i in parsed.imports} == IMPORTS_EXPECTED
+    assert [i.line for i in parsed.imports] == [1, 2, 3, 4, 5, 6, 7, 9]
+
+
+@pytest.mark.parametrize(("code", "expected"), [
+    (b"import type { A, B } from './t';", ("./t", ("A", "B"), "import", True)),
+    (b"import { type A, type B } from './t';", ("./t", ("A", "B"), "import", True)),
+    (b"import { type A, B } from './t';", ("./t", ("A", "B"), "import", False)),
+    (b"import D, { type A } from './t';", ("./t", ("A", "D"), "import", False)),
+    (b"import type * as T from './t';", ("./t", ("*",), "import", True)),
+    (b"export type { A } from './t';", ("./t", ("A",), "export", True)),
+    (b"import fs = require('fs');", ("fs", ("fs",), "require", False)),
+])
+@pytest.mark.parametrize("language", ["typescript", "tsx"])
+def test_typescript_import_forms(language, code, expected):
+    parsed = parse(language, code)
+    assert [(i.module, i.names, i.kind, i.type_only) for i in parsed.imports] == [expected]
+
+
+def test_specs_share_one_config_and_resolver():
+    specs = [registry()[name] for name in JS_FAMILY]
+    assert {s.config_name for s in specs} == {CONFIG_KEY}
+    assert len({s.resolve_import for s in specs}) == 1
+
+
+@pytest.mark.parametrize("language", JS_FAMILY)
+def test_query_captures_belong_to_the_vocabulary(language):
+    query = compiled_queries(language).combined
+    names = {query.capture_name(i) for i in range(query.capture_count)}
+    assert names and all(is_known_capture(n) for n in names)
+
+
+@pytest.mark.parametrize("filename", ["tags.scm", "imports.scm"])
+def test_tsx_queries_contain_the_typescript_patterns(filename):
+    def patterns(language: str) -> str:
+        lines = query_text(language, filename).splitlines()
+        return "\n".join(line for line in lines if line.strip() and not line.startswith(";"))
+
+    assert patterns("typescript") in patterns("tsx")
+
+
+# --- resolver --------------------------------------------------------------------
+
+TREE = {
+    "tsconfig.json": """{
+      // comments and trailing commas are tolerated
+      "extends": "./tsconfig.base.json",
+      "compilerOptions": { "baseUrl": ".", /* block */ "strict": true, },
+    }""",
+    "tsconfig.base.json": '{"compilerOptions": {"paths": {"@app/*": ["src/*"], "config": ["src/config/index.ts"],'
+                          ' "@vendor/*": ["node_modules/*"], "url": ["http://not-a-comment/*"]}}}',
+    "package.json": '{"name": "root-app", "private": true}',
+    "src/util.ts": "", "src/types.d.ts": "", "src/data.mjs": "", "src/config/index.ts": "",
+    "src/components/index.tsx": "", "src/a/b.ts": "", "lib/helpers.js": "", "lib/old.cjs": "",
+    "packages/shared/package.json": '{"name": "@mono/shared", "main": "dist/index.js"}',
+    "packages/shared/src/index.ts": "", "packages/shared/src/format.ts": "",
+    "packages/ui/package.json": '{"name": "ui-kit", "exports": {".": {"import": "./lib/entry.js"}}}',
+    "packages/ui/lib/entry.js": "", "packages/ui/lib/button.jsx": "",
+    "packages/empty/package.json": '{"name": "empty-pkg", "main": "gone.js"}',
+    "packages/empty/README.md": "",
+    "apps/web/tsconfig.json": '{"compilerOptions": {"paths": {"~/*": ["./src/*"]}}}',
+    "apps/web/src/main.ts": "", "apps/web/src/page.tsx": "",
+}
+SOURCES = frozenset(p for p in TREE if not p.endswith((".json", ".md")))
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory) -> RepoIndex:
+    root = tmp_path_factory.mktemp("jsrepo")
+    for rel, text in TREE.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    files = SOURCES | {"packages/empty/README.md"}
+    return RepoIndex(files=SOURCES, config={CONFIG_KEY: load_config(root, files)})
+
+
+def resolve(index: RepoIndex, importer: str, module: str) -> ResolvedImport:
+    spec = registry()["typescript"]
+    return spec.resolve_import(ImportRef(importer, module, (), 1), index)
+
+
+@pytest.mark.parametrize(("importer", "module", "target"), [
+    ("src/a/b.ts", "../util", "src/util.ts"),                   # extension resolution
+    ("src/a/b.ts", "../util.js", "src/util.ts"),                # './x.js' written for x.ts
+    ("src/a/b.ts", "../data.mjs", "src/data.mjs"),              # exact path with extension
+    ("src/a/b.ts", "../types", "src/types.d.ts"),               # declaration file
+    ("src/a/b.ts", "../components", "src/components/index.tsx"),  # directory index
+    ("src/util.ts", "./config", "src/config/index.ts"),
+    ("lib/helpers.js", "./old.cjs", "lib/old.cjs"),
+    ("src/a/b.ts", "@app/util", "src/util.ts"),                 # tsconfig paths wildcard (from extends)
+    ("src/a/b.ts", "@app/components", "src/components/index.tsx"),
+    ("src/a/b.ts", "config", "src/config/index.ts"),            # exact paths entry
+    ("src/a/b.ts", "lib/helpers", "lib/helpers.js"),            # baseUrl
+    ("apps/web/src/main.ts", "~/page", "apps/web/src/page.tsx"),  # nearest tsconfig, paths w/o baseUrl
+    ("src/a/b.ts", "@mono/shared", "packages/shared/src/index.ts"),  # workspace, main missing -> src/index
+    ("src/a/b.ts", "@mono/shared/format", "packages/shared/src/format.ts"),  # workspace subpath
+    ("src/a/b.ts", "ui-kit", "packages/ui/lib/entry.js"),       # workspace exports["."]
+    ("src/a/b.ts", "ui-kit/lib/button", "packages/ui/lib/button.jsx"),
+])
+def test_resolves_internal(index, importer, module, target):
+    assert resolve(index, importer, module) == ResolvedImport(targets=(target,))
+
+
+@pytest.mark.parametrize(("module", "package"), [
+    ("react", "react"),
+    ("lodash/fp", "lodash"),
+    ("@scope/pkg", "@scope/pkg"),
+    ("@scope/pkg/deep/path", "@scope/pkg"),
+    ("fs", "node:fs"),
+    ("fs/promises", "node:fs"),
+    ("node:fs", "node:fs"),
+    ("node:fs/promises", "node:fs"),
+    ("node:test", "node:test"),
+    ("@vendor/thing", "@vendor/thing"),  # alias into node_modules falls through to external
+    ("src-not-a-dir/x", "src-not-a-dir"),
+])
+def test_external_packages(index, module, package):
+    assert resolve(index, "src/a/b.ts", module) == ResolvedImport(external=package)
+
+
+@pytest.mark.parametrize(("importer", "module"), [
+    ("src/a/b.ts", "./missing"),
+    ("src/a/b.ts", "../../../outside"),
+    ("src/a/b.ts", "@app/missing"),
+    ("src/a/b.ts", "empty-pkg"),
+])
+def test_unresolved(index, importer, module):
+    result = resolve(index, importer, module)
+    assert result.targets == () and result.external == "" and result.unresolved
+
+
+@pytest.mark.parametrize("module", ["./styles.css", "../logo.svg", "@app/theme.scss"])
+def test_asset_imports_are_ignored(index, module):
+    assert resolve(index, "src/a/b.ts", module) == ResolvedImport()
+
+
+@pytest.mark.parametrize("broken", [
+    '{"compilerOptions": {"baseUrl": ".", "paths": {"@app/*": ["src/*"]}',  # unterminated
+    "not json at all",
+    '["a", "list"]',
+    "",
+])
+def test_broken_tsconfig_is_ignored(tmp_path, broken):
+    (tmp_path / "tsconfig.json").write_text(broken)
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src/util.ts").write_text("")
+    files = frozenset({"src/util.ts", "src/main.ts"})
+    config = load_config(tmp_path, files)
+    assert config == JsConfig()
+    idx = RepoIndex(files=files, config={CONFIG_KEY: config})
+    assert resolve(idx, "src/main.ts", "@app/util") == ResolvedImport(external="@app/util")
+    assert resolve(idx, "src/main.ts", "./util") == ResolvedImport(targets=("src/util.ts",))
+
+
+def test_jsconfig_is_read_too(tmp_path):
+    (tmp_path / "jsconfig.json").write_text('{"compilerOptions": {"baseUrl": "src"}}')
+    files = frozenset({"src/lib/a.js", "src/main.js"})
+    idx = RepoIndex(files=files, config={CONFIG_KEY: load_config(tmp_path, files)})
+    assert resolve(idx, "src/main.js", "lib/a") == ResolvedImport(targets=("src/lib/a.js",))
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ('{"a": 1, // c\n "b": [1, 2,],}', {"a": 1, "b": [1, 2]}),
+    ('{"url": "http://x/*y*/", /* gone */ "s": "a,]"}', {"url": "http://x/*y*/", "s": "a,]"}),
+    ('{"q": "say \\"hi\\" // not a comment"}', {"q": 'say "hi" // not a comment'}),
+])
+def test_strip_jsonc(text, expected):
+    import json
+
+    assert json.loads(strip_jsonc(text)) == expected
+
+
+@pytest.mark.parametrize(("spec", "name"), [("a", "a"), ("a/b/c", "a"), ("@s/p", "@s/p"), ("@s/p/q", "@s/p")])
+def test_package_name(spec, name):
+    assert package_name(spec) == name
+
+
+def test_missing_config_behaves_as_empty(tmp_path: Path):
+    files = frozenset({"a.ts", "b.ts"})
+    idx = RepoIndex(files=files)
+    assert resolve(idx, "a.ts", "./b") == ResolvedImport(targets=("b.ts",))
+    assert resolve(idx, "a.ts", "b") == ResolvedImport(external="b")
