@@ -108,9 +108,8 @@ def parse_file(source: SourceFile, data: bytes | OSError) -> ParsedFile:
     if root.has_error:
         diags.append(Diagnostic(source.path, _first_error_line(root), "warning",
                                 "syntax errors: results for this file may be partial"))
-    symbols, references, namespace = _tags(source, root)
-    imports = _imports(source, root)
-    loc = sum(1 for line in text.splitlines() if line.strip())
+    symbols, references, imports, namespace = _extract(source, root)
+    loc = _count_loc(text)
     return ParsedFile(
         source=source,
         loc=loc,
@@ -123,6 +122,11 @@ def parse_file(source: SourceFile, data: bytes | OSError) -> ParsedFile:
 
 
 # --- helpers ----------------------------------------------------------------
+
+def _count_loc(text: bytes) -> int:
+    """Non-blank lines."""
+    return sum(1 for line in text.splitlines() if line.strip())
+
 
 def _read(path: Path) -> bytes | OSError:
     try:
@@ -171,31 +175,70 @@ def _first_error_line(root: Node) -> int:
     return 0
 
 
-def _tags(source: SourceFile, root: Node) -> tuple[tuple[Symbol, ...], tuple[Reference, ...], str]:
+def _extract(source: SourceFile, root: Node
+             ) -> tuple[tuple[Symbol, ...], tuple[Reference, ...], tuple[ImportRef, ...], str]:
+    """Run the combined tags + imports query once and sort what it yields."""
     q = compiled_queries(source.language)
+    roles = q.roles
+    path = source.path
     defs: list[tuple[int, int, Symbol]] = []
-    refs: set[Reference] = set()
+    refs: dict[tuple[str, str], list[int]] = {}  # (name, kind) -> [first line, count]
+    statements: dict[tuple[int, int], tuple[Node, list[str], list[str]]] = {}
     namespace = ""
-    for _, caps in QueryCursor(q.tags).matches(root):
+    for index, caps in QueryCursor(q.combined).matches(root):
+        role = roles[index].role
+        if role == "import":
+            _collect_import(caps, statements)
+            continue
+        if not role:
+            continue
         names = caps.get(NAME)
         if not names:
             continue
-        name = node_text(names[0]).strip()
+        name_node = names[0]
+        name = name_node.text.decode("utf-8", "replace").strip() if name_node.text else ""
         if not name:
             continue
         for cap, nodes in caps.items():
-            node = nodes[0]
-            if cap.startswith(DEFINITION_PREFIX):
+            if role == "definition" and cap.startswith(DEFINITION_PREFIX):
                 kind = cap[len(DEFINITION_PREFIX):]
+                node = nodes[0]
                 if kind == "module" and not namespace:
                     namespace = name
                 defs.append((node.start_byte, node.end_byte,
-                             Symbol(name, kind, source.path, node.start_point[0] + 1)))
-            elif cap.startswith(REFERENCE_PREFIX):
-                kind = cap[len(REFERENCE_PREFIX):]
-                refs.add(Reference(source.path, name, kind, names[0].start_point[0] + 1))
+                             Symbol(name, kind, path, node.start_point[0] + 1)))
+            elif role == "reference" and cap.startswith(REFERENCE_PREFIX):
+                key = (name, cap[len(REFERENCE_PREFIX):])
+                line = name_node.start_point[0] + 1
+                entry = refs.get(key)
+                if entry is None:
+                    refs[key] = [line, 1]
+                else:
+                    entry[1] += 1
+                    if line < entry[0]:
+                        entry[0] = line
     symbols = _with_parents(defs)
-    return symbols, tuple(sorted(refs, key=Reference.sort_key)), namespace
+    references = tuple(sorted(
+        (Reference(path, n, k, v[0], v[1]) for (n, k), v in refs.items()), key=Reference.sort_key))
+    imports = _build_imports(source, statements)
+    return symbols, references, imports, namespace
+
+
+def _collect_import(caps: dict[str, list[Node]],
+                    statements: dict[tuple[int, int], tuple[Node, list[str], list[str]]]) -> None:
+    stmts = caps.get(IMPORT_STATEMENT)
+    if not stmts:
+        return
+    stmt = stmts[0]
+    entry = statements.setdefault((stmt.start_byte, stmt.end_byte), (stmt, [], []))
+    for node in caps.get(IMPORT_MODULE, ()):
+        text = strip_quotes(node_text(node).strip())
+        if text and text not in entry[1]:
+            entry[1].append(text)
+    for node in caps.get(IMPORT_NAME, ()):
+        text = node_text(node).strip()
+        if text and text not in entry[2]:
+            entry[2].append(text)
 
 
 def _with_parents(defs: list[tuple[int, int, Symbol]]) -> tuple[Symbol, ...]:
@@ -208,8 +251,8 @@ def _with_parents(defs: list[tuple[int, int, Symbol]]) -> tuple[Symbol, ...]:
             stack.pop()
         parent = ""
         for s_start, s_end, s_sym in reversed(stack):
-            if s_start <= start and end <= s_end and s_sym.kind in _CONTAINER_KINDS \
-                    and s_sym.kind != "module" and (s_start, s_end) != (start, end):
+            if s_sym.kind in _CONTAINER_KINDS and s_sym.kind != "module" \
+                    and (s_start, s_end) != (start, end):
                 parent = s_sym.name
                 break
         out.add(Symbol(sym.name, sym.kind, sym.path, sym.line, parent))
@@ -217,27 +260,12 @@ def _with_parents(defs: list[tuple[int, int, Symbol]]) -> tuple[Symbol, ...]:
     return tuple(sorted(out, key=Symbol.sort_key))
 
 
-def _imports(source: SourceFile, root: Node) -> tuple[ImportRef, ...]:
+def _build_imports(source: SourceFile,
+                   statements: dict[tuple[int, int], tuple[Node, list[str], list[str]]]
+                   ) -> tuple[ImportRef, ...]:
     spec = registry()[source.language]
-    q = compiled_queries(source.language)
-    found: dict[tuple[int, int], tuple[Node, list[str], list[str]]] = {}
-    for _, caps in QueryCursor(q.imports).matches(root):
-        stmts = caps.get(IMPORT_STATEMENT)
-        if not stmts:
-            continue
-        stmt = stmts[0]
-        key = (stmt.start_byte, stmt.end_byte)
-        entry = found.setdefault(key, (stmt, [], []))
-        for node in caps.get(IMPORT_MODULE, ()):
-            text = strip_quotes(node_text(node).strip())
-            if text and text not in entry[1]:
-                entry[1].append(text)
-        for node in caps.get(IMPORT_NAME, ()):
-            text = node_text(node).strip()
-            if text and text not in entry[2]:
-                entry[2].append(text)
     refs: set[ImportRef] = set()
-    for stmt, modules, names in found.values():
+    for stmt, modules, names in statements.values():
         line = stmt.start_point[0] + 1
         for module in modules:
             ref = spec.postprocess_import(

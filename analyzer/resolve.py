@@ -70,14 +70,14 @@ def resolve_dependencies(parsed: Iterable[ParsedFile], settings: Settings) -> Re
     diagnostics: list[Diagnostic] = []
     imported: dict[str, set[str]] = defaultdict(set)
 
-    def add(src: str, dst: str, kind: str, line: int, type_only: bool = False) -> None:
+    def add(src: str, dst: str, kind: str, line: int, type_only: bool = False, count: int = 1) -> None:
         key = (src, dst, kind)
         entry = deps.get(key)
         if entry is None:
-            deps[key] = [line, 1, int(type_only)]
+            deps[key] = [line, count, int(type_only)]
         else:
             entry[0] = min(entry[0], line)
-            entry[1] += 1
+            entry[1] += count
             entry[2] = entry[2] and int(type_only)
 
     for p in parsed:
@@ -113,7 +113,7 @@ def resolve_dependencies(parsed: Iterable[ParsedFile], settings: Settings) -> Re
                 continue
             for target in sorted(visible):
                 if ref.name in index.defined.get(target, ()):
-                    add(p.path, target, kind, ref.line)
+                    add(p.path, target, kind, ref.line, count=ref.count)
 
     dependencies = tuple(sorted(
         (Dependency(s, t, k, v[0], v[1], bool(v[2])) for (s, t, k), v in deps.items()),

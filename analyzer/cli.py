@@ -1,0 +1,204 @@
+"""Command line: arguments, rich consoles and exit codes. The only module that prints or exits.
+
+Exit codes (documented in the README):
+    0  success
+    1  other analyzer error
+    2  usage error (bad options)
+    3  input path error (missing, not a directory, no supported source files)
+    4  output path error (not writable, a directory)
+    5  model error (missing, not GGUF, truncated, too large for memory)
+    6  context error (the prompt cannot fit the context window)
+    7  generation error (model or server failed while generating)
+    130 interrupted (Ctrl-C); nothing half-written is left behind
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from . import __version__
+from .config import Settings
+from .errors import AnalyzerError, ConfigError
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise ConfigError(f"{self.prog}: {message}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``analyze`` argument parser."""
+    p = _Parser(prog="analyze", description="Offline architecture analysis of a code repository.")
+    p.add_argument("path", type=Path, help="repository root to analyze")
+    out = p.add_argument_group("outputs")
+    out.add_argument("--report", type=Path, metavar="FILE", help="write the architecture report")
+    out.add_argument("--plan", type=Path, metavar="FILE", help="write a migration plan")
+    out.add_argument("--target", default="microservices",
+                     help='migration target for --plan: "microservices", "modular monolith" or free text')
+    out.add_argument("--json", type=Path, metavar="FILE", help="write the graph and every analysis as JSON")
+    out.add_argument("--graph", type=Path, metavar="FILE", help="export the graph (.graphml, .dot or .mmd)")
+    out.add_argument("--context", metavar="FILE",
+                     help="write the repository context the model would read ('-' for stdout)")
+    out.add_argument("--format", choices=("md", "json"), default="md", help="format of --report/--plan")
+    out.add_argument("--no-llm", action="store_true", help="deterministic parts only; load no model")
+    m = p.add_argument_group("model")
+    m.add_argument("--model", type=Path, help="GGUF model file (default: $ANALYZER_MODEL or the installed default)")
+    m.add_argument("--server", metavar="URL", help="OpenAI-compatible server instead of a local model")
+    m.add_argument("--gpu-layers", type=int, default=None, help="layers to offload (default: all if supported)")
+    m.add_argument("--ctx", type=int, default=None, help="context window in tokens")
+    m.add_argument("--threads", type=int, default=None, help="CPU threads for inference")
+    m.add_argument("--kv-type", choices=("f16", "q8_0", "q4_0"), default="f16", help="KV cache type")
+    m.add_argument("--max-tokens", type=int, default=None, help="output tokens per generation pass")
+    m.add_argument("--budget", type=int, default=None, help="token budget of the repository context")
+    m.add_argument("--prompt", choices=("pro", "basic"), default="pro", help="prompt template")
+    m.add_argument("--prompt-file", type=Path, help="your own prompt template")
+    m.add_argument("--goal", default="", help="extra project-specific requirements for the model")
+    m.add_argument("--keep-reasoning", action="store_true", help="append the model's reasoning to the report")
+    s = p.add_argument_group("scan")
+    s.add_argument("--include", action="append", default=[], metavar="GLOB", help="only files matching")
+    s.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="skip files matching")
+    s.add_argument("--no-default-excludes", action="store_true", help="also scan vendored/generated trees")
+    s.add_argument("--max-file-bytes", type=int, default=2_000_000, help="skip larger files")
+    s.add_argument("--jobs", type=int, default=0, help="parse processes (default: all cores)")
+    s.add_argument("--no-cache", action="store_true", help="do not read or write the parse cache")
+    s.add_argument("--no-git", action="store_true", help="do not read git history for hotspots")
+    p.add_argument("--verbose", action="store_true", help="print each step instead of a progress bar")
+    p.add_argument("--debug", action="store_true", help="show tracebacks")
+    p.add_argument("--version", action="version", version=f"analyze {__version__}")
+    return p
+
+
+def build_models_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="analyze models", description="List GGUF models found on this machine.")
+    p.add_argument("--dir", type=Path, action="append", default=[], help="also search this folder")
+    p.add_argument("--debug", action="store_true")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``analyze``; returns the exit code."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    out = Console(soft_wrap=True)
+    err = Console(stderr=True)
+    debug = "--debug" in args_list
+    try:
+        if args_list[:1] == ["models"]:
+            return _cmd_models(build_models_parser().parse_args(args_list[1:]), out)
+        args = build_parser().parse_args(args_list)
+        return _cmd_analyze(args, out, err)
+    except KeyboardInterrupt:
+        err.print("[red]interrupted[/]; no partial output was written")
+        return EXIT_INTERRUPTED
+    except AnalyzerError as e:
+        if debug:
+            raise
+        err.print(f"[red]error:[/] {escape(str(e))}", highlight=False)
+        return e.exit_code
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    outputs = tuple(Path(p) for p in (args.report, args.plan, args.json, args.graph) if p)
+    if args.context and args.context != "-":
+        outputs += (Path(args.context),)
+    return Settings(
+        root=args.path,
+        include=tuple(args.include),
+        exclude=tuple(args.exclude),
+        use_default_excludes=not args.no_default_excludes,
+        max_file_bytes=args.max_file_bytes,
+        jobs=args.jobs,
+        use_cache=not args.no_cache,
+        use_git_history=not args.no_git,
+        output_paths=outputs,
+    ).validate()
+
+
+def _progress(err: Console, verbose: bool) -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=err, transient=True, disable=verbose or not err.is_terminal,
+    )
+
+
+def _cmd_analyze(args: argparse.Namespace, out: Console, err: Console) -> int:
+    from . import pipeline, report
+
+    settings = _settings(args)
+    outputs = [p for p in (args.report, args.plan, args.json, args.graph) if p]
+    for path in outputs:
+        report.check_writable(path)
+    if not outputs and not args.context:
+        raise ConfigError("nothing to do: give --report, --plan, --json, --graph or --context")
+    with _progress(err, args.verbose) as progress:
+        tasks: dict[str, int] = {}
+
+        def on_progress(stage: str, done: int, total: int) -> None:
+            if args.verbose:
+                if total and done == total:
+                    err.print(f"{stage}: {done}/{total}")
+                return
+            if stage not in tasks:
+                tasks[stage] = progress.add_task(stage, total=total or None)
+            progress.update(tasks[stage], completed=done, total=total or None)
+
+        static = pipeline.analyze_static(settings, on_progress)
+    err.print(f"analyzed {len(static.parsed)} files, {len(static.resolution.dependencies)} edges, "
+              f"{len(static.analysis.cycles)} cycles", highlight=False)
+    request = pipeline.OutputRequest(
+        report=args.report, plan=args.plan, json=args.json, graph=args.graph, context=args.context,
+        format=args.format, no_llm=args.no_llm, target=args.target, budget=args.budget)
+    written = pipeline.write_static_outputs(static, request)
+    if not args.no_llm and (args.report or args.plan):
+        written += _model_outputs(static, request, args, err)
+    if args.context:
+        written += _context_output(static, request, args, out)
+    for path in written:
+        err.print(f"wrote {escape(str(path))}", highlight=False)
+    return EXIT_OK
+
+
+def _model_outputs(static, request, args, err: Console) -> list[Path]:
+    raise ConfigError("model-written reports are not wired yet; use --no-llm")
+
+
+def _context_output(static, request, args, out: Console) -> list[Path]:
+    raise ConfigError("--context is not wired yet")
+
+
+def _cmd_models(args: argparse.Namespace, out: Console) -> int:
+    from rich.table import Table
+
+    from .llm import list_models
+
+    table = Table("path", "arch", "params", "quant", "ctx", "size")
+    for m in list_models(tuple(args.dir)):
+        table.add_row(escape(str(m.path)), m.architecture, _human(m.parameters), m.quantization,
+                      str(m.context_length), _human(m.size, "B"))
+    out.print(table)
+    return EXIT_OK
+
+
+def _human(n: int | None, unit: str = "") -> str:
+    if not n:
+        return "?"
+    for suffix in ("", "K", "M", "G", "T"):
+        if abs(n) < 1000:
+            return f"{n:.0f}{suffix}{unit}" if not suffix else f"{n:.1f}{suffix}{unit}"
+        n /= 1000  # type: ignore[assignment]
+    return f"{n:.1f}P{unit}"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    os._exit(main())

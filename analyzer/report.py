@@ -1,0 +1,362 @@
+"""Report stage: analyses (and model output) -> documents -> Markdown / JSON, written atomically.
+
+A :class:`Document` is an ordered list of :class:`Section` values plus the
+machine-readable data behind them; :func:`render_markdown` and
+:func:`render_json` are its two renderings.  The deterministic sections are
+built here from the static analysis; model-written sections are passed in by
+the pipeline as plain Markdown.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import mermaid
+from .domain import Dependency, ParsedFile
+from .errors import OutputPathError
+from .graph import GraphAnalysis
+
+#: above this many files the module map rolls files up into packages
+MAP_MAX_NODES = 40
+TOP_COMPONENTS = 15
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """One titled part of a document (``body`` is Markdown)."""
+
+    key: str
+    title: str
+    body: str
+
+
+@dataclass(frozen=True)
+class Document:
+    """A report or plan: sections for people, data for machines."""
+
+    kind: str  # "report" | "plan"
+    title: str
+    sections: tuple[Section, ...]
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class StaticFacts:
+    """The inputs of the deterministic sections (plain data, no graph object)."""
+
+    name: str
+    parsed: tuple[ParsedFile, ...]
+    dependencies: tuple[Dependency, ...]
+    analysis: GraphAnalysis
+    skipped: Mapping[str, int]
+    diagnostics_by_severity: Mapping[str, int]
+    unresolved: int
+
+
+# --- rendering / writing ----------------------------------------------------
+
+def render_markdown(doc: Document) -> str:
+    """The document as Markdown (deterministic)."""
+    parts = [f"# {doc.title}\n"]
+    for s in doc.sections:
+        parts.append(f"## {s.title}\n\n{s.body.strip()}\n")
+    return "\n".join(parts)
+
+
+def render_json(doc: Document) -> str:
+    """The document as JSON: kind, title, sections and data."""
+    payload = {
+        "kind": doc.kind,
+        "title": doc.title,
+        "sections": [{"key": s.key, "title": s.title, "markdown": s.body} for s in doc.sections],
+        **doc.data,
+    }
+    return json.dumps(payload, indent=2, sort_keys=False, ensure_ascii=False) + "\n"
+
+
+def check_writable(path: Path) -> None:
+    """Fail early (before any work) when an output path cannot be written.
+
+    Raises:
+        OutputPathError: the path is a directory, or its folder is missing or not writable.
+    """
+    if path.is_dir():
+        raise OutputPathError(f"{path}: is a directory; give a file name")
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise OutputPathError(f"{path}: folder {parent} does not exist")
+    if not os.access(parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise OutputPathError(f"{path}: not writable")
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write via a temporary file in the same folder and rename: never half-written."""
+    check_writable(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", prefix=f".{path.name}.",
+                               suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+# --- deterministic sections -------------------------------------------------
+
+def inventory_section(f: StaticFacts) -> Section:
+    langs: Counter[str] = Counter()
+    loc: Counter[str] = Counter()
+    for p in f.parsed:
+        langs[p.source.language] += 1
+        loc[p.source.language] += p.loc
+    rows = ["| language | files | LOC |", "|---|---:|---:|"]
+    for lang in sorted(langs, key=lambda x: (-loc[x], x)):
+        rows.append(f"| {lang} | {langs[lang]} | {loc[lang]} |")
+    rows.append(f"| **total** | **{sum(langs.values())}** | **{sum(loc.values())}** |")
+    symbols = sum(len(p.symbols) for p in f.parsed)
+    kinds = Counter(d.kind for d in f.dependencies)
+    lines = [
+        "\n".join(rows), "",
+        f"- Symbols defined: {symbols}",
+        f"- Internal dependencies: {kinds.get('import', 0)} import, {kinds.get('call', 0)} call, "
+        f"{kinds.get('inherit', 0)} inherit edges",
+        f"- External packages: {len(f.analysis.externals)}; unresolved internal imports: {f.unresolved}",
+    ]
+    if f.skipped:
+        lines += ["", "Skipped by discovery:", "", "| reason | count |", "|---|---:|"]
+        lines += [f"| {_cell(r)} | {n} |" for r, n in sorted(f.skipped.items())]
+    else:
+        lines.append("- Skipped by discovery: nothing")
+    if f.diagnostics_by_severity:
+        diag = ", ".join(f"{n} {s}" for s, n in sorted(f.diagnostics_by_severity.items()))
+        lines.append(f"- Diagnostics: {diag} (listed in the appendix)")
+    return Section("inventory", "System inventory", "\n".join(lines))
+
+
+def module_map_section(f: StaticFacts) -> Section:
+    files = sorted(p.path for p in f.parsed)
+    edges = sorted({(d.source, d.target) for d in f.dependencies})
+    package_of = {p: _package(p) or "(root)" for p in files}
+    diagram = mermaid.rollup(files, edges, package_of, max_nodes=MAP_MAX_NODES)
+    rolled = len(files) > MAP_MAX_NODES
+    note = (f"{len(files)} files rolled up into {len(diagram.nodes)} boxes (packages); edge labels count "
+            "the file-level edges they stand for." if rolled
+            else "One node per file, grouped by package; arrows point from the user to what it uses.")
+    return Section("module_map", "Module map", f"{note}\n\n```mermaid\n{mermaid.flowchart(*diagram).rstrip()}\n```")
+
+
+def key_components_section(f: StaticFacts) -> Section:
+    rows = ["| rank | file | PageRank | fan-in | fan-out | LOC | layer |", "|---:|---|---:|---:|---:|---:|---:|"]
+    metrics = {m.path: m for m in f.analysis.files}
+    for i, (path, score) in enumerate(f.analysis.pagerank[:TOP_COMPONENTS], 1):
+        m = metrics.get(path)
+        if m is None:
+            continue
+        rows.append(f"| {i} | `{_code(path)}` | {score:.4f} | {m.fan_in} | {m.fan_out} | {m.loc} | {m.layer} |")
+    return Section("key_components", "Key components",
+                   "Ranked by PageRank over all internal edges (imports, calls, inheritance).\n\n"
+                   + "\n".join(rows))
+
+
+def dependency_health_section(f: StaticFacts) -> Section:
+    a = f.analysis
+    out: list[str] = ["### Cycles", ""]
+    if a.cycles:
+        out.append(f"{len(a.cycles)} import cycle(s) (strongly connected components), "
+                   f"{sum(len(c.nodes) for c in a.cycles)} files in total:")
+        out.append("")
+        for i, c in enumerate(a.cycles, 1):
+            path = " → ".join(f"`{_code(n)}`" for n in (*c.shortest, c.shortest[0]))
+            out.append(f"{i}. {len(c.nodes)} files; shortest cycle: {path}")
+    else:
+        out.append("No import cycles between files.")
+    if a.type_only_cycles:
+        out += ["", f"{len(a.type_only_cycles)} further cycle(s) exist only through type-only imports."]
+    out += ["", "### Layering", ""]
+    if a.layers:
+        out.append("Depth over the condensation of the import graph (0 = imports no other file):")
+        out.append("")
+        out.append("| layer | files |")
+        out.append("|---:|---:|")
+        out += [f"| {depth} | {len(files)} |" for depth, files in a.layers]
+    out += ["", "### Coupling per package", "",
+            "Martin metrics: Ca = packages depending on it, Ce = packages it depends on, "
+            "I = Ce / (Ca + Ce).", "",
+            "| package | files | LOC | Ca | Ce | I |", "|---|---:|---:|---:|---:|---:|"]
+    for p in a.packages:
+        out.append(f"| `{_code(p.package or '(root)')}` | {p.files} | {p.loc} | {p.ca} | {p.ce} | "
+                   f"{p.instability:.2f} |")
+    if a.orphans:
+        out += ["", f"Orphans (no internal edge in or out): {len(a.orphans)}: "
+                + ", ".join(f"`{_code(o)}`" for o in a.orphans[:20])
+                + (" …" if len(a.orphans) > 20 else "")]
+    return Section("dependency_health", "Dependency health", "\n".join(out))
+
+
+def hotspots_section(f: StaticFacts, has_churn: bool) -> Section:
+    formula = ("size × centrality × (1 + change frequency from git history)" if has_churn
+               else "size × centrality (no git history)")
+    rows = [f"Score = {formula}, each normalized to its maximum.", "",
+            "| file | score | LOC | PageRank | commits |", "|---|---:|---:|---:|---:|"]
+    for h in f.analysis.hotspots:
+        rows.append(f"| `{_code(h.path)}` | {h.score:.3f} | {h.loc} | {h.pagerank:.4f} | {h.churn} |")
+    if not f.analysis.hotspots:
+        rows.append("| (none) | | | | |")
+    return Section("hotspots", "Hotspots", "\n".join(rows))
+
+
+def externals_section(f: StaticFacts) -> Section:
+    ext = f.analysis.externals
+    if not ext:
+        return Section("external_dependencies", "External dependencies", "No external imports.")
+    rows = ["| package | importing files |", "|---|---:|"]
+    for e in sorted(ext, key=lambda e: (-len(e.importers), e.name)):
+        rows.append(f"| `{_code(e.name)}` | {len(e.importers)} |")
+    return Section("external_dependencies", "External dependencies", "\n".join(rows))
+
+
+def boundaries_section(f: StaticFacts) -> Section:
+    a = f.analysis
+    out = ["Communities of the file graph (Louvain, fixed seed) are candidate service or module "
+           "boundaries.", "", "| id | name | files | LOC |", "|---:|---|---:|---:|"]
+    loc = {m.path: m.loc for m in a.files}
+    for c in a.communities:
+        out.append(f"| {c.id} | `{_code(c.name)}` | {len(c.files)} | {sum(loc.get(x, 0) for x in c.files)} |")
+    if a.coupling:
+        out += ["", "Coupling between boundaries (summed edge weight, both directions):", "",
+                "| from | to | weight |", "|---:|---:|---:|"]
+        out += [f"| {x} | {y} | {w} |" for x, y, w in a.coupling]
+    return Section("boundaries", "Candidate boundaries", "\n".join(out))
+
+
+def summary_section(f: StaticFacts) -> Section:
+    a = f.analysis
+    loc = sum(p.loc for p in f.parsed)
+    langs = sorted({p.source.language for p in f.parsed})
+    top = ", ".join(f"`{_code(p)}`" for p, _ in a.pagerank[:3])
+    cyc = (f"{len(a.cycles)} import cycle(s) tie {sum(len(c.nodes) for c in a.cycles)} files together"
+           if a.cycles else "there are no import cycles")
+    depth = (a.layers[-1][0] + 1) if a.layers else 0
+    body = (f"`{_code(f.name)}` holds {len(f.parsed)} files ({loc} LOC) in {len(langs)} language(s): "
+            f"{', '.join(langs)}. Its most central files are {top or '(none)'}; {cyc}; the import graph "
+            f"is {depth} layer(s) deep, with {len(a.communities)} candidate boundaries and "
+            f"{len(a.externals)} external packages.")
+    return Section("summary", "Executive summary", body)
+
+
+def risks_section(f: StaticFacts) -> Section:
+    a = f.analysis
+    items: list[str] = []
+    for c in a.cycles[:5]:
+        items.append(f"- Break the cycle {' → '.join(f'`{_code(n)}`' for n in (*c.shortest, c.shortest[0]))}: "
+                     "files in a cycle can only be changed, tested and extracted together.")
+    unstable = [p for p in a.packages if p.ca >= 2 and p.instability >= 0.7]
+    for p in unstable[:5]:
+        items.append(f"- `{_code(p.package or '(root)')}` is depended on by {p.ca} packages yet unstable "
+                     f"(I = {p.instability:.2f}): changes here ripple outwards.")
+    for h in a.hotspots[:3]:
+        items.append(f"- Hotspot `{_code(h.path)}` ({h.loc} LOC, PageRank {h.pagerank:.4f}): review and "
+                     "test first before any migration.")
+    if not items:
+        items.append("- No structural risks found by the static checks.")
+    return Section("risks", "Risks and recommendations", "\n".join(items))
+
+
+def static_report(f: StaticFacts, *, has_churn: bool) -> list[Section]:
+    """The deterministic report sections, in report order (appendix excluded)."""
+    return [
+        summary_section(f), inventory_section(f), module_map_section(f), key_components_section(f),
+        dependency_health_section(f), hotspots_section(f, has_churn), externals_section(f),
+        boundaries_section(f), risks_section(f),
+    ]
+
+
+def appendix_section(lines: Sequence[str], diagnostics: Sequence[str]) -> Section:
+    """Method, model, stats and diagnostics."""
+    body = "\n".join(f"- {line}" for line in lines)
+    if diagnostics:
+        shown = diagnostics[:50]
+        body += "\n\n### Diagnostics\n\n" + "\n".join(f"- {_code(d)}" for d in shown)
+        if len(diagnostics) > len(shown):
+            body += f"\n- … and {len(diagnostics) - len(shown)} more (see --json)"
+    return Section("appendix", "Appendix", body)
+
+
+# --- helpers ----------------------------------------------------------------
+
+def _package(path: str) -> str:
+    return path.rsplit("/", 1)[0] if "/" in path else ""
+
+
+def _code(text: str) -> str:
+    """Make repository text safe inside Markdown code spans and table cells."""
+    return text.replace("`", "ˋ").replace("|", "¦").replace("\n", " ")
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "¦").replace("\n", " ")
+
+
+def analysis_json(f: StaticFacts, *, unresolved: Sequence[Any], externals: Sequence[Any],
+                  skipped: Mapping[str, int], diagnostics: Sequence[Any]) -> dict[str, Any]:
+    """The graph and every analysis as plain JSON data (schema in the README)."""
+    a = f.analysis
+    metrics = {m.path: m for m in a.files}
+    return {
+        "schema": "analyzer.graph/1",
+        "root": f.name,
+        "files": [
+            {"path": p.path, "language": p.source.language, "loc": p.loc, "size": p.source.size,
+             "namespace": p.namespace,
+             "fan_in": metrics[p.path].fan_in if p.path in metrics else 0,
+             "fan_out": metrics[p.path].fan_out if p.path in metrics else 0,
+             "pagerank": metrics[p.path].pagerank if p.path in metrics else 0.0,
+             "layer": metrics[p.path].layer if p.path in metrics else 0,
+             "churn": metrics[p.path].churn if p.path in metrics else 0}
+            for p in f.parsed
+        ],
+        "symbols": [
+            {"path": s.path, "name": s.name, "kind": s.kind, "line": s.line, "parent": s.parent}
+            for p in f.parsed for s in p.symbols
+        ],
+        "edges": [
+            {"source": d.source, "target": d.target, "kind": d.kind, "line": d.line, "weight": d.weight,
+             "type_only": d.type_only}
+            for d in f.dependencies
+        ],
+        "external": [{"name": e.name, "importers": list(e.importers)} for e in a.externals],
+        "external_imports": [
+            {"source": e.source, "package": e.package, "module": e.module, "line": e.line} for e in externals
+        ],
+        "unresolved": [
+            {"source": u.source, "module": u.module, "line": u.line, "reason": u.reason} for u in unresolved
+        ],
+        "cycles": [list(c.nodes) for c in a.cycles],
+        "cycle_paths": [list(c.shortest) for c in a.cycles],
+        "type_only_cycles": [list(c.nodes) for c in a.type_only_cycles],
+        "layers": [{"depth": d, "files": list(files)} for d, files in a.layers],
+        "packages": [
+            {"package": p.package, "files": p.files, "loc": p.loc, "ca": p.ca, "ce": p.ce,
+             "instability": p.instability} for p in a.packages
+        ],
+        "orphans": list(a.orphans),
+        "hotspots": [
+            {"path": h.path, "score": h.score, "loc": h.loc, "pagerank": h.pagerank, "churn": h.churn}
+            for h in a.hotspots
+        ],
+        "communities": [{"id": c.id, "name": c.name, "files": list(c.files)} for c in a.communities],
+        "coupling": [{"a": x, "b": y, "weight": w} for x, y, w in a.coupling],
+        "skipped": dict(sorted(skipped.items())),
+        "diagnostics": [
+            {"path": d.path, "line": d.line, "severity": d.severity, "message": d.message} for d in diagnostics
+        ],
+    }

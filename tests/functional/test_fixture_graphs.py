@@ -1,0 +1,88 @@
+"""Exact graphs of the fixture monoliths: every edge, cycle and external, nothing missing, nothing extra.
+
+Each ``fixtures/<family>/<case>/`` with a sibling ``<case>.expected/edges.txt``
+is discovered, parsed with the real grammars, resolved and built into the
+real networkx graph; the result must equal the hand-written expectations.
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+import pytest
+
+from analyzer.config import Settings
+from analyzer.discover import discover_files
+from analyzer.graph import analyze_graph, build_graph
+from analyzer.parse import parse_files
+from analyzer.resolve import resolve_dependencies
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+CASES = sorted(p.parent.parent / p.parent.name.removesuffix(".expected")
+               for p in FIXTURES.glob("*/*.expected/edges.txt"))
+
+
+def _expected(case: Path, name: str) -> list[str]:
+    path = case.parent / f"{case.name}.expected" / name
+    if not path.exists():
+        return []
+    return sorted(line.strip() for line in path.read_text().splitlines() if line.strip())
+
+
+def _assert_same(actual: list[str], expected: list[str], what: str) -> None:
+    if actual != expected:
+        diff = "\n".join(difflib.unified_diff(expected, actual, f"expected {what}", f"actual {what}",
+                                              lineterm=""))
+        pytest.fail(f"{what} differ:\n{diff}")
+
+
+@pytest.fixture(scope="module")
+def analyzed(tmp_path_factory):
+    cache: dict[Path, tuple] = {}
+
+    def run(case: Path):
+        if case not in cache:
+            settings = Settings(root=case, use_cache=False, jobs=1, use_git_history=False)
+            found = discover_files(settings)
+            parsed = parse_files(found.files, settings)
+            resolution = resolve_dependencies(parsed, settings)
+            graph = build_graph(parsed, resolution)
+            cache[case] = (parsed, resolution, graph, analyze_graph(graph))
+        return cache[case]
+
+    return run
+
+
+def test_every_language_family_has_a_fixture():
+    families = {c.parent.name for c in CASES}
+    assert {"python", "js", "java", "go", "rust", "c", "cpp", "csharp", "ruby", "php"} <= families
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.parent.name}/{c.name}")
+def test_edges_exact(case, analyzed):
+    _, resolution, _, _ = analyzed(case)
+    actual = sorted({f"{d.source} -> {d.target} {d.kind}" for d in resolution.dependencies})
+    _assert_same(actual, _expected(case, "edges.txt"), "edges")
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.parent.name}/{c.name}")
+def test_cycles_exact(case, analyzed):
+    _, _, _, analysis = analyzed(case)
+    actual = sorted(" ".join(c.nodes) for c in analysis.cycles)
+    _assert_same(actual, _expected(case, "cycles.txt"), "cycles")
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.parent.name}/{c.name}")
+def test_externals_exact(case, analyzed):
+    _, resolution, _, _ = analyzed(case)
+    actual = sorted({f"{e.source} {e.package}" for e in resolution.externals})
+    _assert_same(actual, _expected(case, "external.txt"), "externals")
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.parent.name}/{c.name}")
+def test_no_parse_errors_in_fixtures(case, analyzed):
+    parsed, resolution, _, _ = analyzed(case)
+    problems = [d for p in parsed for d in p.diagnostics if d.severity != "info"]
+    assert problems == []
+    assert resolution.diagnostics == ()
