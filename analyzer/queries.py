@@ -110,7 +110,8 @@ def compiled_queries(language: str) -> LanguageQueries:
 def _role(pattern: str) -> PatternRole:
     import re
 
-    names = re.findall(r"@([\w.]+)", pattern)
+    code = "\n".join(line.split(";", 1)[0] for line in pattern.splitlines())  # drop comments
+    names = re.findall(r"@([\w.]+)", code)
     for name in names:
         if name.startswith(DEFINITION_PREFIX):
             return PatternRole("definition", name[len(DEFINITION_PREFIX):], name)

@@ -1,20 +1,198 @@
-"""php: STUB - to be completed (queries + resolver)."""
+"""PHP: ``use`` resolved through composer PSR-4 maps and declared namespaces; require/include by path.
+
+``use A\\B\\C`` is looked up first through every ``composer.json``'s
+``autoload.psr-4`` / ``autoload-dev.psr-4`` map (prefix -> directories), then
+among the files declaring namespace ``A\\B`` that define ``C``.  A ``use`` that
+matches nothing and whose first segment is unknown to the repository names an
+external vendor (``Symfony``).  ``require`` / ``include`` paths are relative to
+the including file (``__DIR__ . '/x.php'`` too), then to the repository root.
+Classes of the same namespace are visible without ``use``.
+"""
 
 from __future__ import annotations
 
-import tree_sitter_php
+import json
+import os
+import posixpath
+from pathlib import Path
 
+import tree_sitter_php
+from tree_sitter import Node
+
+from ..config import DEFAULT_EXCLUDED_DIRS
 from ..domain import ImportRef, RepoIndex
-from . import LanguageSpec, ResolvedImport
+from . import LanguageSpec, ResolvedImport, narrow_to_referenced, node_text
+
+_DIR_PREFIX = "__DIR__"
+_INCLUDE_TYPES = frozenset(
+    {"require_expression", "require_once_expression", "include_expression", "include_once_expression"}
+)
+_PSR4_KEYS = ("autoload", "autoload-dev")
+#: external package of a single-segment ``use`` matching no file (``use Exception;``): a PHP built-in
+_BUILTIN = "php"
+
+
+def postprocess_import(ref: ImportRef, stmt: Node) -> ImportRef | None:
+    """Set ``kind`` (use | require); mark ``__DIR__``-relative paths; drop interpolated paths."""
+    if stmt.type in _INCLUDE_TYPES:
+        if "$" in ref.module or "{" in ref.module:
+            return None
+        module = ref.module
+        if _is_dir_relative(stmt):
+            module = _DIR_PREFIX + ("" if module.startswith("/") else "/") + module
+        return ImportRef(ref.path, module, ref.names, ref.line, "require", ref.type_only)
+    module = ref.module.lstrip("\\")
+    names = tuple(n.lstrip("\\") for n in ref.names)
+    return ImportRef(ref.path, module, names, ref.line, "use", ref.type_only)
+
+
+def load_config(root: Path, files: frozenset[str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The PSR-4 map of every ``composer.json`` under ``root`` (vendored trees excluded).
+
+    Returns:
+        Sorted ``(namespace prefix, directories)`` pairs; prefixes end with a
+        backslash (or are "" for the fallback), directories are repo-relative
+        POSIX paths without a trailing slash ("" for the root).
+    """
+    psr4: dict[str, set[str]] = {}
+    for rel_dir, manifest in _composer_files(root):
+        for section in _PSR4_KEYS:
+            mapping = manifest.get(section, {})
+            mapping = mapping.get("psr-4", {}) if isinstance(mapping, dict) else {}
+            if not isinstance(mapping, dict):
+                continue
+            for prefix, dirs in mapping.items():
+                if not isinstance(prefix, str):
+                    continue
+                # a prefix maps to one directory or a list of them
+                for d in [dirs] if isinstance(dirs, str) else dirs if isinstance(dirs, list) else []:
+                    if not isinstance(d, str):
+                        continue
+                    joined = posixpath.normpath(posixpath.join(rel_dir, d.strip()))
+                    psr4.setdefault(prefix.lstrip("\\"), set()).add("" if joined == "." else joined)
+    return tuple(sorted((k, tuple(sorted(v))) for k, v in psr4.items()))
 
 
 def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
-    return ResolvedImport(external=ref.module)
+    """Resolve a ``use`` (class, function or constant) or a require/include path."""
+    if ref.kind == "require":
+        return _resolve_include(ref, index)
+    fqns = [f"{ref.module}\\{n}" for n in ref.names] if ref.names else [ref.module]
+    targets: set[str] = set()
+    for fqn in fqns:
+        targets.update(_resolve_name(fqn, ref.path, index))
+    targets.discard(ref.path)
+    if targets:
+        return ResolvedImport(targets=tuple(sorted(targets)))
+    first = ref.module.split("\\", 1)[0]
+    if not first:
+        return ResolvedImport(unresolved="empty use")
+    if _is_internal_root(first, index):
+        return ResolvedImport(unresolved="use matches no file")
+    if "\\" not in ref.module and not ref.names:
+        return ResolvedImport(external=_BUILTIN)  # `use Exception;`: a global built-in class
+    return ResolvedImport(external=first)
+
+
+# --- helpers ----------------------------------------------------------------
+
+def _is_dir_relative(stmt: Node) -> bool:
+    """True for ``require __DIR__ . '/x.php'`` (with or without parentheses)."""
+    arg = stmt.named_children[0] if stmt.named_children else None
+    if arg is not None and arg.type == "parenthesized_expression" and arg.named_children:
+        arg = arg.named_children[0]
+    return arg is not None and arg.type == "binary_expression" \
+        and node_text(arg.child_by_field_name("left")) == _DIR_PREFIX
+
+
+def _composer_files(root: Path) -> list[tuple[str, dict[str, object]]]:
+    """(repo-relative dir, parsed manifest) for every readable composer.json, sorted by dir."""
+    found: list[tuple[str, dict[str, object]]] = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in DEFAULT_EXCLUDED_DIRS)
+        if "composer.json" not in filenames:
+            continue
+        path = Path(dirpath) / "composer.json"
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):  # unreadable or malformed manifest: no PSR-4 map from it
+            continue
+        if isinstance(data, dict):
+            rel = Path(dirpath).relative_to(root).as_posix()
+            found.append(("" if rel == "." else rel, data))
+    return sorted(found, key=lambda item: item[0])
+
+
+def _psr4(index: RepoIndex) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    config = index.config.get("php")
+    return config if isinstance(config, tuple) else ()
+
+
+def _resolve_name(fqn: str, importer: str, index: RepoIndex) -> tuple[str, ...]:
+    """Files providing one fully qualified class / function / constant / namespace name."""
+    # 1. PSR-4: longest matching prefix first
+    for prefix, dirs in sorted(_psr4(index), key=lambda item: (-len(item[0]), item[0])):
+        if prefix and not fqn.startswith(prefix):
+            continue
+        rest = fqn[len(prefix):].replace("\\", "/")
+        for d in dirs:
+            cand = f"{d}/{rest}.php" if d else f"{rest}.php"
+            if cand in index.files:
+                return (cand,)
+    # 2. a file declaring the namespace that defines the name
+    namespace, _, name = fqn.rpartition("\\")
+    declaring = index.namespaces.get(namespace, ()) if namespace else _global_files(index)
+    defining = tuple(p for p in declaring if p.endswith(".php") and name in index.defined.get(p, ()))
+    if defining:
+        return tuple(sorted(defining))
+    # 3. the name is itself a namespace (`use App\Models;` then `Models\User`)
+    if fqn in index.namespaces:
+        return narrow_to_referenced(index.namespaces[fqn], importer, index)
+    return ()
+
+
+def _global_files(index: RepoIndex) -> tuple[str, ...]:
+    """PHP files that declare no namespace."""
+    namespaced = {p for paths in index.namespaces.values() for p in paths}
+    return tuple(sorted(p for p in index.files if p.endswith(".php") and p not in namespaced))
+
+
+def _is_internal_root(first: str, index: RepoIndex) -> bool:
+    """True when a namespace's first segment belongs to the repository."""
+    if any(prefix.split("\\", 1)[0] == first for prefix, _ in _psr4(index) if prefix):
+        return True
+    return any(ns.split("\\", 1)[0] == first for ns in index.namespaces
+               if any(p.endswith(".php") for p in index.namespaces[ns]))
+
+
+def _resolve_include(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
+    module = ref.module
+    here = posixpath.dirname(ref.path)
+    if module.startswith(_DIR_PREFIX + "/"):
+        bases = [posixpath.join(here, module[len(_DIR_PREFIX) + 1:].lstrip("/"))]
+    elif module.startswith("/"):
+        return ResolvedImport(unresolved="absolute include path")
+    else:
+        bases = [posixpath.join(here, module), module]
+    beyond = False
+    for cand in bases:
+        norm = posixpath.normpath(cand)
+        if norm == ".." or norm.startswith("../"):
+            beyond = True
+            continue
+        if norm in index.files:
+            return ResolvedImport(targets=(norm,))
+    if beyond and len(bases) == 1:
+        return ResolvedImport(unresolved="include path beyond the repository root")
+    return ResolvedImport(unresolved="include matches no file")
 
 
 SPEC = LanguageSpec(
     name="php",
-    extensions=('.php',),
+    extensions=(".php",),
     grammar=tree_sitter_php.language_php,
     resolve_import=resolve_import,
+    postprocess_import=postprocess_import,
+    load_config=load_config,
+    namespace_visibility=True,
 )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
+
 import tree_sitter_python
 from tree_sitter import Node
 
@@ -10,20 +12,26 @@ from ..domain import ImportRef, RepoIndex
 from . import LanguageSpec, ResolvedImport, node_text
 
 _SOURCE_ROOT_NAMES = ("src", "lib", "python")
+#: ``TYPE_CHECKING`` or ``typing.TYPE_CHECKING`` (any module alias), not negated
+_TYPE_CHECKING = re.compile(r"(?:\w+\.)?TYPE_CHECKING")
 
 
 def postprocess_import(ref: ImportRef, stmt: Node) -> ImportRef | None:
+    """Set ``kind`` (import | from) and ``type_only`` (inside ``if TYPE_CHECKING:``)."""
     kind = "from" if stmt.type == "import_from_statement" else "import"
-    type_only = False
-    node = stmt.parent
+    return ImportRef(ref.path, ref.module, ref.names, ref.line, kind, _is_type_checking_only(stmt))
+
+
+def _is_type_checking_only(stmt: Node) -> bool:
+    """True when ``stmt`` sits in the body (not the else/elif) of ``if [typing.]TYPE_CHECKING:``."""
+    child, node = stmt, stmt.parent
     while node is not None:
-        if node.type == "if_statement":
+        if node.type == "if_statement" and child == node.child_by_field_name("consequence"):
             cond = node.child_by_field_name("condition")
-            if cond is not None and "TYPE_CHECKING" in node_text(cond):
-                type_only = True
-                break
-        node = node.parent
-    return ImportRef(ref.path, ref.module, ref.names, ref.line, kind, type_only)
+            if cond is not None and _TYPE_CHECKING.fullmatch(node_text(cond).strip()):
+                return True
+        child, node = node, node.parent
+    return False
 
 
 @lru_cache(maxsize=8)

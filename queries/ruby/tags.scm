@@ -1,1 +1,50 @@
-; stub
+; Ruby definitions, references, calls and inheritance.
+; Adapted from tree-sitter-ruby 0.23.1 queries/tags.scm (MIT, Copyright (c) 2016 Rob Rix);
+; capture names per queries/README.md.  `module X` is a namespace (definition.module).
+
+(module
+  name: [(constant) @name
+         (scope_resolution name: (constant) @name)]) @definition.module
+
+(class
+  name: [(constant) @name
+         (scope_resolution name: (constant) @name)]) @definition.class
+
+; top-level `def` is a function; `def` inside a class/module body and `def self.x` are methods
+(program (method name: (_) @name) @definition.function)
+(body_statement (method name: (_) @name) @definition.method)
+(singleton_method name: (_) @name) @definition.method
+
+(assignment left: (constant) @name) @definition.constant
+
+; inheritance: class A < B, include / extend / prepend M
+(class
+  superclass: (superclass
+    [(constant) @name
+     (scope_resolution name: (constant) @name)]) @reference.inherit)
+
+(call
+  !receiver
+  method: (identifier) @_mixin
+  arguments: (argument_list
+    [(constant) @name
+     (scope_resolution name: (constant) @name)] @reference.inherit)
+  (#any-of? @_mixin "include" "extend" "prepend"))
+
+; calls: foo(x), obj.foo, Foo.bar, Foo::Bar.new
+(call method: (identifier) @name) @reference.call
+(call
+  receiver: [(constant) @name
+             (scope_resolution name: (constant) @name)]) @reference.call
+
+; constants used as values: Foo::BAR, raise Error, [Foo]
+(scope_resolution scope: (constant) @name) @reference.type
+(scope_resolution name: (constant) @name) @reference.type
+(call
+  method: (identifier) @_method
+  arguments: (argument_list (constant) @name) @reference.type
+  ; (#not-any-of? with several values misbehaves in py-tree-sitter 0.26: use #not-match?)
+  (#not-match? @_method "^(include|extend|prepend)$"))
+(rescue exceptions: (exceptions
+  [(constant) @name
+   (scope_resolution name: (constant) @name)]) @reference.type)

@@ -1,0 +1,171 @@
+"""Python: parsing inline sources with the real grammar, and import resolution over small trees."""
+
+from __future__ import annotations
+
+import pytest
+
+from analyzer.domain import ImportRef, ParsedFile, RepoIndex, SourceFile
+from analyzer.languages.python import SPEC
+from analyzer.parse import parse_file
+
+
+def _parse(source: bytes, path: str = "pkg/mod.py") -> ParsedFile:
+    return parse_file(SourceFile(path, "python", len(source), "0" * 64), source)
+
+
+def _imports(source: bytes) -> list[tuple[str, tuple[str, ...], str, bool]]:
+    return [(i.module, i.names, i.kind, i.type_only) for i in _parse(source).imports]
+
+
+# --- parsing: imports -------------------------------------------------------
+
+@pytest.mark.parametrize(("source", "expected"), [
+    (b"import os\n", [("os", (), "import", False)]),
+    (b"import os.path as osp\n", [("os.path", (), "import", False)]),
+    (b"import a, b.c\n", [("a", (), "import", False), ("b.c", (), "import", False)]),
+    (b"from ..models import Order, Customer as C\n",
+     [("..models", ("Customer", "Order"), "from", False)]),
+    (b"from . import views\n", [(".", ("views",), "from", False)]),
+    (b"from pkg.sub import *\n", [("pkg.sub", ("*",), "from", False)]),
+    (b"from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from app.models import User\n",
+     [("typing", ("TYPE_CHECKING",), "from", False), ("app.models", ("User",), "from", True)]),
+    (b"import typing\nif typing.TYPE_CHECKING:\n    import app.db\nelse:\n    pass\n",
+     [("typing", (), "import", False), ("app.db", (), "import", True)]),
+    (b"def f():\n    import json\n    return json\n", [("json", (), "import", False)]),
+    (b"if TYPE_CHECKING:\n    import a\nelse:\n    import b\n",
+     [("a", (), "import", True), ("b", (), "import", False)]),
+    (b"if TYPE_CHECKING:\n    pass\nelif DEBUG:\n    import d\n", [("d", (), "import", False)]),
+    (b"if not TYPE_CHECKING:\n    import c\n", [("c", (), "import", False)]),
+    (b"if TYPE_CHECKING:\n    if sys.version_info >= (3, 11):\n        import e\n",
+     [("e", (), "import", True)]),
+], ids=["plain", "dotted-alias", "several", "relative-from", "from-dot", "wildcard",
+        "type-checking", "typing-attr", "local", "else-branch", "elif-branch", "negated", "nested-if"])
+def test_imports_are_captured(source, expected):
+    assert _imports(source) == expected
+
+
+def test_import_lines_are_one_based():
+    parsed = _parse(b"\n\nimport os\nfrom a import b\n")
+    assert [(i.module, i.line) for i in parsed.imports] == [("os", 3), ("a", 4)]
+
+
+# --- parsing: definitions and references -------------------------------------
+
+SOURCE = b'''\
+LIMIT = 3
+
+class Base:
+    pass
+
+class Order(Base, mixins.Audited):
+    @property
+    def total(self) -> Money:
+        return compute(self.lines)
+
+    def add(self, line: "Line") -> None:
+        self.lines.append(line)
+
+@register
+def helper(x: Decimal) -> int:
+    return int(x)
+'''
+
+
+def test_definitions_kinds_and_parents():
+    symbols = {(s.name, s.kind, s.parent) for s in _parse(SOURCE).symbols}
+    assert {("LIMIT", "constant", ""), ("Base", "class", ""), ("Order", "class", ""),
+            ("total", "method", "Order"), ("add", "method", "Order"),
+            ("helper", "function", "")} <= symbols
+
+
+@pytest.mark.parametrize(("name", "kind"), [
+    ("Base", "inherit"), ("Audited", "inherit"), ("compute", "call"), ("append", "call"),
+    ("register", "call"), ("int", "call"), ("Money", "type"), ("Decimal", "type"),
+])
+def test_references(name, kind):
+    refs = {(r.name, r.kind) for r in _parse(SOURCE).references}
+    assert (name, kind) in refs
+
+
+def test_syntax_error_is_a_diagnostic_not_an_exception():
+    parsed = _parse(b"def broken(:\n    pass\nimport os\n")
+    assert [d.severity for d in parsed.diagnostics] == ["warning"]
+    assert "os" in [i.module for i in parsed.imports]
+
+
+# --- resolution -------------------------------------------------------------
+
+TREE = frozenset({
+    "src/shop/__init__.py",
+    "src/shop/config.py",
+    "src/shop/models/__init__.py",
+    "src/shop/models/order.py",
+    "src/shop/services/billing.py",       # services/ has no __init__.py: namespace package
+    "src/shop/plugins/email.py",          # plugins/ too
+    "tests/test_order.py",
+    "tools/run.py",
+    "nsonly/sub/thing.py",                # a top-level namespace package
+    "setup.py",
+})
+
+
+def _resolve(path: str, module: str, names: tuple[str, ...] = (), kind: str = "import",
+              files: frozenset[str] = TREE):
+    ref = ImportRef(path, module, names, 1, kind)
+    return SPEC.resolve_import(ref, RepoIndex(files=files))
+
+
+@pytest.mark.parametrize(("importer", "module", "names", "kind", "targets"), [
+    # relative imports
+    ("src/shop/models/order.py", ".", ("order",), "from", ("src/shop/models/order.py",)),
+    ("src/shop/models/order.py", "..config", ("Settings",), "from", ("src/shop/config.py",)),
+    ("src/shop/models/order.py", "..", ("config",), "from", ("src/shop/config.py",)),
+    ("src/shop/services/billing.py", "..models", ("Order",), "from", ("src/shop/models/__init__.py",)),
+    ("src/shop/services/billing.py", "..models.order", ("Order",), "from",
+     ("src/shop/models/order.py",)),
+    # src layout: absolute imports from outside src/ and inside it
+    ("tests/test_order.py", "shop.models.order", ("Order",), "from", ("src/shop/models/order.py",)),
+    ("tests/test_order.py", "shop.models", ("order",), "from", ("src/shop/models/order.py",)),
+    ("tools/run.py", "shop", (), "import", ("src/shop/__init__.py",)),
+    ("src/shop/config.py", "shop.models", (), "import", ("src/shop/models/__init__.py",)),
+    # namespace packages (no __init__.py)
+    ("tests/test_order.py", "shop.plugins.email", (), "import", ("src/shop/plugins/email.py",)),
+    ("src/shop/config.py", "shop.services", ("billing",), "from", ("src/shop/services/billing.py",)),
+    ("tools/run.py", "nsonly.sub.thing", (), "import", ("nsonly/sub/thing.py",)),
+    # a missing submodule of a known package falls back to the deepest existing module
+    ("tools/run.py", "shop.models.missing", (), "import", ("src/shop/models/__init__.py",)),
+    # the repository root is a source root too
+    ("src/shop/config.py", "setup", (), "import", ("setup.py",)),
+], ids=lambda v: v if isinstance(v, str) else None)
+def test_resolves_to_files(importer, module, names, kind, targets):
+    result = _resolve(importer, module, names, kind)
+    assert (result.targets, result.external, result.unresolved) == (targets, "", "")
+
+
+@pytest.mark.parametrize(("importer", "module", "names", "reason"), [
+    ("setup.py", "..", ("x",), "beyond"),
+    ("tools/run.py", "...", ("x",), "beyond"),
+    ("src/shop/config.py", ".nothing", ("x",), "matches no file"),
+])
+def test_unresolvable_relative_imports(importer, module, names, reason):
+    result = _resolve(importer, module, names, "from")
+    assert result.targets == () and result.external == ""
+    assert reason in result.unresolved
+
+
+@pytest.mark.parametrize(("module", "package"), [
+    ("requests", "requests"), ("os.path", "os"), ("google.protobuf.message", "google"),
+])
+def test_unknown_top_level_is_external(module, package):
+    result = _resolve("src/shop/config.py", module)
+    assert (result.targets, result.external, result.unresolved) == ((), package, "")
+
+
+def test_namespace_directory_alone_is_neither_internal_file_nor_external():
+    result = _resolve("tools/run.py", "nsonly.sub")
+    assert (result.targets, result.external, result.unresolved) == ((), "", "")
+
+
+def test_importer_directory_wins_over_other_roots():
+    files = frozenset({"app/util.py", "app/main.py", "lib/util.py"})
+    assert _resolve("app/main.py", "util", files=files).targets == ("app/util.py",)

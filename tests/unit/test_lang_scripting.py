@@ -1,0 +1,315 @@
+"""Ruby and PHP: parsing inline sources with the real grammars, load-path / PSR-4 import resolution."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from analyzer.config import Settings
+from analyzer.domain import ImportRef, ParsedFile, RepoIndex, SourceFile
+from analyzer.languages import php, ruby
+from analyzer.parse import parse_file
+from analyzer.resolve import resolve_dependencies
+
+
+def _parse(language: str, source: bytes, path: str) -> ParsedFile:
+    return parse_file(SourceFile(path, language, len(source), "0" * 64), source)
+
+
+# --- parsing: imports, both languages ---------------------------------------
+
+@pytest.mark.parametrize(("language", "source", "expected"), [
+    ("ruby", b"require 'json'\n", [("json", (), "require")]),
+    ("ruby", b'require "active_support/core_ext"\n', [("active_support/core_ext", (), "require")]),
+    ("ruby", b"require_relative '../lib/shop'\n", [("../lib/shop", (), "require_relative")]),
+    ("ruby", b"require_relative('item')\n", [("item", (), "require_relative")]),
+    ("ruby", b"load 'tasks/setup.rb'\n", [("tasks/setup.rb", (), "require")]),
+    ("ruby", b'require "plugins/#{name}"\n', []),
+    ("ruby", b"Bundler.require(:default)\nrequire name\n", []),
+    ("ruby", b"def setup\n  require 'yaml'\nend\n", [("yaml", (), "require")]),
+    ("php", b"<?php\nuse App\\Models\\User;\n", [("App\\Models\\User", (), "use")]),
+    ("php", b"<?php\nuse \\App\\Models\\User as U;\n", [("App\\Models\\User", (), "use")]),
+    ("php", b"<?php\nuse App\\Models\\{User, Post as P, Sub\\Tag};\n",
+     [("App\\Models", ("Post", "Sub\\Tag", "User"), "use")]),
+    ("php", b"<?php\nuse function App\\Support\\format_money;\n",
+     [("App\\Support\\format_money", (), "use")]),
+    ("php", b"<?php\nuse const App\\Support\\LIMIT;\n", [("App\\Support\\LIMIT", (), "use")]),
+    ("php", b"<?php\nuse Exception, Psr\\Log\\LoggerInterface;\n",
+     [("Exception", (), "use"), ("Psr\\Log\\LoggerInterface", (), "use")]),
+    ("php", b"<?php\nrequire 'config.php';\n", [("config.php", (), "require")]),
+    ("php", b'<?php\ninclude_once("lib/util.php");\n', [("lib/util.php", (), "require")]),
+    ("php", b"<?php\nrequire_once __DIR__ . '/../bootstrap.php';\n",
+     [("__DIR__/../bootstrap.php", (), "require")]),
+    ("php", b'<?php\ninclude(__DIR__ . "/views/home.php");\n', [("__DIR__/views/home.php", (), "require")]),
+    ("php", b'<?php\nrequire "views/{$page}.php";\nrequire $file;\n', []),
+], ids=lambda v: v if isinstance(v, str) and len(v) < 12 else None)
+def test_imports_are_captured(language, source, expected):
+    path = "app/x.rb" if language == "ruby" else "src/x.php"
+    parsed = _parse(language, source, path)
+    assert [(i.module, i.names, i.kind) for i in parsed.imports] == expected
+    assert parsed.diagnostics == ()
+
+
+# --- parsing: definitions and references ------------------------------------
+
+RUBY = b"""\
+require 'json'
+
+def helper(x)
+  x
+end
+
+module Shop
+  class Order < Base::Model
+    include Comparable
+    extend Forwardable
+    prepend Audited
+    MAX_ITEMS = 50
+
+    def self.build(attrs)
+      new(attrs)
+    end
+
+    def total
+      items.sum(&:price) + Tax.rate(Config::DEFAULT)
+    rescue Errors::Broken, KeyError
+      raise PricingError, 'no total'
+    end
+  end
+end
+"""
+
+PHP = b"""\
+<?php
+namespace App\\Billing;
+
+interface Payable {}
+trait Loggable { public function log(): void {} }
+enum Status: string { case Open = 'open'; }
+const VERSION = '1.0';
+function helper(Money $m): int { return strlen('x'); }
+
+final class Invoice extends \\App\\Base\\Model implements Payable, \\Countable
+{
+    use Loggable;
+    public const LIMIT = 3;
+
+    public function total(?Customer $c): Money
+    {
+        $line = new LineItem();
+        $line->amount();
+        $c?->discount();
+        Money::zero();
+        if ($c instanceof Vip) {}
+        return Currency::EUR;
+    }
+}
+"""
+
+
+@pytest.mark.parametrize(("language", "source", "path", "namespace", "expected"), [
+    ("ruby", RUBY, "lib/shop/order.rb", "Shop", {
+        ("helper", "function", ""), ("Shop", "module", ""), ("Order", "class", ""),
+        ("MAX_ITEMS", "constant", "Order"), ("build", "method", "Order"), ("total", "method", "Order"),
+    }),
+    ("php", PHP, "src/Invoice.php", "App\\Billing", {
+        ("App\\Billing", "module", ""), ("Payable", "interface", ""), ("Loggable", "trait", ""),
+        ("log", "method", "Loggable"), ("Status", "enum", ""), ("VERSION", "constant", ""),
+        ("helper", "function", ""), ("Invoice", "class", ""), ("LIMIT", "constant", "Invoice"),
+        ("total", "method", "Invoice"),
+    }),
+], ids=["ruby", "php"])
+def test_definitions(language, source, path, namespace, expected):
+    parsed = _parse(language, source, path)
+    assert {(s.name, s.kind, s.parent) for s in parsed.symbols} == expected
+    assert parsed.namespace == namespace
+    assert parsed.diagnostics == ()
+
+
+@pytest.mark.parametrize(("language", "name", "kind"), [
+    ("ruby", "Model", "inherit"), ("ruby", "Comparable", "inherit"), ("ruby", "Forwardable", "inherit"),
+    ("ruby", "Audited", "inherit"), ("ruby", "new", "call"), ("ruby", "sum", "call"),
+    ("ruby", "Tax", "call"), ("ruby", "rate", "call"), ("ruby", "DEFAULT", "type"),
+    ("ruby", "Broken", "type"), ("ruby", "KeyError", "type"), ("ruby", "PricingError", "type"),
+    ("php", "Model", "inherit"), ("php", "Payable", "inherit"), ("php", "Countable", "inherit"),
+    ("php", "Loggable", "inherit"), ("php", "strlen", "call"), ("php", "LineItem", "call"),
+    ("php", "amount", "call"), ("php", "discount", "call"), ("php", "zero", "call"),
+    ("php", "Money", "type"), ("php", "Customer", "type"), ("php", "Vip", "type"),
+    ("php", "Currency", "type"),
+])
+def test_references(language, name, kind):
+    source, path = (RUBY, "lib/shop/order.rb") if language == "ruby" else (PHP, "src/Invoice.php")
+    refs = {(r.name, r.kind) for r in _parse(language, source, path).references}
+    assert (name, kind) in refs
+
+
+def test_ruby_mixins_are_inheritance_not_calls():
+    refs = {(r.name, r.kind) for r in _parse("ruby", RUBY, "lib/shop/order.rb").references}
+    assert ("Comparable", "type") not in refs and ("Comparable", "call") not in refs
+
+
+# --- Ruby resolution --------------------------------------------------------
+
+RUBY_TREE = frozenset({
+    "lib/shop.rb", "lib/shop/order.rb", "lib/shop/item.rb", "lib/tasks/setup.rb",
+    "app/models/user.rb", "app/services/signup.rb", "config/application.rb",
+    "gems/pay/lib/pay.rb", "gems/pay/lib/shop.rb", "gems/pay/test/pay_test.rb",
+    "spec/order_spec.rb", "Rakefile",
+})
+
+
+def _ruby_index(files: frozenset[str] = RUBY_TREE) -> RepoIndex:
+    return RepoIndex(files=files, config={"ruby": ruby.load_config(Path("/nonexistent"), files)})
+
+
+def test_ruby_load_path_has_root_lib_and_rails_app_dirs():
+    (key, dirs), = ruby.load_config(Path("/nonexistent"), RUBY_TREE)
+    assert key == "load_paths"
+    assert dirs == ("", "app/models", "app/services", "gems/pay/lib", "lib")
+
+
+@pytest.mark.parametrize(("importer", "module", "kind", "targets"), [
+    ("lib/shop/order.rb", "item", "require_relative", ("lib/shop/item.rb",)),
+    ("lib/shop/order.rb", "item.rb", "require_relative", ("lib/shop/item.rb",)),
+    ("lib/shop/order.rb", "../shop", "require_relative", ("lib/shop.rb",)),
+    ("spec/order_spec.rb", "../lib/shop/order", "require_relative", ("lib/shop/order.rb",)),
+    ("Rakefile", "lib/tasks/setup", "require_relative", ("lib/tasks/setup.rb",)),
+    ("spec/order_spec.rb", "shop/order", "require", ("lib/shop/order.rb",)),
+    ("spec/order_spec.rb", "shop", "require", ("lib/shop.rb",)),
+    ("app/services/signup.rb", "user", "require", ("app/models/user.rb",)),
+    ("Rakefile", "config/application", "require", ("config/application.rb",)),
+    ("Rakefile", "tasks/setup.rb", "require", ("lib/tasks/setup.rb",)),
+    # in a monorepo the importer's own gem wins
+    ("gems/pay/test/pay_test.rb", "shop", "require", ("gems/pay/lib/shop.rb",)),
+    ("gems/pay/test/pay_test.rb", "pay", "require", ("gems/pay/lib/pay.rb",)),
+], ids=lambda v: v if isinstance(v, str) else None)
+def test_ruby_resolves_to_files(importer, module, kind, targets):
+    result = ruby.resolve_import(ImportRef(importer, module, (), 1, kind), _ruby_index())
+    assert (result.targets, result.external, result.unresolved) == (targets, "", "")
+
+
+@pytest.mark.parametrize(("importer", "module", "kind", "external", "unresolved"), [
+    ("lib/shop.rb", "json", "require", "json", ""),
+    ("lib/shop.rb", "active_support/core_ext/string", "require", "active_support", ""),
+    ("lib/shop.rb", "missing", "require_relative", "", "matches no file"),
+    ("lib/shop.rb", "../../outside", "require_relative", "", "beyond the repository root"),
+])
+def test_ruby_gems_and_unresolved(importer, module, kind, external, unresolved):
+    result = ruby.resolve_import(ImportRef(importer, module, (), 1, kind), _ruby_index())
+    assert result.targets == () and result.external == external
+    assert unresolved in result.unresolved and bool(result.unresolved) == bool(unresolved)
+
+
+# --- PHP resolution ---------------------------------------------------------
+
+PHP_FILES = {
+    "src/Models/User.php": "App\\Models",
+    "src/Models/Post.php": "App\\Models",
+    "src/Http/Kernel.php": "App\\Http",
+    "src/Support/helpers.php": "App\\Support",
+    "legacy/classes.php": "Legacy",
+    "packages/pay/src/Gateway.php": "Acme\\Pay",
+    "bootstrap.php": "",
+    "public/index.php": "",
+    "config/app.php": "",
+}
+
+
+def _php_index(tmp_path: Path) -> RepoIndex:
+    (tmp_path / "composer.json").write_text(json.dumps({
+        "autoload": {"psr-4": {"App\\": "src/"}},
+        "autoload-dev": {"psr-4": {"App\\Tests\\": ["tests/", "tests-extra/"]}},
+    }))
+    (tmp_path / "packages/pay").mkdir(parents=True)
+    (tmp_path / "packages/pay/composer.json").write_text(json.dumps({
+        "autoload": {"psr-4": {"Acme\\Pay\\": "src"}}}))
+    (tmp_path / "vendor/x").mkdir(parents=True)  # vendored manifests are ignored
+    (tmp_path / "vendor/x/composer.json").write_text(json.dumps({"autoload": {"psr-4": {"X\\": "src/"}}}))
+    files = frozenset(PHP_FILES)
+    namespaces: dict[str, tuple[str, ...]] = {}
+    for path, ns in sorted(PHP_FILES.items()):
+        if ns:
+            namespaces[ns] = namespaces.get(ns, ()) + (path,)
+    defined = {
+        "src/Support/helpers.php": frozenset({"format_money", "LIMIT"}),
+        "legacy/classes.php": frozenset({"OldMailer", "OldQueue"}),
+        "bootstrap.php": frozenset({"GlobalThing"}),
+        "src/Models/User.php": frozenset({"User"}),
+        "src/Models/Post.php": frozenset({"Post"}),
+    }
+    return RepoIndex(files=files, namespaces=namespaces, defined=defined,
+                     referenced={"src/Http/Kernel.php": frozenset({"Post"})},
+                     config={"php": php.load_config(tmp_path, files)})
+
+
+def test_php_psr4_map_reads_every_composer_json(tmp_path):
+    assert _php_index(tmp_path).config["php"] == (
+        ("Acme\\Pay\\", ("packages/pay/src",)),
+        ("App\\", ("src",)),
+        ("App\\Tests\\", ("tests", "tests-extra")),
+    )
+
+
+def test_php_malformed_composer_json_is_skipped(tmp_path):
+    (tmp_path / "composer.json").write_text("{ not json")
+    assert php.load_config(tmp_path, frozenset()) == ()
+
+
+@pytest.mark.parametrize(("importer", "module", "names", "kind", "targets"), [
+    ("src/Http/Kernel.php", "App\\Models\\User", (), "use", ("src/Models/User.php",)),
+    ("src/Http/Kernel.php", "App\\Models", ("Post", "User"), "use",
+     ("src/Models/Post.php", "src/Models/User.php")),
+    ("bootstrap.php", "Acme\\Pay\\Gateway", (), "use", ("packages/pay/src/Gateway.php",)),
+    # not PSR-4 files: the file declaring the namespace that defines the name
+    ("src/Http/Kernel.php", "App\\Support\\format_money", (), "use", ("src/Support/helpers.php",)),
+    ("src/Http/Kernel.php", "Legacy\\OldMailer", (), "use", ("legacy/classes.php",)),
+    ("src/Http/Kernel.php", "GlobalThing", (), "use", ("bootstrap.php",)),
+    # a namespace imported as a whole, narrowed to what the importer uses
+    ("src/Http/Kernel.php", "App\\Models", (), "use", ("src/Models/Post.php",)),
+    # require / include
+    ("public/index.php", "__DIR__/../bootstrap.php", (), "require", ("bootstrap.php",)),
+    ("public/index.php", "../config/app.php", (), "require", ("config/app.php",)),
+    ("public/index.php", "config/app.php", (), "require", ("config/app.php",)),
+], ids=lambda v: v if isinstance(v, str) else None)
+def test_php_resolves_to_files(tmp_path, importer, module, names, kind, targets):
+    result = php.resolve_import(ImportRef(importer, module, names, 1, kind), _php_index(tmp_path))
+    assert (result.targets, result.external, result.unresolved) == (targets, "", "")
+
+
+@pytest.mark.parametrize(("module", "kind", "external", "unresolved"), [
+    ("Symfony\\Component\\Console\\Command", "use", "Symfony", ""),
+    ("Psr\\Log\\LoggerInterface", "use", "Psr", ""),
+    ("DateTimeImmutable", "use", "php", ""),
+    ("App\\Models\\Missing", "use", "", "use matches no file"),
+    ("Acme\\Pay\\Nope", "use", "", "use matches no file"),
+    ("__DIR__/missing.php", "require", "", "include matches no file"),
+    ("__DIR__/../../../etc/passwd.php", "require", "", "beyond the repository root"),
+])
+def test_php_externals_and_unresolved(tmp_path, module, kind, external, unresolved):
+    result = php.resolve_import(ImportRef("public/index.php", module, (), 1, kind), _php_index(tmp_path))
+    assert result.targets == () and result.external == external
+    assert unresolved in result.unresolved and bool(result.unresolved) == bool(unresolved)
+
+
+# --- symbol edges: PHP namespace visibility, Ruby requires -----------------------
+
+@pytest.mark.parametrize(("language", "sources", "expected"), [
+    ("php", {
+        "src/A.php": b"<?php\nnamespace App;\nclass A extends B { public function f(): C { return new C(); } }\n",
+        "src/B.php": b"<?php\nnamespace App;\nabstract class B {}\n",
+        "src/C.php": b"<?php\nnamespace App;\nclass C {}\n",
+        "src/Other/C.php": b"<?php\nnamespace App\\Other;\nclass C {}\n",
+    }, {("src/A.php", "src/B.php", "inherit"), ("src/A.php", "src/C.php", "call")}),
+    ("ruby", {
+        "lib/a.rb": b"require_relative 'b'\nclass A < B\n  include C\n  def f = B.make\nend\n",
+        "lib/b.rb": b"module C; end\nclass B\n  def self.make; end\nend\n",
+        "lib/c.rb": b"class C; end\n",
+    }, {("lib/a.rb", "lib/b.rb", "import"), ("lib/a.rb", "lib/b.rb", "inherit"),
+        ("lib/a.rb", "lib/b.rb", "call")}),
+], ids=["php-same-namespace", "ruby-required-file"])
+def test_symbol_edges(tmp_path, language, sources, expected):
+    parsed = [_parse(language, text, path) for path, text in sources.items()]
+    resolution = resolve_dependencies(parsed, Settings(root=tmp_path, use_cache=False))
+    assert {(d.source, d.target, d.kind) for d in resolution.dependencies} == expected
