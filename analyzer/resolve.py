@@ -36,14 +36,15 @@ def build_index(parsed: Iterable[ParsedFile], root: Path) -> RepoIndex:
     files = frozenset(p.path for p in parsed)
     namespaces: dict[str, set[str]] = defaultdict(set)
     definitions: dict[str, set[str]] = defaultdict(set)
+    specs = registry()
     for p in parsed:
-        if p.namespace:
-            namespaces[p.namespace].add(p.path)
+        key = specs[p.source.language].namespace_key(p.path, p.namespace) if p.namespace else ""
+        if key:
+            namespaces[key].add(p.path)
         for s in p.symbols:
             if not s.parent:
                 definitions[s.name].add(p.path)
     langs = {p.source.language for p in parsed}
-    specs = registry()
     config: dict[str, object] = {}
     for lang in sorted(langs):
         spec = specs[lang]
@@ -99,11 +100,13 @@ def resolve_dependencies(parsed: Iterable[ParsedFile], settings: Settings) -> Re
             elif result.unresolved:
                 unresolved.add(UnresolvedImport(p.path, ref.module, ref.line, result.unresolved))
 
+    lang_of = {p.path: p.source.language for p in parsed}
     for p in parsed:
         spec = specs[p.source.language]
         visible = set(imported.get(p.path, ()))
         if spec.namespace_visibility and p.namespace:
-            visible.update(index.namespaces.get(p.namespace, ()))
+            for ns in spec.visible_namespaces(spec.namespace_key(p.path, p.namespace)):
+                visible.update(f for f in index.namespaces.get(ns, ()) if lang_of[f] == p.source.language)
         visible.discard(p.path)
         if not visible:
             continue

@@ -49,6 +49,14 @@ def _no_config(root: Path, files: frozenset[str]) -> object:
     return None
 
 
+def _same_namespace(path: str, namespace: str) -> str:
+    return namespace
+
+
+def _only_itself(key: str) -> tuple[str, ...]:
+    return (key,) if key else ()
+
+
 @dataclass(frozen=True, slots=True)
 class LanguageSpec:
     """Everything the pipeline needs to know about one language."""
@@ -69,6 +77,10 @@ class LanguageSpec:
     namespace_visibility: bool = False
     #: file names (not extensions) that belong to the language
     filenames: tuple[str, ...] = field(default=())
+    #: key a file's declared namespace is indexed under (Go: directory + package)
+    namespace_key: Callable[[str, str], str] = _same_namespace
+    #: namespaces visible from a namespace key (C#: the enclosing namespaces too)
+    visible_namespaces: Callable[[str], tuple[str, ...]] = _only_itself
 
     @property
     def queries(self) -> str:

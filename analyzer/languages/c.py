@@ -1,20 +1,186 @@
-"""c: STUB - to be completed (queries + resolver)."""
+"""C: ``#include "x"`` / ``#include <x>`` resolved against the includer's directory and include dirs.
+
+The include helpers here are shared with :mod:`analyzer.languages.cpp` (one
+configuration, keyed ``"c"``).  Include directories are every directory named
+``include``, the ``-I`` directories of a ``compile_commands.json`` (at the
+root or in ``build/``), then the repository root.  ``.h`` files are C:
+a header of a C++ tree is parsed with the C grammar, so C++-only constructs
+in it (classes, namespaces) come out partial.
+"""
 
 from __future__ import annotations
 
+import json
+import posixpath
+import shlex
+from dataclasses import dataclass
+from pathlib import Path
+
 import tree_sitter_c
+from tree_sitter import Node
 
 from ..domain import ImportRef, RepoIndex
 from . import LanguageSpec, ResolvedImport
 
+#: configuration key shared by C and C++
+CONFIG_KEY = "c"
+#: external package name of the C standard library / POSIX headers
+LIBC = "libc"
+#: external package name of the C++ standard library
+CXX_STD = "c++std"
+
+_C_HEADERS = frozenset({
+    "assert.h", "complex.h", "ctype.h", "errno.h", "fenv.h", "float.h", "inttypes.h", "iso646.h",
+    "limits.h", "locale.h", "math.h", "setjmp.h", "signal.h", "stdalign.h", "stdarg.h",
+    "stdatomic.h", "stdbool.h", "stddef.h", "stdint.h", "stdio.h", "stdlib.h", "stdnoreturn.h",
+    "string.h", "tgmath.h", "threads.h", "time.h", "uchar.h", "wchar.h", "wctype.h",
+    # POSIX
+    "unistd.h", "fcntl.h", "pthread.h", "dirent.h", "dlfcn.h", "poll.h", "sched.h", "semaphore.h",
+    "strings.h", "termios.h", "syslog.h", "netdb.h", "getopt.h", "libgen.h", "regex.h", "glob.h",
+})
+_POSIX_DIRS = frozenset({"sys", "arpa", "netinet", "net", "linux", "bits"})
+_CXX_HEADERS = frozenset({
+    "algorithm", "any", "array", "atomic", "bitset", "cassert", "cctype", "cerrno", "cfloat",
+    "chrono", "cinttypes", "climits", "cmath", "complex", "condition_variable", "cstddef",
+    "cstdint", "cstdio", "cstdlib", "cstring", "ctime", "deque", "exception", "filesystem",
+    "format", "fstream", "functional", "future", "initializer_list", "iomanip", "ios", "iosfwd",
+    "iostream", "istream", "iterator", "limits", "list", "map", "memory", "mutex", "new",
+    "numeric", "optional", "ostream", "queue", "random", "ranges", "ratio", "regex", "set",
+    "shared_mutex", "span", "sstream", "stack", "stdexcept", "string", "string_view",
+    "system_error", "thread", "tuple", "type_traits", "typeinfo", "unordered_map",
+    "unordered_set", "utility", "valarray", "variant", "vector",
+})
+
+
+@dataclass(frozen=True, slots=True)
+class IncludeConfig:
+    """Repository-relative include directories, in search order ("" = the root)."""
+
+    include_dirs: tuple[str, ...] = ("",)
+
+
+def postprocess_import(ref: ImportRef, stmt: Node) -> ImportRef | None:
+    """``"x"`` -> kind include, ``<x>`` -> kind system_include."""
+    path = stmt.child_by_field_name("path")
+    kind = "system_include" if path is not None and path.type == "system_lib_string" else "include"
+    return ImportRef(ref.path, ref.module, (), ref.line, kind)
+
+
+def load_config(root: Path, files: frozenset[str]) -> IncludeConfig:
+    """Include dirs: directories named ``include``, compile_commands ``-I`` dirs, the root."""
+    named: set[str] = set()
+    for f in files:
+        parts = f.split("/")[:-1]
+        for i, part in enumerate(parts):
+            if part == "include":
+                named.add("/".join(parts[: i + 1]))
+    ordered = sorted(named, key=lambda d: (d.count("/"), d))
+    for d in _compile_commands_dirs(root):
+        if d not in ordered:
+            ordered.append(d)
+    if "" not in ordered:
+        ordered.append("")
+    return IncludeConfig(tuple(ordered))
+
+
+def resolve_include(ref: ImportRef, index: RepoIndex, cxx: bool) -> ResolvedImport:
+    """Resolve one include for C (``cxx=False``) or C++ (``cxx=True``)."""
+    config = index.config.get(CONFIG_KEY)
+    if not isinstance(config, IncludeConfig):
+        config = IncludeConfig()
+    files = index.files
+    name = ref.module.strip()
+    if ref.kind != "system_include":
+        here = ref.path.rsplit("/", 1)[0] if "/" in ref.path else ""
+        found = _lookup(files, here, name)
+        if found:
+            return ResolvedImport(targets=(found,))
+    for directory in config.include_dirs:
+        found = _lookup(files, directory, name)
+        if found:
+            return ResolvedImport(targets=(found,))
+    if ref.kind != "system_include":
+        return ResolvedImport(unresolved="quoted include matches no file")
+    return ResolvedImport(external=external_package(name, cxx))
+
+
+def external_package(header: str, cxx: bool) -> str:
+    """Package name of a system header that is not in the repository."""
+    first = header.split("/", 1)[0]
+    if header in _C_HEADERS or (first in _POSIX_DIRS and "/" in header):
+        return LIBC
+    if header in _CXX_HEADERS or (cxx and header.startswith("c") and header[1:] + ".h" in _C_HEADERS):
+        return CXX_STD
+    if "/" in header:
+        return first
+    return first.rsplit(".", 1)[0] if "." in first else first
+
 
 def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
-    return ResolvedImport(external=ref.module)
+    """C include resolution."""
+    return resolve_include(ref, index, cxx=False)
+
+
+# --- helpers ----------------------------------------------------------------
+
+def _lookup(files: frozenset[str], directory: str, name: str) -> str | None:
+    joined = posixpath.normpath(posixpath.join(directory, name)) if directory else posixpath.normpath(name)
+    if joined.startswith("../") or joined == ".." or joined.startswith("/"):
+        return None
+    return joined if joined in files else None
+
+
+def _compile_commands_dirs(root: Path) -> list[str]:
+    """Repository-relative ``-I`` directories of compile_commands.json (root or build/)."""
+    out: list[str] = []
+    resolved_root = root.resolve()
+    for cand in (root / "compile_commands.json", root / "build" / "compile_commands.json"):
+        try:
+            entries = json.loads(cand.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError):
+            continue
+        if not isinstance(entries, list):
+            continue
+        for entry in entries:
+            if not isinstance(entry, dict):
+                continue
+            for flag in _include_flags(entry):
+                base = Path(str(entry.get("directory", root)))
+                path = (base / flag).resolve() if not Path(flag).is_absolute() else Path(flag).resolve()
+                try:
+                    rel = path.relative_to(resolved_root).as_posix()
+                except ValueError:
+                    continue
+                rel = "" if rel == "." else rel
+                if rel not in out:
+                    out.append(rel)
+    return out
+
+
+def _include_flags(entry: dict[str, object]) -> list[str]:
+    args = entry.get("arguments")
+    if not isinstance(args, list):
+        command = entry.get("command")
+        try:
+            args = shlex.split(command) if isinstance(command, str) else []
+        except ValueError:
+            args = []
+    out: list[str] = []
+    items = [str(a) for a in args]
+    for i, arg in enumerate(items):
+        if arg in ("-I", "-isystem", "-iquote") and i + 1 < len(items):
+            out.append(items[i + 1])
+        elif arg.startswith("-I") and len(arg) > 2:
+            out.append(arg[2:])
+    return out
 
 
 SPEC = LanguageSpec(
     name="c",
-    extensions=('.c', '.h'),
+    extensions=(".c", ".h"),
     grammar=tree_sitter_c.language,
     resolve_import=resolve_import,
+    postprocess_import=postprocess_import,
+    load_config=load_config,
+    config_key=CONFIG_KEY,
 )

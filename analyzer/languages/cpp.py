@@ -1,4 +1,9 @@
-"""cpp: STUB - to be completed (queries + resolver)."""
+"""C++: includes resolved like C (shared helpers and configuration in :mod:`.c`).
+
+``.h`` headers are registered for C, so a ``.h`` in a C++ tree is parsed with
+the C grammar (C++-only constructs in it come out partial); ``.hpp``/``.hh``
+headers get the C++ grammar.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +11,20 @@ import tree_sitter_cpp
 
 from ..domain import ImportRef, RepoIndex
 from . import LanguageSpec, ResolvedImport
+from .c import CONFIG_KEY, load_config, postprocess_import, resolve_include
 
 
 def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
-    return ResolvedImport(external=ref.module)
+    """C++ include resolution (standard headers map to ``c++std`` / ``libc``)."""
+    return resolve_include(ref, index, cxx=True)
 
 
 SPEC = LanguageSpec(
     name="cpp",
-    extensions=('.cc', '.cpp', '.cxx', '.c++', '.hh', '.hpp', '.hxx', '.h++', '.ipp'),
+    extensions=(".cc", ".cpp", ".cxx", ".c++", ".hh", ".hpp", ".hxx", ".h++", ".ipp"),
     grammar=tree_sitter_cpp.language,
     resolve_import=resolve_import,
+    postprocess_import=postprocess_import,
+    load_config=load_config,
+    config_key=CONFIG_KEY,
 )

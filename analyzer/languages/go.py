@@ -1,20 +1,130 @@
-"""go: STUB - to be completed (queries + resolver)."""
+"""Go: import paths resolved through the repository's go.mod files, one package per directory.
+
+Every ``go.mod`` of the repository maps a module path to a directory.  An
+import path under a module path names a directory; it resolves to that
+directory's non-test ``.go`` files that define a name the importer uses (all
+of them when it uses none by name).  The standard library (no dot in the first
+path segment) is external under its first segment (``fmt``, ``net``); other
+paths are external under their repository (``github.com/x/y``) or, for hosts
+without that layout, the whole path.
+"""
 
 from __future__ import annotations
 
+import posixpath
+import re
+from pathlib import Path
+
 import tree_sitter_go
+from tree_sitter import Node
 
 from ..domain import ImportRef, RepoIndex
-from . import LanguageSpec, ResolvedImport
+from . import LanguageSpec, ResolvedImport, narrow_to_referenced
+
+_EXTENSION = ".go"
+_TEST_SUFFIX = "_test.go"
+_GO_MOD = "go.mod"
+_MODULE_LINE = re.compile(r"^\s*module\s+(\"[^\"]+\"|`[^`]+`|\S+)", re.MULTILINE)
+#: hosts whose import paths are host/owner/repo[/subpackage]
+_REPO_HOSTS = frozenset({"github.com", "gitlab.com", "bitbucket.org", "golang.org",
+                         "codeberg.org", "git.sr.ht"})
+KIND_IMPORT = "import"
+KIND_DOT = "import_dot"
+KIND_BLANK = "import_blank"
+
+
+def postprocess_import(ref: ImportRef, stmt: Node) -> ImportRef | None:
+    """Mark dot imports (``. "x"``, whose names are used unqualified) and blank imports (``_ "x"``)."""
+    alias = stmt.child_by_field_name("name")
+    kind = KIND_IMPORT
+    names = ref.names
+    if alias is not None and alias.type == "dot":
+        kind, names = KIND_DOT, ("*",)
+    elif alias is not None and alias.type == "blank_identifier":
+        kind = KIND_BLANK
+    return ImportRef(ref.path, ref.module, names, ref.line, kind, ref.type_only)
+
+
+def load_config(root: Path, files: frozenset[str]) -> tuple[tuple[str, str], ...]:
+    """Read the ``go.mod`` files of the directories holding (or above) discovered Go files.
+
+    Returns:
+        (module path, repo-relative directory) pairs, longest module path first.
+    """
+    dirs: set[str] = set()
+    for f in files:
+        if not f.endswith(_EXTENSION):
+            continue
+        d = posixpath.dirname(f)
+        while d not in dirs:
+            dirs.add(d)
+            if not d:
+                break
+            d = posixpath.dirname(d)
+    modules: dict[str, str] = {}
+    for d in sorted(dirs):
+        try:
+            text = (root / d / _GO_MOD).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        found = _MODULE_LINE.search(text)
+        if found:
+            modules.setdefault(found.group(1).strip("\"`"), d)
+    return tuple(sorted(modules.items(), key=lambda kv: (-len(kv[0]), kv[0])))
 
 
 def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
-    return ResolvedImport(external=ref.module)
+    """Resolve one Go import path to the files of a package directory, or an external package."""
+    path = ref.module
+    config = index.config.get("go")
+    modules: tuple[tuple[str, str], ...] = config if isinstance(config, tuple) else ()
+    for module, directory in modules:
+        if path != module and not path.startswith(module + "/"):
+            continue
+        rel = path[len(module):].lstrip("/")
+        target_dir = posixpath.join(directory, rel) if directory else rel
+        members = package_files(target_dir.rstrip("/"), index.files)
+        if not members:
+            return ResolvedImport(unresolved=f"no Go files in {target_dir or '.'} (module {module})")
+        return ResolvedImport(targets=narrow_to_referenced(members, ref.path, index))
+    return ResolvedImport(external=external_package(path))
+
+
+def package_files(directory: str, files: frozenset[str]) -> tuple[str, ...]:
+    """The non-test ``.go`` files directly inside ``directory`` (repo-relative, "" = root)."""
+    return tuple(sorted(f for f in files
+                        if f.endswith(_EXTENSION) and not f.endswith(_TEST_SUFFIX)
+                        and posixpath.dirname(f) == directory))
+
+
+def external_package(path: str) -> str:
+    """Package name of an import path outside the repository (``fmt``, ``github.com/x/y``)."""
+    parts = path.split("/")
+    if "." not in parts[0]:
+        return parts[0]
+    if parts[0] in _REPO_HOSTS:
+        return "/".join(parts[:3])
+    return path
+
+
+def namespace_key(path: str, namespace: str) -> str:
+    """Key under which Go files see each other without import: directory + package clause.
+
+    Go package names repeat across directories (every ``main``), so the bare
+    package name cannot be the visibility scope; ``internal/store`` +
+    ``store`` -> ``internal/store:store``.  An external test package
+    (``store_test``) gets its own key, as Go requires it to import ``store``.
+    """
+    return f"{posixpath.dirname(path)}:{namespace}" if namespace else ""
 
 
 SPEC = LanguageSpec(
     name="go",
-    extensions=('.go',),
+    extensions=(_EXTENSION,),
     grammar=tree_sitter_go.language,
     resolve_import=resolve_import,
+    postprocess_import=postprocess_import,
+    load_config=load_config,
+    namespace_visibility=True,
+    namespace_key=namespace_key,
 )

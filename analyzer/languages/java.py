@@ -1,20 +1,110 @@
-"""java: STUB - to be completed (queries + resolver)."""
+"""Java: packages, single-type, wildcard and static imports, same-package visibility.
+
+``import a.b.C;`` resolves to the file that declares ``package a.b`` and
+defines a top-level ``C`` (or, failing that, to ``a/b/C.java`` under any
+source root such as ``src/main/java``).  ``import a.b.*;`` resolves to the
+files of package ``a.b`` that define a name the importer uses.  Static imports
+resolve to the class's file.  Anything else is external, grouped by its first
+two segments (``org.springframework``); the JDK (``java.*``, ``javax.*``) is
+grouped as ``java``.
+"""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import tree_sitter_java
+from tree_sitter import Node
 
 from ..domain import ImportRef, RepoIndex
-from . import LanguageSpec, ResolvedImport
+from . import LanguageSpec, ResolvedImport, narrow_to_referenced
+
+#: import kinds set by :func:`postprocess_import`
+KIND_IMPORT = "import"
+KIND_STATIC = "static"
+WILDCARD = "*"
+_EXTENSION = ".java"
+_JDK_ROOTS = frozenset({"java", "javax", "jdk", "sun"})
+
+
+def postprocess_import(ref: ImportRef, stmt: Node) -> ImportRef | None:
+    """Split ``import static a.b.C.m`` into class ``a.b.C`` + name ``m`` and set the kind."""
+    is_static = any(child.type == "static" for child in stmt.children)
+    is_wildcard = WILDCARD in ref.names
+    module, names = ref.module, ref.names
+    if is_static and not is_wildcard and "." in module:
+        module, member = module.rsplit(".", 1)
+        names = (member,)
+    kind = KIND_STATIC if is_static else KIND_IMPORT
+    return ImportRef(ref.path, module, names, ref.line, kind, ref.type_only)
 
 
 def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
-    return ResolvedImport(external=ref.module)
+    """Resolve one Java import to files of the repository or an external package."""
+    module = ref.module
+    if ref.kind != KIND_STATIC and WILDCARD in ref.names:
+        members = narrow_to_referenced(_package_files(module, index), ref.path, index)
+        if members:
+            return ResolvedImport(targets=members)
+    target = _class_file(module, index)
+    if target:
+        return ResolvedImport(targets=(target,))
+    return ResolvedImport(external=external_package(module))
+
+
+def external_package(module: str) -> str:
+    """Package name of an import that leaves the repository (``org.springframework``, ``java``)."""
+    parts = module.split(".")
+    if parts[0] in _JDK_ROOTS:
+        return "java"
+    return ".".join(parts[:2])
+
+
+# --- helpers ----------------------------------------------------------------
+
+def _class_file(dotted: str, index: RepoIndex) -> str | None:
+    """File defining the (possibly nested) class ``dotted``.
+
+    Tries ``a.b.C.D`` as class D in package a.b.C, then class C in package a.b
+    (``D`` nested in ``C``), and so on.
+    """
+    parts = dotted.split(".")
+    lowest = 1 if len(parts) > 1 else 0
+    for cut in range(len(parts) - 1, lowest - 1, -1):
+        package, cls = ".".join(parts[:cut]), parts[cut]
+        declared = set(_package_files(package, index)) if package else set()
+        defining = sorted(declared.intersection(index.definitions.get(cls, ())))
+        if defining:
+            return defining[0]
+        by_path = _files_by_suffix(index.files).get("/".join(parts[: cut + 1]) + ".java")
+        if by_path:
+            return by_path[0]
+    return None
+
+
+def _package_files(package: str, index: RepoIndex) -> tuple[str, ...]:
+    """Java files declaring ``package`` (the index is shared with other languages)."""
+    return tuple(p for p in index.namespaces.get(package, ()) if p.endswith(_EXTENSION))
+
+
+@lru_cache(maxsize=8)
+def _files_by_suffix(files: frozenset[str]) -> dict[str, tuple[str, ...]]:
+    """``a/b/C.java`` -> files ending with that path (under any source root)."""
+    out: dict[str, list[str]] = {}
+    for f in files:
+        if not f.endswith(_EXTENSION):
+            continue
+        parts = f.split("/")
+        for i in range(len(parts)):
+            out.setdefault("/".join(parts[i:]), []).append(f)
+    return {k: tuple(sorted(v, key=lambda p: (p.count("/"), p))) for k, v in out.items()}
 
 
 SPEC = LanguageSpec(
     name="java",
-    extensions=('.java',),
+    extensions=(_EXTENSION,),
     grammar=tree_sitter_java.language,
     resolve_import=resolve_import,
+    postprocess_import=postprocess_import,
+    namespace_visibility=True,
 )

@@ -1,20 +1,301 @@
-"""rust: STUB - to be completed (queries + resolver)."""
+"""Rust: `use` paths (crate::, super::, self::, workspace crates), `mod x;` files, Cargo crates.
+
+Module files follow the 2018 layout rules: a module ``m`` declared in a crate
+root or ``mod.rs`` lives in ``m.rs`` or ``m/mod.rs`` next to it; declared in
+``a/b.rs`` it lives in ``a/b/m.rs`` or ``a/b/m/mod.rs``.  A ``use`` path is
+walked from its starting module to the deepest module file that exists, so
+``use crate::a::b::C`` leads to ``a/b.rs`` (or to ``a.rs`` when ``b`` is an
+item rather than a module).  A file under a Cargo crate's ``src/`` belongs to
+``src/lib.rs`` (else ``src/main.rs``); ``#[path]`` attributes are not modelled.
+"""
 
 from __future__ import annotations
 
+import posixpath
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
 import tree_sitter_rust
+from tree_sitter import Node
 
 from ..domain import ImportRef, RepoIndex
 from . import LanguageSpec, ResolvedImport
 
+#: first path segments that name the standard library
+STD_CRATES = frozenset({"std", "core", "alloc", "proc_macro", "test"})
+_ROOT_NAMES = ("lib.rs", "main.rs")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Crate:
+    """One crate of the tree: its directory, name (``-`` -> ``_``) and root file."""
+
+    directory: str
+    name: str
+    root: str
+
+
+@dataclass(frozen=True, slots=True)
+class RustConfig:
+    """Crates found from ``Cargo.toml`` files, sorted by directory."""
+
+    crates: tuple[Crate, ...] = ()
+
+    def crate_of(self, path: str) -> Crate | None:
+        """The innermost crate whose directory contains ``path``."""
+        best: Crate | None = None
+        for crate in self.crates:
+            if _is_under(path, crate.directory) and (
+                    best is None or len(crate.directory) > len(best.directory)):
+                best = crate
+        return best
+
+    def by_name(self, name: str) -> Crate | None:
+        """The workspace crate called ``name``, if any."""
+        for crate in self.crates:
+            if crate.name == name:
+                return crate
+        return None
+
+
+def postprocess_import(ref: ImportRef, stmt: Node) -> ImportRef | None:
+    """Set kind (``mod`` / ``use``), normalise path text and mark globs with ``*``."""
+    if stmt.type == "mod_item":
+        return ImportRef(ref.path, ref.module, (), ref.line, "mod")
+    module = _SPACE.sub("", ref.module)
+    if module in ("self", "crate", "super") and stmt.type == "extern_crate_declaration":
+        return None
+    names = {_clean_name(n) for n in ref.names}
+    argument = stmt.child_by_field_name("argument")
+    if argument is not None and argument.type == "use_wildcard":
+        names.add("*")
+    return ImportRef(ref.path, module, tuple(sorted(n for n in names if n)), ref.line, "use")
+
+
+def load_config(root: Path, files: frozenset[str]) -> RustConfig:
+    """Find ``Cargo.toml`` files in the ancestor directories of every ``.rs`` file."""
+    dirs: set[str] = set()
+    for f in files:
+        if f.endswith(".rs"):
+            parts = f.split("/")[:-1]
+            for i in range(len(parts) + 1):
+                dirs.add("/".join(parts[:i]))
+    crates: list[Crate] = []
+    for d in sorted(dirs):
+        manifest = root / d / "Cargo.toml" if d else root / "Cargo.toml"
+        crate = _read_manifest(manifest, d, files)
+        if crate is not None:
+            crates.append(crate)
+    return RustConfig(tuple(crates))
+
 
 def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
-    return ResolvedImport(external=ref.module)
+    """Resolve a ``use`` path, ``mod x;`` or ``extern crate`` to module files or a crate name."""
+    files = index.files
+    config = index.config.get("rust")
+    if not isinstance(config, RustConfig):
+        config = RustConfig()
+    if ref.kind == "mod":
+        found = _child_module(files, ref.path, ref.module, config)
+        if found is None:
+            return ResolvedImport(unresolved="no file for module declaration")
+        return ResolvedImport(targets=(found,))
+    segments = [s for s in ref.module.split("::")]
+    if segments and segments[0] == "":  # leading `::` = an external crate path
+        segments = segments[1:]
+        start: str | None = None
+    else:
+        start, segments, error = _start_module(files, ref.path, segments, config)
+        if error:
+            return ResolvedImport(unresolved=error)
+    if start is None:
+        crate_name = segments[0] if segments else ""
+        if crate_name in STD_CRATES:
+            return ResolvedImport(external="std")
+        other = config.by_name(crate_name)
+        if other is None:
+            return ResolvedImport(external=crate_name) if crate_name else ResolvedImport()
+        start, segments = other.root, segments[1:]
+    targets = {_walk(files, start, segments + _split(name), config)
+               for name in ref.names if name not in ("*", "self")}
+    if not targets:
+        targets.add(_walk(files, start, segments, config))
+    return ResolvedImport(targets=tuple(sorted(targets)))
+
+
+# --- helpers ----------------------------------------------------------------
+
+def _clean_name(name: str) -> str:
+    """``d::{e, f}`` -> ``d``; whitespace removed."""
+    name = _SPACE.sub("", name)
+    brace = name.find("::{")
+    return name[:brace] if brace >= 0 else name
+
+
+def _split(name: str) -> list[str]:
+    return [s for s in name.split("::") if s and s not in ("*", "self")]
+
+
+def _is_under(path: str, directory: str) -> bool:
+    return not directory or path.startswith(directory + "/")
+
+
+def _dirname(path: str) -> str:
+    return path.rsplit("/", 1)[0] if "/" in path else ""
+
+
+def _join(directory: str, name: str) -> str:
+    return f"{directory}/{name}" if directory else name
+
+
+def _read_manifest(manifest: Path, directory: str, files: frozenset[str]) -> Crate | None:
+    try:
+        data = tomllib.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    package = data.get("package")
+    if not isinstance(package, dict) or not isinstance(package.get("name"), str):
+        return None
+    raw_lib = data.get("lib")
+    lib: dict[str, object] = raw_lib if isinstance(raw_lib, dict) else {}
+    lib_name, lib_path = lib.get("name"), lib.get("path")
+    name = lib_name if isinstance(lib_name, str) else str(package["name"])
+    candidates = [lib_path] if isinstance(lib_path, str) else []
+    candidates += [f"src/{n}" for n in _ROOT_NAMES]
+    for cand in candidates:
+        path = posixpath.normpath(_join(directory, cand))
+        if path in files:
+            return Crate(directory, name.replace("-", "_"), path)
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _fallback_root(files: frozenset[str], path: str, stop: str) -> str:
+    """Outside a crate's source dir: the nearest lib.rs / main.rs up to ``stop``, else the file itself."""
+    directory = _dirname(path)
+    while True:
+        for name in _ROOT_NAMES:
+            cand = _join(directory, name)
+            if cand in files:
+                return cand
+        if directory == stop or not directory:
+            return path
+        directory = _dirname(directory)
+
+
+def _crate_root(files: frozenset[str], path: str, config: RustConfig) -> str:
+    """The crate root file of ``path``.
+
+    Files under the crate's ``src/`` belong to ``lib.rs`` / ``main.rs``, except
+    ``src/bin/x.rs`` and ``src/bin/x/main.rs``, which are binary roots; other
+    files (tests/, examples/, benches/, trees without Cargo.toml) belong to the
+    nearest lib.rs / main.rs above them, else are roots themselves.
+    """
+    crate = config.crate_of(path)
+    if crate is None:
+        return _fallback_root(files, path, "")
+    src = _dirname(crate.root)
+    if _is_under(path, src):
+        bins = _join(src, "bin") + "/"
+        if not path.startswith(bins):
+            return crate.root
+        rest = path[len(bins):]
+        if "/" not in rest:
+            return path
+        main = bins + rest.split("/", 1)[0] + "/main.rs"
+        return main if main in files else crate.root
+    return _fallback_root(files, path, crate.directory)
+
+
+def _is_root_like(path: str, config: RustConfig, files: frozenset[str]) -> bool:
+    """Crate roots and mod.rs own the directory they sit in."""
+    name = path.rsplit("/", 1)[-1]
+    return name in ("mod.rs", *_ROOT_NAMES) or path == _crate_root(files, path, config)
+
+
+def _children_dir(path: str, config: RustConfig, files: frozenset[str]) -> str:
+    """The directory holding the files of the modules ``path`` declares."""
+    if _is_root_like(path, config, files):
+        return _dirname(path)
+    return path[: -len(".rs")]
+
+
+def _module_in(files: frozenset[str], directory: str, name: str) -> str | None:
+    for cand in (_join(directory, f"{name}.rs"), _join(directory, f"{name}/mod.rs")):
+        if cand in files:
+            return cand
+    return None
+
+
+def _child_module(files: frozenset[str], path: str, name: str, config: RustConfig) -> str | None:
+    return _module_in(files, _children_dir(path, config, files), name)
+
+
+def _parent_module(files: frozenset[str], path: str, config: RustConfig) -> str | None:
+    """The module file declaring ``path`` (None at a crate root)."""
+    root = _crate_root(files, path, config)
+    if path == root:
+        return None
+    declaring_dir = _dirname(path)
+    if path.endswith("/mod.rs") or path == "mod.rs":
+        declaring_dir = _dirname(declaring_dir)
+    if declaring_dir == _dirname(root):
+        return root
+    for cand in (_join(declaring_dir, "mod.rs"), f"{declaring_dir}.rs"):
+        if declaring_dir and cand in files:
+            return cand
+    return root
+
+
+def _start_module(files: frozenset[str], path: str, segments: list[str],
+                  config: RustConfig) -> tuple[str | None, list[str], str]:
+    """Where a path starts: (module file or None for an external crate, rest, error)."""
+    head = segments[0] if segments else ""
+    if head == "crate":
+        return _crate_root(files, path, config), segments[1:], ""
+    if head in ("self", "super"):
+        current: str | None = path
+        rest = list(segments)
+        while rest and rest[0] in ("self", "super"):
+            if rest.pop(0) == "super":
+                current = _parent_module(files, current, config) if current else None
+                if current is None:
+                    return None, segments, "super:: beyond the crate root"
+        return current, rest, ""
+    # 2018 uniform paths: a child module of the current file shadows a crate name
+    if head and _child_module(files, path, head, config) is not None:
+        return path, segments, ""
+    return None, segments, ""
+
+
+def _walk(files: frozenset[str], start: str, segments: list[str], config: RustConfig) -> str:
+    """Deepest module file reachable from ``start`` along ``segments``."""
+    current = start
+    for seg in segments:
+        if seg == "super":
+            parent = _parent_module(files, current, config)
+            if parent is None:
+                break
+            current = parent
+            continue
+        if seg == "self":
+            continue
+        child = _child_module(files, current, seg, config)
+        if child is None:
+            break
+        current = child
+    return current
 
 
 SPEC = LanguageSpec(
     name="rust",
-    extensions=('.rs',),
+    extensions=(".rs",),
     grammar=tree_sitter_rust.language,
     resolve_import=resolve_import,
+    postprocess_import=postprocess_import,
+    load_config=load_config,
 )

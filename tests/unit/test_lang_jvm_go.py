@@ -1,0 +1,426 @@
+"""Java, C# and Go: parsing inline sources with the real grammars, and import resolution over small trees."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from analyzer.domain import ImportRef, ParsedFile, RepoIndex, SourceFile
+from analyzer.languages import csharp, go, java
+from analyzer.parse import parse_file
+from analyzer.resolve import build_index
+
+_PATHS = {"java": "src/main/java/a/b/C.java", "csharp": "src/C.cs", "go": "pkg/c.go"}
+
+
+def _parse(language: str, source: bytes, path: str = "") -> ParsedFile:
+    path = path or _PATHS[language]
+    return parse_file(SourceFile(path, language, len(source), "0" * 64), source)
+
+
+# --- parsing: namespaces, imports -------------------------------------------
+
+@pytest.mark.parametrize(("language", "source", "namespace"), [
+    ("java", b"package com.acme.model;\nclass A {}\n", "com.acme.model"),
+    ("java", b"package app;\n", "app"),
+    ("java", b"class NoPackage {}\n", ""),
+    ("csharp", b"namespace Acme.Shop\n{\n    class A {}\n}\n", "Acme.Shop"),
+    ("csharp", b"namespace Acme.Shop.Data;\nclass A {}\n", "Acme.Shop.Data"),
+    ("csharp", b"namespace A { class X {} }\nnamespace B { class Y {} }\n", "A"),
+    ("go", b"package store\n", "store"),
+], ids=["java-dotted", "java-simple", "java-default", "cs-block", "cs-file-scoped", "cs-first-wins", "go"])
+def test_namespace_declarations(language, source, namespace):
+    parsed = _parse(language, source)
+    assert parsed.namespace == namespace
+    if namespace:
+        assert (namespace, "module") in {(s.name, s.kind) for s in parsed.symbols}
+
+
+@pytest.mark.parametrize(("language", "source", "expected"), [
+    ("java", b"import a.b.C;\n", [("a.b.C", (), "import")]),
+    ("java", b"import a.b.*;\n", [("a.b", ("*",), "import")]),
+    ("java", b"import static a.b.C.m;\n", [("a.b.C", ("m",), "static")]),
+    ("java", b"import static a.b.C.*;\n", [("a.b.C", ("*",), "static")]),
+    ("java", b"import a.b.C.Inner;\nimport java.util.List;\n",
+     [("a.b.C.Inner", (), "import"), ("java.util.List", (), "import")]),
+    ("csharp", b"using System;\n", [("System", (), "using")]),
+    ("csharp", b"using A.B;\n", [("A.B", (), "using")]),
+    ("csharp", b"using static System.Math;\n", [("System.Math", (), "using_static")]),
+    ("csharp", b"using X = A.B.C;\n", [("A.B.C", (), "using_alias")]),
+    ("csharp", b"global using G.H;\n", [("G.H", (), "using")]),
+    ("go", b'package p\nimport "fmt"\n', [("fmt", (), "import")]),
+    ("go", b'package p\nimport (\n\t"fmt"\n\tm "example.com/m/model"\n)\n',
+     [("fmt", (), "import"), ("example.com/m/model", (), "import")]),
+    ("go", b'package p\nimport . "strings"\n', [("strings", ("*",), "import_dot")]),
+    ("go", b'package p\nimport _ "net/http/pprof"\n', [("net/http/pprof", (), "import_blank")]),
+], ids=["java-single", "java-wildcard", "java-static", "java-static-wildcard", "java-nested",
+        "cs-using", "cs-dotted", "cs-static", "cs-alias", "cs-global",
+        "go-single", "go-grouped-aliased", "go-dot", "go-blank"])
+def test_imports_are_captured(language, source, expected):
+    assert [(i.module, i.names, i.kind) for i in _parse(language, source).imports] == expected
+
+
+@pytest.mark.parametrize("language", ["java", "csharp", "go"])
+def test_import_lines_are_one_based(language):
+    source = {
+        "java": b"package p;\n\nimport a.B;\nimport c.D;\n",
+        "csharp": b"\n\nusing A.B;\nusing C.D;\n",
+        "go": b'package p\n\nimport (\n\t"a/b"\n\t"c/d"\n)\n',
+    }[language]
+    lines = [i.line for i in _parse(language, source).imports]
+    assert lines == ([3, 4] if language != "go" else [4, 5])
+
+
+# --- parsing: definitions and references -------------------------------------
+
+JAVA = b"""\
+package a.b;
+
+public class Order<T extends Bound> extends BaseEntity implements Auditable, x.y.Named {
+    public static final int MAX = 3;
+    private final String name = "";
+    private List<LineItem> items;
+
+    public Money total(Discount d) throws PricingException {
+        Calculator c = new Calculator();
+        c.compute(d);
+        helper();
+        Util.run();
+        return (Money) Registry.DEFAULT;
+    }
+
+    interface Inner extends Parent {}
+    enum Status { OPEN, SHIPPED }
+    record Line(Sku sku) {}
+}
+"""
+
+CSHARP = b"""\
+namespace Acme.Shop;
+
+[Serializable]
+public class Order : Entity, IAuditable
+{
+    public const int Max = 3;
+    private List<LineItem> items;
+
+    public Money Total(Discount d)
+    {
+        var c = new Calculator();
+        c.Compute(d);
+        Helper();
+        Util.Run();
+        return (Money)Registry.Default;
+    }
+}
+
+public interface IAuditable : INamed { }
+public struct Point { }
+public enum Status { Open, Shipped }
+public record Line(Sku Sku);
+public delegate void Handler(Event e);
+"""
+
+GO = b"""\
+package store
+
+const Max = 3
+
+var Default = NewMemory()
+
+type Store interface {
+\tSaver
+\tSave(o *model.Order) error
+}
+
+type Memory struct {
+\tBase
+\t*model.Audit
+\trows map[string]*Row
+}
+
+type ID int
+
+func NewMemory() *Memory { return &Memory{} }
+
+func (m *Memory) Save(o *model.Order) error {
+\tfmt.Println(o)
+\tm.flush()
+\tvar x Cursor
+\t_ = x
+\treturn nil
+}
+"""
+
+_SOURCES = {"java": JAVA, "csharp": CSHARP, "go": GO}
+
+
+@pytest.mark.parametrize(("language", "symbol"), [
+    ("java", ("Order", "class", "")),
+    ("java", ("MAX", "constant", "Order")),
+    ("java", ("total", "method", "Order")),
+    ("java", ("Inner", "interface", "Order")),
+    ("java", ("Status", "enum", "Order")),
+    ("java", ("OPEN", "constant", "Status")),
+    ("java", ("Line", "class", "Order")),
+    ("csharp", ("Order", "class", "")),
+    ("csharp", ("Max", "constant", "Order")),
+    ("csharp", ("Total", "method", "Order")),
+    ("csharp", ("IAuditable", "interface", "")),
+    ("csharp", ("Point", "struct", "")),
+    ("csharp", ("Status", "enum", "")),
+    ("csharp", ("Open", "constant", "Status")),
+    ("csharp", ("Line", "class", "")),
+    ("csharp", ("Handler", "type", "")),
+    ("go", ("Max", "constant", "")),
+    ("go", ("Default", "constant", "")),
+    ("go", ("Store", "interface", "")),
+    ("go", ("Memory", "struct", "")),
+    ("go", ("ID", "type", "")),
+    ("go", ("NewMemory", "function", "")),
+    ("go", ("Save", "method", "")),
+], ids=lambda v: v if isinstance(v, str) else "-".join(v[:2]))
+def test_definitions(language, symbol):
+    symbols = {(s.name, s.kind, s.parent) for s in _parse(language, _SOURCES[language]).symbols}
+    assert symbol in symbols
+
+
+@pytest.mark.parametrize(("language", "absent"), [
+    ("java", "name"),          # a non-constant field is not a definition
+    ("csharp", "items"),
+    ("go", "rows"),            # struct fields are not definitions
+])
+def test_fields_are_not_definitions(language, absent):
+    assert absent not in {s.name for s in _parse(language, _SOURCES[language]).symbols}
+
+
+@pytest.mark.parametrize(("language", "name", "kind"), [
+    # Java: extends / implements (qualified too), calls, new X(), static access, type uses
+    ("java", "BaseEntity", "inherit"), ("java", "Auditable", "inherit"), ("java", "Named", "inherit"),
+    ("java", "Parent", "inherit"),
+    ("java", "compute", "call"), ("java", "helper", "call"), ("java", "run", "call"),
+    ("java", "Calculator", "call"),
+    ("java", "Util", "type"), ("java", "Registry", "type"), ("java", "Money", "type"),
+    ("java", "Discount", "type"), ("java", "LineItem", "type"), ("java", "List", "type"),
+    ("java", "PricingException", "type"), ("java", "Bound", "type"), ("java", "Sku", "type"),
+    # C#: base lists, calls, new X(), type uses, attributes
+    ("csharp", "Entity", "inherit"), ("csharp", "IAuditable", "inherit"), ("csharp", "INamed", "inherit"),
+    ("csharp", "Compute", "call"), ("csharp", "Helper", "call"), ("csharp", "Run", "call"),
+    ("csharp", "Calculator", "call"),
+    ("csharp", "Util", "type"), ("csharp", "Money", "type"), ("csharp", "Discount", "type"),
+    ("csharp", "LineItem", "type"), ("csharp", "List", "type"), ("csharp", "Serializable", "type"),
+    ("csharp", "Sku", "type"), ("csharp", "Event", "type"),
+    # Go: struct and interface embedding, calls, type uses (qualified, pointers, maps)
+    ("go", "Base", "inherit"), ("go", "Audit", "inherit"), ("go", "Saver", "inherit"),
+    ("go", "NewMemory", "call"), ("go", "Println", "call"), ("go", "flush", "call"),
+    ("go", "Order", "type"), ("go", "Row", "type"), ("go", "Cursor", "type"), ("go", "Memory", "type"),
+], ids=lambda v: v if isinstance(v, str) else None)
+def test_references(language, name, kind):
+    refs = {(r.name, r.kind) for r in _parse(language, _SOURCES[language]).references}
+    assert (name, kind) in refs
+
+
+@pytest.mark.parametrize(("language", "name"), [
+    ("java", "BaseEntity"), ("csharp", "Entity"), ("go", "Base"),
+])
+def test_base_types_are_inherit_only(language, name):
+    """A base class is an inherit reference, not also a type use (no duplicate call edge)."""
+    kinds = {r.kind for r in _parse(language, _SOURCES[language]).references if r.name == name}
+    assert kinds == {"inherit"}
+
+
+@pytest.mark.parametrize("language", ["java", "csharp", "go"])
+def test_syntax_error_is_a_diagnostic_not_an_exception(language):
+    source = {
+        "java": b"package p;\nimport a.B;\nclass X { void f( { }\n",
+        "csharp": b"using A.B;\nclass X { void F( { }\n",
+        "go": b'package p\nimport "a/b"\nfunc f( {\n',
+    }[language]
+    parsed = _parse(language, source)
+    assert [d.severity for d in parsed.diagnostics] == ["warning"]
+    assert len(parsed.imports) == 1
+
+
+# --- resolution: Java -------------------------------------------------------
+
+def _index(sources: dict[str, bytes], root: Path | None = None) -> RepoIndex:
+    parsed = []
+    for path, source in sources.items():
+        language = {"java": "java", "cs": "csharp", "go": "go"}[path.rsplit(".", 1)[1]]
+        parsed.append(_parse(language, source, path))
+    return build_index(parsed, root or Path("/nonexistent"))
+
+
+JAVA_TREE = {
+    "src/main/java/com/acme/model/Order.java": b"package com.acme.model;\npublic class Order { class Line {} }\n",
+    "src/main/java/com/acme/model/Customer.java": b"package com.acme.model;\npublic class Customer {}\n",
+    "src/main/java/com/acme/util/Strings.java":
+        b"package com.acme.util;\npublic final class Strings { static boolean isBlank(String s) { return true; } }\n",
+    # declares a package that does not match its directory: found by package, not path
+    "legacy/Odd.java": b"package com.acme.odd;\npublic class Odd {}\n",
+    # no package declaration: found by path under a source root
+    "src/test/java/com/acme/Fixtures.java": b"public class Fixtures {}\n",
+    "src/main/java/com/acme/App.java":
+        b"package com.acme;\nclass App { void f() { Order o = new Order(); } }\n",
+}
+
+
+@pytest.mark.parametrize(("module", "names", "kind", "targets"), [
+    ("com.acme.model.Order", (), "import", ("src/main/java/com/acme/model/Order.java",)),
+    ("com.acme.model.Order.Line", (), "import", ("src/main/java/com/acme/model/Order.java",)),
+    ("com.acme.odd.Odd", (), "import", ("legacy/Odd.java",)),
+    ("com.acme.Fixtures", (), "import", ("src/test/java/com/acme/Fixtures.java",)),
+    # wildcard: narrowed to the files defining what App uses (Order, not Customer)
+    ("com.acme.model", ("*",), "import", ("src/main/java/com/acme/model/Order.java",)),
+    ("com.acme.util.Strings", ("isBlank",), "static", ("src/main/java/com/acme/util/Strings.java",)),
+    ("com.acme.util.Strings", ("*",), "static", ("src/main/java/com/acme/util/Strings.java",)),
+], ids=["class", "nested", "by-package", "by-path", "wildcard-narrowed", "static", "static-wildcard"])
+def test_java_resolves_to_files(module, names, kind, targets):
+    index = _index(JAVA_TREE)
+    ref = ImportRef("src/main/java/com/acme/App.java", module, names, 1, kind)
+    result = java.resolve_import(ref, index)
+    assert (result.targets, result.external, result.unresolved) == (targets, "", "")
+
+
+def test_java_wildcard_without_used_names_keeps_the_whole_package():
+    index = _index({k: v for k, v in JAVA_TREE.items() if not k.endswith("App.java")})
+    ref = ImportRef("src/main/java/com/acme/util/Strings.java", "com.acme.model", ("*",), 1, "import")
+    assert java.resolve_import(ref, index).targets == (
+        "src/main/java/com/acme/model/Customer.java", "src/main/java/com/acme/model/Order.java")
+
+
+@pytest.mark.parametrize(("module", "names", "package"), [
+    ("org.springframework.stereotype.Service", (), "org.springframework"),
+    ("java.util.List", (), "java"),
+    ("javax.inject", ("*",), "java"),
+    ("com.acme.model.Missing", (), "com.acme"),
+    ("lombok", ("*",), "lombok"),
+])
+def test_java_unknown_is_external(module, names, package):
+    ref = ImportRef("src/main/java/com/acme/App.java", module, names, 1, "import")
+    result = java.resolve_import(ref, _index(JAVA_TREE))
+    assert (result.targets, result.external, result.unresolved) == ((), package, "")
+
+
+# --- resolution: C# ---------------------------------------------------------
+
+CS_TREE = {
+    "Models/Order.cs": b"namespace Acme.Models;\npublic class Order {}\n",
+    "Models/Customer.cs": b"namespace Acme.Models { public class Customer {} }\n",
+    "Util/Guard.cs": b"namespace Acme.Util { public static class Guard { public static void NotNull(object o) {} } }\n",
+    "App.cs": b"namespace Acme { class App { void F() { var o = new Order(); } } }\n",
+}
+
+
+@pytest.mark.parametrize(("module", "kind", "targets"), [
+    ("Acme.Models", "using", ("Models/Order.cs",)),
+    ("Acme.Util.Guard", "using_static", ("Util/Guard.cs",)),
+    ("Acme.Models", "using_alias", ("Models/Order.cs",)),
+    ("Acme.Util.Guard", "using_alias", ("Util/Guard.cs",)),
+], ids=["using-narrowed", "static", "alias-namespace", "alias-type"])
+def test_csharp_resolves_to_files(module, kind, targets):
+    result = csharp.resolve_import(ImportRef("App.cs", module, (), 1, kind), _index(CS_TREE))
+    assert (result.targets, result.external, result.unresolved) == (targets, "", "")
+
+
+@pytest.mark.parametrize(("module", "kind", "package"), [
+    ("System", "using", "System"),
+    ("System.Collections.Generic", "using", "System"),
+    ("Newtonsoft.Json", "using", "Newtonsoft"),
+    ("System.Math", "using_static", "System"),
+    ("Acme.Util.Guard", "using", "Acme"),  # a plain using names a namespace, never a type
+])
+def test_csharp_unknown_is_external(module, kind, package):
+    result = csharp.resolve_import(ImportRef("App.cs", module, (), 1, kind), _index(CS_TREE))
+    assert (result.targets, result.external, result.unresolved) == ((), package, "")
+
+
+def test_csharp_namespace_with_only_sub_namespaces_is_internal_but_empty():
+    result = csharp.resolve_import(ImportRef("App.cs", "Acme", (), 1, "using"), _index(CS_TREE))
+    assert (result.targets, result.external, result.unresolved) == ((), "", "")
+
+
+@pytest.mark.parametrize(("namespace", "visible"), [
+    ("A.B.C", ("A.B.C", "A.B", "A")),
+    ("Acme", ("Acme",)),
+    ("", ()),
+])
+def test_csharp_enclosing_namespaces(namespace, visible):
+    assert csharp.visible_namespaces(namespace) == visible
+
+
+# --- resolution: Go ---------------------------------------------------------
+
+GO_TREE = {
+    "go.mod": None,
+    "cmd/app/main.go": b'package main\nfunc main() { model.NewOrder() }\n',
+    "internal/model/order.go": b"package model\nfunc NewOrder() {}\n",
+    "internal/model/customer.go": b"package model\ntype Customer struct{}\n",
+    "internal/model/order_test.go": b"package model\nfunc TestOrder() {}\n",
+    "tools/go.mod": None,
+    "tools/gen/gen.go": b"package gen\nfunc Gen() {}\n",
+}
+_GO_MODS = {"go.mod": "module example.com/app\n\ngo 1.22\n", "tools/go.mod": 'module "example.com/app/tools"\n'}
+
+
+@pytest.fixture()
+def go_repo(tmp_path: Path) -> RepoIndex:
+    for rel, text in _GO_MODS.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    return _index({k: v for k, v in GO_TREE.items() if v is not None}, tmp_path)
+
+
+def test_go_config_maps_every_go_mod(go_repo):
+    assert go_repo.config["go"] == (("example.com/app/tools", "tools"), ("example.com/app", ""))
+
+
+@pytest.mark.parametrize(("importer", "module", "targets"), [
+    # narrowed to the file defining what main uses; the _test file is never a target
+    ("cmd/app/main.go", "example.com/app/internal/model", ("internal/model/order.go",)),
+    ("tools/gen/gen.go", "example.com/app/internal/model",
+     ("internal/model/customer.go", "internal/model/order.go")),
+    # the nested module wins over its parent's path prefix
+    ("cmd/app/main.go", "example.com/app/tools/gen", ("tools/gen/gen.go",)),
+], ids=["narrowed", "whole-package", "nested-module"])
+def test_go_resolves_to_package_files(go_repo, importer, module, targets):
+    result = go.resolve_import(ImportRef(importer, module, (), 1, "import"), go_repo)
+    assert (result.targets, result.external, result.unresolved) == (targets, "", "")
+
+
+@pytest.mark.parametrize(("module", "package"), [
+    ("fmt", "fmt"),
+    ("net/http", "net"),
+    ("github.com/google/uuid", "github.com/google/uuid"),
+    ("github.com/stretchr/testify/assert", "github.com/stretchr/testify"),
+    ("golang.org/x/sync/errgroup", "golang.org/x/sync"),
+    ("gopkg.in/yaml.v3", "gopkg.in/yaml.v3"),
+    ("example.com/other/lib", "example.com/other/lib"),
+])
+def test_go_unknown_is_external(go_repo, module, package):
+    result = go.resolve_import(ImportRef("cmd/app/main.go", module, (), 1, "import"), go_repo)
+    assert (result.targets, result.external, result.unresolved) == ((), package, "")
+
+
+def test_go_missing_package_directory_is_unresolved(go_repo):
+    result = go.resolve_import(ImportRef("cmd/app/main.go", "example.com/app/internal/empty", (), 1,
+                                         "import"), go_repo)
+    assert result.targets == () and result.external == ""
+    assert "internal/empty" in result.unresolved
+
+
+def test_go_without_go_mod_everything_is_external():
+    index = _index({"main.go": b"package main\n"})
+    result = go.resolve_import(ImportRef("main.go", "example.com/app/x", (), 1, "import"), index)
+    assert result.external == "example.com/app/x"
+
+
+@pytest.mark.parametrize(("path", "namespace", "key"), [
+    ("internal/store/memory.go", "store", "internal/store:store"),
+    ("internal/store/memory_test.go", "store_test", "internal/store:store_test"),
+    ("main.go", "main", ":main"),
+    ("x/y.go", "", ""),
+])
+def test_go_namespace_key_is_directory_and_package(path, namespace, key):
+    assert go.namespace_key(path, namespace) == key

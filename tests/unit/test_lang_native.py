@@ -1,0 +1,309 @@
+"""Rust, C and C++: queries on inline sources (real tree-sitter) and import resolvers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from analyzer.domain import ImportRef, RepoIndex, SourceFile
+from analyzer.languages import ResolvedImport, registry
+from analyzer.parse import parse_file
+
+
+def _parse(language: str, path: str, source: bytes):
+    parsed = parse_file(SourceFile(path, language, len(source), "0" * 64), source)
+    assert [d for d in parsed.diagnostics if d.severity != "info"] == []
+    return parsed
+
+
+# --- definitions ------------------------------------------------------------
+
+RUST_DEFS = b"""
+mod inline { fn helper() {} const LIMIT: u8 = 3; }
+mod child;
+pub struct Point { x: i32 }
+enum Color { Red }
+union Bits { i: u32 }
+trait Draw { fn draw(&self); fn twice(&self) {} }
+impl Point { fn new() -> Self { Point { x: 0 } } }
+impl Draw for Point { fn draw(&self) {} }
+type Meters = f64;
+const MAX: u32 = 10;
+static NAME: &str = "x";
+macro_rules! square { ($x:expr) => { $x * $x }; }
+fn main() { fn nested() {} }
+"""
+
+C_DEFS = b"""
+#define GUARD_H
+#define PI 3.14
+#define SQ(x) ((x) * (x))
+typedef struct node { int v; } node_t;
+typedef struct node *node_p;
+typedef void (*callback_t)(int);
+union u { int a; };
+enum color { RED, GREEN };
+static char *make(int n);
+int main(void) { return 0; }
+"""
+
+CPP_DEFS = b"""
+#define TWICE(x) ((x) * 2)
+namespace app {
+class Base { public: virtual void run(); };
+template <typename T> class Box : public Base { public: T get() const { return v; } ~Box(); T v; };
+struct Pair { int a; };
+enum class Mode { FAST };
+using Id = long;
+template <typename T> T identity(T x) { return x; }
+void Base::run() {}
+}
+"""
+
+
+@pytest.mark.parametrize(("language", "path", "source", "expected"), [
+    ("rust", "src/lib.rs", RUST_DEFS, {
+        ("module", "inline", ""), ("function", "helper", ""), ("constant", "LIMIT", ""),
+        ("module", "child", ""), ("struct", "Point", ""), ("enum", "Color", ""),
+        ("struct", "Bits", ""), ("trait", "Draw", ""), ("method", "draw", "Draw"),
+        ("method", "twice", "Draw"), ("method", "new", ""), ("method", "draw", ""),
+        ("type", "Meters", ""), ("constant", "MAX", ""), ("constant", "NAME", ""),
+        ("macro", "square", ""), ("function", "main", ""),
+    }),
+    ("c", "lib.c", C_DEFS, {
+        ("macro", "PI", ""), ("macro", "SQ", ""), ("struct", "node", ""), ("type", "node_t", ""),
+        ("type", "node_p", ""), ("type", "callback_t", ""), ("struct", "u", ""),
+        ("enum", "color", ""), ("constant", "RED", "color"), ("constant", "GREEN", "color"),
+        ("function", "make", ""), ("function", "main", ""),
+    }),
+    ("cpp", "app.cpp", CPP_DEFS, {
+        ("macro", "TWICE", ""), ("module", "app", ""), ("class", "Base", ""),
+        ("method", "run", "Base"), ("class", "Box", ""), ("method", "get", "Box"),
+        ("method", "~Box", "Box"), ("struct", "Pair", ""), ("enum", "Mode", ""),
+        ("constant", "FAST", "Mode"), ("type", "Id", ""), ("function", "identity", ""),
+        ("method", "run", ""),
+    }),
+])
+def test_definitions(language: str, path: str, source: bytes, expected: set[tuple[str, str, str]]) -> None:
+    parsed = _parse(language, path, source)
+    assert {(s.kind, s.name, s.parent) for s in parsed.symbols} == expected
+
+
+def test_cpp_first_namespace_becomes_file_namespace() -> None:
+    assert _parse("cpp", "app.cpp", CPP_DEFS).namespace == "app"
+
+
+# --- references -------------------------------------------------------------
+
+RUST_REFS = b"""
+impl Display for Point {}
+impl fmt::Debug for Point {}
+impl<T> From<T> for Wrapper<T> {}
+trait Shape: Area + geo::Named {}
+fn run(p: &Point, d: &dyn Render) -> Vec<geo::Item> {
+    helper(); p.scale(); Point::origin(); println!("x"); log::warn!("y");
+    let c = Config { depth: LIMIT };
+}
+"""
+
+C_REFS = b"""
+int main(void) { node_t *n = make(MAX_ITEMS); n->free(n); struct point p; enum color c; return 0; }
+"""
+
+CPP_REFS = b"""
+class Circle : public Shape, private geo::Named, public Mixin<int> {};
+void f() { g(); obj.h(); ptr->i(); ns::j(); a::b::k(); tmpl<int>(); Widget w; ns::Gadget *p; std::vector<Item> v; new Thing(); }
+"""
+
+
+@pytest.mark.parametrize(("language", "source", "expected"), [
+    ("rust", RUST_REFS, {
+        ("inherit", "Display"), ("inherit", "Debug"), ("inherit", "From"), ("inherit", "Area"),
+        ("inherit", "Named"), ("type", "Point"), ("type", "Wrapper"), ("type", "T"), ("type", "From"),
+        ("type", "Render"), ("type", "Vec"), ("type", "Item"), ("type", "Config"), ("call", "helper"),
+        ("call", "scale"), ("call", "origin"), ("call", "println"), ("call", "warn"), ("call", "LIMIT"),
+    }),
+    ("c", C_REFS, {
+        ("type", "node_t"), ("call", "make"), ("call", "MAX_ITEMS"), ("call", "free"),
+        ("type", "point"), ("type", "color"),
+    }),
+    ("cpp", CPP_REFS, {
+        ("inherit", "Shape"), ("inherit", "Named"), ("inherit", "Mixin"), ("type", "Mixin"),
+        ("call", "g"), ("call", "h"), ("call", "i"), ("call", "j"), ("call", "k"), ("call", "tmpl"),
+        ("type", "Widget"), ("type", "Gadget"), ("type", "vector"), ("type", "Item"), ("type", "Thing"),
+    }),
+])
+def test_references(language: str, source: bytes, expected: set[tuple[str, str]]) -> None:
+    parsed = _parse(language, "f." + {"rust": "rs", "c": "c", "cpp": "cpp"}[language], source)
+    assert {(r.kind, r.name) for r in parsed.references} == expected
+
+
+# --- imports ----------------------------------------------------------------
+
+@pytest.mark.parametrize(("language", "source", "expected"), [
+    ("rust", b"use a::b::{c, d as e, f::g, h::{i, j}, self};",
+     ("a::b", ("c", "d", "f::g", "h", "self"), "use")),
+    ("rust", b"use crate::a::b::C;", ("crate::a::b", ("C",), "use")),
+    ("rust", b"pub use super::thing::Thing;", ("super::thing", ("Thing",), "use")),
+    ("rust", b"use a::b as c;", ("a", ("b",), "use")),
+    ("rust", b"use a::Tr as _;", ("a", ("Tr",), "use")),
+    ("rust", b"use serde as s;", ("serde", (), "use")),
+    ("rust", b"use a::b::*;", ("a::b", ("*",), "use")),
+    ("rust", b"use crate::x::{y::*, z};", ("crate::x", ("y::*", "z"), "use")),
+    ("rust", b"use ::ext::Thing;", ("::ext", ("Thing",), "use")),
+    ("rust", b"use serde;", ("serde", (), "use")),
+    ("rust", b"mod child;", ("child", (), "mod")),
+    ("rust", b"extern crate libc;", ("libc", (), "use")),
+    ("c", b'#include "util/str.h"\n', ("util/str.h", (), "include")),
+    ("c", b"#include <stdio.h>\n", ("stdio.h", (), "system_include")),
+    ("cpp", b'#include "geo/shape.hpp"\n', ("geo/shape.hpp", (), "include")),
+    ("cpp", b"#include <vector>\n", ("vector", (), "system_include")),
+])
+def test_import_captures(language: str, source: bytes, expected: tuple[str, tuple[str, ...], str]) -> None:
+    parsed = _parse(language, "f." + {"rust": "rs", "c": "c", "cpp": "cpp"}[language], source)
+    assert [(i.module, i.names, i.kind) for i in parsed.imports] == [expected]
+
+
+def test_inline_module_is_not_an_import() -> None:
+    assert _parse("rust", "src/lib.rs", b"mod tests { fn t() {} }").imports == ()
+
+
+def test_macro_include_is_ignored() -> None:
+    assert _parse("c", "a.c", b"#define H \"x.h\"\n#include H\n").imports == ()
+
+
+# --- Rust resolver ----------------------------------------------------------
+
+RUST_TREE = {
+    "Cargo.toml": '[package]\nname = "my-app"\n',
+    "src/lib.rs": "", "src/net.rs": "", "src/net/http.rs": "", "src/net/http/client.rs": "",
+    "src/store/mod.rs": "", "src/store/disk.rs": "", "src/store/cache/mod.rs": "",
+    "crates/helper-kit/Cargo.toml": '[package]\nname = "helper-kit"\n',
+    "crates/helper-kit/src/lib.rs": "", "crates/helper-kit/src/text.rs": "",
+    "tools/cli/Cargo.toml": '[package]\nname = "cli"\n[lib]\nname = "clitool"\n',
+    "tools/cli/src/main.rs": "", "tools/cli/src/args.rs": "",
+    "loose/main.rs": "", "loose/extra.rs": "",
+    "src/bin/tool.rs": "", "src/bin/opts.rs": "", "tests/it.rs": "", "tests/common/mod.rs": "",
+}
+
+
+@pytest.fixture(scope="module")
+def rust_index(tmp_path_factory: pytest.TempPathFactory) -> RepoIndex:
+    return _index(tmp_path_factory.mktemp("rust"), RUST_TREE, "rust")
+
+
+def _index(root: Path, tree: dict[str, str], language: str) -> RepoIndex:
+    for rel, text in tree.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    files = frozenset(p for p in tree if not p.endswith((".toml", ".json")))
+    spec = registry()[language]
+    return RepoIndex(files=files, config={spec.config_name: spec.load_config(root, files)})
+
+
+@pytest.mark.parametrize(("importer", "module", "names", "kind", "expected"), [
+    ("src/lib.rs", "net", (), "mod", ResolvedImport(targets=("src/net.rs",))),
+    ("src/lib.rs", "store", (), "mod", ResolvedImport(targets=("src/store/mod.rs",))),
+    ("src/net.rs", "http", (), "mod", ResolvedImport(targets=("src/net/http.rs",))),
+    ("src/net/http.rs", "client", (), "mod", ResolvedImport(targets=("src/net/http/client.rs",))),
+    ("src/store/mod.rs", "cache", (), "mod", ResolvedImport(targets=("src/store/cache/mod.rs",))),
+    ("src/lib.rs", "ghost", (), "mod", ResolvedImport(unresolved="no file for module declaration")),
+    ("src/lib.rs", "crate::net::http", ("Client",), "use", ResolvedImport(targets=("src/net/http.rs",))),
+    ("src/lib.rs", "crate::net::http", ("client::Get", "Other"), "use",
+     ResolvedImport(targets=("src/net/http.rs", "src/net/http/client.rs"))),
+    ("src/store/disk.rs", "crate::net", ("Missing",), "use", ResolvedImport(targets=("src/net.rs",))),
+    ("src/store/disk.rs", "crate", ("Top",), "use", ResolvedImport(targets=("src/lib.rs",))),
+    ("src/store/disk.rs", "super", ("Store",), "use", ResolvedImport(targets=("src/store/mod.rs",))),
+    ("src/store/disk.rs", "super::cache", ("*",), "use", ResolvedImport(targets=("src/store/cache/mod.rs",))),
+    ("src/store/cache/mod.rs", "super::super::net", ("Net",), "use", ResolvedImport(targets=("src/net.rs",))),
+    ("src/net/http/client.rs", "super", ("Http",), "use", ResolvedImport(targets=("src/net/http.rs",))),
+    ("src/net.rs", "self::http", ("client",), "use", ResolvedImport(targets=("src/net/http/client.rs",))),
+    ("src/net.rs", "http", ("Client",), "use", ResolvedImport(targets=("src/net/http.rs",))),
+    ("src/lib.rs", "super", ("X",), "use", ResolvedImport(unresolved="super:: beyond the crate root")),
+    ("src/lib.rs", "helper_kit::text", ("Words",), "use",
+     ResolvedImport(targets=("crates/helper-kit/src/text.rs",))),
+    ("src/lib.rs", "helper_kit", (), "use", ResolvedImport(targets=("crates/helper-kit/src/lib.rs",))),
+    ("src/lib.rs", "clitool", ("args",), "use", ResolvedImport(targets=("tools/cli/src/args.rs",))),
+    ("tools/cli/src/main.rs", "crate::args", ("Args",), "use", ResolvedImport(targets=("tools/cli/src/args.rs",))),
+    ("tools/cli/src/main.rs", "args", (), "mod", ResolvedImport(targets=("tools/cli/src/args.rs",))),
+    ("loose/main.rs", "crate::extra", ("E",), "use", ResolvedImport(targets=("loose/extra.rs",))),
+    ("src/bin/tool.rs", "opts", (), "mod", ResolvedImport(targets=("src/bin/opts.rs",))),
+    ("src/bin/tool.rs", "crate::opts", ("Opts",), "use", ResolvedImport(targets=("src/bin/opts.rs",))),
+    ("src/bin/tool.rs", "my_app::net", ("Net",), "use", ResolvedImport(targets=("src/net.rs",))),
+    ("tests/it.rs", "common", (), "mod", ResolvedImport(targets=("tests/common/mod.rs",))),
+    ("src/lib.rs", "std::collections", ("HashMap",), "use", ResolvedImport(external="std")),
+    ("src/lib.rs", "core", ("fmt",), "use", ResolvedImport(external="std")),
+    ("src/lib.rs", "serde", ("Deserialize",), "use", ResolvedImport(external="serde")),
+    ("src/lib.rs", "::tokio::sync", ("Mutex",), "use", ResolvedImport(external="tokio")),
+    ("src/lib.rs", "libc", (), "use", ResolvedImport(external="libc")),
+])
+def test_rust_resolver(rust_index: RepoIndex, importer: str, module: str, names: tuple[str, ...],
+                       kind: str, expected: ResolvedImport) -> None:
+    ref = ImportRef(importer, module, names, 1, kind)
+    assert registry()["rust"].resolve_import(ref, rust_index) == expected
+
+
+# --- C / C++ resolver -------------------------------------------------------
+
+C_TREE = {
+    "include/lib/api.h": "", "include/lib/detail.h": "", "src/main.c": "", "src/util.h": "",
+    "src/sub/impl.c": "", "third/inc/vendor.h": "", "config.h": "", "app/view.cpp": "",
+    "app/view.hpp": "", "modules/net/include/net/socket.hpp": "",
+    "compile_commands.json": "",
+}
+
+
+@pytest.fixture(scope="module", params=["c", "cpp"])
+def c_index(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> RepoIndex:
+    root = tmp_path_factory.mktemp("ctree")
+    index = _index(root, C_TREE, request.param)
+    commands = [{"directory": str(root / "build"), "file": "../src/main.c",
+                 "command": "cc -I../third/inc -I /usr/include/x -c ../src/main.c"}]
+    (root / "compile_commands.json").write_text(json.dumps(commands))
+    spec = registry()[request.param]
+    return RepoIndex(files=index.files, config={spec.config_name: spec.load_config(root, index.files)})
+
+
+@pytest.mark.parametrize(("importer", "module", "kind", "expected"), [
+    ("src/main.c", "util.h", "include", ResolvedImport(targets=("src/util.h",))),
+    ("src/sub/impl.c", "../util.h", "include", ResolvedImport(targets=("src/util.h",))),
+    ("src/main.c", "lib/api.h", "include", ResolvedImport(targets=("include/lib/api.h",))),
+    ("include/lib/api.h", "detail.h", "include", ResolvedImport(targets=("include/lib/detail.h",))),
+    ("src/main.c", "lib/api.h", "system_include", ResolvedImport(targets=("include/lib/api.h",))),
+    ("src/main.c", "vendor.h", "include", ResolvedImport(targets=("third/inc/vendor.h",))),
+    ("src/main.c", "config.h", "include", ResolvedImport(targets=("config.h",))),
+    ("app/view.cpp", "view.hpp", "include", ResolvedImport(targets=("app/view.hpp",))),
+    ("app/view.cpp", "net/socket.hpp", "include",
+     ResolvedImport(targets=("modules/net/include/net/socket.hpp",))),
+    ("src/main.c", "util.h", "system_include", ResolvedImport(external="util")),
+    ("src/main.c", "missing.h", "include", ResolvedImport(unresolved="quoted include matches no file")),
+    ("src/main.c", "../../outside.h", "include", ResolvedImport(unresolved="quoted include matches no file")),
+    ("src/main.c", "stdio.h", "system_include", ResolvedImport(external="libc")),
+    ("src/main.c", "sys/types.h", "system_include", ResolvedImport(external="libc")),
+    ("app/view.cpp", "vector", "system_include", ResolvedImport(external="c++std")),
+    ("app/view.cpp", "openssl/ssl.h", "system_include", ResolvedImport(external="openssl")),
+    ("app/view.cpp", "boost/asio.hpp", "system_include", ResolvedImport(external="boost")),
+    ("src/main.c", "zlib.h", "system_include", ResolvedImport(external="zlib")),
+])
+def test_include_resolver(c_index: RepoIndex, importer: str, module: str, kind: str,
+                          expected: ResolvedImport) -> None:
+    language = "cpp" if importer.endswith(".cpp") else "c"
+    ref = ImportRef(importer, module, (), 1, kind)
+    assert registry()[language].resolve_import(ref, c_index) == expected
+
+
+@pytest.mark.parametrize(("header", "cxx", "package"), [
+    ("cstdio", False, "c++std"), ("cwctype", True, "c++std"), ("cwctype", False, "cwctype"), ("string.h", True, "libc"),
+    ("iostream", True, "c++std"), ("Python.h", False, "Python"),
+])
+def test_external_package_names(header: str, cxx: bool, package: str) -> None:
+    from analyzer.languages.c import external_package
+
+    assert external_package(header, cxx) == package
+
+
+def test_c_and_cpp_share_one_include_config() -> None:
+    specs = registry()
+    assert specs["c"].config_name == specs["cpp"].config_name
