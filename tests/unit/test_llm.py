@@ -1,0 +1,287 @@
+"""The model runtime (analyzer.llm) through real llama.cpp: tiny random model + default SmolLM2."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from analyzer._kvcache import SUFFIX, KVStateStore
+from analyzer.errors import ConfigError, ContextOverflowError, ModelLoadError, ModelTooLargeError
+from analyzer.llm import LlamaCppGenerator, OpenAIServerGenerator, RuntimeOptions
+from tiny_model import write_tiny_model
+
+SYSTEM = {"role": "system", "content": "You describe repositories. " + "module a imports module b. " * 60}
+
+
+def ask(question: str) -> list[dict[str, str]]:
+    return [SYSTEM, {"role": "user", "content": question}]
+
+
+def options(model: Path, **kw: object) -> RuntimeOptions:
+    return RuntimeOptions(model_path=model, seed=7, temperature=0.0, **kw)  # type: ignore[arg-type]
+
+
+@pytest.fixture()
+def tiny(tiny_model_path: Path) -> Iterator[LlamaCppGenerator]:
+    with LlamaCppGenerator(options(tiny_model_path)) as gen:
+        yield gen
+
+
+# --- tokens and budgets -----------------------------------------------------------
+
+
+def test_count_tokens_includes_the_chat_template(tiny: LlamaCppGenerator) -> None:
+    messages = [{"role": "user", "content": "hello"}]
+    prompt = tiny.render(messages)
+    assert prompt == "<|im_start|>user\nhello<|im_end|>\n<|im_start|>assistant\n"
+    tokens = tiny.tokenize_messages(messages)
+    assert tiny.count_tokens(messages) == len(tokens) == len(tiny.tokenize_text(prompt))
+    # the markers are single special tokens, not spelled out piece by piece
+    assert tokens.count(tokens[0]) == 2
+    assert len(tokens) < len(tiny.tokenize_text(prompt.replace("<|", "< |")))
+
+
+def test_describe_choices_explains_defaults(tiny: LlamaCppGenerator) -> None:
+    lines = "\n".join(tiny.describe_choices())
+    assert f"context: {tiny.header.context_length} tokens (the trained context)" in lines
+    assert "GPU layers:" in lines and "chat template: from the model" in lines
+    assert tiny.n_ctx == tiny.header.context_length  # never llama.cpp's default 512
+
+
+def test_overflow_is_raised_before_eval(tiny_model_path: Path) -> None:
+    with LlamaCppGenerator(options(tiny_model_path, n_ctx=256)) as gen:
+        messages = ask("why?")
+        n = gen.count_tokens(messages)
+        assert n > 256
+        with pytest.raises(ContextOverflowError) as info:
+            gen.generate(messages, max_tokens=16)
+        assert (info.value.tokens, info.value.limit) == (n, 256 - 16)
+        assert "Requested tokens" not in str(info.value)
+        small = [{"role": "user", "content": "hi"}]
+        assert gen.available_prompt_tokens(250) == 6
+        with pytest.raises(ContextOverflowError):
+            gen.generate(small, max_tokens=255)
+
+
+# --- generation -------------------------------------------------------------------
+
+
+def test_generate_streams_text_and_stats(tiny: LlamaCppGenerator) -> None:
+    progress: list[tuple[int, int]] = []
+    pieces: list[str] = []
+    messages = ask("what does module a do?")
+    result = tiny.generate(messages, max_tokens=12, on_prompt_progress=lambda d, t: progress.append((d, t)),
+                           on_token=pieces.append)
+    stats = result.stats
+    assert "".join(pieces) == result.text
+    assert stats.prompt_tokens == tiny.count_tokens(messages)
+    assert 1 <= stats.generated_tokens <= 12
+    assert (result.finish_reason == "length") == (stats.generated_tokens == 12)
+    assert stats.cached_tokens == 0
+    assert progress[0] == (0, stats.prompt_tokens) and progress[-1] == (stats.prompt_tokens,) * 2
+    assert [d for d, _ in progress] == sorted(d for d, _ in progress)
+    assert len(progress) >= 3  # prompt evaluated in n_batch chunks, reported as it goes
+    assert stats.model == "tiny-random-llama" and stats.quantization == "F16"
+    assert stats.n_ctx == tiny.n_ctx and stats.prompt_seconds > 0 and stats.tokens_per_second > 0
+
+
+def test_generation_is_deterministic(tiny_model_path: Path) -> None:
+    texts = []
+    for _ in range(2):
+        with LlamaCppGenerator(options(tiny_model_path)) as gen:
+            texts.append(gen.generate(ask("list the modules"), max_tokens=10).text)
+    assert texts[0] == texts[1]
+
+
+def test_quantized_kv_cache_turns_flash_attention_on(tiny_model_path: Path, default_model_path: Path,
+                                                     tmp_path: Path) -> None:
+    with LlamaCppGenerator(options(tiny_model_path, kv_type="q8_0")) as gen:
+        assert any("flash attention: on" in line for line in gen.describe_choices())
+        assert gen.generate(ask("hi"), max_tokens=4).stats.generated_tokens >= 1
+    with pytest.raises(ConfigError):
+        RuntimeOptions(kv_type="q8_0", flash_attn=False).validate()
+    narrow = write_tiny_model(tmp_path / "narrow-heads.gguf", default_model_path, n_head=4)  # head size 16
+    with pytest.raises(ConfigError) as info:
+        LlamaCppGenerator(options(narrow, kv_type="q4_0"))
+    assert "narrow-heads.gguf has 16" in str(info.value)
+    with pytest.raises(ConfigError):
+        RuntimeOptions(kv_type="q5_k").validate()
+
+
+# --- prefix reuse -----------------------------------------------------------------
+
+
+def test_shared_prefix_is_evaluated_once_in_memory(tiny: LlamaCppGenerator) -> None:
+    first = tiny.generate(ask("first question"), max_tokens=4, prefix_messages=1)
+    second = tiny.generate(ask("second question"), max_tokens=4, prefix_messages=1)
+    prefix = len(tiny.tokenize_messages([SYSTEM], add_generation_prompt=False))
+    assert first.stats.cached_tokens == 0
+    assert second.stats.cached_tokens >= prefix
+    assert second.stats.prompt_tokens - second.stats.cached_tokens < second.stats.prompt_tokens - prefix + 8
+
+
+def test_prefix_state_file_skips_prompt_processing(tiny_model_path: Path, tmp_path: Path) -> None:
+    opts = options(tiny_model_path, kv_cache_dir=tmp_path / "kv")
+    with LlamaCppGenerator(opts) as gen:
+        prefix = len(gen.tokenize_messages([SYSTEM], add_generation_prompt=False))
+        cold = gen.generate(ask("what is b?"), max_tokens=6, prefix_messages=1)
+    files = list((tmp_path / "kv").glob(f"*{SUFFIX}"))
+    assert len(files) == 1 and cold.stats.cached_tokens == 0
+    with LlamaCppGenerator(opts) as gen:
+        warm = gen.generate(ask("what is b?"), max_tokens=6, prefix_messages=1)
+    assert warm.stats.cached_tokens == prefix
+    assert warm.text == cold.text
+
+
+@pytest.mark.parametrize("damage", ["flip-byte", "truncate", "other-magic"])
+def test_corrupt_state_file_is_ignored(tiny_model_path: Path, tmp_path: Path, damage: str) -> None:
+    opts = options(tiny_model_path, kv_cache_dir=tmp_path / "kv")
+    with LlamaCppGenerator(opts) as gen:
+        cold = gen.generate(ask("and c?"), max_tokens=6, prefix_messages=1)
+    (state,) = (tmp_path / "kv").glob(f"*{SUFFIX}")
+    data = bytearray(state.read_bytes())
+    if damage == "flip-byte":
+        data[-100] ^= 0xFF
+    elif damage == "truncate":
+        del data[len(data) // 2:]
+    else:
+        data[:8] = b"XXXXXXXX"
+    state.write_bytes(bytes(data))
+    with LlamaCppGenerator(opts) as gen:
+        again = gen.generate(ask("and c?"), max_tokens=6, prefix_messages=1)
+    assert again.stats.cached_tokens == 0
+    assert again.text == cold.text
+    assert state.read_bytes() != bytes(data)  # rewritten
+
+
+def test_state_store_round_trip_and_key(tmp_path: Path) -> None:
+    store = KVStateStore(tmp_path, "model|1|2", 2048, "f16")
+    store.save([1, 2, 3], b"state-bytes")
+    assert store.load([1, 2, 3]) == b"state-bytes"
+    assert store.load([1, 2, 4]) is None
+    other = KVStateStore(tmp_path, "model|1|2", 4096, "f16")
+    assert other.key([1, 2, 3]) != store.key([1, 2, 3]) and other.load([1, 2, 3]) is None
+    assert not list(tmp_path.glob(".tmp-*"))
+
+
+# --- model errors -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["missing", "not-gguf", "truncated"])
+def test_bad_model_file_is_refused_before_loading(tiny_model_path: Path, tmp_path: Path, kind: str) -> None:
+    path = tmp_path / f"{kind}.gguf"
+    if kind == "not-gguf":
+        path.write_text("hello")
+    elif kind == "truncated":
+        path.write_bytes(tiny_model_path.read_bytes()[:-1])
+    with pytest.raises(ModelLoadError) as info:
+        LlamaCppGenerator(options(path))
+    assert path.name in str(info.value) and "\n" not in str(info.value)
+
+
+def test_memory_estimate_refuses_or_caps(tiny_model_path: Path) -> None:
+    size = tiny_model_path.stat().st_size
+    with pytest.raises(ModelTooLargeError):
+        LlamaCppGenerator(options(tiny_model_path, n_ctx=2048), available_memory=size + 1000)
+    with pytest.raises(ModelTooLargeError):
+        LlamaCppGenerator(options(tiny_model_path), available_memory=size)
+    per_token = 2 * (1 * 32) * 2 * 2  # n_layer * (n_head_kv * head_dim) * (k + v) * f16 bytes
+    with LlamaCppGenerator(options(tiny_model_path),
+                           available_memory=int((size + 1100 * per_token) / 0.9)) as gen:
+        assert gen.n_ctx == 1024
+        assert any("capped from the trained 2048" in line for line in gen.describe_choices())
+
+
+# --- OpenAI-compatible server -------------------------------------------------------
+
+
+def _serve(gen: LlamaCppGenerator) -> tuple[HTTPServer, str]:
+    """A minimal OpenAI-style server (streaming chat + llama-server extras) around a real model."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def _json(self, obj: object, code: int = 200) -> None:
+            body = json.dumps(obj).encode()
+            self.send_response(code)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_GET(self) -> None:
+            if self.path == "/props":
+                self._json({"default_generation_settings": {"n_ctx": gen.n_ctx}})
+            else:
+                self._json({"error": "not found"}, 404)
+
+        def do_POST(self) -> None:
+            req = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            if self.path == "/apply-template":
+                return self._json({"prompt": gen.render(req["messages"])})
+            if self.path == "/tokenize":
+                return self._json({"tokens": gen.tokenize_text(req["content"])})
+            if self.path != "/v1/chat/completions" or not req.get("stream"):
+                return self._json({"error": "not found"}, 404)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.end_headers()
+
+            def send(obj: object) -> None:
+                self.wfile.write(b"data: " + json.dumps(obj).encode() + b"\n\n")
+                self.wfile.flush()
+
+            result = gen.generate(req["messages"], req["max_tokens"],
+                                  on_token=lambda t: send({"choices": [{"index": 0, "delta": {"content": t}}]}))
+            send({"choices": [{"index": 0, "delta": {}, "finish_reason": result.finish_reason}]})
+            send({"choices": [], "usage": {"prompt_tokens": result.stats.prompt_tokens,
+                                           "completion_tokens": result.stats.generated_tokens}})
+            self.wfile.write(b"data: [DONE]\n\n")
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+@pytest.mark.parametrize("local_tokenizer", [True, False], ids=["local-vocab", "server-tokenize"])
+def test_server_round_trip(tiny_model_path: Path, tmp_path: Path, local_tokenizer: bool) -> None:
+    messages = ask("summarise the repository")
+    with LlamaCppGenerator(options(tiny_model_path)) as reference:
+        expected = reference.generate(messages, max_tokens=8)
+    with LlamaCppGenerator(options(tiny_model_path)) as backend:
+        server, url = _serve(backend)
+        try:
+            model = tiny_model_path if local_tokenizer else tmp_path / "absent.gguf"
+            with OpenAIServerGenerator(url + "/v1", options(model)) as client:
+                assert client.n_ctx == backend.n_ctx
+                assert client.count_tokens(messages) == expected.stats.prompt_tokens
+                pieces: list[str] = []
+                result = client.generate(messages, max_tokens=8, on_token=pieces.append)
+                with pytest.raises(ContextOverflowError):
+                    client.generate(messages, max_tokens=client.n_ctx)
+        finally:
+            server.shutdown()
+            server.server_close()
+    assert result.text == expected.text == "".join(pieces)
+    assert result.stats.generated_tokens == expected.stats.generated_tokens
+    assert result.finish_reason == expected.finish_reason
+
+
+# --- the default model, end to end ----------------------------------------------------
+
+
+def test_default_model_answers(default_model_path: Path, tmp_path: Path) -> None:
+    shutil.rmtree(tmp_path / "kv", ignore_errors=True)
+    messages = [{"role": "system", "content": "You are a concise assistant."},
+                {"role": "user", "content": "Name one programming language."}]
+    with LlamaCppGenerator(options(default_model_path, n_ctx=2048, kv_cache_dir=tmp_path / "kv")) as gen:
+        result = gen.generate(messages, max_tokens=24, prefix_messages=1)
+    assert result.text.strip()
+    assert result.stats.quantization == "Q4_1" and result.stats.generated_tokens >= 1
