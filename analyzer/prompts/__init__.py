@@ -1,0 +1,1 @@
+"""Prompt templates (Markdown data files), read by :mod:`analyzer.prompt` with importlib.resources."""
