@@ -82,13 +82,21 @@ def _is_namespace_dir(files: frozenset[str], base: str, dotted: str) -> bool:
     return prefix in _directories(files)
 
 
-def _candidate_roots(importer: str, roots: frozenset[str]) -> list[str]:
+def _candidate_roots(importer: str, roots: frozenset[str], files: frozenset[str]) -> list[str]:
+    """Directories an absolute import may start from, best first.
+
+    The importer's ancestors count only up to the first package (a directory
+    with ``__init__``): Python 3 has no implicit relative imports, so inside a
+    package ``import json`` is the standard library, not a sibling json.py.
+    """
     ancestors = [""]
     parts = importer.split("/")[:-1]
     for i in range(1, len(parts) + 1):
-        ancestors.append("/".join(parts[:i]))
-    ordered = sorted(set(ancestors) | roots, key=lambda r: (r not in ancestors, -len(r), r))
-    return ordered
+        d = "/".join(parts[:i])
+        if f"{d}/__init__.py" in files or f"{d}/__init__.pyi" in files:
+            break
+        ancestors.append(d)
+    return sorted(set(ancestors) | roots, key=lambda r: (r not in ancestors, -len(r), r))
 
 
 def _resolve_in(files: frozenset[str], base: str, module: str, names: tuple[str, ...],
@@ -134,7 +142,7 @@ def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
         return ResolvedImport(targets=found) if found else ResolvedImport()
     roots = _source_roots(files)
     top = module.split(".")[0]
-    for base in _candidate_roots(ref.path, roots):
+    for base in _candidate_roots(ref.path, roots, files):
         if _module_file(files, base, top) is None and not _is_namespace_dir(files, base, top):
             continue
         found = _resolve_in(files, base, module, ref.names, is_from)

@@ -169,3 +169,23 @@ def test_namespace_directory_alone_is_neither_internal_file_nor_external():
 def test_importer_directory_wins_over_other_roots():
     files = frozenset({"app/util.py", "app/main.py", "lib/util.py"})
     assert _resolve("app/main.py", "util", files=files).targets == ("app/util.py",)
+
+
+def _resolve_in_tree(files, path, module, names=(), kind="import"):
+    from analyzer.domain import ImportRef, RepoIndex
+    from analyzer.languages.python import resolve_import
+
+    return resolve_import(ImportRef(path, module, tuple(names), 1, kind), RepoIndex(files=frozenset(files)))
+
+
+def test_absolute_import_inside_a_package_is_not_a_sibling_module():
+    files = {"pkg/__init__.py", "pkg/json.py", "pkg/a.py"}
+    assert _resolve_in_tree(files, "pkg/a.py", "json").external == "json"
+
+
+def test_absolute_import_does_not_pick_a_same_named_sibling_deep_inside_a_package():
+    files = {"django/__init__.py", "django/conf/__init__.py", "django/template/__init__.py",
+             "django/template/backends/__init__.py", "django/template/backends/django.py",
+             "django/template/backends/jinja2.py"}
+    result = _resolve_in_tree(files, "django/template/backends/jinja2.py", "django.conf", ["settings"], "from")
+    assert result.targets == ("django/conf/__init__.py",)
