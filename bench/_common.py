@@ -1,0 +1,171 @@
+"""Shared helpers of the benchmark scripts: fetching sources, measuring child processes, machine facts.
+
+Sources are fetched only from package registries (``pip download``, ``npm pack``) into
+``bench/_work/`` (gitignored) and extracted there; a second run reuses them.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+WORK = BENCH / "_work"
+RESULTS = BENCH / "results"
+DOWNLOADS = WORK / "downloads"
+SOURCES = WORK / "src"
+#: the project's interpreter (the one with the analyzer installed)
+PYTHON = REPO / ".venv" / "bin" / "python"
+MEASURE = BENCH / "_measure.py"
+
+PIP_PACKAGES = {"django": "5.2.8", "flask": "3.1.3", "requests": "2.34.2"}
+NPM_PACKAGES = {"express": "5.3.0"}
+
+
+def _extract(archive: Path, dest: Path) -> None:
+    tmp = Path(tempfile.mkdtemp(dir=dest.parent, prefix=".extract-"))
+    try:
+        with tarfile.open(archive) as tar:
+            tar.extractall(tmp, filter="data")
+        os.replace(tmp, dest)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def fetch_pip(name: str, version: str) -> Path:
+    """The extracted sdist root of ``name==version`` (downloaded with pip when missing)."""
+    DOWNLOADS.mkdir(parents=True, exist_ok=True)
+    SOURCES.mkdir(parents=True, exist_ok=True)
+    dest = SOURCES / f"{name}-{version}"
+    if not dest.is_dir():
+        archives = sorted(DOWNLOADS.glob(f"{name}-{version}.tar.gz"))
+        if not archives:
+            subprocess.run([str(PYTHON), "-m", "pip", "download", "--quiet", "--no-binary", ":all:",
+                            "--no-deps", f"{name}=={version}", "-d", str(DOWNLOADS)], check=True)
+            archives = sorted(DOWNLOADS.glob(f"{name}-{version}.tar.gz"))
+        if not archives:
+            raise RuntimeError(f"pip download produced no sdist for {name}=={version}")
+        _extract(archives[0], dest)
+    inner = dest / f"{name}-{version}"
+    return inner if inner.is_dir() else dest
+
+
+def fetch_npm(name: str, version: str) -> Path:
+    """The extracted ``package/`` folder of ``name@version`` (fetched with ``npm pack`` when missing)."""
+    DOWNLOADS.mkdir(parents=True, exist_ok=True)
+    SOURCES.mkdir(parents=True, exist_ok=True)
+    dest = SOURCES / f"{name}-{version}"
+    if not dest.is_dir():
+        archive = DOWNLOADS / f"{name}-{version}.tgz"
+        if not archive.is_file():
+            subprocess.run(["npm", "pack", "--silent", f"{name}@{version}"], cwd=DOWNLOADS, check=True,
+                           stdout=subprocess.DEVNULL)
+        _extract(archive, dest)
+    return dest / "package"
+
+
+def fetch_all() -> dict[str, Path]:
+    """Every benchmark project: name -> directory to analyze."""
+    out = {name: fetch_pip(name, v) for name, v in PIP_PACKAGES.items()}
+    out.update({name: fetch_npm(name, v) for name, v in NPM_PACKAGES.items()})
+    return out
+
+
+def measure(args: list[str], env: dict[str, str] | None = None, timeout: float = 3600) -> dict[str, Any]:
+    """Run ``_measure.py ARGS`` in a fresh child process and return its report.
+
+    ``wall_s`` is the parent's wall clock around the whole child (interpreter start
+    included); the child adds its own peak RSS (``self_maxrss_mb``) and the largest
+    peak among the processes it waited for (``children_maxrss_mb``: pool workers).
+    """
+    fd, report = tempfile.mkstemp(suffix=".json", prefix="measure-")
+    os.close(fd)
+    full_env = dict(os.environ)
+    full_env.update(env or {})
+    full_env["BENCH_MEASURE_OUT"] = report
+    t0 = time.perf_counter()
+    proc = subprocess.run([str(PYTHON), str(MEASURE), *args], env=full_env, cwd=REPO,
+                          capture_output=True, text=True, timeout=timeout)
+    wall = time.perf_counter() - t0
+    try:
+        data = json.loads(Path(report).read_text() or "{}")
+    finally:
+        Path(report).unlink(missing_ok=True)
+    if proc.returncode != 0 or data.get("rc", 1) != 0:
+        raise RuntimeError(f"measurement {args} failed (rc {proc.returncode}):\n{proc.stderr[-3000:]}")
+    data["wall_s"] = round(wall, 3)
+    data["stderr_tail"] = proc.stderr.strip().splitlines()[-3:]
+    return data
+
+
+def median(values: list[float]) -> float:
+    return round(statistics.median(values), 3)
+
+
+def machine() -> dict[str, Any]:
+    """Cores, CPU model, Python version and date of this run."""
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem_gb = 0.0
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                mem_gb = round(int(line.split()[1]) / 1024 / 1024, 1)
+    except OSError:
+        pass
+    version = subprocess.run([str(PYTHON), "-c", "import sys; print(sys.version.split()[0])"],
+                             capture_output=True, text=True).stdout.strip()
+    ts = subprocess.run([str(PYTHON), "-c", "import tree_sitter, importlib.metadata as m;"
+                         "print(m.version('tree-sitter'))"], capture_output=True, text=True).stdout.strip()
+    return {
+        "cores": os.cpu_count(),
+        "cpu": model or platform.processor() or "unknown",
+        "memory_gb": mem_gb,
+        "python": version or sys.version.split()[0],
+        "tree_sitter": ts,
+        "platform": platform.platform(),
+        "date": _dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+    }
+
+
+def machine_line(m: dict[str, Any]) -> str:
+    return (f"Machine: {m['cores']} cores, {m['cpu']}, {m['memory_gb']} GB RAM; Python {m['python']}, "
+            f"tree-sitter {m['tree_sitter']}; {m['date']}.")
+
+
+def write_json(name: str, data: dict[str, Any]) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / name
+    path.write_text(json.dumps(data, indent=1, sort_keys=False) + "\n")
+    return path
+
+
+def write_text(name: str, text: str) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / name
+    path.write_text(text)
+    return path
+
+
+def md_table(headers: list[str], rows: list[list[Any]]) -> str:
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    lines += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
+    return "\n".join(lines)

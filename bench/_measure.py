@@ -1,0 +1,117 @@
+"""Measurement child: runs one workload, then reports its own and its children's peak RSS.
+
+Usage (run by ``_common.measure`` in a fresh process, never imported by the benchmarks):
+
+    python bench/_measure.py cli ARGS...        # the ``analyze`` entry point, in this process
+    python bench/_measure.py parse ROOT JOBS    # raw tree-sitter parse loop over discovery's files
+    python bench/_measure.py stages ROOT JOBS OUT.json  # the same pipeline via the library, timed by stage
+
+The report (JSON) goes to the file named by ``$BENCH_MEASURE_OUT``:
+
+* ``self_maxrss_mb``: peak resident set of this process (the analyzer's main process);
+* ``children_maxrss_mb``: the largest peak among the processes this one waited for
+  (``getrusage(RUSAGE_CHILDREN)`` is a maximum, not a sum): the parse pool workers,
+  which the pool joins before the run ends, and ``git`` when used;
+* ``inner_wall_s``: wall time of the workload inside this process (no interpreter start).
+
+Peaks count resident pages only, and a forked worker's pages shared with its parent
+count in both; so ``max(self, children)`` bounds the largest single process and
+``self + jobs * children`` bounds the sum over all processes alive together.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+_PARSERS: dict[str, Any] = {}
+_BATCH = 64  # same batch size as analyzer.parse
+
+
+def _parse_chunk(root: str, items: list[tuple[str, str]]) -> tuple[int, int]:
+    """Read and parse each (path, language); return (bytes, files). Nothing else is done."""
+    from tree_sitter import Parser
+
+    from analyzer.languages import ts_language
+
+    total = 0
+    for path, lang in items:
+        parser = _PARSERS.get(lang)
+        if parser is None:
+            parser = _PARSERS[lang] = Parser(ts_language(lang))
+        data = Path(root, path).read_bytes()
+        parser.parse(data)
+        total += len(data)
+    return total, len(items)
+
+
+def _raw_parse(root: str, jobs_arg: str) -> dict[str, Any]:
+    from analyzer.config import Settings
+    from analyzer.discover import discover_files
+
+    settings = Settings(root=Path(root), jobs=int(jobs_arg), use_git_history=False).validate()
+    files = sorted(discover_files(settings).files, key=lambda f: f.path)
+    items = [(f.path, f.language) for f in files]
+    # the analyzer's own rule (parse.parse_files): min(jobs, files // batch), at least 1
+    jobs = min(settings.effective_jobs, max(1, len(items) // _BATCH))
+    batches = [items[i:i + _BATCH] for i in range(0, len(items), _BATCH)]
+    t0 = time.perf_counter()
+    if jobs <= 1:
+        results = [_parse_chunk(root, b) for b in batches]
+    else:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            results = list(pool.map(_parse_chunk, [root] * len(batches), batches))
+    wall = time.perf_counter() - t0
+    return {"rc": 0, "files": sum(r[1] for r in results), "bytes": sum(r[0] for r in results),
+            "jobs": jobs, "inner_wall_s": round(wall, 4)}
+
+
+def _cli(args: list[str]) -> dict[str, Any]:
+    from analyzer.cli import main
+
+    t0 = time.perf_counter()
+    rc = main(args)
+    return {"rc": rc, "inner_wall_s": round(time.perf_counter() - t0, 4)}
+
+
+def _stages(root: str, jobs_arg: str, out_json: str) -> dict[str, Any]:
+    """Library run of the same pipeline as ``analyze --no-llm --json``, with per-stage timings."""
+    t0 = time.perf_counter()
+    from analyzer import pipeline
+    from analyzer.config import Settings
+
+    t_import = time.perf_counter() - t0
+    settings = Settings(root=Path(root), jobs=int(jobs_arg), output_paths=(Path(out_json),)).validate()
+    static = pipeline.analyze_static(settings)
+    t1 = time.perf_counter()
+    pipeline.write_static_outputs(static, pipeline.OutputRequest(json=Path(out_json), no_llm=True))
+    stages = {"import": round(t_import, 4), **dict(static.timings),
+              "write_json": round(time.perf_counter() - t1, 4)}
+    return {"rc": 0, "stages_s": stages, "inner_wall_s": round(time.perf_counter() - t0, 4)}
+
+
+def main() -> None:
+    mode, rest = sys.argv[1], sys.argv[2:]
+    if mode == "cli":
+        report = _cli(rest)
+    elif mode == "stages":
+        report = _stages(rest[0], rest[1], rest[2])
+    elif mode == "parse":
+        report = _raw_parse(rest[0], rest[1] if len(rest) > 1 else "0")
+    else:
+        raise SystemExit(f"unknown mode {mode!r}")
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    report.update(self_maxrss_mb=round(own / 1024, 1), children_maxrss_mb=round(kids / 1024, 1),
+                  pid=os.getpid())
+    Path(os.environ["BENCH_MEASURE_OUT"]).write_text(json.dumps(report))
+
+
+if __name__ == "__main__":
+    main()
