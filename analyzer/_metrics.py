@@ -233,3 +233,46 @@ def _bfs_path(source: str, target: str, members: set[str],
                 depth[nxt] = depth[node] + 1
                 queue.append(nxt)
     return ()
+
+
+def adjusted_rand_index(a: Mapping[str, str], b: Mapping[str, str]) -> float:
+    """Adjusted Rand index (Hubert & Arabie 1985) of two partitions of the same items.
+
+    ``a`` and ``b`` map each item to its cluster label; only the grouping
+    matters, not the label text.  From the contingency table ``n_ij`` (items
+    in cluster i of ``a`` and cluster j of ``b``) with row sums ``a_i``,
+    column sums ``b_j`` and ``n`` items::
+
+        index    = sum_ij C(n_ij, 2)
+        expected = sum_i C(a_i, 2) * sum_j C(b_j, 2) / C(n, 2)
+        maximum  = (sum_i C(a_i, 2) + sum_j C(b_j, 2)) / 2
+        ARI      = (index - expected) / (maximum - expected)
+
+    1.0 means identical partitions, about 0.0 a chance agreement, negative
+    values less than chance.  When ``maximum == expected`` (both partitions
+    put every item alone, or both put all items together, or fewer than two
+    items) the partitions are identical and 1.0 is returned.
+
+    Raises:
+        ValueError: the two mappings do not cover the same items.
+    """
+    if a.keys() != b.keys():
+        missing = sorted(a.keys() ^ b.keys())
+        raise ValueError(f"partitions cover different items: {missing[:5]}")
+    cells = Counter((a[k], b[k]) for k in a)
+    rows = Counter(a.values())
+    cols = Counter(b.values())
+    index = sum(_pairs(n) for n in cells.values())
+    sum_rows = sum(_pairs(n) for n in rows.values())
+    sum_cols = sum(_pairs(n) for n in cols.values())
+    total = _pairs(len(a))
+    expected = sum_rows * sum_cols / total if total else 0.0
+    maximum = (sum_rows + sum_cols) / 2
+    if maximum == expected:
+        return 1.0
+    return (index - expected) / (maximum - expected)
+
+
+def _pairs(n: int) -> int:
+    """C(n, 2): unordered pairs among ``n`` items."""
+    return n * (n - 1) // 2

@@ -10,15 +10,20 @@ migration extracts (or duplicates) first.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from . import mermaid
+from ._metrics import community_name
 from .domain import Dependency
 
 SHARED = "shared"
 #: a file is cross-cutting when this many other boundaries depend on it
 CROSS_CUTTING_MIN_USERS = 2
+#: boundary of the entry points (composition roots, CLIs): the strangler facade
+ENTRYPOINTS = "entrypoints"
+#: rounds of label propagation when refining communities into boundaries
+PROPAGATION_ROUNDS = 20
 
 FORMULAS = (
     "SM (structural modularity) = (1/K)·Σ_k μ_k/N_k² − (1/(K(K−1)/2))·Σ_{i<j} σ_ij/(2·N_i·N_j), "
@@ -56,40 +61,148 @@ class PlanFacts:
 
 def propose_boundaries(communities: Sequence[tuple[str, Sequence[str]]],
                        dependencies: Sequence[Dependency]) -> tuple[Boundary, ...]:
-    """Boundaries from communities, with cross-cutting files moved to a shared kernel.
+    """Boundaries from communities: shared kernel and entry points apart, the rest refined.
+
+    Four deterministic steps over the Louvain communities:
+
+    1. *Cross-cutting* files form the ``shared`` kernel: files used from at
+       least ``CROSS_CUTTING_MIN_USERS`` other areas (an area is a community
+       or a directory, whichever count is larger) that depend on nothing but
+       the kernel itself; helpers used only by the kernel join it.
+    2. *Leaves* that reach into two or more other areas (files nobody
+       depends on, not counting a file that merely forwards to them: one
+       dependency, no users, such as a package ``__init__``) are set aside.
+    3. The other files are refined by label propagation over the edges left
+       once those two groups are set aside, seeded with the communities: each
+       file moves to the community it has the most edge weight with (ties:
+       the community holding most files of its directory, then the current
+       one).  Louvain on the whole graph tends to glue contexts together
+       through exactly the hubs that steps 1 and 2 set aside.  Each leaf then
+       joins the boundary holding the majority of its edge weight; a leaf
+       that no boundary dominates is a composition root (app factory, CLI)
+       and goes to ``entrypoints``, the future strangler facade.
+    4. Files left without such edges join the boundary holding most files of
+       their directory, if any.  Boundaries are named after the common
+       directory of their files; a group of files that never had an edge
+       keeps its community name.
 
     Args:
         communities: (name, files) per community, in community order.
         dependencies: internal file-level edges.
     """
-    owner: dict[str, str] = {}
-    for name, files in communities:
+    owner: dict[str, str] = {}  # file -> community key (never equal to SHARED / ENTRYPOINTS)
+    original: dict[str, str] = {}  # community key -> community name
+    for i, (name, files) in enumerate(communities):
+        original[f"#{i}"] = name
         for f in files:
-            owner[f] = name
+            owner[f] = f"#{i}"
     users: dict[str, set[str]] = defaultdict(set)
-    own_users: Counter[str] = Counter()
+    uses: dict[str, set[str]] = defaultdict(set)
+    weight: Counter[tuple[str, str]] = Counter()
     for d in dependencies:
-        src, dst = owner.get(d.source), owner.get(d.target)
-        if src is None or dst is None:
-            continue
-        if src != dst:
-            users[d.target].add(src)
-        else:
-            own_users[d.target] += 1
-    shared = {f for f, who in users.items()
-              if len(who) >= CROSS_CUTTING_MIN_USERS and own_users[f] == 0}
+        if d.source in owner and d.target in owner and d.source != d.target:
+            users[d.target].add(d.source)
+            uses[d.source].add(d.target)
+            weight[(min(d.source, d.target), max(d.source, d.target))] += d.weight
+
+    def spread(f: str, others: set[str]) -> int:
+        return max(len({owner[o] for o in others} - {owner[f]}),
+                   len({_package(o) for o in others} - {_package(f)}))
+
+    shared = _kernel(owner, users, uses, spread)
+    leaves = {f for f in owner
+              if f not in shared and spread(f, uses[f] - shared) >= CROSS_CUTTING_MIN_USERS
+              and all(uses[u] == {f} and not users[u] for u in users[f])}
+    label, linked = _propagate(owner, weight, shared | leaves)
+    for f in sorted(leaves):
+        pull: Counter[str] = Counter()
+        for g in uses[f] - shared - leaves:
+            pull[label[g]] += weight[(min(f, g), max(f, g))]
+        top = min(pull, key=lambda n: (-pull[n], n)) if pull else ENTRYPOINTS
+        label[f] = top if 2 * pull[top] > pull.total() else ENTRYPOINTS
+    label.update(dict.fromkeys(shared, SHARED))
+    _place_isolated(label, linked | shared | leaves)
     groups: dict[str, list[str]] = defaultdict(list)
-    for f, name in owner.items():
-        groups[SHARED if f in shared else name].append(f)
+    for f, name in label.items():
+        groups[name].append(f)
+    named: dict[str, list[str]] = {}
     taken: Counter[str] = Counter()
-    out = []
-    for name in sorted(groups, key=lambda n: (n == SHARED, -len(groups[n]), n)):
-        label = name or "(root)"
-        taken[label] += 1
-        if taken[label] > 1:
-            label = f"{label}~{taken[label]}"
-        out.append(Boundary(label, tuple(sorted(groups[name]))))
-    return tuple(out)
+    for key in sorted(groups, key=lambda n: (-len(groups[n]), min(groups[n]))):
+        files = sorted(groups[key])
+        if key in (SHARED, ENTRYPOINTS):
+            name = key
+        elif not any(_has_edges(f, users, uses) for f in files):
+            name = original[key]
+        else:
+            name = community_name([_package(x) for x in files])
+        taken[name] += 1
+        named[name if taken[name] == 1 else f"{name}~{taken[name]}"] = files
+    order = sorted(named, key=lambda n: (n == SHARED, n == ENTRYPOINTS, -len(named[n]), n))
+    return tuple(Boundary(n, tuple(named[n])) for n in order)
+
+
+def _has_edges(f: str, users: Mapping[str, set[str]], uses: Mapping[str, set[str]]) -> bool:
+    """Whether ``f`` has any internal edge."""
+    return bool(users.get(f) or uses.get(f))
+
+
+def _kernel(owner: Mapping[str, str], users: Mapping[str, set[str]], uses: Mapping[str, set[str]],
+            spread: Callable[[str, set[str]], int]) -> set[str]:
+    """Cross-cutting files: widely used, depending only on each other (to a fixpoint)."""
+    kernel = {f for f in owner if users.get(f) and spread(f, users[f]) >= CROSS_CUTTING_MIN_USERS}
+    for _ in range(len(owner) + 1):
+        before = set(kernel)
+        kernel = {f for f in kernel if not uses.get(f, set()) - kernel}
+        kernel |= {f for f in owner if users.get(f) and users[f] <= kernel
+                   and not uses.get(f, set()) - kernel}
+        if kernel == before:
+            break
+    return kernel
+
+
+def _propagate(owner: Mapping[str, str], weight: Mapping[tuple[str, str], int],
+               fixed: set[str]) -> tuple[dict[str, str], set[str]]:
+    """Seeded label propagation over the edges between files not in ``fixed``.
+
+    Returns the labels of all files and the files that took part (had an edge).
+    """
+    label = dict(owner)
+    neighbours: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for (a, b), w in sorted(weight.items()):
+        if a not in fixed and b not in fixed:
+            neighbours[a].append((b, w))
+            neighbours[b].append((a, w))
+    movable = sorted(neighbours)
+    here: dict[str, Counter[str]] = defaultdict(Counter)  # directory -> label -> files
+    for f in movable:
+        here[_package(f)][label[f]] += 1
+    for _ in range(PROPAGATION_ROUNDS):
+        changed = False
+        for f in movable:
+            pull: Counter[str] = Counter()
+            for g, w in neighbours[f]:
+                pull[label[g]] += w
+            local = here[_package(f)]
+            best = max(pull, key=lambda c: (pull[c], local[c], c == label[f], c))
+            if best != label[f]:
+                local[label[f]] -= 1
+                local[best] += 1
+                label[f] = best
+                changed = True
+        if not changed:
+            break
+    return label, set(movable)
+
+
+def _place_isolated(label: dict[str, str], placed: set[str]) -> None:
+    """Files outside ``placed`` join the boundary holding most placed files of their directory."""
+    by_dir: dict[str, Counter[str]] = defaultdict(Counter)
+    for f in placed:
+        by_dir[_package(f)][label[f]] += 1
+    for f in sorted(set(label) - placed):
+        counts = by_dir.get(_package(f))
+        if counts:
+            label[f] = min(counts, key=lambda n: (-counts[n], n))
 
 
 def partition_of(boundaries: Sequence[Boundary]) -> dict[str, str]:
@@ -225,3 +338,23 @@ def _package(path: str) -> str:
 
 def _md(text: str) -> str:
     return text.replace("`", "ˋ").replace("|", "¦").replace("\n", " ")
+
+
+def proposal_section(proposal: Mapping[str, object]) -> str:
+    """The model's JSON module proposal, validated against the graph and drawn by code."""
+    modules = proposal.get("modules") or []
+    problems = proposal.get("problems") or []
+    if not isinstance(modules, list) or not modules:
+        return ("The model's proposal could not be used: "
+                + "; ".join(str(p) for p in problems) if problems else "The model proposed no modules.")
+    out = ["The model answered in JSON constrained by a schema (files limited to the repository's files); "
+           "the proposal was validated against the graph and is drawn by code. The boundaries above remain "
+           "the computed ones.", "", "| module | responsibility | files |", "|---|---|---:|"]
+    for m in modules:
+        out.append(f"| {_md(m['name'])} | {_md(m['responsibility'])} | {len(m['files'])} |")
+    diagram = mermaid.flowchart([(m["name"], m["name"]) for m in modules],
+                                [(m["name"], d, "") for m in modules for d in m["depends_on"]])
+    out += ["", f"```mermaid\n{diagram.rstrip()}\n```"]
+    if problems:
+        out += ["", "Validation dropped: " + "; ".join(_md(str(p)) for p in problems[:20])]
+    return "\n".join(out)
