@@ -137,7 +137,7 @@ def _cmd_analyze(args: argparse.Namespace, out: Console, err: Console) -> int:
 
     settings = _settings(args)
     outputs = [p for p in (args.report, args.plan, args.json, args.graph) if p]
-    for path in outputs:
+    for path in [*outputs, *([Path(args.context)] if args.context and args.context != "-" else [])]:
         report.check_writable(path)
     if not outputs and not args.context:
         raise ConfigError("nothing to do: give --report, --plan, --json, --graph or --context")
@@ -169,12 +169,60 @@ def _cmd_analyze(args: argparse.Namespace, out: Console, err: Console) -> int:
     return EXIT_OK
 
 
-def _model_outputs(static, request, args, err: Console) -> list[Path]:
-    raise ConfigError("model-written reports are not wired yet; use --no-llm")
+def _model_outputs(static, request, args: argparse.Namespace, err: Console) -> list[Path]:
+    from . import author, pipeline
+    from .llm import LlamaCppGenerator, OpenAIServerGenerator, RuntimeOptions
+    from .prompt import load_prompt
+
+    settings = static.settings
+    options = RuntimeOptions(
+        model_path=args.model, n_ctx=args.ctx, n_gpu_layers=args.gpu_layers, threads=args.threads,
+        kv_type=args.kv_type, kv_cache_dir=settings.cache_dir / "kv" if settings.use_cache else None,
+    ).validate()
+    template = load_prompt(args.prompt_file if args.prompt_file else args.prompt)
+    run = pipeline.ModelRun(
+        author.AuthorOptions(template=template, goal=args.goal, max_tokens=args.max_tokens or 1024,
+                             budget=args.budget),
+        keep_reasoning=args.keep_reasoning)
+    factory = (lambda: OpenAIServerGenerator(args.server, options)) if args.server else \
+        (lambda: LlamaCppGenerator(options))
+    with factory() as generator:
+        for line in generator.describe_choices():
+            err.print(f"[dim]model:[/] {escape(line)}", highlight=False)
+        with _progress(err, args.verbose) as progress:
+            state: dict[str, object] = {"task": None, "tokens": 0}
+
+            def on_event(event: str, detail: str, done: int, total: int) -> None:
+                if event == "pass":
+                    if args.verbose or not err.is_terminal:
+                        err.print(f"pass: {escape(detail)}", highlight=False)
+                    state["task"] = progress.add_task(f"{detail}: prompt", total=None)
+                    state["tokens"] = 0
+                elif event == "prompt" and state["task"] is not None:
+                    progress.update(state["task"], completed=done, total=total or None)
+                elif event == "token" and state["task"] is not None:
+                    state["tokens"] = int(state["tokens"]) + 1
+                    progress.update(state["task"], description=f"generating: {state['tokens']} tokens")
+
+            written = pipeline.write_model_outputs(static, request, generator, run, on_event)
+    return written
 
 
-def _context_output(static, request, args, out: Console) -> list[Path]:
-    raise ConfigError("--context is not wired yet")
+def _context_output(static, request, args: argparse.Namespace, out: Console) -> list[Path]:
+    from . import pipeline
+    from .llm import VocabTokenizer
+
+    with VocabTokenizer(args.model) as tokenizer:
+        context = pipeline.build_context(static, request.budget, tokenizer.count_text)
+    if args.context == "-":
+        sys.stdout.write(context.text)
+        sys.stdout.flush()
+        return []
+    from .report import write_atomic
+
+    path = Path(args.context)
+    write_atomic(path, context.text)
+    return [path]
 
 
 def _cmd_models(args: argparse.Namespace, out: Console) -> int:

@@ -10,9 +10,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import __version__, plan, report
+from . import __version__, author, plan, report, verify
 from .config import Settings
 from .discover import discover_files
 from .domain import Diagnostic, Discovery, ParsedFile, Resolution
@@ -23,6 +23,10 @@ from .history import git_churn
 from .parse import parse_files
 from .report import StaticFacts
 from .resolve import resolve_dependencies
+from .serialize import Context, serialize_context
+
+if TYPE_CHECKING:  # llama_cpp loads only when a model runs
+    from .llm import TextGenerator
 
 #: progress callback: (stage, done, total); total 0 = unknown
 Progress = Callable[[str, int, int], None]
@@ -184,3 +188,119 @@ def plan_facts(static: StaticAnalysis, target: str) -> plan.PlanFacts:
 def _write_doc(doc: report.Document, path: Path, fmt: str) -> None:
     text = report.render_json(doc) if fmt == "json" else report.render_markdown(doc)
     report.write_atomic(path, text)
+
+
+@dataclass(frozen=True)
+class ModelRun:
+    """How the model passes run (prompt template, goal, budgets)."""
+
+    options: author.AuthorOptions
+    keep_reasoning: bool = False
+
+
+def known_names(static: StaticAnalysis) -> verify.KnownNames:
+    """Every file, module, symbol and external package name of the repository."""
+    return verify.KnownNames.from_names(
+        files=[p.path for p in static.parsed],
+        modules=[p.namespace for p in static.parsed if p.namespace],
+        symbols=[s.name for p in static.parsed for s in p.symbols],
+        externals=[e.name for e in static.analysis.externals],
+    )
+
+
+def checkable_facts(static: StaticAnalysis) -> verify.Facts:
+    """The figures claims are checked against."""
+    langs: dict[str, int] = {}
+    for p in static.parsed:
+        langs[p.source.language] = langs.get(p.source.language, 0) + 1
+    return verify.Facts.from_plain(
+        file_count=len(static.parsed), loc=sum(p.loc for p in static.parsed), languages=langs.items(),
+        cycles=[c.nodes for c in static.analysis.cycles],
+        edges={(d.source, d.target) for d in static.resolution.dependencies if d.kind == "import"},
+        files=[p.path for p in static.parsed],
+    )
+
+
+def write_model_outputs(static: StaticAnalysis, request: OutputRequest, generator: TextGenerator,
+                        run: ModelRun, on_event: author.Event | None = None) -> list[Path]:
+    """Write --report and/or --plan with the model's passes (nothing is written if a pass fails)."""
+    facts = static_facts(static)
+    ranks = dict(static.analysis.pagerank)
+    parts = [c.files for c in static.analysis.communities]
+    common = dict(graph=static.graph, ranks=ranks, parts=parts, facts_text=report.repository_facts(facts),
+                  known=known_names(static), facts=checkable_facts(static), options=run.options,
+                  on_event=on_event)
+    docs: list[tuple[Path, report.Document]] = []
+    if request.report:
+        authored = author.write_with_model(generator, task="report", target="", **common)
+        sections = report.static_report(facts, has_churn=bool(static.churn))
+        sections[0] = report.Section(sections[0].key, sections[0].title,
+                                     sections[0].body + "\n\n### Assessment\n\n" + authored.text)
+        sections.append(_model_appendix(static, generator, authored, run.keep_reasoning))
+        docs.append((request.report, report.Document("report", f"Architecture report: {facts.name}",
+                                                     tuple(sections), {"grounding": _grounding(authored)})))
+    if request.plan:
+        pf = plan_facts(static, request.target)
+        files = [p for p, _ in static.analysis.pagerank]
+        authored = author.write_with_model(generator, task="plan", target=request.target,
+                                           propose_files=files, **common)
+        sections = [report.Section(k, t, b) for k, t, b in plan.plan_sections(pf)]
+        sections.insert(1, report.Section("narrative", "Migration narrative", authored.text))
+        if authored.proposal is not None:
+            sections.append(report.Section("proposal", "Model-proposed modules",
+                                           plan.proposal_section(authored.proposal)))
+        sections.append(_model_appendix(static, generator, authored, run.keep_reasoning))
+        data = {**plan.plan_json(pf), "grounding": _grounding(authored),
+                "model_proposal": authored.proposal}
+        docs.append((request.plan, report.Document("plan", f"Migration plan: {facts.name} → {request.target}",
+                                                   tuple(sections), data)))
+    for path, doc in docs:
+        _write_doc(doc, path, request.format)
+    return [p for p, _ in docs]
+
+
+def _grounding(a: author.Authored) -> dict[str, object]:
+    return {"verified": list(a.grounding.verified), "unknown_marked": list(a.grounding.unknown),
+            "findings_given_to_critique": list(a.findings)}
+
+
+def _model_appendix(static: StaticAnalysis, generator: TextGenerator, a: author.Authored,
+                    keep_reasoning: bool) -> report.Section:
+    cov = a.context.coverage
+    lines = [
+        *static_appendix(static),
+        *(f"Runtime: {c}" for c in generator.describe_choices()),
+        f"Context: {a.context.tokens} of {a.context.budget} budget tokens; {a.context.level}",
+        f"Coverage in full detail: files {cov.files_full}/{cov.files_total}, symbols "
+        f"{cov.symbols_full}/{cov.symbols_total}, edges {cov.edges_full}/{cov.edges_total}; "
+        f"rolled-up packages: {len(cov.rolled_up_packages)}",
+        "Method: draft (step-by-step reasoning) → critique with machine-checked findings → final answer.",
+        f"Automated findings given to the critique: {len(a.findings)}",
+        f"Verification of the final text: {len(a.grounding.verified)} names verified against the graph, "
+        f"{len(a.grounding.unknown)} marked ⚠️ as not found",
+    ]
+    if a.map_parts:
+        lines.append(f"Map-reduce: {a.map_parts} parts summarized first ({a.map_files_full} files in full "
+                     "detail across parts)")
+    for name, s in a.passes:
+        lines.append(f"Pass {name}: {s.prompt_tokens} prompt tokens ({s.cached_tokens} reused), "
+                     f"{s.generated_tokens} generated, prompt {s.prompt_seconds:.2f}s, "
+                     f"{s.tokens_per_second:.1f} tokens/s; model {s.model} {s.quantization}, "
+                     f"n_ctx {s.n_ctx}, GPU layers {s.n_gpu_layers}")
+    section = report.appendix_section(lines, [f"{d.path}:{d.line}: {d.severity}: {d.message}"
+                                              for d in static.diagnostics])
+    if keep_reasoning:
+        body = (section.body + "\n\n### Reasoning (draft)\n\n" + author.demote_headings(a.draft)
+                + "\n\n### Critique\n\n" + author.demote_headings(a.critique))
+        section = report.Section(section.key, section.title, body)
+    return section
+
+
+#: budget used by --context when none is given: large enough for every file in full detail
+FULL_CONTEXT_BUDGET = 10**9
+
+
+def build_context(static: StaticAnalysis, budget: int | None, count_tokens: Callable[[str], int]) -> Context:
+    """The repository context on its own (``--context``): full detail unless a budget is given."""
+    return serialize_context(static.graph, dict(static.analysis.pagerank), budget or FULL_CONTEXT_BUDGET,
+                             count_tokens)

@@ -2,9 +2,10 @@
 
 Everything here is deterministic and works on plain data handed over by the
 pipeline (no graph object).  The proposal starts from the Louvain communities
-of the file graph; files used by several other boundaries and by none of their
-own are cross-cutting and go to a ``shared`` kernel, which is what a strangler
-migration extracts (or duplicates) first.
+of the file graph: files used from two or more other areas that depend only on
+the kernel are cross-cutting and form a ``shared`` kernel (what a strangler
+migration extracts or duplicates first); composition roots that no boundary
+dominates form ``entrypoints``; the rest is refined by label propagation.
 """
 
 from __future__ import annotations
@@ -241,8 +242,9 @@ def plan_json(f: PlanFacts) -> dict[str, object]:
 
 def _target(f: PlanFacts) -> str:
     return (f"Target architecture: **{_md(f.target)}**. {len(f.boundaries)} boundaries proposed from the "
-            "dependency graph's communities; cross-cutting files (used by two or more other boundaries and "
-            "by none of their own) form the `shared` kernel.")
+            "dependency graph's communities: cross-cutting files (used from two or more other areas, depending "
+            "only on the kernel) form the `shared` kernel; composition roots that no boundary dominates form "
+            "`entrypoints`; the rest is refined by label propagation.")
 
 
 def _boundaries(f: PlanFacts) -> str:

@@ -360,3 +360,29 @@ def analysis_json(f: StaticFacts, *, unresolved: Sequence[Any], externals: Seque
             {"path": d.path, "line": d.line, "severity": d.severity, "message": d.message} for d in diagnostics
         ],
     }
+
+
+def repository_facts(f: StaticFacts) -> str:
+    """The computed facts given to the model (exact figures it must not contradict)."""
+    a = f.analysis
+    langs: Counter[str] = Counter()
+    loc: Counter[str] = Counter()
+    for p in f.parsed:
+        langs[p.source.language] += 1
+        loc[p.source.language] += p.loc
+    lines = [
+        f"- Files analyzed: {len(f.parsed)}; lines of code: {sum(loc.values())}",
+        "- Languages: " + ", ".join(f"{lang} {langs[lang]} files" for lang in sorted(langs)),
+        f"- Internal dependencies: {len(f.dependencies)} file-level edges; external packages: "
+        + (", ".join(e.name for e in a.externals[:30]) or "none"),
+        f"- Import cycles: {len(a.cycles)}"
+        + "".join(f"\n  - cycle {i}: " + " -> ".join((*c.shortest, c.shortest[0]))
+                  for i, c in enumerate(a.cycles[:10], 1)),
+        "- Most central files (PageRank): " + ", ".join(p for p, _ in a.pagerank[:8]),
+        f"- Layers (import depth): {len(a.layers)}",
+        "- Candidate boundaries (communities): "
+        + "; ".join(f"{c.name} ({len(c.files)} files)" for c in a.communities[:12]),
+    ]
+    if a.hotspots:
+        lines.append("- Hotspots: " + ", ".join(h.path for h in a.hotspots[:5]))
+    return "\n".join(lines)

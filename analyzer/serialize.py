@@ -122,7 +122,7 @@ from .domain import (
 )
 from .errors import ContextOverflowError
 
-__all__ = ["Context", "Coverage", "graph_to_context_graph", "serialize_context"]
+__all__ = ["Context", "Coverage", "graph_to_context_graph", "part_graph", "serialize_context"]
 
 #: share of files (at least one) that keep their symbols while others are rolled up
 CORE_SHARE = 0.25
@@ -461,3 +461,11 @@ def _level(n: int, listed: int, detailed: int, rolled: int) -> str:
         return f"packages only: all {n} files rolled up into {rolled} package summaries"
     return (f"top {listed} of {n} files listed, {detailed} with symbols; "
             f"{n - listed} lower-ranked files rolled up into {rolled} package summaries")
+
+
+def part_graph(graph: nx.DiGraph, files: Sequence[str]) -> nx.DiGraph:
+    """The sub-graph of some files, with the external packages they import (for map-reduce parts)."""
+    keep = set(files)
+    keep.update(t for f in files if f in graph for t in graph.successors(f)
+                if graph.nodes[t].get(NODE_KIND) == NODE_EXTERNAL)
+    return graph.subgraph(sorted(keep)).copy()

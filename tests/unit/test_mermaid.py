@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from analyzer.mermaid import escape_label, flowchart, rollup
+from mermaid_check import validate_mermaid as _validate
 
-VALIDATOR = Path(__file__).resolve().parents[1] / "mermaid"
 NASTY = [
     'quote " inside',
     "brackets [a] (b) {c} <d>",
@@ -31,25 +31,6 @@ NASTY = [
     "\\ back\\slash ; semi : colon",
     "<script>alert(1)</script>",
 ]
-
-
-def _validate(tmp_path: Path, diagrams: dict[str, str]) -> dict[str, dict]:
-    """Run the real Mermaid parser over ``diagrams``; returns file name -> parser verdict."""
-    if not (VALIDATOR / "node_modules" / "mermaid").is_dir():
-        pytest.fail("Mermaid validator not installed; run: npm ci --prefix tests/mermaid")
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("node is not installed; install Node.js 20+, then run: npm ci --prefix tests/mermaid")
-    paths = []
-    for name, text in diagrams.items():
-        path = tmp_path / f"{name}.mmd"
-        path.write_text(text, encoding="utf-8")
-        paths.append(str(path))
-    proc = subprocess.run([node, str(VALIDATOR / "validate.mjs"), *paths],
-                          capture_output=True, text=True, timeout=120, check=False)
-    verdicts = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
-    assert len(verdicts) == len(paths), proc.stderr
-    return {Path(v["file"]).stem: v for v in verdicts}
 
 
 def _diagrams() -> dict[str, str]:

@@ -1,0 +1,108 @@
+"""End to end with the default model (SmolLM2-135M through llama.cpp): report and plan on a fixture.
+
+Checks every section is present, every name the model wrote that the graph
+does not know is visibly marked, every Mermaid block passes the real Mermaid
+parser, the JSON plan has its documented shape, and a re-run reuses the saved
+KV state of the shared repository prefix.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from analyzer import verify
+from analyzer.cli import main
+from mermaid_check import mermaid_blocks, validate_mermaid
+
+FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "python" / "monolith"
+REPORT_SECTIONS = ["Executive summary", "System inventory", "Module map", "Key components", "Dependency health",
+                   "Hotspots", "External dependencies", "Candidate boundaries", "Risks and recommendations",
+                   "Appendix"]
+PLAN_SECTIONS = ["Target", "Migration narrative", "Proposed boundaries", "Coupling and decomposition metrics",
+                 "Extraction order", "Strangler-fig waves", "Risks", "Before and after", "Appendix"]
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory, default_model_path):
+    out = tmp_path_factory.mktemp("e2e")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("ANALYZER_CACHE", str(out / "cache"))
+    mp.setenv("ANALYZER_MODEL", str(default_model_path))
+    try:
+        args = [str(FIXTURE), "--report", str(out / "arch.md"), "--plan", str(out / "plan.md"),
+                "--max-tokens", "160", "--ctx", "4096", "--no-git"]
+        assert main(args) == 0
+        plan_json = out / "plan.json"
+        assert main([str(FIXTURE), "--plan", str(plan_json), "--format", "json", "--max-tokens", "96",
+                     "--ctx", "4096", "--no-git"]) == 0
+    finally:
+        mp.undo()
+    return out
+
+
+def _sections(markdown: str) -> list[str]:
+    return re.findall(r"^## (.+)$", markdown, re.MULTILINE)
+
+
+def test_report_has_every_section(outputs):
+    text = (outputs / "arch.md").read_text()
+    assert _sections(text) == REPORT_SECTIONS
+    assert "### Assessment" in text
+    assert "Pass final:" in text and "names verified against the graph" in text
+
+
+def test_plan_has_every_section(outputs):
+    text = (outputs / "plan.md").read_text()
+    assert [s for s in _sections(text) if s != "Model-proposed modules"] == PLAN_SECTIONS
+
+
+def _unmarked_unknown(text: str, known: verify.KnownNames) -> list[str]:
+    prose = re.sub(r"```.*?```", "", text, flags=re.DOTALL)
+    body = prose.split(verify.LEGEND)[0] if hasattr(verify, "LEGEND") else prose
+    bad = []
+    for name in verify.check_grounding(body, known).unknown:
+        for m in re.finditer(re.escape(name), body):
+            tail = body[m.end():m.end() + 4]
+            if verify.MARK not in tail and "`" + verify.MARK not in tail:
+                bad.append(name)
+    return bad
+
+
+@pytest.mark.parametrize("name", ["arch.md", "plan.md"])
+def test_no_unmarked_unknown_names(outputs, name):
+    from analyzer.config import Settings
+    from analyzer.pipeline import analyze_static, known_names
+
+    static = analyze_static(Settings(root=FIXTURE, use_cache=False, jobs=1, use_git_history=False))
+    text = (outputs / name).read_text()
+    assessment = text.split("### Assessment", 1)[-1] if name == "arch.md" else \
+        text.split("## Migration narrative", 1)[-1].split("\n## ", 1)[0]
+    assert _unmarked_unknown(assessment, known_names(static)) == []
+
+
+def test_every_mermaid_block_parses(outputs, tmp_path):
+    diagrams = {}
+    for name in ("arch.md", "plan.md"):
+        for i, block in enumerate(mermaid_blocks((outputs / name).read_text())):
+            diagrams[f"{name.split('.')[0]}_{i}"] = block
+    assert len(diagrams) >= 3
+    verdicts = validate_mermaid(tmp_path, diagrams)
+    assert {k: v for k, v in verdicts.items() if not v["ok"]} == {}
+
+
+def test_plan_json_shape(outputs):
+    data = json.loads((outputs / "plan.json").read_text())
+    files = sorted(f for b in data["boundaries"] for f in b["files"])
+    assert files == sorted(set(files)) and all(not f.startswith("/") for f in files)
+    assert set(data["metrics"]) == {"SM", "ICP", "IFN", "NED"}
+    assert data["grounding"]["verified"] is not None
+    assert data["model_proposal"] is None or "modules" in data["model_proposal"]
+
+
+def test_kv_state_of_the_shared_prefix_was_saved(outputs):
+    states = list((outputs / "cache" / "kv").glob("*"))
+    assert states, "the repository prefix's KV state should be on disk for the next run"
