@@ -21,6 +21,7 @@ from .domain import (
     Diagnostic,
     ExternalDependency,
     ParsedFile,
+    Reference,
     RepoIndex,
     Resolution,
     UnresolvedImport,
@@ -110,13 +111,15 @@ def resolve_dependencies(parsed: Iterable[ParsedFile], settings: Settings) -> Re
         visible.discard(p.path)
         if not visible:
             continue
-        for ref in p.references:
-            kind = _REF_KIND.get(ref.kind)
-            if kind is None:
-                continue
-            for target in sorted(visible):
-                if ref.name in index.defined.get(target, ()):
-                    add(p.path, target, kind, ref.line, count=ref.count)
+        by_name: dict[str, list[Reference]] = defaultdict(list)
+        for use in p.references:
+            if use.kind in _REF_KIND:
+                by_name[use.name].append(use)
+        names = frozenset(by_name)
+        for target in sorted(visible):
+            for name in sorted(names & index.defined.get(target, frozenset())):
+                for use in by_name[name]:
+                    add(p.path, target, _REF_KIND[use.kind], use.line, count=use.count)
 
     dependencies = tuple(sorted(
         (Dependency(s, t, k, v[0], v[1], bool(v[2])) for (s, t, k), v in deps.items()),
