@@ -99,12 +99,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(args_list)
         return _cmd_analyze(args, out, err)
     except KeyboardInterrupt:
-        err.print("[red]interrupted[/]; no partial output was written")
+        err.print("[red]interrupted[/]; no partial output was written", soft_wrap=True)
         return EXIT_INTERRUPTED
     except AnalyzerError as e:
         if debug:
             raise
-        err.print(f"[red]error:[/] {escape(str(e))}", highlight=False)
+        err.print(f"[red]error:[/] {escape(str(e))}", highlight=False, soft_wrap=True)  # one line
         return e.exit_code
 
 
@@ -133,9 +133,12 @@ def _progress(err: Console, verbose: bool) -> Progress:
 
 
 def _cmd_analyze(args: argparse.Namespace, out: Console, err: Console) -> int:
-    from . import pipeline, report
+    from . import export, pipeline, report
 
     settings = _settings(args)
+    if args.graph and args.graph.suffix.lower() not in export.FORMATS:  # fail before writing anything
+        raise ConfigError(f"--graph: unknown format {args.graph.suffix or '(none)'}; "
+                          f"use one of {', '.join(export.FORMATS)}")
     outputs = [p for p in (args.report, args.plan, args.json, args.graph) if p]
     for path in [*outputs, *([Path(args.context)] if args.context and args.context != "-" else [])]:
         report.check_writable(path)
@@ -154,8 +157,9 @@ def _cmd_analyze(args: argparse.Namespace, out: Console, err: Console) -> int:
             progress.update(tasks[stage], completed=done, total=total or None)
 
         static = pipeline.analyze_static(settings, on_progress)
+    timing = ", ".join(f"{name} {secs:.2f}s" for name, secs in static.timings)
     err.print(f"analyzed {len(static.parsed)} files, {len(static.resolution.dependencies)} edges, "
-              f"{len(static.analysis.cycles)} cycles", highlight=False)
+              f"{len(static.analysis.cycles)} cycles ({timing})", highlight=False)
     request = pipeline.OutputRequest(
         report=args.report, plan=args.plan, json=args.json, graph=args.graph, context=args.context,
         format=args.format, no_llm=args.no_llm, target=args.target, budget=args.budget)
@@ -165,7 +169,7 @@ def _cmd_analyze(args: argparse.Namespace, out: Console, err: Console) -> int:
     if args.context:
         written += _context_output(static, request, args, out)
     for path in written:
-        err.print(f"wrote {escape(str(path))}", highlight=False)
+        err.print(f"wrote {escape(str(path))}", highlight=False, soft_wrap=True)
     return EXIT_OK
 
 

@@ -61,7 +61,7 @@ class _Walker:
     skipped: Counter[str]
     diagnostics: list[Diagnostic]
     files: list[SourceFile]
-    seen_dirs: set[str]
+    seen_dirs: set[tuple[int, int]]  # (st_dev, st_ino) of every directory entered
 
 
 def discover_files(settings: Settings,
@@ -85,7 +85,7 @@ def discover_files(settings: Settings,
     walker = _Walker(
         root=root, real_root=real_root, settings=settings,
         include=_spec(settings.include), exclude=_spec(settings.exclude), outputs=outputs,
-        skipped=Counter(), diagnostics=[], files=[], seen_dirs={real_root},
+        skipped=Counter(), diagnostics=[], files=[], seen_dirs={_dir_key(root)},
     )
     _walk(walker, root, "", [], on_progress)
     files = tuple(sorted(walker.files, key=lambda f: f.path))
@@ -125,16 +125,45 @@ def _ignored(rel: str, is_dir: bool, specs: list[tuple[str, pathspec.GitIgnoreSp
 def _walk(w: _Walker, directory: Path, rel_dir: str,
           specs: list[tuple[str, pathspec.GitIgnoreSpec]],
           on_progress: Callable[[int], None] | None) -> None:
+    """Walk iteratively (a deep tree must not exhaust the Python stack).
+
+    Directories reached through a symlink are entered only after every real
+    directory, so a tree linked to from elsewhere in the root is listed under
+    its real path and the link is counted as a repeat.
+    """
+    stack: list[tuple[Path, str, list[tuple[str, pathspec.GitIgnoreSpec]]]] = [(directory, rel_dir, specs)]
+    linked: list[tuple[Path, str, list[tuple[str, pathspec.GitIgnoreSpec]]]] = []
+    while stack or linked:
+        if not stack:
+            linked_dir, linked_rel, linked_specs = linked.pop(0)
+            key = _dir_key(linked_dir)
+            if key in w.seen_dirs:
+                w.skipped[SKIP_SYMLINK_LOOP] += 1
+                continue
+            w.seen_dirs.add(key)
+            stack.append((linked_dir, linked_rel, linked_specs))
+        current, rel_current, current_specs = stack.pop()
+        subdirs = _walk_one(w, current, rel_current, current_specs, linked, on_progress)
+        stack.extend(reversed(subdirs))
+
+
+def _walk_one(w: _Walker, directory: Path, rel_dir: str,
+              specs: list[tuple[str, pathspec.GitIgnoreSpec]],
+              linked: list[tuple[Path, str, list[tuple[str, pathspec.GitIgnoreSpec]]]],
+              on_progress: Callable[[int], None] | None,
+              ) -> list[tuple[Path, str, list[tuple[str, pathspec.GitIgnoreSpec]]]]:
+    """Consider the files of one directory; return its real subdirectories to walk."""
     gi = _load_gitignore(directory)
     if gi is not None:
         specs = [*specs, (rel_dir, gi)]
+    subdirs: list[tuple[Path, str, list[tuple[str, pathspec.GitIgnoreSpec]]]] = []
     try:
         entries = sorted(os.scandir(directory), key=lambda e: e.name)
     except OSError as e:
         w.diagnostics.append(Diagnostic(rel_dir or ".", 0, "warning",
                                         f"cannot list directory: {e.strerror or e}"))
         w.skipped[SKIP_UNREADABLE] += 1
-        return
+        return subdirs
     for entry in entries:
         rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
         try:
@@ -159,16 +188,29 @@ def _walk(w: _Walker, directory: Path, rel_dir: str,
             if _ignored(rel, True, specs):
                 w.skipped[SKIP_GITIGNORED_DIR] += 1
                 continue
-            real = os.path.realpath(entry.path)
-            if real in w.seen_dirs:
+            if is_link:
+                linked.append((Path(entry.path), rel, specs))
+                continue
+            try:
+                key = _dir_key(entry)
+            except OSError:
+                key = (-1, -1)
+            if key in w.seen_dirs:
                 w.skipped[SKIP_SYMLINK_LOOP] += 1
                 continue
-            w.seen_dirs.add(real)
-            _walk(w, Path(entry.path), rel, specs, on_progress)
+            w.seen_dirs.add(key)
+            subdirs.append((Path(entry.path), rel, specs))
             continue
         _consider_file(w, entry, rel, specs)
         if on_progress and w.files and len(w.files) % 500 == 0:
             on_progress(len(w.files))
+    return subdirs
+
+
+def _dir_key(entry: os.DirEntry[str] | Path) -> tuple[int, int]:
+    """Identity of a directory (cheap, unlike realpath on a deep path)."""
+    st = entry.stat(follow_symlinks=True) if isinstance(entry, os.DirEntry) else os.stat(entry)
+    return (st.st_dev, st.st_ino)
 
 
 def _is_loop(path: str) -> bool:

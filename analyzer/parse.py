@@ -8,7 +8,9 @@ fingerprint (see ``_cache.py``).
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -33,6 +35,8 @@ from .queries import (
 #: definitions that can own methods (used to fill Symbol.parent)
 _CONTAINER_KINDS = frozenset({"class", "interface", "struct", "enum", "trait", "module"})
 _BATCH = 64
+_READ_FAILURE = "cannot read file: "
+_MAX_QUERY_DEPTH = 1000
 
 
 def parse_files(
@@ -84,7 +88,8 @@ def parse_files(
         if pool is not None:
             pool.shutdown(cancel_futures=True)
     if cache is not None:
-        cache.save(results.values())
+        # a read failure may be transient (the bytes discovery hashed are back): never cache it
+        cache.save(p for p in results.values() if not _is_read_failure(p))
     return tuple(results[f.path] for f in todo)
 
 
@@ -97,7 +102,7 @@ def parse_batch(root: str, files: list[SourceFile]) -> list[ParsedFile]:
 def parse_file(source: SourceFile, data: bytes | OSError) -> ParsedFile:
     """Parse one file's bytes (or the OSError reading it produced)."""
     if isinstance(data, OSError):
-        return _failed(source, f"cannot read file: {data.strerror or data}")
+        return _failed(source, f"{_READ_FAILURE}{data.strerror or data}")
     text, diags = _decode(source.path, data)
     try:
         parser = Parser(ts_language(source.language))
@@ -129,10 +134,27 @@ def _count_loc(text: bytes) -> int:
 
 
 def _read(path: Path) -> bytes | OSError:
+    """Read a regular file; anything else (a FIFO or device swapped in since discovery) is an error.
+
+    Opened non-blocking so that a FIFO cannot hang the run.
+    """
     try:
-        return path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as e:
         return e
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return OSError(errno.EINVAL, "not a regular file", str(path))
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            return fh.read()
+    except OSError as e:
+        return e
+    finally:
+        os.close(fd)
+
+
+def _is_read_failure(parsed: ParsedFile) -> bool:
+    return any(d.message.startswith(_READ_FAILURE) for d in parsed.diagnostics)
 
 
 def _failed(source: SourceFile, message: str) -> ParsedFile:
@@ -185,7 +207,11 @@ def _extract(source: SourceFile, root: Node
     refs: dict[tuple[str, str], list[int]] = {}  # (name, kind) -> [first line, count]
     statements: dict[tuple[int, int], tuple[Node, list[str], list[str]]] = {}
     namespace = ""
-    for index, caps in QueryCursor(q.combined).matches(root):
+    cursor = QueryCursor(q.combined)
+    # tree-sitter's query cursor slows down super-linearly in pathologically deep trees
+    # (50,000 nested calls: minutes); no real definition or import starts this deep
+    cursor.set_max_start_depth(_MAX_QUERY_DEPTH)
+    for index, caps in cursor.matches(root):
         role = roles[index].role
         if role == "import":
             _collect_import(caps, statements)

@@ -1,0 +1,139 @@
+"""The CLI's static path (--no-llm) on the Python monolith fixture: every output written, the JSON
+shapes, every report section, byte-identical reruns, atomic writes, outputs inside the tree."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+from pathlib import Path
+
+import pytest
+
+from analyzer.cli import main
+
+FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "python" / "monolith"
+SECTIONS = ["Executive summary", "System inventory", "Module map", "Key components", "Dependency health",
+            "Hotspots", "External dependencies", "Candidate boundaries", "Risks and recommendations",
+            "Appendix"]
+GRAPH_FORMATS = [".dot", ".graphml", ".mmd"]
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ANALYZER_CACHE", str(tmp_path / "cache"))
+
+
+def _run(out: Path, *extra: str, root: Path = FIXTURE, graph: str = ".dot") -> dict[str, Path]:
+    paths = {"report": out / "report.md", "plan": out / "plan.md", "json": out / "graph.json",
+             "graph": out / f"graph{graph}"}
+    argv = [str(root), "--no-llm", "--no-git", *extra]
+    for flag, path in paths.items():
+        argv += [f"--{flag}", str(path)]
+    assert main(argv) == 0
+    return paths
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("static")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ANALYZER_CACHE", str(tmp_path_factory.mktemp("static-cache")))
+        return _run(out, "--no-cache")
+
+
+def test_every_output_is_written(outputs):
+    for path in outputs.values():
+        assert path.is_file() and path.stat().st_size > 0
+    mode = stat.S_IMODE(outputs["report"].stat().st_mode)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert mode == 0o666 & ~umask  # not the 0600 of a temporary file
+
+
+def test_json_has_the_documented_shapes(outputs):
+    data = json.loads(outputs["json"].read_text())
+    files = {f["path"]: f for f in data["files"]}
+    sources = sorted(p.relative_to(FIXTURE).as_posix() for p in FIXTURE.rglob("*.py"))
+    assert sorted(files) == sources == [f["path"] for f in data["files"]]
+    for f in data["files"]:
+        assert f["language"] == "python" and isinstance(f["loc"], int) and f["loc"] >= 0
+    assert data["edges"], "the monolith has internal dependencies"
+    for e in data["edges"]:
+        assert e["source"] in files and e["target"] in files and e["source"] != e["target"]
+        assert e["kind"] in ("import", "call", "inherit")
+        assert isinstance(e["line"], int) and e["line"] >= 1
+    assert data["edges"] == sorted(data["edges"], key=lambda e: (e["source"], e["target"], e["kind"], e["line"]))
+    for x in data["external"]:
+        assert isinstance(x["name"], str) and x["name"]
+        assert x["importers"] and all(i in files for i in x["importers"])
+    assert data["cycles"], "the monolith fixture has an import cycle"
+    for cycle in data["cycles"]:
+        assert len(cycle) >= 2 and all(p in files for p in cycle)
+
+
+def test_report_has_every_section_in_order(outputs):
+    text = outputs["report"].read_text()
+    titles = [line[3:].strip() for line in text.splitlines() if line.startswith("## ")]
+    assert titles == SECTIONS
+    assert text.endswith("\n")
+
+
+@pytest.mark.parametrize("suffix", GRAPH_FORMATS)
+def test_graph_formats_name_every_file(tmp_path, suffix):
+    paths = _run(tmp_path, "--no-cache", graph=suffix)
+    text = paths["graph"].read_text()
+    for source in FIXTURE.rglob("*.py"):
+        rel = source.relative_to(FIXTURE).as_posix()
+        assert rel in text
+    first = {"dot": "digraph", "graphml": "<?xml", "mmd": "flowchart"}[suffix[1:]]
+    assert text.lstrip().startswith(first)
+
+
+@pytest.fixture(scope="module")
+def three_runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict[str, Path]]]:
+    """A run without the cache, a cold-cache run and a warm-cache run, each in its own folder."""
+    base = tmp_path_factory.mktemp("runs")
+    runs = []
+    with pytest.MonkeyPatch.context() as mp:
+        cache = tmp_path_factory.mktemp("runs-cache")
+        mp.setenv("ANALYZER_CACHE", str(cache))
+        for name, extra in (("a", ("--no-cache",)), ("b", ()), ("c", ())):
+            (base / name).mkdir()
+            runs.append(_run(base / name, *extra))
+        assert len(list(cache.glob("parse/*.pkl"))) == 1  # the cached runs really used the cache
+    return base, runs
+
+
+@pytest.mark.parametrize("key", ["json", "graph", "report", "plan"])
+def test_reruns_are_byte_identical(three_runs, key):
+    _, runs = three_runs
+    first, second, third = (r[key].read_bytes() for r in runs)
+    assert first == second == third
+
+
+def test_atomic_writes_leave_no_temp_files(three_runs):
+    base, runs = three_runs
+    names = sorted(p.name for p in base.rglob("*") if p.is_file())
+    assert names == sorted([p.name for r in runs for p in r.values()])
+
+
+def test_overwrite_keeps_the_existing_mode(tmp_path):
+    (tmp_path / "report.md").write_text("old")
+    (tmp_path / "report.md").chmod(0o640)
+    paths = _run(tmp_path, "--no-cache")
+    assert paths["report"].read_text().startswith("# ")
+    assert stat.S_IMODE(paths["report"].stat().st_mode) == 0o640
+
+
+def test_outputs_inside_the_analyzed_tree_are_not_analyzed(tmp_path, capsys):
+    tree = Path(shutil.copytree(FIXTURE, tmp_path / "repo"))
+    report = tree / "src" / "shop" / "report_out.py"  # named like source on purpose
+    argv = [str(tree), "--no-llm", "--no-git", "--report", str(report), "--json", str(tree / "g.json")]
+    assert main(argv) == 0
+    assert main(argv) == 0  # second run: the report now exists inside the tree
+    data = json.loads((tree / "g.json").read_text())
+    assert "src/shop/report_out.py" not in [f["path"] for f in data["files"]]
+    assert data["skipped"]["analyzer output"] == 2  # the report and the json: never read as input
+    assert "analyzed 14 files" in capsys.readouterr().err
