@@ -79,8 +79,9 @@ def test_no_unmarked_unknown_names(outputs, name):
 
     static = analyze_static(Settings(root=FIXTURE, use_cache=False, jobs=1, use_git_history=False))
     text = (outputs / name).read_text()
-    assessment = text.split("### Assessment", 1)[-1] if name == "arch.md" else \
-        text.split("## Migration narrative", 1)[-1].split("\n## ", 1)[0]
+    marker = "### Assessment" if name == "arch.md" else "## Migration narrative"
+    assert marker in text
+    assessment = text.split(marker, 1)[1].split("\n## ", 1)[0]
     assert _unmarked_unknown(assessment, known_names(static)) == []
 
 
