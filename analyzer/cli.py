@@ -22,7 +22,7 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from . import __version__
 from .config import Settings
@@ -145,7 +145,7 @@ def _cmd_analyze(args: argparse.Namespace, out: Console, err: Console) -> int:
     if not outputs and not args.context:
         raise ConfigError("nothing to do: give --report, --plan, --json, --graph or --context")
     with _progress(err, args.verbose) as progress:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def on_progress(stage: str, done: int, total: int) -> None:
             if args.verbose:
@@ -194,19 +194,20 @@ def _model_outputs(static, request, args: argparse.Namespace, err: Console) -> l
         for line in generator.describe_choices():
             err.print(f"[dim]model:[/] {escape(line)}", highlight=False)
         with _progress(err, args.verbose) as progress:
-            state: dict[str, object] = {"task": None, "tokens": 0}
+            current: list[TaskID] = []
+            generated = [0]
 
             def on_event(event: str, detail: str, done: int, total: int) -> None:
                 if event == "pass":
                     if args.verbose or not err.is_terminal:
                         err.print(f"pass: {escape(detail)}", highlight=False)
-                    state["task"] = progress.add_task(f"{detail}: prompt", total=None)
-                    state["tokens"] = 0
-                elif event == "prompt" and state["task"] is not None:
-                    progress.update(state["task"], completed=done, total=total or None)
-                elif event == "token" and state["task"] is not None:
-                    state["tokens"] = int(state["tokens"]) + 1
-                    progress.update(state["task"], description=f"generating: {state['tokens']} tokens")
+                    current[:] = [progress.add_task(f"{detail}: prompt", total=None)]
+                    generated[0] = 0
+                elif event == "prompt" and current:
+                    progress.update(current[0], completed=done, total=total or None)
+                elif event == "token" and current:
+                    generated[0] += 1
+                    progress.update(current[0], description=f"generating: {generated[0]} tokens")
 
             written = pipeline.write_model_outputs(static, request, generator, run, on_event)
     return written
