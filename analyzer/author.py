@@ -126,16 +126,19 @@ def write_with_model(
     context = fit_context(generator, job, graph, ranks, options.max_tokens, options.budget)
     map_parts = map_full = 0
     if context.coverage.files_listed < context.coverage.files_total and len(parts) > 1:
-        notes, map_full = _map_parts(generator, job, graph, ranks, parts, run)
-        map_parts = len(notes)
-        limit = generator.available_prompt_tokens(options.max_tokens)
-        joined = _clip("\n\n".join(f"Part {i}: {n}" for i, n in enumerate(notes, 1)),
-                       generator, int(limit * NOTES_SHARE))
-        job = prompts.make_job(options.template, context_text="",
-                               facts=f"{facts_text}\n\nNotes on each part of the repository "
-                                     f"(map pass):\n\n{joined}",
-                               task=task, goal=options.goal, extra=extra)
-        context = fit_context(generator, job, graph, ranks, options.max_tokens, options.budget)
+        try:
+            notes, full = _map_parts(generator, job, graph, ranks, parts, run)
+            limit = generator.available_prompt_tokens(options.max_tokens)
+            joined = _clip("\n\n".join(f"Part {i}: {n}" for i, n in enumerate(notes, 1)),
+                           generator, int(limit * NOTES_SHARE))
+            mapped = prompts.make_job(options.template, context_text="",
+                                      facts=f"{facts_text}\n\nNotes on each part of the repository "
+                                            f"(map pass):\n\n{joined}",
+                                      task=task, goal=options.goal, extra=extra)
+            context = fit_context(generator, mapped, graph, ranks, options.max_tokens, options.budget)
+            job, map_parts, map_full = mapped, len(notes), full
+        except ContextOverflowError:
+            pass  # no room for the map step: keep the rolled-up context of the whole repository
     job = job.with_context(context.text)
 
     draft = run("draft", prompts.draft_messages(job), options.max_tokens)

@@ -237,7 +237,9 @@ def _messages(job: PromptJob, pass_text: str) -> list[ChatMessage]:
 
 
 def _render_system(template: PromptTemplate, facts: str, context_text: str) -> str:
-    values = {"facts": facts.strip() or "(no facts computed)", "context": wrap_data(context_text)}
+    # The facts name files and symbols of the repository: they are data too.
+    values = {"facts": wrap_data(facts) if facts.strip() else "(no facts computed)",
+              "context": wrap_data(context_text)}
     system = _render(template.system, values, template.name)
     used = _names(template.system)
     missing = [f"## Repository facts\n\n{values['facts']}" if "facts" not in used else "",
