@@ -25,6 +25,8 @@ DEFAULT_MODEL_FILENAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
 _MAX_KEPT_ARRAY = 64
 #: bytes per KV-cache element for each --kv-type (q8_0: 34 bytes / 32, q4_0: 18 bytes / 32)
 KV_TYPE_BYTES: Mapping[str, float] = {"f16": 2.0, "q8_0": 34 / 32, "q4_0": 18 / 32}
+#: smallest context chosen automatically (below it the model is refused as too large)
+MIN_AUTO_CTX = 512
 
 _SCALARS: dict[int, str] = {0: "<B", 1: "<b", 2: "<H", 3: "<h", 4: "<I", 5: "<i", 6: "<f",
                             7: "<?", 10: "<Q", 11: "<q", 12: "<d"}
@@ -165,10 +167,12 @@ class MemoryEstimate:
     weights: int
     kv_cache: int
     available: int
+    #: llama.cpp's compute buffers (attention scores without flash attention + fixed buffers)
+    compute: int = 0
 
     @property
     def total(self) -> int:
-        return self.weights + self.kv_cache
+        return self.weights + self.kv_cache + self.compute
 
     @property
     def fits(self) -> bool:
@@ -239,9 +243,30 @@ def available_memory() -> int:
         return 1 << 62  # unknown: do not refuse
 
 
+def cpu_count() -> int:
+    """Cores this process may run on (its affinity mask), at least 1."""
+    try:
+        return max(len(os.sched_getaffinity(0)), 1)
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+#: llama.cpp's micro-batch: attention scores are n_head x n_ubatch x n_ctx floats without flash attention
+N_UBATCH = 512
+#: fixed compute / output buffers seen on top of weights and KV (measured ~35 MiB for SmolLM2)
+FIXED_COMPUTE = 48 * 1024 * 1024
+
+
+def compute_bytes(header: GGUFHeader, n_ctx: int) -> int:
+    """Compute buffers at ``n_ctx``: the attention-score working memory (flash attention off, the
+    worst case) plus fixed buffers.  Measured against peak RSS in bench/runtime_bench.py."""
+    return max(header.n_head, 1) * min(N_UBATCH, n_ctx) * n_ctx * 4 + FIXED_COMPUTE
+
+
 def estimate_memory(header: GGUFHeader, n_ctx: int, kv_type: str, available: int) -> MemoryEstimate:
-    """Weights (file size) + KV cache at ``n_ctx`` against ``available`` bytes."""
-    return MemoryEstimate(header.file_size, kv_cache_bytes(header, n_ctx, kv_type), available)
+    """Weights (file size) + KV cache + compute buffers at ``n_ctx`` against ``available`` bytes."""
+    return MemoryEstimate(header.file_size, kv_cache_bytes(header, n_ctx, kv_type), available,
+                          compute_bytes(header, n_ctx))
 
 
 def check_memory(header: GGUFHeader, n_ctx: int, kv_type: str, available: int) -> MemoryEstimate:
@@ -250,7 +275,8 @@ def check_memory(header: GGUFHeader, n_ctx: int, kv_type: str, available: int) -
     if not est.fits:
         raise ModelTooLargeError(
             f"model {header.path.name} needs about {_gib(est.total)} "
-            f"(weights {_gib(est.weights)} + KV cache {_gib(est.kv_cache)} at --ctx {n_ctx}, "
+            f"(weights {_gib(est.weights)} + KV cache {_gib(est.kv_cache)} + compute {_gib(est.compute)} "
+            f"at --ctx {n_ctx}, "
             f"--kv-type {kv_type}) but only {_gib(available)} is free; "
             "lower --ctx, use --kv-type q8_0/q4_0, or pick a smaller model"
         )
@@ -260,13 +286,51 @@ def check_memory(header: GGUFHeader, n_ctx: int, kv_type: str, available: int) -
 def fit_context(header: GGUFHeader, kv_type: str, available: int, headroom: float = 0.9) -> int:
     """Largest context (<= trained, multiple of 256) whose weights + KV fit ``headroom * available``."""
     trained = header.context_length or 4096
-    per_token = kv_cache_bytes(header, 1, kv_type) or 1
-    budget = int(available * headroom) - header.file_size
+    per_token = (kv_cache_bytes(header, 1, kv_type) + max(header.n_head, 1) * N_UBATCH * 4) or 1
+    budget = int(available * headroom) - header.file_size - FIXED_COMPUTE
     fitting = budget // per_token if budget > 0 else 0
     n_ctx = min(trained, fitting)
     if n_ctx < trained:
         n_ctx -= n_ctx % 256
     return int(n_ctx)
+
+
+def choose_context(header: GGUFHeader, requested: int | None, kv_type: str, available: int) -> tuple[int, str]:
+    """``(n_ctx, why)``: ``requested`` (--ctx), else the trained context capped to free memory.
+
+    Raises:
+        ModelTooLargeError: not even a ``MIN_AUTO_CTX``-token KV cache fits next to the weights.
+    """
+    trained = header.context_length
+    if requested is not None:
+        return requested, "from --ctx" + (f"; exceeds the trained {trained}" if 0 < trained < requested else "")
+    fit = fit_context(header, kv_type, available)
+    if fit < MIN_AUTO_CTX:
+        raise ModelTooLargeError(
+            f"model {header.path.name} ({header.file_size / 2**20:.0f} MiB) leaves no room for a "
+            f"{MIN_AUTO_CTX}-token KV cache in {available / 2**20:.0f} MiB of free memory; "
+            "pick a smaller model or free memory"
+        )
+    return fit, ("the trained context" if fit == trained
+                 else f"capped from the trained {trained} so weights + KV cache fit in free memory")
+
+
+def choose_gpu_layers(requested: int | None, n_layer: int, has_gpu: bool) -> tuple[int, str]:
+    """``(layers to offload, why)``; ``n_layer + 1`` means all, output layer included."""
+    if requested is not None:
+        return requested, f"{requested} (from --gpu-layers)"
+    if has_gpu:
+        return n_layer + 1, "all (llama.cpp was built with GPU offload)"
+    return 0, "0 (llama.cpp was built without GPU support)"
+
+
+def choose_flash(requested: bool | None, kv_type: str, gpu_layers: int) -> tuple[bool, str]:
+    """``(flash attention on?, why)``: needed by a quantized KV cache, worth it on a GPU."""
+    if requested is not None:
+        return requested, f"{'on' if requested else 'off'} (from options)"
+    if kv_type != "f16":
+        return True, f"on (required by --kv-type {kv_type})"
+    return gpu_layers > 0, "on (GPU offload)" if gpu_layers > 0 else "off (CPU only)"
 
 
 def model_search_dirs() -> tuple[Path, ...]:

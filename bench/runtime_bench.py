@@ -124,9 +124,21 @@ def bench_ttft(messages: list[dict[str, str]], threads: int, reps: int) -> dict[
     }
 
 
+def peak_rss() -> int:
+    """Peak resident bytes of this process image: VmHWM, else getrusage's ru_maxrss.
+
+    ``ru_maxrss`` survives ``execve`` on Linux (a child spawned by a large parent starts
+    at the parent's peak), while VmHWM belongs to the new address space; both are recorded.
+    """
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
 def memory_child(n_ctx: int, threads: int, context: str) -> dict[str, Any]:
     """(c) run in a fresh process: estimate, then load + generate, then peak RSS."""
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    before = peak_rss()
     header = _gguf.read_header(_gguf.default_model_path())
     est = _gguf.estimate_memory(header, n_ctx, "f16", _gguf.available_memory())
     with LlamaCppGenerator(options(threads, n_ctx=n_ctx)) as gen:
@@ -135,11 +147,13 @@ def memory_child(n_ctx: int, threads: int, context: str) -> dict[str, Any]:
         while gen.count_tokens(messages) > n_ctx - 16:  # fill the context as far as it goes
             messages[0] = {"role": "system", "content": context[: int(len(messages[0]["content"]) * 0.9)]}
         result = gen.generate(messages, max_tokens=8)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    peak = peak_rss()
+    rusage = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     return {"n_ctx": n_ctx, "prompt_tokens": result.stats.prompt_tokens, "printed": line,
             "estimate_mb": round(est.total / 2**20, 1), "weights_mb": round(est.weights / 2**20, 1),
             "kv_mb": round(est.kv_cache / 2**20, 1), "rss_before_load_mb": round(before / 2**20, 1),
-            "peak_rss_mb": round(peak / 2**20, 1), "peak_minus_baseline_mb": round((peak - before) / 2**20, 1)}
+            "peak_rss_mb": round(peak / 2**20, 1), "peak_minus_baseline_mb": round((peak - before) / 2**20, 1),
+            "getrusage_maxrss_mb": round(rusage / 2**20, 1)}
 
 
 def bench_memory(context_file: Path, threads: int) -> list[dict[str, Any]]:

@@ -97,7 +97,7 @@ def test_kv_cache_bytes_follow_the_formula(tiny_model_path: Path, kv_type: str, 
 
 def test_check_memory_refuses_what_does_not_fit(tiny_model_path: Path) -> None:
     header = _gguf.read_header(tiny_model_path)
-    need = header.file_size + _gguf.kv_cache_bytes(header, 2048, "f16")
+    need = header.file_size + _gguf.kv_cache_bytes(header, 2048, "f16") + _gguf.compute_bytes(header, 2048)
     assert _gguf.check_memory(header, 2048, "f16", need).total == need
     with pytest.raises(ModelTooLargeError) as info:
         _gguf.check_memory(header, 2048, "f16", need - 1)
@@ -107,10 +107,10 @@ def test_check_memory_refuses_what_does_not_fit(tiny_model_path: Path) -> None:
 
 def test_fit_context_caps_to_free_memory(tiny_model_path: Path) -> None:
     header = _gguf.read_header(tiny_model_path)
-    per_token = _gguf.kv_cache_bytes(header, 1, "f16")
+    per_token = _gguf.kv_cache_bytes(header, 1, "f16") + header.n_head * _gguf.N_UBATCH * 4
     plenty = 1 << 40
     assert _gguf.fit_context(header, "f16", plenty) == header.context_length
-    tight = int((header.file_size + 1000 * per_token) / 0.9) + 1
+    tight = int((header.file_size + _gguf.FIXED_COMPUTE + 1000 * per_token) / 0.9) + 1
     fitted = _gguf.fit_context(header, "f16", tight)
     assert fitted == 768  # 1000 tokens fit, rounded down to a multiple of 256
     assert header.file_size + _gguf.kv_cache_bytes(header, fitted, "f16") <= tight

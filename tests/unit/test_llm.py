@@ -11,12 +11,39 @@ from typing import Iterator
 
 import pytest
 
+from analyzer._gguf import FIXED_COMPUTE
+
 from analyzer._kvcache import SUFFIX, KVStateStore
-from analyzer.errors import ConfigError, ContextOverflowError, ModelLoadError, ModelTooLargeError
-from analyzer.llm import LlamaCppGenerator, OpenAIServerGenerator, RuntimeOptions
+from analyzer.errors import (
+    ConfigError, ContextOverflowError, GenerationError, ModelLoadError, ModelTooLargeError,
+)
+from analyzer.llm import LlamaCppGenerator, OpenAIServerGenerator, RuntimeOptions, VocabTokenizer
 from tiny_model import write_tiny_model
 
 SYSTEM = {"role": "system", "content": "You describe repositories. " + "module a imports module b. " * 60}
+#: only bounded values (enums, booleans, a short string): even random weights finish the object
+SCHEMA = {
+    "type": "object",
+    "properties": {
+        "kind": {"enum": ["library", "application"]},
+        "layers": {"type": "array", "items": {"enum": ["core", "cli", "io"]}, "maxItems": 3},
+        "note": {"type": "string", "maxLength": 12},
+        "confident": {"type": "boolean"},
+    },
+    "required": ["kind", "layers", "note", "confident"],
+    "additionalProperties": False,
+}
+
+
+def assert_matches_schema(text: str) -> None:
+    """``text`` is one JSON object valid against SCHEMA (checked by hand: no jsonschema dependency)."""
+    value = json.loads(text)
+    assert isinstance(value, dict) and sorted(value) == sorted(SCHEMA["required"])
+    assert value["kind"] in ("library", "application")
+    assert isinstance(value["layers"], list) and len(value["layers"]) <= 3
+    assert all(layer in ("core", "cli", "io") for layer in value["layers"])
+    assert isinstance(value["note"], str) and len(value["note"]) <= 12
+    assert isinstance(value["confident"], bool)
 
 
 def ask(question: str) -> list[dict[str, str]]:
@@ -45,6 +72,39 @@ def test_count_tokens_includes_the_chat_template(tiny: LlamaCppGenerator) -> Non
     # the markers are single special tokens, not spelled out piece by piece
     assert tokens.count(tokens[0]) == 2
     assert len(tokens) < len(tiny.tokenize_text(prompt.replace("<|", "< |")))
+
+
+@pytest.mark.parametrize("text", ["", "hello world", "def f(x):\n    return x  # é\n", "a <|im_end|> b"])
+def test_count_text_has_no_template_and_no_bos(tiny: LlamaCppGenerator, tiny_model_path: Path,
+                                               text: str) -> None:
+    bos = len(tiny.tokenize_text(""))  # 1 when the model adds BOS, else 0
+    n = tiny.count_text(text)
+    assert n == len(tiny.tokenize_text(text)) - bos
+    assert (n == 0) == (text == "")
+    with VocabTokenizer(tiny_model_path) as vocab:
+        assert vocab.count_text(text) == n
+        messages = [{"role": "user", "content": text}]
+        assert vocab.count_tokens(messages) == tiny.count_tokens(messages)
+
+
+def test_vocab_tokenizer_errors(tiny_model_path: Path, tmp_path: Path) -> None:
+    for bad in (tmp_path / "absent.gguf", tmp_path / "text.gguf"):
+        if bad.name == "text.gguf":
+            bad.write_text("not a model")
+        with pytest.raises(ModelLoadError) as info:
+            VocabTokenizer(bad)
+        assert bad.name in str(info.value)
+    vocab = VocabTokenizer(tiny_model_path)
+    vocab.close()
+    vocab.close()  # idempotent
+    with pytest.raises(GenerationError):
+        vocab.count_text("x")
+
+
+def test_vocab_tokenizer_defaults_to_the_default_model(default_model_path: Path) -> None:
+    with VocabTokenizer() as vocab:
+        assert vocab.path == default_model_path and vocab.header.quantization == "Q4_1"
+        assert 0 < vocab.count_text("import os\nprint(os.getcwd())") < 20
 
 
 def test_describe_choices_explains_defaults(tiny: LlamaCppGenerator) -> None:
@@ -89,6 +149,29 @@ def test_generate_streams_text_and_stats(tiny: LlamaCppGenerator) -> None:
     assert len(progress) >= 3  # prompt evaluated in n_batch chunks, reported as it goes
     assert stats.model == "tiny-random-llama" and stats.quantization == "F16"
     assert stats.n_ctx == tiny.n_ctx and stats.prompt_seconds > 0 and stats.tokens_per_second > 0
+
+
+def test_json_schema_constrains_output(tiny: LlamaCppGenerator) -> None:
+    results = [tiny.generate(ask(q), max_tokens=160, json_schema=SCHEMA) for q in ("classify", "layers?")]
+    for result in results:
+        assert result.finish_reason == "stop", result.text
+        assert_matches_schema(result.text)
+    unconstrained = tiny.generate(ask("classify"), max_tokens=20)
+    assert not unconstrained.text.lstrip().startswith("{")  # random weights: only the grammar makes JSON
+
+
+def test_json_schema_truncated_output_is_returned_as_is(tiny: LlamaCppGenerator) -> None:
+    full = tiny.generate(ask("classify"), max_tokens=160, json_schema=SCHEMA)
+    cut = tiny.generate(ask("classify"), max_tokens=6, json_schema=SCHEMA)
+    assert cut.finish_reason == "length" and cut.stats.generated_tokens == 6
+    assert full.text.startswith(cut.text) and cut.text.startswith("{")
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(cut.text)
+
+
+def test_bad_json_schema_is_a_config_error(tiny: LlamaCppGenerator) -> None:
+    with pytest.raises(ConfigError):
+        tiny.generate(ask("x"), max_tokens=4, json_schema={"type": "object", "properties": {"a": {"$ref": "#/nope"}}})
 
 
 def test_generation_is_deterministic(tiny_model_path: Path) -> None:
@@ -191,9 +274,10 @@ def test_memory_estimate_refuses_or_caps(tiny_model_path: Path) -> None:
         LlamaCppGenerator(options(tiny_model_path, n_ctx=2048), available_memory=size + 1000)
     with pytest.raises(ModelTooLargeError):
         LlamaCppGenerator(options(tiny_model_path), available_memory=size)
-    per_token = 2 * (1 * 32) * 2 * 2  # n_layer * (n_head_kv * head_dim) * (k + v) * f16 bytes
+    # KV: n_layer * (n_head_kv * head_dim) * (k + v) * f16 bytes; compute: n_head * n_ubatch * 4 bytes
+    per_token = 2 * (1 * 32) * 2 * 2 + 2 * 512 * 4
     with LlamaCppGenerator(options(tiny_model_path),
-                           available_memory=int((size + 1100 * per_token) / 0.9)) as gen:
+                           available_memory=int((size + FIXED_COMPUTE + 1100 * per_token) / 0.9)) as gen:
         assert gen.n_ctx == 1024
         assert any("capped from the trained 2048" in line for line in gen.describe_choices())
 
@@ -227,7 +311,9 @@ def _serve(gen: LlamaCppGenerator) -> tuple[HTTPServer, str]:
             if self.path == "/apply-template":
                 return self._json({"prompt": gen.render(req["messages"])})
             if self.path == "/tokenize":
-                return self._json({"tokens": gen.tokenize_text(req["content"])})
+                content = req["content"]
+                tokens = gen.tokenize_text(content) if req.get("add_special") else [0] * gen.count_text(content)
+                return self._json({"tokens": tokens})
             if self.path != "/v1/chat/completions" or not req.get("stream"):
                 return self._json({"error": "not found"}, 404)
             self.send_response(200)
@@ -238,7 +324,8 @@ def _serve(gen: LlamaCppGenerator) -> tuple[HTTPServer, str]:
                 self.wfile.write(b"data: " + json.dumps(obj).encode() + b"\n\n")
                 self.wfile.flush()
 
-            result = gen.generate(req["messages"], req["max_tokens"],
+            schema = (req.get("response_format") or {}).get("schema")
+            result = gen.generate(req["messages"], req["max_tokens"], json_schema=schema,
                                   on_token=lambda t: send({"choices": [{"index": 0, "delta": {"content": t}}]}))
             send({"choices": [{"index": 0, "delta": {}, "finish_reason": result.finish_reason}]})
             send({"choices": [], "usage": {"prompt_tokens": result.stats.prompt_tokens,
@@ -262,14 +349,18 @@ def test_server_round_trip(tiny_model_path: Path, tmp_path: Path, local_tokenize
             with OpenAIServerGenerator(url + "/v1", options(model)) as client:
                 assert client.n_ctx == backend.n_ctx
                 assert client.count_tokens(messages) == expected.stats.prompt_tokens
+                assert client.count_text(SYSTEM["content"]) == backend.count_text(SYSTEM["content"])
                 pieces: list[str] = []
                 result = client.generate(messages, max_tokens=8, on_token=pieces.append)
+                structured = client.generate(messages, max_tokens=160, json_schema=SCHEMA)
                 with pytest.raises(ContextOverflowError):
                     client.generate(messages, max_tokens=client.n_ctx)
         finally:
             server.shutdown()
             server.server_close()
     assert result.text == expected.text == "".join(pieces)
+    assert structured.finish_reason == "stop"
+    assert_matches_schema(structured.text)
     assert result.stats.generated_tokens == expected.stats.generated_tokens
     assert result.finish_reason == expected.finish_reason
 
