@@ -32,6 +32,11 @@ KIND_ORDER: dict[str, int] = {IMPORT: 0, CALL: 1, INHERIT: 2}
 TYPE_ONLY = "type-only"
 ROOT_PACKAGE = "."
 
+#: per-file detail levels, poorest first (see :mod:`analyzer.serialize`)
+NAMES, KINDS, LINES, SYMBOLS = 0, 1, 2, 3
+#: ``ContextFile.loc`` / ``symbol_count`` when the context does not state them
+UNKNOWN = -1
+
 
 class ContextFormatError(ValueError):
     """The text is not a well-formed repository context."""
@@ -42,13 +47,16 @@ class ContextFormatError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Coverage:
-    """How much of the graph a context shows in full detail.
+    """How much of the graph a context shows, and at which detail.
 
-    ``files_full``: files listed with their symbols; ``files_listed``: files
-    listed individually (path, language, loc, edges, externals), with or
-    without symbols; the rest are rolled up into package summaries.
-    ``edges_*`` count (source, target) file pairs; an edge is in full detail
-    when both ends are listed.
+    Every listed file is named with its internal edges; of those,
+    ``files_kinds`` also show edge kinds and weights, sizes, languages and
+    externals, ``files_lines`` also the first line of each edge, and
+    ``files_full`` also their symbols (each a prefix of the rank order).  The
+    other ``files_total - files_listed`` files are rolled up into summaries
+    (``rolled_up_packages``: their directories, grouped at ``rollup_depth``
+    path segments; -1 when nothing is rolled up).  ``edges_*`` count
+    (source, target) file pairs; an edge is named when both ends are listed.
     """
 
     files_full: int
@@ -59,6 +67,9 @@ class Coverage:
     edges_total: int
     rolled_up_packages: tuple[str, ...]
     files_listed: int
+    files_kinds: int = 0
+    files_lines: int = 0
+    rollup_depth: int = -1
 
     @property
     def files_share(self) -> float:
@@ -83,7 +94,11 @@ class Coverage:
 
 @dataclass(frozen=True, slots=True)
 class ContextFile:
-    """A file listed individually; ``symbol_count`` is known even when symbols are dropped."""
+    """A file listed individually.
+
+    ``symbol_count`` is known even when symbols are dropped; at the names
+    level ``language`` is ``""`` and ``loc`` / ``symbol_count`` are ``UNKNOWN``.
+    """
 
     path: str
     language: str
@@ -94,7 +109,10 @@ class ContextFile:
 
 @dataclass(frozen=True, slots=True)
 class ContextEdge:
-    """One kind of a file -> file edge; ``line`` is the first line (0 = unknown)."""
+    """One kind of a file -> file edge; ``line`` is the first line (0 = unknown).
+
+    At the names level a pair is one edge with ``kind=""`` and ``weight=0``.
+    """
 
     source: str
     target: str
@@ -129,6 +147,7 @@ class RolledPackage:
     files: int
     loc: int
     symbols: int
+    tree: bool = False  # also the rolled files of every directory below ``name``
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,19 +171,6 @@ class RolledEdge:
 
 
 @dataclass(frozen=True, slots=True)
-class RolledExternal:
-    """Summed external imports of one package's rolled-up files."""
-
-    package: str
-    external: str
-    kind: str
-    weight: int
-
-    def sort_key(self) -> tuple[str, str, int, str]:
-        return (self.package, self.external, KIND_ORDER.get(self.kind, 9), self.kind)
-
-
-@dataclass(frozen=True, slots=True)
 class ContextHeader:
     """What the header block states."""
 
@@ -179,7 +185,11 @@ class ContextHeader:
 class ContextGraph:
     """The graph a context describes, as sorted tuples (comparable with ``==``).
 
-    ``detailed`` holds the listed files whose symbols are present.
+    ``detailed`` holds the listed files whose symbols are present,
+    ``with_kinds`` those shown with edge kinds, sizes and externals, and
+    ``with_lines`` those whose edges carry first lines (read back: those
+    showing any first line).  Neither takes part in ``==``: what compares is
+    the content.
     """
 
     files: tuple[ContextFile, ...]
@@ -189,28 +199,64 @@ class ContextGraph:
     detailed: frozenset[str]
     packages: tuple[RolledPackage, ...] = ()
     rolled_edges: tuple[RolledEdge, ...] = ()
-    rolled_externals: tuple[RolledExternal, ...] = ()
     header: ContextHeader = field(default_factory=ContextHeader)
+    with_kinds: frozenset[str] | None = field(default=None, compare=False)
+    with_lines: frozenset[str] | None = field(default=None, compare=False)
 
     @property
     def listed(self) -> frozenset[str]:
         """Paths of the files listed individually."""
         return frozenset(f.path for f in self.files)
 
-    def restrict(self, listed: Iterable[str], detailed: Iterable[str]) -> ContextGraph:
-        """The part of this graph that a context listing ``listed`` (symbols for ``detailed``) shows in full.
+    @property
+    def kinds_files(self) -> frozenset[str]:
+        """Listed files shown with edge kinds (all listed files when not stated)."""
+        return self.listed if self.with_kinds is None else self.with_kinds
 
-        Rolled-up summaries and the header are dropped, so a full graph and a
-        read-back context compare equal on what both show in detail.
+    @property
+    def lines_files(self) -> frozenset[str]:
+        """Listed files whose edges carry first lines (all listed files when not stated)."""
+        return self.listed if self.with_lines is None else self.with_lines
+
+    def restrict(self, listed: Iterable[str], detailed: Iterable[str], *,
+                 kinds: Iterable[str] | None = None, lines: Iterable[str] | None = None) -> ContextGraph:
+        """The part of this graph that a context shows, at the detail it shows it.
+
+        ``listed`` files are named with their internal edges; ``kinds`` (default:
+        all listed) keep edge kinds, weights, sizes, languages and externals;
+        ``lines`` (default: all of ``kinds``) keep first lines; ``detailed`` keep
+        symbols.  Rolled-up summaries and the header are dropped, so a full
+        graph and a read-back context compare equal on what both show.
         """
         keep = frozenset(listed)
-        full = frozenset(detailed) & keep
+        with_kinds = keep if kinds is None else frozenset(kinds) & keep
+        with_lines = with_kinds if lines is None else frozenset(lines) & with_kinds
+        with_kinds &= self.kinds_files
+        with_lines &= self.lines_files
+        full = frozenset(detailed) & with_lines
+        files = tuple(f if f.path in with_kinds else ContextFile(f.path, "", UNKNOWN, f.package, UNKNOWN)
+                      for f in self.files if f.path in keep)
+        edges: set[ContextEdge] = set()
+        for e in self.edges:
+            if e.source not in keep or e.target not in keep:
+                continue
+            if e.source not in with_kinds:
+                e = ContextEdge(e.source, e.target, "", 0, 0, False)
+            elif e.source not in with_lines:
+                e = ContextEdge(e.source, e.target, e.kind, e.weight, 0, e.type_only)
+            edges.add(e)
+        externals = tuple(
+            x if x.source in with_lines else ContextExternal(x.source, x.package, x.kind, x.weight, 0)
+            for x in self.externals if x.source in with_kinds
+        )
         return ContextGraph(
-            files=tuple(f for f in self.files if f.path in keep),
+            files=files,
             symbols=tuple(s for s in self.symbols if s.path in full),
-            edges=tuple(e for e in self.edges if e.source in keep and e.target in keep),
-            externals=tuple(x for x in self.externals if x.source in keep),
+            edges=tuple(sorted(edges, key=ContextEdge.sort_key)),
+            externals=externals,
             detailed=full & self.detailed,
+            with_kinds=with_kinds,
+            with_lines=with_lines,
         )
 
 
@@ -343,23 +389,60 @@ def percent(part: int, total: int) -> int:
     return 100 if total == 0 else (100 * part) // total
 
 
-# --- reading ----------------------------------------------------------------------
+_KEY_LIKE = re.compile(r"^[fp]\d+$")
+
+
+def file_token(path: str, package: str, key: int | None, relative: bool) -> str:
+    """The start of a file line: ``fK`` (when keyed) and the file's name token.
+
+    ``relative`` (names level): the path relative to its package directory,
+    or ``/`` + the whole path when the file does not lie in it.  A leading
+    ``/`` of a relative name, and the first character of a keyless token that
+    looks like a key or starts with ``#`` (a header line), are ``%``-escaped,
+    so the reader never confuses them.
+    """
+    if relative:
+        prefix = package + "/" if package else ""
+        if path.startswith(prefix) and path != prefix:
+            token = escape_name(path[len(prefix):])
+            if token.startswith("/"):
+                token = "%2F" + token[1:]
+        else:
+            token = "/" + escape_name(path)
+    else:
+        token = escape_name(path)
+    if key is not None:
+        return f"f{key} {token}"
+    return _encode(token[0]) + token[1:] if _KEY_LIKE.match(token) or token[0] == "#" else token
+
+
+def _file_path(token: str, package: str, relative: bool) -> str:
+    if not relative:
+        return unescape_name(token)
+    if token.startswith("/"):
+        return unescape_name(token[1:])
+    name = unescape_name(token)
+    return f"{package}/{name}" if package else name
+
+
+# --- reading ---------------------------------------------------------------------
 
 _RE_TOKENS = re.compile(r"^# tokens: (\d+) used of (\d+) budget$")
 _RE_COVERAGE = re.compile(
-    r"^# coverage: files (\d+)/(\d+) \(\d+%\) with symbols, (\d+)/\d+ \(\d+%\) listed; "
-    r"symbols (\d+)/(\d+) \(\d+%\); edges (\d+)/(\d+) \(\d+%\); rolled up: \d+/\d+ packages$"
+    r"^# coverage: files (\d+)/(\d+) \(\d+%\) listed, (\d+) with kinds, (\d+) with lines, "
+    r"(\d+) \(\d+%\) with symbols; symbols (\d+)/(\d+) \(\d+%\); edges (\d+)/(\d+) \(\d+%\) named; "
+    r"rolled up: \d+ files into \d+ summaries(?: at depth (\d+))?$"
 )
 _RE_DETAIL = re.compile(r"^# detail: (.*)$")
 _RE_FACT = re.compile(r"^# fact: (.*)$")
-_RE_PACKAGE = re.compile(r"^## p(\d+) (\S+)$")
-_RE_FILE = re.compile(r"^f(\d+) (\S+) (\S+) loc=(\d+)(?: syms=(\d+))?$")
+_RE_PACKAGE = re.compile(r"^## (?:p(\d+) )?(\S+)$")
+_RE_FILE_FULL = re.compile(r"^(?:f(\d+) )?(\S+) (\S+) loc=(\d+)(?: syms=(\d+))?$")
+_RE_FILE_NAME = re.compile(r"^(?:f(\d+) )?(\S+)(?: -> ([fp]\d+(?: [fp]\d+)*))?$")
 _RE_SYMBOL = re.compile(r"^  ([A-Z]|\{[^{} ]*\})(\d+) (\S+)(?: \^(\S+))?$")
 _RE_EDGE = re.compile(r"^  -> f(\d+) (\S+)( type-only)?$")
 _RE_ROLLED_EDGE = re.compile(r"^  ~> ([fp])(\d+) (\S+)$")
 _RE_EXTERNAL = re.compile(r"^  x (\S+) (\S+)$")
-_RE_ROLLED_EXTERNAL = re.compile(r"^  ~x (\S+) (\S+)$")
-_RE_ROLLED = re.compile(r"^  ~ rolled files=(\d+) loc=(\d+) syms=(\d+)$")
+_RE_ROLLED = re.compile(r"^  ~ rolled( tree)? files=(\d+) loc=(\d+) syms=(\d+)$")
 
 
 def read_context(text: str) -> ContextGraph:
@@ -383,7 +466,10 @@ def read_context(text: str) -> ContextGraph:
             reader.feed(line)
         except (ContextFormatError, KeyError) as e:
             raise ContextFormatError(f"context line {number}: {e}: {line!r}") from e
-    return reader.result()
+    try:
+        return reader.result()
+    except KeyError as e:
+        raise ContextFormatError(f"reference to an undefined key {e}") from e
 
 
 class _Reader:
@@ -394,143 +480,159 @@ class _Reader:
         self.level = ""
         self.coverage_numbers: tuple[int, ...] | None = None
         self.facts: list[str] = []
-        self.packages: dict[int, str] = {}
-        self.files: dict[int, ContextFile] = {}
-        self.detailed: set[int] = set()
-        self.symbols: list[tuple[int, str, int, str, str]] = []
-        self.edges: list[tuple[int, int, str, int, int, bool]] = []
-        self.externals: list[tuple[int, str, str, int, int]] = []
-        self.rolled: dict[int, RolledPackage] = {}
-        self.rolled_edges: list[tuple[str, int, str, int, str, int]] = []
-        self.rolled_externals: list[tuple[int, str, str, int]] = []
-        self.package: int | None = None
-        self.owner: tuple[str, int] | None = None
+        self.package = ""
+        self.in_section = False
+        self.group_keys: dict[int, str] = {}
+        self.file_keys: dict[int, str] = {}
+        self.files: dict[str, ContextFile] = {}
+        self.levels: dict[str, int] = {}
+        self.symbols: list[Symbol] = []
+        self.edges: list[tuple[str, tuple[str, int], str, int, int, bool]] = []
+        self.externals: list[ContextExternal] = []
+        self.rolled: dict[str, RolledPackage] = {}
+        self.rolled_edges: list[tuple[tuple[str, int | str], tuple[str, int], str, int]] = []
+        self.owner: tuple[str, str] | None = None  # ("f", path) or ("p", package)
 
     def feed(self, line: str) -> None:
         if line.startswith("## "):
             m = _must(_RE_PACKAGE, line)
-            self.package = int(m.group(1))
-            self.packages[self.package] = unescape_package(m.group(2))
+            self.package = unescape_package(m.group(2))
+            self.in_section = True
+            if m.group(1) is not None:
+                self.group_keys[int(m.group(1))] = self.package
             self.owner = None
         elif line.startswith("#"):
             self._header(line)
-        elif line.startswith("f"):
-            self._file(line)
         elif line.startswith("  ~ rolled"):
             self._rolled(line)
         elif line.startswith("  "):
             self._detail(line)
         else:
-            raise ContextFormatError("unexpected line")
+            self._file(line)
 
     def _header(self, line: str) -> None:
         if m := _RE_TOKENS.match(line):
             self.tokens, self.budget = int(m.group(1)), int(m.group(2))
         elif m := _RE_COVERAGE.match(line):
-            self.coverage_numbers = tuple(int(g) for g in m.groups())
+            self.coverage_numbers = tuple(-1 if g is None else int(g) for g in m.groups())
         elif m := _RE_DETAIL.match(line):
             self.level = m.group(1)
         elif m := _RE_FACT.match(line):
             self.facts.append(unescape_text(m.group(1)))
 
     def _file(self, line: str) -> None:
-        if self.package is None:
+        if not self.in_section:
             raise ContextFormatError("file outside a package section")
-        m = _must(_RE_FILE, line)
-        key = int(m.group(1))
-        count = m.group(5)
-        self.files[key] = ContextFile(
-            path=unescape_name(m.group(2)), language=unescape_name(m.group(3)), loc=int(m.group(4)),
-            package=self.packages[self.package], symbol_count=-1 if count is None else int(count),
-        )
-        if count is None:
-            self.detailed.add(key)
-        self.owner = ("f", key)
+        if m := _RE_FILE_FULL.match(line):
+            key, token, language, loc, count = m.groups()
+            path = _file_path(token, self.package, relative=False)
+            self._new(path)
+            self.files[path] = ContextFile(path, unescape_name(language), int(loc), self.package,
+                                           UNKNOWN if count is None else int(count))
+            self.levels[path] = SYMBOLS if count is None else KINDS
+        else:
+            m = _must(_RE_FILE_NAME, line)
+            key, token, targets = m.groups()
+            path = _file_path(token, self.package, relative=True)
+            self._new(path)
+            self.files[path] = ContextFile(path, "", UNKNOWN, self.package, UNKNOWN)
+            self.levels[path] = NAMES
+            for target in (targets or "").split():
+                if target[0] == "f":
+                    self.edges.append((path, ("f", int(target[1:])), "", 0, 0, False))
+                else:
+                    self.rolled_edges.append((("f", path), ("p", int(target[1:])), "", 0))
+        if key is not None:
+            if int(key) in self.file_keys:
+                raise ContextFormatError(f"key f{key} defined twice")
+            self.file_keys[int(key)] = path
+        self.owner = ("f", path)
+
+    def _new(self, path: str) -> None:
+        if path in self.files:
+            raise ContextFormatError(f"file {path!r} listed twice")
 
     def _rolled(self, line: str) -> None:
-        if self.package is None:
+        if not self.in_section:
             raise ContextFormatError("rolled summary outside a package section")
         m = _must(_RE_ROLLED, line)
-        files, loc, syms = (int(g) for g in m.groups())
-        self.rolled[self.package] = RolledPackage(self.packages[self.package], files, loc, syms)
+        files, loc, syms = (int(g) for g in m.groups()[1:])
+        self.rolled[self.package] = RolledPackage(self.package, files, loc, syms, m.group(1) is not None)
         self.owner = ("p", self.package)
 
     def _detail(self, line: str) -> None:
         if self.owner is None:
             raise ContextFormatError("detail line without a file or rolled summary above")
-        side, key = self.owner
+        side, owner = self.owner
+        level = self.levels.get(owner, NAMES) if side == "f" else KINDS
+        if side == "f" and level == NAMES:
+            raise ContextFormatError("detail line under a names-level file")
         if m := _RE_EDGE.match(line):
             if side != "f":
                 raise ContextFormatError("'->' under a rolled summary")
             for kind, weight, at in parse_kinds(m.group(2)):
-                self.edges.append((key, int(m.group(1)), kind, weight, at, m.group(3) is not None))
+                self.edges.append((owner, ("f", int(m.group(1))), kind, weight, at, m.group(3) is not None))
+                self._has_line(owner, at)
         elif m := _RE_ROLLED_EDGE.match(line):
             for kind, weight, _ in parse_kinds(m.group(3)):
-                self.rolled_edges.append((side, key, m.group(1), int(m.group(2)), kind, weight))
-        elif m := _RE_ROLLED_EXTERNAL.match(line):
-            for kind, weight, _ in parse_kinds(m.group(2)):
-                self.rolled_externals.append((key, unescape_name(m.group(1)), kind, weight))
+                self.rolled_edges.append(((side, owner), (m.group(1), int(m.group(2))), kind, weight))
         elif m := _RE_EXTERNAL.match(line):
-            for kind, weight, at in parse_kinds(m.group(2)):
-                self.externals.append((key, unescape_name(m.group(1)), kind, weight, at))
-        elif m := _RE_SYMBOL.match(line):
             if side != "f":
-                raise ContextFormatError("symbol under a rolled summary")
+                raise ContextFormatError("'x' under a rolled summary")
+            for kind, weight, at in parse_kinds(m.group(2)):
+                self.externals.append(ContextExternal(owner, unescape_name(m.group(1)), kind, weight, at))
+                self._has_line(owner, at)
+        elif m := _RE_SYMBOL.match(line):
+            if side != "f" or level != SYMBOLS:
+                raise ContextFormatError("symbol line outside a symbols-level file")
             code = m.group(1)
             kind = _SYMBOL_KINDS[code] if len(code) == 1 else unescape_name(code[1:-1])
             parent = unescape_name(m.group(4)) if m.group(4) is not None else ""
-            self.symbols.append((key, unescape_name(m.group(3)), int(m.group(2)), kind, parent))
+            self.symbols.append(Symbol(unescape_name(m.group(3)), kind, owner, int(m.group(2)), parent))
         else:
             raise ContextFormatError("unrecognised detail line")
 
+    def _has_line(self, path: str, at: int) -> None:
+        if at and self.levels[path] == KINDS:
+            self.levels[path] = LINES
+
     def result(self) -> ContextGraph:
-        counts: dict[int, int] = {}
-        for key, *_ in self.symbols:
-            counts[key] = counts.get(key, 0) + 1
-        files = {
-            k: f if f.symbol_count >= 0 else _with_count(f, counts.get(k, 0))
-            for k, f in self.files.items()
-        }
-        path = {k: f.path for k, f in files.items()}
-        symbols = tuple(sorted(
-            (Symbol(name, kind, path[key], line, parent) for key, name, line, kind, parent in self.symbols),
-            key=Symbol.sort_key,
-        ))
-        edges = tuple(sorted(
-            (ContextEdge(path[s], path[t], k, w, at, to) for s, t, k, w, at, to in self.edges),
-            key=ContextEdge.sort_key,
-        ))
-        externals = tuple(sorted(
-            (ContextExternal(path[s], pkg, k, w, at) for s, pkg, k, w, at in self.externals),
-            key=ContextExternal.sort_key,
-        ))
+        counts: dict[str, int] = {}
+        for s in self.symbols:
+            counts[s.path] = counts.get(s.path, 0) + 1
+        files = {p: f if self.levels[p] != SYMBOLS else _with_count(f, counts.get(p, 0))
+                 for p, f in self.files.items()}
 
-        def end(side: str, key: int) -> tuple[str, bool]:
-            return (self.packages[key], True) if side == "p" else (path[key], False)
+        def end(side: str, key: int | str) -> tuple[str, bool]:
+            if side == "p":
+                return (self.group_keys[key], True) if isinstance(key, int) else (key, True)
+            return (self.file_keys[key], False) if isinstance(key, int) else (key, False)
 
+        edges = sorted({ContextEdge(s, self.file_keys[t[1]], k, w, at, to) for s, t, k, w, at, to in self.edges},
+                       key=ContextEdge.sort_key)
         rolled_edges = tuple(sorted(
-            (RolledEdge(*end(ss, sk), *end(ts, tk), k, w) for ss, sk, ts, tk, k, w in self.rolled_edges),
+            (RolledEdge(*end(*s), *end(*t), k, w) for s, t, k, w in self.rolled_edges),
             key=RolledEdge.sort_key,
-        ))
-        rolled_externals = tuple(sorted(
-            (RolledExternal(self.packages[p], ext, k, w) for p, ext, k, w in self.rolled_externals),
-            key=RolledExternal.sort_key,
         ))
         packages = tuple(sorted(self.rolled.values(), key=lambda p: p.name))
         coverage = None
         if self.coverage_numbers is not None:
-            ff, ft, fl, sf, st, ef, et = self.coverage_numbers
-            coverage = Coverage(ff, ft, sf, st, ef, et, tuple(p.name for p in packages), fl)
+            fl, ft, fk, fi, ff, sf, st, ef, et, depth = self.coverage_numbers
+            coverage = Coverage(ff, ft, sf, st, ef, et, tuple(p.name for p in packages), fl, fk, fi, depth)
+        # a kinds-level file whose edges have no first lines reads as kinds-only: it shows the same
+        with_kinds = frozenset(p for p, lv in self.levels.items() if lv >= KINDS)
+        with_lines = frozenset(p for p, lv in self.levels.items() if lv >= LINES)
         return ContextGraph(
             files=tuple(sorted(files.values(), key=lambda f: f.path)),
-            symbols=symbols,
-            edges=edges,
-            externals=externals,
-            detailed=frozenset(path[k] for k in self.detailed),
+            symbols=tuple(sorted(self.symbols, key=Symbol.sort_key)),
+            edges=tuple(edges),
+            externals=tuple(sorted(self.externals, key=ContextExternal.sort_key)),
+            detailed=frozenset(p for p, lv in self.levels.items() if lv == SYMBOLS),
             packages=packages,
             rolled_edges=rolled_edges,
-            rolled_externals=rolled_externals,
             header=ContextHeader(self.budget, self.tokens, self.level, coverage, tuple(self.facts)),
+            with_kinds=with_kinds,
+            with_lines=with_lines,
         )
 
 

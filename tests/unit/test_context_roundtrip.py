@@ -1,9 +1,9 @@
 """Property tests: serialize_context -> read_context over random graphs and budgets.
 
 For every random graph and budget the context either fits (tokens <= budget,
-what it shows in detail equals the graph restricted to the listed / detailed
-files, the rolled-up summaries account for everything else) or the error says
-the packages-only form is larger than the budget.
+what it shows equals the graph restricted to the listed files at the levels the
+coverage line states, the rolled-up summaries account for everything else) or
+the error says the directories-only form is larger than the budget.
 """
 
 from __future__ import annotations
@@ -101,43 +101,57 @@ def check_context(g: nx.DiGraph, ranks: dict[str, float], budget: int, count: Ca
     assert read.header.coverage == cov and read.header.facts == ("repo: " + BEGIN,)
     assert set(read.listed) == set(order[:cov.files_listed])
     assert set(read.detailed) == set(order[:cov.files_full])
-    assert read.restrict(read.listed, read.detailed) == whole.restrict(read.listed, read.detailed)
-    assert_rollups_account_for_the_rest(read, whole)
+    assert set(read.kinds_files) == set(order[:cov.files_kinds])
+    assert read.lines_files <= set(order[:cov.files_lines])
+    lines = order[:cov.files_lines]
+    assert read.restrict(read.listed, read.detailed, kinds=read.kinds_files, lines=lines) == \
+        whole.restrict(read.listed, read.detailed, kinds=read.kinds_files, lines=lines)
+    assert_rollups_account_for_the_rest(read, whole, cov.rollup_depth)
 
 
-def assert_rollups_account_for_the_rest(read: ContextGraph, whole: ContextGraph) -> None:
+def group_of(package: str, depth: int) -> str:
+    return "/".join(package.split("/")[:depth]) if package else ""
+
+
+def assert_rollups_account_for_the_rest(read: ContextGraph, whole: ContextGraph, depth: int) -> None:
     listed = read.listed
     rest = [f for f in whole.files if f.path not in listed]
+    assert (depth >= 0) == bool(rest)
     rolled = {p.name: p for p in read.packages}
-    assert set(rolled) == {f.package for f in rest}
+    group = {f.path: group_of(f.package, depth) for f in rest}
+    assert set(rolled) == set(group.values())
     for name, package in rolled.items():
-        mine = [f for f in rest if f.package == name]
+        mine = [f for f in rest if group[f.path] == name]
         assert (package.files, package.loc, package.symbols) == \
             (len(mine), sum(f.loc for f in mine), sum(f.symbol_count for f in mine))
-    package = {f.path: f.package for f in whole.files}
+        assert package.tree == any(f.package != name for f in mine)
 
     def end(path: str) -> tuple[str, bool]:
-        return (path, False) if path in listed else (package[path], True)
+        return (path, False) if path in listed else (group[path], True)
 
+    kinds = read.kinds_files
     expected_edges: Counter = Counter()
     for e in whole.edges:
         if e.source not in listed or e.target not in listed:
-            expected_edges[(*end(e.source), *end(e.target), e.kind)] += e.weight
+            if e.source in listed and e.source not in kinds:  # names level: the pair only
+                expected_edges[(*end(e.source), *end(e.target), "")] = 0
+            else:
+                expected_edges[(*end(e.source), *end(e.target), e.kind)] += e.weight
     rolled_edges: Counter = Counter()
     for r in read.rolled_edges:
         rolled_edges[(r.source, r.source_rolled, r.target, r.target_rolled, r.kind)] += r.weight
     assert rolled_edges == expected_edges
-    expected_externals: Counter = Counter()
-    for x in whole.externals:
-        if x.source not in listed:
-            expected_externals[(package[x.source], x.package, x.kind)] += x.weight
-    rolled_externals: Counter = Counter()
-    for r in read.rolled_externals:
-        rolled_externals[(r.package, r.external, r.kind)] += r.weight
-    assert rolled_externals == expected_externals
-    # nothing is lost: detailed plus rolled-up weights equal the graph's, per kind
-    assert _kind_totals(read.edges) + _kind_totals(read.rolled_edges) == _kind_totals(whole.edges)
-    assert _kind_totals(read.externals) + _kind_totals(read.rolled_externals) == _kind_totals(whole.externals)
+    # nothing is lost: every pair is named or summed, and summed weights equal the graph's, per kind
+    pairs = {(e.source, e.target) for e in whole.edges}
+    named = {(e.source, e.target) for e in read.edges}
+    assert named == {(s, t) for s, t in pairs if s in listed and t in listed}
+    summed = {(r.source, r.target) for r in read.rolled_edges}
+    assert summed == {(end(s)[0], end(t)[0]) for s, t in pairs if s not in listed or t not in listed}
+    rolled_sources = Counter()
+    for e in whole.edges:
+        if e.source not in listed:
+            rolled_sources[e.kind] += e.weight
+    assert _kind_totals(r for r in read.rolled_edges if r.source_rolled) == rolled_sources
 
 
 def _kind_totals(items) -> Counter:
@@ -165,6 +179,7 @@ def test_any_budget_fits_and_reads_back(case: tuple[nx.DiGraph, dict[str, float]
     read = read_context(full.text)
     assert full.coverage.is_complete
     assert read.restrict(read.listed, read.detailed) == graph_to_context_graph(g)
+    assert "# dropped: nothing" in full.text
     low = packages_only_tokens(g, ranks, count)
     check_context(g, ranks, max(0, int(low + (full.tokens - low) * share)), count)
 

@@ -147,7 +147,8 @@ def test_full_budget_round_trips_nasty_names_exactly(count: Callable[[str], int]
     assert ctx.coverage.is_complete
     read = read_context(ctx.text)
     assert read.restrict(read.listed, read.detailed) == graph_to_context_graph(g)
-    assert read.packages == () and read.rolled_edges == () and read.rolled_externals == ()
+    assert read.packages == () and read.rolled_edges == ()
+    assert "# dropped: nothing" in ctx.text
 
 
 def test_nasty_names_cannot_break_the_format() -> None:
@@ -178,22 +179,109 @@ def test_escape_text_is_reversible_and_one_line(value: str) -> None:
     assert "<<" not in text and ">>" not in text and len(text.splitlines()) <= 1
 
 
-def test_example_shape() -> None:
+def example_graph() -> nx.DiGraph:
     g = nx.DiGraph()
     add_file(g, "app/core.py", [("Engine", "class", 3, ""), ("run", "method", 10, "Engine")], loc=120)
+    add_file(g, "app/util.py", [("helper", "function", 2, "")], loc=40)
     add_file(g, "cli.py", [("main", "function", 5, "")], loc=30)
     add_edge(g, "cli.py", "app/core.py", {"import": 1, "call": 3}, {"import": 1, "call": 6}, type_only=True)
+    add_edge(g, "app/util.py", "app/core.py", {"import": 1}, {"import": 1})
     add_external(g, "app/core.py", "requests", 2, 1)
-    ctx = serialize_context(g, {"app/core.py": 0.7, "cli.py": 0.3}, 10**6, count_bytes, header_facts=["lang: python"])
-    body = ctx.text.split("\n")
-    start = body.index("## p1 app")
-    assert body[start:] == [
-        "## p1 app", "f1 app/core.py python loc=120", "  C3 Engine", "  M10 run ^Engine", "  x requests i2@1",
-        "## p2 .", "f2 cli.py python loc=30", "  F5 main", "  -> f1 i@1,c3@6 type-only",
+    return g
+
+
+EXAMPLE_RANKS = {"app/core.py": 0.7, "cli.py": 0.3, "app/util.py": 0.1}
+
+
+def count_body(text: str) -> int:
+    """Bytes of the body only: legend lines come and go with the levels, this keeps the ladder monotone."""
+    return count_bytes("\n".join(line for line in text.split("\n") if not line.startswith("# ")))
+
+
+def body_of(text: str) -> list[str]:
+    lines = text.split("\n")
+    return lines[next(i for i, line in enumerate(lines) if line.startswith("## ")):]
+
+
+def test_example_shape_at_every_level() -> None:
+    g = example_graph()
+    ctx = serialize_context(g, EXAMPLE_RANKS, 10**6, count_bytes, header_facts=["lang: python"])
+    assert body_of(ctx.text) == [
+        "## app", "f1 app/core.py python loc=120", "  C3 Engine", "  M10 run ^Engine", "  x requests i2@1",
+        "app/util.py python loc=40", "  F2 helper", "  -> f1 i@1",
+        "## .", "cli.py python loc=30", "  F5 main", "  -> f1 i@1,c3@6 type-only",
         END, "",
     ]
-    assert f"# tokens: {ctx.tokens} used of {10**6} budget" in body
-    assert "# fact: lang: python" in body
+    assert f"# tokens: {ctx.tokens} used of {10**6} budget" in ctx.text.split("\n")
+    assert "# fact: lang: python" in ctx.text.split("\n")
+    # every file and edge named, detail dropped in the documented order: symbols, lines, kinds
+    seen = {}
+    for budget in range(count_body(ctx.text), 0, -1):
+        try:
+            small = serialize_context(g, EXAMPLE_RANKS, budget, count_body)
+        except ContextOverflowError:
+            break
+        c = small.coverage
+        seen.setdefault((c.files_listed, c.files_kinds, c.files_lines, c.files_full), body_of(small.text))
+    assert seen[(3, 3, 3, 2)][5:8] == ["app/util.py python loc=40 syms=1", "  -> f1 i@1", "## ."]
+    assert seen[(3, 3, 1, 0)][1:] == [
+        "f1 app/core.py python loc=120 syms=2", "  x requests i2@1",
+        "app/util.py python loc=40 syms=1", "  -> f1 i",
+        "## .", "cli.py python loc=30 syms=1", "  -> f1 i,c3 type-only", END, "",
+    ]
+    assert seen[(3, 2, 0, 0)][1:6] == ["f1 app/core.py python loc=120 syms=2", "  x requests i2", "util.py -> f1",
+                                       "## .", "cli.py python loc=30 syms=1"]
+    assert seen[(3, 0, 0, 0)] == ["## app", "f1 core.py", "util.py -> f1", "## .", "cli.py -> f1", END, ""]
+    levels = sorted(seen)
+    assert all(a[0] <= b[0] for a, b in zip(levels, levels[1:]))  # rolling up comes last
+    assert all(c[0] == 3 for c in levels if c[1])  # no kinds before every file is named
+
+
+def test_rolled_up_summaries_by_directory_depth() -> None:
+    g = example_graph()
+    for i in range(40):  # many low-ranked test files: rolling them up is cheaper than naming them
+        path = f"tests/unit/case_with_a_long_name_{i:02}.py"
+        add_file(g, path, [("test_it", "function", 3, "")], loc=20)
+        add_edge(g, path, "app/core.py", {"import": 1, "call": 2}, {"import": 1, "call": 4})
+        add_edge(g, path, "app/util.py", {"import": 1}, {"import": 2})
+    ranks = dict(EXAMPLE_RANKS)
+    names = serialize_context(g, ranks, 10**6, count_body)
+    shapes = {}
+    for budget in range(count_body(names.text), 0, -3):
+        try:
+            ctx = serialize_context(g, ranks, budget, count_body)
+        except ContextOverflowError:
+            break
+        shapes.setdefault((ctx.coverage.files_listed, ctx.coverage.rollup_depth), body_of(ctx.text))
+    rolled = {k: v for k, v in shapes.items() if k[0] < 43}
+    assert rolled, shapes.keys()
+    for (listed, depth), body in rolled.items():
+        assert depth >= 0
+        read = read_context(BEGIN + "\n" + "\n".join(body))
+        assert sum(p.files for p in read.packages) == 43 - listed
+    assert shapes[(0, 0)] == ["## p1 .", "  ~ rolled tree files=43 loc=990 syms=44", "  ~> p1 i82,c83", END, ""]
+    assert shapes[(3, 0)][-6:-1] == ["cli.py -> f1", "  ~ rolled tree files=40 loc=800 syms=40", "  ~> f1 i40,c80",
+                                   "  ~> f2 i40", END]
+    deep = [body for (listed, depth), body in rolled.items() if depth == 2]
+    assert deep and all("## p1 tests/unit" in body and "  ~ rolled tree" not in "\n".join(body) for body in deep)
+    assert max(k[0] for k in rolled if k[1] == 2) > max(k[0] for k in rolled if k[1] == 0)
+
+
+def test_dropped_line_says_what_is_missing() -> None:
+    g = example_graph()
+    full = serialize_context(g, EXAMPLE_RANKS, 10**6, count_bytes).tokens
+    for budget in range(full - 1, 0, -7):
+        try:
+            ctx = serialize_context(g, EXAMPLE_RANKS, budget, count_bytes)
+        except ContextOverflowError:
+            break
+        c = ctx.coverage
+        dropped = next(line for line in ctx.text.split("\n") if line.startswith("# dropped: "))
+        assert (f"symbols of {c.files_listed - c.files_full} files" in dropped) == (c.files_full < c.files_listed)
+        assert (f"first lines of {c.files_listed - c.files_lines} files" in dropped) == \
+            (c.files_lines < c.files_listed)
+        assert ("externals of" in dropped) == (c.files_kinds < c.files_listed)
+        assert (f"{3 - c.files_listed} files rolled up" in dropped) == (c.files_listed < 3)
 
 
 def test_surrounding_prompt_text_is_ignored_and_bad_text_is_rejected() -> None:
@@ -210,13 +298,14 @@ def test_surrounding_prompt_text_is_ignored_and_bad_text_is_rejected() -> None:
 
 
 @COUNTERS
-def test_budget_sweep_never_exceeds_and_keeps_the_core_detailed(count: Callable[[str], int]) -> None:
+def test_budget_sweep_never_exceeds_and_degrades_in_order(count: Callable[[str], int]) -> None:
     g = layered_graph()
     ranks = pagerank(g)
     order = sorted(ranks, key=lambda p: (-ranks[p], p))
+    whole = graph_to_context_graph(g)
     full = serialize_context(g, ranks, 10**6, count).tokens
     seen_levels = set()
-    for budget in range(full + 5, 0, -max(1, full // 60)):
+    for budget in range(full + 5, 0, -max(1, full // 80)):
         try:
             ctx = serialize_context(g, ranks, budget, count)
         except ContextOverflowError as e:
@@ -228,19 +317,25 @@ def test_budget_sweep_never_exceeds_and_keeps_the_core_detailed(count: Callable[
         assert read.header.coverage == cov and read.header.tokens == ctx.tokens
         assert sorted(read.listed) == sorted(order[:cov.files_listed])
         assert sorted(read.detailed) == sorted(order[:cov.files_full])
-        if cov.files_listed:
-            assert order[0] in read.detailed  # the most central file keeps its symbols longest
-        seen_levels.add((cov.files_listed == len(order), cov.files_full == len(order)))
+        assert sorted(read.kinds_files) == sorted(order[:cov.files_kinds])
+        assert read.lines_files <= set(order[:cov.files_lines])
+        assert cov.files_full <= cov.files_lines <= cov.files_kinds <= cov.files_listed
+        if cov.files_kinds:  # detail is added only once every file is named
+            assert cov.files_listed == len(order) and cov.edges_full == cov.edges_total
+        kinds, lines = read.kinds_files, set(order[:cov.files_lines])
+        assert read.restrict(read.listed, read.detailed, kinds=kinds, lines=lines) == \
+            whole.restrict(read.listed, read.detailed, kinds=kinds, lines=lines)
+        seen_levels.add((cov.files_listed == len(order), cov.files_kinds > 0, cov.files_full == len(order)))
     else:
         pytest.fail("no budget was small enough to overflow")
-    assert seen_levels == {(True, True), (True, False), (False, False)}
+    assert seen_levels == {(True, True, True), (True, True, False), (True, False, False), (False, False, False)}
 
 
 def test_coverage_numbers_match_the_text() -> None:
     g = layered_graph()
     ranks = pagerank(g)
     full = serialize_context(g, ranks, 10**6, count_bytes)
-    ctx = serialize_context(g, ranks, full.tokens * 2 // 3, count_bytes)
+    ctx = serialize_context(g, ranks, full.tokens * 4 // 5, count_bytes)
     read = read_context(ctx.text)
     cov = ctx.coverage
     whole = graph_to_context_graph(g)
@@ -251,7 +346,8 @@ def test_coverage_numbers_match_the_text() -> None:
     assert cov.edges_full == len({(e.source, e.target) for e in read.edges})
     assert cov.rolled_up_packages == tuple(p.name for p in read.packages)
     assert 0 < cov.files_share < 1 and math.isclose(cov.files_share, cov.files_full / cov.files_total)
-    assert f"files {cov.files_full}/{cov.files_total} ({100 * cov.files_full // cov.files_total}%)" in ctx.text
+    assert f"{cov.files_full} ({100 * cov.files_full // cov.files_total}%) with symbols" in ctx.text
+    assert f"{cov.files_kinds} with kinds, {cov.files_lines} with lines" in ctx.text
 
 
 def test_overflow_when_packages_only_does_not_fit() -> None:
