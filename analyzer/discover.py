@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pathspec
 
+from ._cache import StatIndex
 from .config import DEFAULT_EXCLUDED_DIRS, Settings
 from .domain import Diagnostic, Discovery, SkipCounts, SourceFile
 from .errors import InputPathError
@@ -62,6 +63,7 @@ class _Walker:
     diagnostics: list[Diagnostic]
     files: list[SourceFile]
     seen_dirs: set[tuple[int, int]]  # (st_dev, st_ino) of every directory entered
+    stats: StatIndex  # what earlier runs learned from unchanged files' bytes
 
 
 def discover_files(settings: Settings,
@@ -86,8 +88,10 @@ def discover_files(settings: Settings,
         root=root, real_root=real_root, settings=settings,
         include=_spec(settings.include), exclude=_spec(settings.exclude), outputs=outputs,
         skipped=Counter(), diagnostics=[], files=[], seen_dirs={_dir_key(root)},
+        stats=StatIndex.open(settings),
     )
-    _walk(walker, root, "", [], on_progress)
+    _walk(walker, str(root), "", [], on_progress)
+    walker.stats.save()
     files = tuple(sorted(walker.files, key=lambda f: f.path))
     skipped = SkipCounts(tuple(sorted(walker.skipped.items())))
     return Discovery(files=files, skipped=skipped,
@@ -102,9 +106,10 @@ def _is_within(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
-def _load_gitignore(directory: Path) -> pathspec.GitIgnoreSpec | None:
+def _load_gitignore(directory: str) -> pathspec.GitIgnoreSpec | None:
     try:
-        text = (directory / ".gitignore").read_text(encoding="utf-8", errors="replace")
+        with open(os.path.join(directory, ".gitignore"), encoding="utf-8", errors="replace") as fh:
+            text = fh.read()
     except OSError:
         return None
     return pathspec.GitIgnoreSpec.from_lines(text.splitlines())
@@ -122,7 +127,7 @@ def _ignored(rel: str, is_dir: bool, specs: list[tuple[str, pathspec.GitIgnoreSp
     return False
 
 
-def _walk(w: _Walker, directory: Path, rel_dir: str,
+def _walk(w: _Walker, directory: str, rel_dir: str,
           specs: list[tuple[str, pathspec.GitIgnoreSpec]],
           on_progress: Callable[[int], None] | None) -> None:
     """Walk iteratively (a deep tree must not exhaust the Python stack).
@@ -131,8 +136,8 @@ def _walk(w: _Walker, directory: Path, rel_dir: str,
     directory, so a tree linked to from elsewhere in the root is listed under
     its real path and the link is counted as a repeat.
     """
-    stack: list[tuple[Path, str, list[tuple[str, pathspec.GitIgnoreSpec]]]] = [(directory, rel_dir, specs)]
-    linked: list[tuple[Path, str, list[tuple[str, pathspec.GitIgnoreSpec]]]] = []
+    stack: list[tuple[str, str, list[tuple[str, pathspec.GitIgnoreSpec]]]] = [(directory, rel_dir, specs)]
+    linked: list[tuple[str, str, list[tuple[str, pathspec.GitIgnoreSpec]]]] = []
     while stack or linked:
         if not stack:
             linked_dir, linked_rel, linked_specs = linked.pop(0)
@@ -147,23 +152,24 @@ def _walk(w: _Walker, directory: Path, rel_dir: str,
         stack.extend(reversed(subdirs))
 
 
-def _walk_one(w: _Walker, directory: Path, rel_dir: str,
+def _walk_one(w: _Walker, directory: str, rel_dir: str,
               specs: list[tuple[str, pathspec.GitIgnoreSpec]],
-              linked: list[tuple[Path, str, list[tuple[str, pathspec.GitIgnoreSpec]]]],
+              linked: list[tuple[str, str, list[tuple[str, pathspec.GitIgnoreSpec]]]],
               on_progress: Callable[[int], None] | None,
-              ) -> list[tuple[Path, str, list[tuple[str, pathspec.GitIgnoreSpec]]]]:
+              ) -> list[tuple[str, str, list[tuple[str, pathspec.GitIgnoreSpec]]]]:
     """Consider the files of one directory; return its real subdirectories to walk."""
-    gi = _load_gitignore(directory)
-    if gi is not None:
-        specs = [*specs, (rel_dir, gi)]
-    subdirs: list[tuple[Path, str, list[tuple[str, pathspec.GitIgnoreSpec]]]] = []
+    subdirs: list[tuple[str, str, list[tuple[str, pathspec.GitIgnoreSpec]]]] = []
     try:
-        entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        with os.scandir(directory) as it:
+            entries = sorted(it, key=lambda e: e.name)
     except OSError as e:
         w.diagnostics.append(Diagnostic(rel_dir or ".", 0, "warning",
                                         f"cannot list directory: {e.strerror or e}"))
         w.skipped[SKIP_UNREADABLE] += 1
         return subdirs
+    gi = _load_gitignore(directory) if any(e.name == ".gitignore" for e in entries) else None
+    if gi is not None:
+        specs = [*specs, (rel_dir, gi)]
     for entry in entries:
         rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
         try:
@@ -189,7 +195,7 @@ def _walk_one(w: _Walker, directory: Path, rel_dir: str,
                 w.skipped[SKIP_GITIGNORED_DIR] += 1
                 continue
             if is_link:
-                linked.append((Path(entry.path), rel, specs))
+                linked.append((entry.path, rel, specs))
                 continue
             try:
                 key = _dir_key(entry)
@@ -199,7 +205,7 @@ def _walk_one(w: _Walker, directory: Path, rel_dir: str,
                 w.skipped[SKIP_SYMLINK_LOOP] += 1
                 continue
             w.seen_dirs.add(key)
-            subdirs.append((Path(entry.path), rel, specs))
+            subdirs.append((entry.path, rel, specs))
             continue
         _consider_file(w, entry, rel, specs)
         if on_progress and w.files and len(w.files) % 500 == 0:
@@ -207,7 +213,7 @@ def _walk_one(w: _Walker, directory: Path, rel_dir: str,
     return subdirs
 
 
-def _dir_key(entry: os.DirEntry[str] | Path) -> tuple[int, int]:
+def _dir_key(entry: os.DirEntry[str] | str | Path) -> tuple[int, int]:
     """Identity of a directory (cheap, unlike realpath on a deep path)."""
     st = entry.stat(follow_symlinks=True) if isinstance(entry, os.DirEntry) else os.stat(entry)
     return (st.st_dev, st.st_ino)
@@ -253,18 +259,31 @@ def _consider_file(w: _Walker, entry: os.DirEntry[str], rel: str,
         if st.st_size > w.settings.max_file_bytes:
             w.skipped[SKIP_TOO_LARGE] += 1
             return
-        data = Path(entry.path).read_bytes()
+        size = st.st_size
+        verdict = w.stats.lookup(rel, st)
+        if verdict is None:
+            with open(entry.path, "rb") as fh:
+                data = fh.read()
+            size, verdict = len(data), _verdict(data, language)
+            if size == st.st_size:  # else it changed while read: hash it again next time
+                w.stats.record(rel, st, verdict)
     except OSError as e:
         w.skipped[SKIP_UNREADABLE] += 1
         w.diagnostics.append(Diagnostic(rel, 0, "warning", f"cannot read file: {e.strerror or e}"))
         return
+    if verdict in (SKIP_BINARY, SKIP_MINIFIED):
+        w.skipped[verdict] += 1
+        return
+    w.files.append(SourceFile(rel, language, size, verdict))
+
+
+def _verdict(data: bytes, language: str) -> str:
+    """What the bytes decide: a skip reason, or the sha256 hex that identifies the content."""
     if _is_binary(data):
-        w.skipped[SKIP_BINARY] += 1
-        return
+        return SKIP_BINARY
     if language in ("javascript", "typescript", "tsx") and _is_minified(data):
-        w.skipped[SKIP_MINIFIED] += 1
-        return
-    w.files.append(SourceFile(rel, language, len(data), hashlib.sha256(data).hexdigest()))
+        return SKIP_MINIFIED
+    return hashlib.sha256(data).hexdigest()
 
 
 def _is_binary(data: bytes) -> bool:

@@ -14,6 +14,7 @@ import stat
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from tree_sitter import Node, Parser, QueryCursor
 
@@ -37,6 +38,8 @@ _CONTAINER_KINDS = frozenset({"class", "interface", "struct", "enum", "trait", "
 _BATCH = 64
 _READ_FAILURE = "cannot read file: "
 _MAX_QUERY_DEPTH = 1000
+#: one parser per language and process (a parse without an old tree keeps no state)
+_PARSERS: dict[str, Parser] = {}
 
 
 def parse_files(
@@ -71,16 +74,23 @@ def parse_files(
     root = str(settings.root)
     jobs = min(settings.effective_jobs, max(1, len(missing) // _BATCH))
     batches = [missing[i:i + _BATCH] for i in range(0, len(missing), _BATCH)]
+    pool = None
+    outputs: Iterable[tuple[bytes | None, list[ParsedFile]]]
     if jobs <= 1:
-        outputs: Iterable[list[ParsedFile]] = (parse_batch(root, b) for b in batches)
-        pool = None
+        outputs = ((None, parse_batch(root, b)) for b in batches)
     else:
+        # workers pickle their batch once; the same bytes are unpickled here and cached as they are
         pool = ProcessPoolExecutor(max_workers=jobs)
-        outputs = pool.map(parse_batch, [root] * len(batches), batches)
+        outputs = ((blob, _cache.loads(blob))
+                   for blob in pool.map(_parse_batch_pickled, [root] * len(batches), batches))
     try:
-        for out in outputs:
+        for blob, out in outputs:
             for parsed in out:
                 results[parsed.path] = parsed
+            if cache is not None:
+                # a read failure may be transient (the bytes discovery hashed are back): never cache it
+                cache.add(blob if blob is not None else _cache.dumps(out), out,
+                          lambda p: not is_read_failure(p))
             done += len(out)
             if on_progress:
                 on_progress(done, total)
@@ -88,8 +98,7 @@ def parse_files(
         if pool is not None:
             pool.shutdown(cancel_futures=True)
     if cache is not None:
-        # a read failure may be transient (the bytes discovery hashed are back): never cache it
-        cache.save(p for p in results.values() if not _is_read_failure(p))
+        cache.save()
     return tuple(results[f.path] for f in todo)
 
 
@@ -99,13 +108,20 @@ def parse_batch(root: str, files: list[SourceFile]) -> list[ParsedFile]:
     return [parse_file(f, _read(base / f.path)) for f in files]
 
 
+def _parse_batch_pickled(root: str, files: list[SourceFile]) -> bytes:
+    """:func:`parse_batch`, pickled in the worker (see ``_cache.dumps``)."""
+    return _cache.dumps(parse_batch(root, files))
+
+
 def parse_file(source: SourceFile, data: bytes | OSError) -> ParsedFile:
     """Parse one file's bytes (or the OSError reading it produced)."""
     if isinstance(data, OSError):
         return _failed(source, f"{_READ_FAILURE}{data.strerror or data}")
     text, diags = _decode(source.path, data)
     try:
-        parser = Parser(ts_language(source.language))
+        parser = _PARSERS.get(source.language)
+        if parser is None:
+            parser = _PARSERS[source.language] = Parser(ts_language(source.language))
         tree = parser.parse(text)
     except (ValueError, RuntimeError) as e:  # tree-sitter signals failure with these
         return _failed(source, f"parser failed: {e}")
@@ -130,7 +146,7 @@ def parse_file(source: SourceFile, data: bytes | OSError) -> ParsedFile:
 
 def _count_loc(text: bytes) -> int:
     """Non-blank lines."""
-    return sum(1 for line in text.splitlines() if line.strip())
+    return sum(map(bool, map(bytes.strip, text.splitlines())))
 
 
 def _read(path: Path) -> bytes | OSError:
@@ -153,7 +169,8 @@ def _read(path: Path) -> bytes | OSError:
         os.close(fd)
 
 
-def _is_read_failure(parsed: ParsedFile) -> bool:
+def is_read_failure(parsed: ParsedFile) -> bool:
+    """True when the file could not be read (possibly transient: such results are never cached)."""
     return any(d.message.startswith(_READ_FAILURE) for d in parsed.diagnostics)
 
 
@@ -201,10 +218,12 @@ def _extract(source: SourceFile, root: Node
              ) -> tuple[tuple[Symbol, ...], tuple[Reference, ...], tuple[ImportRef, ...], str]:
     """Run the combined tags + imports query once and sort what it yields."""
     q = compiled_queries(source.language)
-    roles = q.roles
+    role_of = tuple(r.role for r in q.roles)
     path = source.path
     defs: list[tuple[int, int, Symbol]] = []
-    refs: dict[tuple[str, str], list[int]] = {}  # (name, kind) -> [first line, count]
+    # (raw name, capture) -> [first start byte, its name node, count]; lines and decoded
+    # names are computed once per distinct key below, not once per use
+    raw_refs: dict[tuple[bytes, str], list[Any]] = {}
     statements: dict[tuple[int, int], tuple[Node, list[str], list[str]]] = {}
     namespace = ""
     cursor = QueryCursor(q.combined)
@@ -212,42 +231,66 @@ def _extract(source: SourceFile, root: Node
     # (50,000 nested calls: minutes); no real definition or import starts this deep
     cursor.set_max_start_depth(_MAX_QUERY_DEPTH)
     for index, caps in cursor.matches(root):
-        role = roles[index].role
-        if role == "import":
+        role = role_of[index]
+        if role == "reference":
+            names = caps.get(NAME)
+            if not names:
+                continue
+            name_node = names[0]
+            raw = name_node.text
+            if not raw:
+                continue
+            start = name_node.start_byte
+            for cap in caps:
+                if cap.startswith(REFERENCE_PREFIX):
+                    entry = raw_refs.get((raw, cap))
+                    if entry is None:
+                        raw_refs[(raw, cap)] = [start, name_node, 1]
+                    else:
+                        entry[2] += 1
+                        if start < entry[0]:
+                            entry[0], entry[1] = start, name_node
+        elif role == "definition":
+            names = caps.get(NAME)
+            if not names:
+                continue
+            raw = names[0].text
+            name = raw.decode("utf-8", "replace").strip() if raw else ""
+            if not name:
+                continue
+            for cap, nodes in caps.items():
+                if cap.startswith(DEFINITION_PREFIX):
+                    kind = cap[len(DEFINITION_PREFIX):]
+                    node = nodes[0]
+                    if kind == "module" and not namespace:
+                        namespace = name
+                    defs.append((node.start_byte, node.end_byte,
+                                 Symbol(name, kind, path, node.start_point[0] + 1)))
+        elif role == "import":
             _collect_import(caps, statements)
-            continue
-        if not role:
-            continue
-        names = caps.get(NAME)
-        if not names:
-            continue
-        name_node = names[0]
-        name = name_node.text.decode("utf-8", "replace").strip() if name_node.text else ""
-        if not name:
-            continue
-        for cap, nodes in caps.items():
-            if role == "definition" and cap.startswith(DEFINITION_PREFIX):
-                kind = cap[len(DEFINITION_PREFIX):]
-                node = nodes[0]
-                if kind == "module" and not namespace:
-                    namespace = name
-                defs.append((node.start_byte, node.end_byte,
-                             Symbol(name, kind, path, node.start_point[0] + 1)))
-            elif role == "reference" and cap.startswith(REFERENCE_PREFIX):
-                key = (name, cap[len(REFERENCE_PREFIX):])
-                line = name_node.start_point[0] + 1
-                entry = refs.get(key)
-                if entry is None:
-                    refs[key] = [line, 1]
-                else:
-                    entry[1] += 1
-                    if line < entry[0]:
-                        entry[0] = line
     symbols = _with_parents(defs)
-    references = tuple(sorted(
-        (Reference(path, n, k, v[0], v[1]) for (n, k), v in refs.items()), key=Reference.sort_key))
+    references = _references(path, raw_refs)
     imports = _build_imports(source, statements)
     return symbols, references, imports, namespace
+
+
+def _references(path: str, raw_refs: dict[tuple[bytes, str], list[Any]]) -> tuple[Reference, ...]:
+    """One Reference per (decoded name, kind): first line and number of uses."""
+    merged: dict[tuple[str, str], list[Any]] = {}
+    for (raw, cap), (start, node, count) in raw_refs.items():
+        name = raw.decode("utf-8", "replace").strip()
+        if not name:
+            continue
+        key = (name, cap[len(REFERENCE_PREFIX):])
+        entry = merged.get(key)
+        if entry is None:
+            merged[key] = [start, node, count]
+        else:
+            entry[2] += count
+            if start < entry[0]:
+                entry[0], entry[1] = start, node
+    return tuple(sorted((Reference(path, n, k, v[1].start_point[0] + 1, v[2])
+                         for (n, k), v in merged.items()), key=Reference.sort_key))
 
 
 def _collect_import(caps: dict[str, list[Node]],
@@ -268,7 +311,14 @@ def _collect_import(caps: dict[str, list[Node]],
 
 
 def _with_parents(defs: list[tuple[int, int, Symbol]]) -> tuple[Symbol, ...]:
-    """Fill Symbol.parent with the innermost enclosing container definition."""
+    """Fill Symbol.parent with the innermost enclosing container definition.
+
+    A node matched both as a function and as a method (a ``def`` inside a class
+    matches both patterns) is kept once, as a method.
+    """
+    methods = {(start, end, sym.name) for start, end, sym in defs if sym.kind == "method"}
+    if methods:
+        defs = [d for d in defs if not (d[2].kind == "function" and (d[0], d[1], d[2].name) in methods)]
     defs.sort(key=lambda d: (d[0], -d[1]))
     out: set[Symbol] = set()
     stack: list[tuple[int, int, Symbol]] = []

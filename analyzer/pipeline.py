@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__, author, plan, report, verify
+from . import __version__, _cache, author, plan, report, verify
+from . import graph as graph_module
 from .config import Settings
 from .discover import discover_files
 from .domain import Diagnostic, Discovery, ParsedFile, Resolution
@@ -20,7 +21,8 @@ from .errors import NoSourceFilesError
 from .export import export_graph
 from .graph import GraphAnalysis, analyze_graph, build_graph, decomposition_metrics, extraction_order
 from .history import git_churn
-from .parse import parse_files
+from .parse import is_read_failure, parse_files
+from .queries import queries_fingerprint
 from .report import StaticFacts
 from .resolve import resolve_dependencies
 from .serialize import Context, serialize_context
@@ -53,41 +55,63 @@ def analyze_static(settings: Settings, on_progress: Progress | None = None) -> S
     Raises:
         InputPathError: bad root; NoSourceFilesError: nothing to analyze.
     """
-    timings: list[tuple[str, float]] = []
-    t0 = time.perf_counter()
+    # the pass builds a few hundred thousand acyclic values: full collections that rescan
+    # them all would cost more than the pass itself creates in garbage
+    with _cache.paused_gc():
+        timings: list[tuple[str, float]] = []
+        t0 = time.perf_counter()
 
-    def step(name: str) -> None:
-        nonlocal t0
-        now = time.perf_counter()
-        timings.append((name, round(now - t0, 4)))
-        t0 = now
+        def step(name: str) -> None:
+            nonlocal t0
+            now = time.perf_counter()
+            timings.append((name, round(now - t0, 4)))
+            t0 = now
 
-    def report(stage: str) -> Callable[[int, int], None]:
-        return lambda done, total: on_progress(stage, done, total) if on_progress else None
+        def report(stage: str) -> Callable[[int, int], None]:
+            return lambda done, total: on_progress(stage, done, total) if on_progress else None
 
-    discovery = discover_files(settings, lambda n: on_progress("discover", n, 0) if on_progress else None)
-    step("discover")
-    if not discovery.files:
-        raise NoSourceFilesError(
-            f"{settings.root}: no source files in a supported language "
-            f"({discovery.skipped.total} files skipped)")
-    parsed = parse_files(discovery.files, settings, report("parse"))
-    step("parse")
-    resolution = resolve_dependencies(parsed, settings)
-    step("resolve")
-    churn: dict[str, int] = {}
-    history_diags: tuple[Diagnostic, ...] = ()
-    if settings.use_git_history:
-        churn, history_diags = git_churn(settings.root, frozenset(p.path for p in parsed))
-    graph = build_graph(parsed, resolution)
-    analysis = analyze_graph(graph, churn=churn or None)
-    step("graph")
-    diagnostics = tuple(sorted(
-        (*discovery.diagnostics, *(d for p in parsed for d in p.diagnostics),
-         *resolution.diagnostics, *history_diags),
-        key=Diagnostic.sort_key))
-    return StaticAnalysis(settings, discovery, parsed, resolution, graph, analysis, churn,
-                          diagnostics, tuple(timings))
+        discovery = discover_files(settings, lambda n: on_progress("discover", n, 0) if on_progress else None)
+        step("discover")
+        if not discovery.files:
+            raise NoSourceFilesError(
+                f"{settings.root}: no source files in a supported language "
+                f"({discovery.skipped.total} files skipped)")
+        parsed = parse_files(discovery.files, settings, report("parse"))
+        step("parse")
+        # the rest depends only on what run_key hashes: a warm run reuses it, except the graph
+        # itself, which is rebuilt (faster than unpickling it with every symbol again)
+        run_cache = None
+        if settings.use_cache and not any(is_read_failure(p) for p in parsed):
+            key = _cache.run_key(settings, discovery.files, queries_fingerprint())
+            run_cache = _cache.RunCache.open(settings, key) if key else None
+        stored = run_cache.load() if run_cache else None
+        resolution: Resolution
+        churn: dict[str, int] = {}
+        history_diags: tuple[Diagnostic, ...] = ()
+        analysis: GraphAnalysis
+        if (isinstance(stored, tuple) and len(stored) == 4 and isinstance(stored[0], Resolution)
+                and isinstance(stored[1], dict) and isinstance(stored[2], tuple)
+                and isinstance(stored[3], GraphAnalysis)):
+            resolution, churn, history_diags, analysis = stored
+            step("resolve")
+            graph = build_graph(parsed, resolution)
+        else:
+            resolution = resolve_dependencies(parsed, settings)
+            step("resolve")
+            if settings.use_git_history:
+                churn, history_diags = git_churn(settings.root, frozenset(p.path for p in parsed))
+            graph = build_graph(parsed, resolution)
+            analysis = analyze_graph(graph, churn=churn or None)
+            if run_cache is not None:
+                _cache.register_values(graph_module)
+                run_cache.save((resolution, churn, history_diags, analysis))
+        step("graph")
+        diagnostics = tuple(sorted(
+            (*discovery.diagnostics, *(d for p in parsed for d in p.diagnostics),
+             *resolution.diagnostics, *history_diags),
+            key=Diagnostic.sort_key))
+        return StaticAnalysis(settings, discovery, parsed, resolution, graph, analysis, churn,
+                              diagnostics, tuple(timings))
 
 
 @dataclass(frozen=True)

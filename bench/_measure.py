@@ -5,6 +5,7 @@ Usage (run by ``_common.measure`` in a fresh process, never imported by the benc
     python bench/_measure.py cli ARGS...        # the ``analyze`` entry point, in this process
     python bench/_measure.py parse ROOT JOBS    # raw tree-sitter parse loop over discovery's files
     python bench/_measure.py stages ROOT JOBS OUT.json  # the same pipeline via the library, timed by stage
+    python bench/_measure.py static ROOT JOBS    # analyzer.pipeline.analyze_static alone (discover -> graph)
 
 The report (JSON) goes to the file named by ``$BENCH_MEASURE_OUT``:
 
@@ -96,12 +97,28 @@ def _stages(root: str, jobs_arg: str, out_json: str) -> dict[str, Any]:
     return {"rc": 0, "stages_s": stages, "inner_wall_s": round(time.perf_counter() - t0, 4)}
 
 
+def _static(root: str, jobs_arg: str) -> dict[str, Any]:
+    """The static pass alone, in process: ``inner_wall_s`` covers analyze_static only
+    (no interpreter start-up, no imports, no output writing)."""
+    from analyzer import pipeline
+    from analyzer.config import Settings
+
+    settings = Settings(root=Path(root), jobs=int(jobs_arg)).validate()
+    t0 = time.perf_counter()
+    static = pipeline.analyze_static(settings)
+    wall = time.perf_counter() - t0
+    return {"rc": 0, "files": len(static.parsed), "stages_s": dict(static.timings),
+            "inner_wall_s": round(wall, 4)}
+
+
 def main() -> None:
     mode, rest = sys.argv[1], sys.argv[2:]
     if mode == "cli":
         report = _cli(rest)
     elif mode == "stages":
         report = _stages(rest[0], rest[1], rest[2])
+    elif mode == "static":
+        report = _static(rest[0], rest[1] if len(rest) > 1 else "0")
     elif mode == "parse":
         report = _raw_parse(rest[0], rest[1] if len(rest) > 1 else "0")
     else:

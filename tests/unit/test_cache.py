@@ -3,6 +3,7 @@ corrupt or stale cache files are ignored and rewritten."""
 
 from __future__ import annotations
 
+import hashlib
 import pickle
 import shutil
 from pathlib import Path
@@ -99,9 +100,10 @@ def test_stale_fingerprint_is_ignored(settings, parsed_paths):
     path = _cache_file(settings)
     data = pickle.loads(path.read_bytes())
     # same keys and sources, but bogus results under another query fingerprint
-    bogus = {k: ParsedFile(source=v.source, loc=999, symbols=(), imports=(), references=())
-             for k, v in data["entries"].items()}
-    path.write_bytes(pickle.dumps({"fingerprint": "1:0.0.0:other", "entries": bogus}))
+    bogus = [ParsedFile(source=p.source, loc=999, symbols=(), imports=(), references=()) for p in cold]
+    entries = {p.path: (p.source.language, p.source.size, p.source.digest, 0, i) for i, p in enumerate(cold)}
+    path.write_bytes(pickle.dumps({"fingerprint": "2:0.0.0:other", "entries": entries,
+                                   "blobs": [pickle.dumps(bogus)], "counts": [len(bogus)]}))
     parsed_paths.clear()
     again = _run(settings)
     assert again == cold and len(parsed_paths) == len(cold)
@@ -115,3 +117,136 @@ def test_unwritable_cache_dir_does_not_fail_the_run(settings, tmp_path, parsed_p
     first = _run(blocked)
     assert len(first) == 14 and not (blocker / "cache").exists()
     assert not list(tmp_path.glob("**/*.tmp"))
+
+
+# --- blobs as the workers pickled them ------------------------------------------------
+
+def test_worker_blobs_are_stored_as_is_and_a_change_keeps_the_other_blobs(tree, tmp_path):
+    settings = Settings(root=tree, jobs=2, cache_dir=tmp_path / "cache").validate()
+    files = discover_files(settings).files
+    cold = parse.parse_files(files, settings)
+    data = pickle.loads(_cache_file(settings).read_bytes())
+    assert len(data["blobs"]) == len(data["counts"]) == 1 and data["counts"] == [14]
+    assert [p.path for p in _cache.loads(data["blobs"][0])] == [p.path for p in cold]
+    target = tree / "src" / "shop" / "config.py"
+    target.write_text(target.read_text() + "\nclass Added:\n    pass\n")
+    warm = parse.parse_files(discover_files(settings).files, settings)
+    again = pickle.loads(_cache_file(settings).read_bytes())
+    assert again["blobs"][0] == data["blobs"][0] and len(again["blobs"]) == 2
+    assert again["entries"]["src/shop/config.py"][3:] == (1, 0)
+    assert "Added" in {s.name for p in warm if p.path == "src/shop/config.py" for s in p.symbols}
+
+
+def test_fast_pickling_round_trips_domain_values(settings):
+    cold = _run(settings)
+    blob = _cache.dumps(cold)
+    assert pickle.loads(blob) == cold and _cache.loads(blob) == cold
+    assert len(blob) < len(pickle.dumps(cold, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+# --- discovery's stat index -------------------------------------------------------------
+
+@pytest.fixture
+def no_racy_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Trust every stat taken before the index was written (the real window is 2 s: files
+    changed that close to the last run are always re-hashed, whatever their stat says)."""
+    monkeypatch.setattr(_cache, "_RACY_NS", 0)
+
+
+def test_unchanged_files_are_not_read_again(settings, tree, monkeypatch, no_racy_window):
+    first = discover_files(settings)
+    reads: list[str] = []
+    real_open = open
+
+    def counting_open(file, *args, **kwargs):
+        if str(file).endswith(".py"):
+            reads.append(str(file))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", counting_open)
+    second = discover_files(settings)
+    assert second == first and reads == []
+    target = tree / "src" / "shop" / "config.py"
+    target.write_text(target.read_text() + "\n# same size? no: a comment more\n")
+    third = discover_files(settings)
+    assert reads == [str(target)]
+    changed = {f.path: f for f in third.files}["src/shop/config.py"]
+    assert changed.digest == hashlib.sha256(target.read_bytes()).hexdigest()
+    assert [f for f in third.files if f.path != changed.path] == [
+        f for f in first.files if f.path != changed.path]
+
+
+def test_same_size_same_mtime_rewrite_is_caught_by_ctime(settings, tree, no_racy_window):
+    import os
+
+    discover_files(settings)
+    target = tree / "src" / "shop" / "config.py"
+    st = target.stat()
+    text = target.read_bytes()
+    assert b"a" in text
+    target.write_bytes(text.replace(b"a", b"b", 1))
+    os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))  # same size, same mtime: ctime differs
+    found = {f.path: f for f in discover_files(settings).files}["src/shop/config.py"]
+    assert found.digest == hashlib.sha256(target.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("garbage", [b"", b"junk", pickle.dumps({"format": 2, "entries": [1]})])
+def test_corrupt_stat_index_is_ignored(settings, tree, garbage):
+    first = discover_files(settings)
+    [index] = (settings.cache_dir / "stat").glob("*.pkl")
+    index.write_bytes(garbage)
+    assert discover_files(settings) == first
+    assert pickle.loads(index.read_bytes())["format"] == 2
+
+
+# --- whole-run cache --------------------------------------------------------------------
+
+def _static(settings: Settings):
+    from analyzer import pipeline
+
+    return pipeline.analyze_static(settings)
+
+
+def _run_file(settings: Settings) -> Path:
+    [path] = (settings.cache_dir / "run").glob("*.pkl")
+    return path
+
+
+def test_warm_static_pass_reuses_the_run_and_matches_the_cold_one(settings, monkeypatch):
+    from analyzer import pipeline
+
+    settings = Settings(root=settings.root, jobs=1, cache_dir=settings.cache_dir, use_git_history=False)
+    cold = _static(settings)
+    monkeypatch.setattr(pipeline, "resolve_dependencies", lambda *a: pytest.fail("resolved again"))
+    monkeypatch.setattr(pipeline, "analyze_graph", lambda *a, **k: pytest.fail("analyzed again"))
+    warm = _static(settings)
+    for name in ("discovery", "parsed", "resolution", "analysis", "churn", "diagnostics"):
+        assert getattr(warm, name) == getattr(cold, name), name
+    assert sorted(warm.graph.edges(data=True)) == sorted(cold.graph.edges(data=True))
+    assert dict(warm.graph.nodes(data=True)) == dict(cold.graph.nodes(data=True))
+
+
+def test_a_changed_file_or_config_invalidates_the_run(settings, tree):
+    settings = Settings(root=settings.root, jobs=1, cache_dir=settings.cache_dir, use_git_history=False)
+    cold = _static(settings)
+    key = pickle.loads(_run_file(settings).read_bytes())[1]
+    target = tree / "src" / "shop" / "config.py"
+    target.write_text(target.read_text() + "\nimport shop.models\n")
+    changed = _static(settings)
+    assert pickle.loads(_run_file(settings).read_bytes())[1] != key
+    assert changed.resolution != cold.resolution
+    fresh = _static(Settings(root=settings.root, jobs=1, use_cache=False, use_git_history=False))
+    assert changed.resolution == fresh.resolution and changed.analysis == fresh.analysis
+
+
+@pytest.mark.parametrize("garbage", [b"", b"junk", pickle.dumps((2, "wrong key", None)),
+                                     pickle.dumps(("x", "y"))])
+def test_corrupt_or_stale_run_cache_is_recomputed(settings, garbage):
+    settings = Settings(root=settings.root, jobs=1, cache_dir=settings.cache_dir, use_git_history=False)
+    cold = _static(settings)
+    path = _run_file(settings)
+    good = path.read_bytes()
+    path.write_bytes(garbage)
+    again = _static(settings)
+    assert again.resolution == cold.resolution and again.analysis == cold.analysis
+    assert path.read_bytes() == good
