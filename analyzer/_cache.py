@@ -330,17 +330,11 @@ def run_key(settings: Settings, files: Sequence[SourceFile], fingerprint: str) -
 
 
 def _language_configs(root: Path, files: Sequence[SourceFile]) -> list[tuple[str, object]]:
-    """What each language present loads from the tree (as ``resolve.build_index`` does)."""
-    from .languages import registry
+    """What each language present loads from the tree (exactly as ``resolve.build_index`` does)."""
+    from .languages import load_language_configs
 
-    specs = registry()
-    paths = frozenset(f.path for f in files)
-    out: dict[str, object] = {}
-    for lang in sorted({f.language for f in files}):
-        spec = specs[lang]
-        if spec.config_name not in out:
-            out[spec.config_name] = spec.load_config(root, paths)
-    return sorted(out.items())
+    loaded = load_language_configs(root, frozenset(f.path for f in files), (f.language for f in files))
+    return sorted(loaded.items())
 
 
 def _git_head(root: Path) -> str | None:

@@ -41,7 +41,7 @@ __all__ = [
 ]
 
 #: a chat message: {"role": "system" | "user" | "assistant", "content": str}
-Message = Mapping[str, str]
+Message = Mapping[str, Any]
 ProgressCallback = Callable[[int, int], None]
 TokenCallback = Callable[[str], None]
 FinishReason = Literal["stop", "length"]

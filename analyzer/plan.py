@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from . import mermaid
 from ._metrics import community_name
@@ -342,13 +343,14 @@ def _md(text: str) -> str:
     return text.replace("`", "ˋ").replace("|", "¦").replace("\n", " ")
 
 
-def proposal_section(proposal: Mapping[str, object]) -> str:
+def proposal_section(proposal: Mapping[str, Any]) -> str:
     """The model's JSON module proposal, validated against the graph and drawn by code."""
     modules = proposal.get("modules") or []
     problems = proposal.get("problems") or []
     if not isinstance(modules, list) or not modules:
-        return ("The model's proposal could not be used: "
-                + "; ".join(str(p) for p in problems) if problems else "The model proposed no modules.")
+        if problems:
+            return "The model's proposal could not be used: " + "; ".join(_md(str(p)) for p in problems)
+        return "The model proposed no modules."
     out = ["The model answered in JSON constrained by a schema (files limited to the repository's files); "
            "the proposal was validated against the graph and is drawn by code. The boundaries above remain "
            "the computed ones.", "", "| module | responsibility | files |", "|---|---|---:|"]

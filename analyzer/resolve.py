@@ -26,7 +26,7 @@ from .domain import (
     Resolution,
     UnresolvedImport,
 )
-from .languages import registry
+from .languages import load_language_configs, registry
 
 _REF_KIND = {"call": CALL, "type": CALL, "inherit": INHERIT}
 
@@ -45,12 +45,7 @@ def build_index(parsed: Iterable[ParsedFile], root: Path) -> RepoIndex:
         for s in p.symbols:
             if not s.parent:
                 definitions[s.name].add(p.path)
-    langs = {p.source.language for p in parsed}
-    config: dict[str, object] = {}
-    for lang in sorted(langs):
-        spec = specs[lang]
-        if spec.config_name not in config:
-            config[spec.config_name] = spec.load_config(root, files)
+    config = load_language_configs(root, files, (p.source.language for p in parsed))
     return RepoIndex(
         files=files,
         namespaces={k: tuple(sorted(v)) for k, v in namespaces.items()},

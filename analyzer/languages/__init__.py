@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Callable, Iterable, Protocol
 
 from tree_sitter import Language, Node
 
@@ -159,3 +159,15 @@ def narrow_to_referenced(candidates: tuple[str, ...], importer: str, index: Repo
     if narrowed:
         return tuple(sorted(narrowed))
     return tuple(sorted(c for c in candidates if c != importer))
+
+
+def load_language_configs(root: Path, files: frozenset[str], languages: Iterable[str]) -> dict[str, object]:
+    """Per-language configuration read from the tree (go.mod, tsconfig.json, composer.json...),
+    keyed by each spec's ``config_name`` and loaded once per key."""
+    specs = registry()
+    out: dict[str, object] = {}
+    for lang in sorted(set(languages)):
+        spec = specs[lang]
+        if spec.config_name not in out:
+            out[spec.config_name] = spec.load_config(root, files)
+    return out

@@ -27,3 +27,9 @@ def test_no_print_in_library_code():
             if stripped.startswith("print(") or " print(" in stripped.split("#")[0]:
                 offenders.append(f"{path.relative_to(ROOT)}:{i}")
     assert offenders == []
+
+
+def test_mypy_is_clean():
+    result = subprocess.run([sys.executable, "-m", "mypy", "analyzer"], cwd=ROOT, capture_output=True,
+                            text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
