@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -196,6 +197,7 @@ def _model_outputs(static, request, args: argparse.Namespace, err: Console) -> l
         with _progress(err, args.verbose) as progress:
             current: list[TaskID] = []
             generated = [0]
+            started = [0.0]
 
             def on_event(event: str, detail: str, done: int, total: int) -> None:
                 if event == "pass":
@@ -203,11 +205,15 @@ def _model_outputs(static, request, args: argparse.Namespace, err: Console) -> l
                         err.print(f"pass: {escape(detail)}", highlight=False)
                     current[:] = [progress.add_task(f"{detail}: prompt", total=None)]
                     generated[0] = 0
+                    started[0] = 0.0
                 elif event == "prompt" and current:
                     progress.update(current[0], completed=done, total=total or None)
                 elif event == "token" and current:
+                    now = time.perf_counter()
+                    started[0] = started[0] or now
                     generated[0] += 1
-                    progress.update(current[0], description=f"generating: {generated[0]} tokens")
+                    rate = generated[0] / (now - started[0]) if now > started[0] else 0.0
+                    progress.update(current[0], description=f"generating: {generated[0]} tokens, {rate:.1f} tokens/s")
 
             written = pipeline.write_model_outputs(static, request, generator, run, on_event)
     return written
