@@ -38,6 +38,9 @@ NOTES_SHARE = 0.25
 #: files above which the model's boundary proposal names only the top-ranked files
 PROPOSAL_MAX_FILES = 300
 
+#: shown when the final pass returns nothing (small models sometimes stop at once)
+EMPTY_ANSWER = "_(the model returned no text here; every other section is computed from the graph)_"
+
 #: event callback: (event, detail, done, total); events: pass, prompt, token
 Event = Callable[[str, str, int, int], None]
 
@@ -154,7 +157,7 @@ def write_with_model(
     if task == "plan" and propose_files:
         proposal = _propose(run, job, propose_files[:PROPOSAL_MAX_FILES], options.max_tokens)
 
-    text = demote_headings(_strip_diagrams(final))
+    text = demote_headings(_strip_diagrams(final)).strip() or EMPTY_ANSWER
     grounding = verify.check_grounding(text, known)
     return Authored(
         text=verify.mark_unknown(text, grounding), draft=draft, critique=critique,
