@@ -151,7 +151,8 @@ def memory_child(n_ctx: int, threads: int, context: str) -> dict[str, Any]:
     rusage = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     return {"n_ctx": n_ctx, "prompt_tokens": result.stats.prompt_tokens, "printed": line,
             "estimate_mb": round(est.total / 2**20, 1), "weights_mb": round(est.weights / 2**20, 1),
-            "kv_mb": round(est.kv_cache / 2**20, 1), "rss_before_load_mb": round(before / 2**20, 1),
+            "kv_mb": round(est.kv_cache / 2**20, 1), "compute_mb": round(est.compute / 2**20, 1),
+            "rss_before_load_mb": round(before / 2**20, 1),
             "peak_rss_mb": round(peak / 2**20, 1), "peak_minus_baseline_mb": round((peak - before) / 2**20, 1),
             "getrusage_maxrss_mb": round(rusage / 2**20, 1)}
 
@@ -198,11 +199,12 @@ def render(data: dict[str, Any]) -> str:
             ["VocabTokenizer load (analyze --context)", f"{med(data['vocab_load_s']) * 1000:.0f} ms", "< 1 s",
              "yes" if med(data["vocab_load_s"]) < 1 else "NO"],
         ]), "",
-        "Memory: estimate printed before loading (weights + f16 KV cache) vs peak RSS of a child that loads "
+        "Memory: estimate printed before loading (weights + f16 KV cache + compute buffers) vs peak RSS of a "
+        "child that loads "
         "the model and generates with the context filled:", "",
-        md_table(["n_ctx", "prompt tokens", "estimate MiB (weights + KV)", "peak RSS MiB",
+        md_table(["n_ctx", "prompt tokens", "estimate MiB (weights + KV + compute)", "peak RSS MiB",
                   "RSS before load MiB", "peak - before MiB"],
-                 [[r["n_ctx"], r["prompt_tokens"], f"{r['estimate_mb']} ({r['weights_mb']} + {r['kv_mb']})",
+                 [[r["n_ctx"], r["prompt_tokens"], f"{r['estimate_mb']} ({r['weights_mb']} + {r['kv_mb']} + {r.get('compute_mb', '?')})",
                    r["peak_rss_mb"], r["rss_before_load_mb"], r["peak_minus_baseline_mb"]] for r in data["memory"]]),
         "",
     ]
