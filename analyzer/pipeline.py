@@ -323,6 +323,13 @@ FULL_CONTEXT_BUDGET = 10**9
 
 
 def build_context(static: StaticAnalysis, budget: int | None, count_tokens: Callable[[str], int]) -> Context:
-    """The repository context on its own (``--context``): full detail unless a budget is given."""
-    return serialize_context(static.graph, dict(static.analysis.pagerank), budget or FULL_CONTEXT_BUDGET,
-                             count_tokens)
+    """The repository context on its own (``--context``).
+
+    Without a budget the whole graph is written in full detail, and the header
+    states its own size as the budget.
+    """
+    ranks = dict(static.analysis.pagerank)
+    if budget is not None:
+        return serialize_context(static.graph, ranks, budget, count_tokens)
+    full = serialize_context(static.graph, ranks, FULL_CONTEXT_BUDGET, count_tokens)
+    return serialize_context(static.graph, ranks, full.tokens, count_tokens)
