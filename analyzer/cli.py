@@ -242,6 +242,7 @@ def _cmd_models(args: argparse.Namespace, out: Console) -> int:
     from .llm import list_models
 
     table = Table("path", "arch", "params", "quant", "ctx", "size")
+    table.columns[0].overflow = "fold"
     for m in list_models(tuple(args.dir)):
         table.add_row(escape(str(m.path)), m.architecture, _human(m.parameters), m.quantization,
                       str(m.context_length), _human(m.size, "B"))
