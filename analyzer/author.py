@@ -92,13 +92,63 @@ def fit_context(generator: TextGenerator, job: prompts.PromptJob, graph: Any, ra
     return serialize_context(graph, ranks, room, generator.count_text, header_facts=header)
 
 
-def write_with_model(
+@dataclass(frozen=True)
+class Prepared:
+    """The shared system-message inputs of every job of a run: facts (with map notes) and the context."""
+
+    facts_text: str
+    context: Context
+    map_parts: int = 0
+    map_files_full: int = 0
+    passes: tuple[tuple[str, GenerationStats], ...] = ()
+
+
+def prepare_context(
     generator: TextGenerator,
     *,
     graph: Any,
     ranks: Mapping[str, float],
     parts: Sequence[Sequence[str]],
     facts_text: str,
+    options: AuthorOptions,
+    jobs: Sequence[tuple[str, str]],
+    on_event: Event | None = None,
+) -> Prepared:
+    """Fit one repository context for every job of the run ((task, target) pairs).
+
+    The context is fitted to the job with the least room, so the system message
+    is byte-identical across jobs and llama.cpp evaluates it once.  When the
+    whole repository does not fit in full detail, each part is first summarized
+    (map) and the notes join the facts (reduce).
+    """
+    records: list[tuple[str, GenerationStats]] = []
+    run = _runner(generator, on_event, records)
+
+    def fit(facts: str) -> Context:
+        fitted = [fit_context(generator, _job(options, facts, task, target), graph, ranks,
+                              options.max_tokens, options.budget) for task, target in jobs]
+        return min(fitted, key=lambda c: (c.budget, c.tokens))
+
+    context = fit(facts_text)
+    if context.coverage.files_listed < context.coverage.files_total and len(parts) > 1:
+        try:
+            task, target = jobs[0]
+            notes, full = _map_parts(generator, _job(options, facts_text, task, target), graph, ranks,
+                                     parts, run)
+            limit = generator.available_prompt_tokens(options.max_tokens)
+            joined = _clip("\n\n".join(f"Part {i}: {n}" for i, n in enumerate(notes, 1)),
+                           generator, int(limit * NOTES_SHARE))
+            mapped = f"{facts_text}\n\nNotes on each part of the repository (map pass):\n\n{joined}"
+            return Prepared(mapped, fit(mapped), len(notes), full, tuple(records))
+        except ContextOverflowError:
+            pass  # no room for the map step: keep the rolled-up context of the whole repository
+    return Prepared(facts_text, context, passes=tuple(records))
+
+
+def write_with_model(
+    generator: TextGenerator,
+    prepared: Prepared,
+    *,
     known: verify.KnownNames,
     facts: verify.Facts,
     task: str,
@@ -107,42 +157,11 @@ def write_with_model(
     on_event: Event | None = None,
     propose_files: Sequence[str] = (),
 ) -> Authored:
-    """Run map (if needed), draft, critique and final passes for one job ("report" or "plan")."""
-    emit = on_event or (lambda *a: None)
-    extra = {"target": target} if task == "plan" else None
-    job = prompts.make_job(options.template, context_text="", facts=facts_text, task=task,
-                           goal=options.goal, extra=extra)
+    """Run the draft, critique and final passes of one job ("report" or "plan") over a prepared context."""
     records: list[tuple[str, GenerationStats]] = []
-
-    def run(name: str, messages: list[prompts.ChatMessage], max_tokens: int,
-            schema: Mapping[str, Any] | None = None) -> str:
-        emit("pass", name, 0, 0)
-        result = generator.generate(
-            messages, max_tokens, prefix_messages=1,
-            on_prompt_progress=lambda done, total: emit("prompt", name, done, total),
-            on_token=lambda text: emit("token", text, 0, 0),
-            **({"json_schema": schema} if schema is not None else {}),
-        )
-        records.append((name, result.stats))
-        return result.text.strip()
-
-    context = fit_context(generator, job, graph, ranks, options.max_tokens, options.budget)
-    map_parts = map_full = 0
-    if context.coverage.files_listed < context.coverage.files_total and len(parts) > 1:
-        try:
-            notes, full = _map_parts(generator, job, graph, ranks, parts, run)
-            limit = generator.available_prompt_tokens(options.max_tokens)
-            joined = _clip("\n\n".join(f"Part {i}: {n}" for i, n in enumerate(notes, 1)),
-                           generator, int(limit * NOTES_SHARE))
-            mapped = prompts.make_job(options.template, context_text="",
-                                      facts=f"{facts_text}\n\nNotes on each part of the repository "
-                                            f"(map pass):\n\n{joined}",
-                                      task=task, goal=options.goal, extra=extra)
-            context = fit_context(generator, mapped, graph, ranks, options.max_tokens, options.budget)
-            job, map_parts, map_full = mapped, len(notes), full
-        except ContextOverflowError:
-            pass  # no room for the map step: keep the rolled-up context of the whole repository
-    job = job.with_context(context.text)
+    run = _runner(generator, on_event, records)
+    context = prepared.context
+    job = _job(options, prepared.facts_text, task, target).with_context(context.text)
 
     draft = run("draft", prompts.draft_messages(job), options.max_tokens)
     found = verify.check_claims(draft, facts) + verify.grounding_findings(verify.check_grounding(draft, known))
@@ -161,8 +180,8 @@ def write_with_model(
     grounding = verify.check_grounding(text, known)
     return Authored(
         text=verify.mark_unknown(text, grounding), draft=draft, critique=critique,
-        findings=tuple(findings), grounding=grounding, passes=tuple(records), context=context,
-        map_parts=map_parts, map_files_full=map_full, proposal=proposal,
+        findings=tuple(findings), grounding=grounding, passes=(*prepared.passes, *records), context=context,
+        map_parts=prepared.map_parts, map_files_full=prepared.map_files_full, proposal=proposal,
     )
 
 
@@ -243,6 +262,31 @@ def validate_proposal(text: str, files: Sequence[str]) -> dict[str, Any]:
 
 
 # --- private helpers ----------------------------------------------------------
+
+def _job(options: AuthorOptions, facts_text: str, task: str, target: str) -> prompts.PromptJob:
+    return prompts.make_job(options.template, context_text="", facts=facts_text, task=task, goal=options.goal,
+                            extra={"target": target} if task == "plan" else None)
+
+
+def _runner(generator: TextGenerator, on_event: Event | None,
+            records: list[tuple[str, GenerationStats]]) -> Callable[..., str]:
+    """A pass runner that streams events and records each pass's statistics."""
+    emit = on_event or (lambda *a: None)
+
+    def run(name: str, messages: list[prompts.ChatMessage], max_tokens: int,
+            schema: Mapping[str, Any] | None = None) -> str:
+        emit("pass", name, 0, 0)
+        result = generator.generate(
+            messages, max_tokens, prefix_messages=1,
+            on_prompt_progress=lambda done, total: emit("prompt", name, done, total),
+            on_token=lambda text: emit("token", text, 0, 0),
+            **({"json_schema": schema} if schema is not None else {}),
+        )
+        records.append((name, result.stats))
+        return result.text.strip()
+
+    return run
+
 
 def _map_parts(generator: TextGenerator, job: prompts.PromptJob, graph: Any, ranks: Mapping[str, float],
                parts: Sequence[Sequence[str]], run: Callable[..., str]) -> tuple[list[str], int]:

@@ -165,16 +165,18 @@ def _cmd_analyze(args: argparse.Namespace, out: Console, err: Console) -> int:
         report=args.report, plan=args.plan, json=args.json, graph=args.graph, context=args.context,
         format=args.format, no_llm=args.no_llm, target=args.target, budget=args.budget)
     written = pipeline.write_static_outputs(static, request)
+    model_context = None
     if not args.no_llm and (args.report or args.plan):
-        written += _model_outputs(static, request, args, err)
+        paths, model_context = _model_outputs(static, request, args, err)
+        written += paths
     if args.context:
-        written += _context_output(static, request, args, out)
+        written += _context_output(static, request, args, model_context)
     for path in written:
         err.print(f"wrote {escape(str(path))}", highlight=False, soft_wrap=True)
     return EXIT_OK
 
 
-def _model_outputs(static, request, args: argparse.Namespace, err: Console) -> list[Path]:
+def _model_outputs(static, request, args: argparse.Namespace, err: Console) -> tuple[list[Path], object]:
     from . import author, pipeline
     from .llm import LlamaCppGenerator, OpenAIServerGenerator, RuntimeOptions
     from .prompt import load_prompt
@@ -215,16 +217,19 @@ def _model_outputs(static, request, args: argparse.Namespace, err: Console) -> l
                     rate = generated[0] / (now - started[0]) if now > started[0] else 0.0
                     progress.update(current[0], description=f"generating: {generated[0]} tokens, {rate:.1f} tokens/s")
 
-            written = pipeline.write_model_outputs(static, request, generator, run, on_event)
-    return written
+            return pipeline.write_model_outputs(static, request, generator, run, on_event)
 
 
-def _context_output(static, request, args: argparse.Namespace, out: Console) -> list[Path]:
+def _context_output(static, request, args: argparse.Namespace, model_context) -> list[Path]:
+    """Write --context: the context the model read when one ran, else one fitted to --budget."""
     from . import pipeline
     from .llm import VocabTokenizer
 
-    with VocabTokenizer(args.model) as tokenizer:
-        context = pipeline.build_context(static, request.budget, tokenizer.count_text)
+    if model_context is not None:
+        context = model_context
+    else:
+        with VocabTokenizer(args.model) as tokenizer:
+            context = pipeline.build_context(static, request.budget, tokenizer.count_text)
     if args.context == "-":
         sys.stdout.write(context.text)
         sys.stdout.flush()

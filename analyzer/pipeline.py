@@ -244,17 +244,28 @@ def checkable_facts(static: StaticAnalysis) -> verify.Facts:
 
 
 def write_model_outputs(static: StaticAnalysis, request: OutputRequest, generator: TextGenerator,
-                        run: ModelRun, on_event: author.Event | None = None) -> list[Path]:
-    """Write --report and/or --plan with the model's passes (nothing is written if a pass fails)."""
+                        run: ModelRun, on_event: author.Event | None = None) -> tuple[list[Path], Context]:
+    """Write --report and/or --plan with the model's passes (nothing is written if a pass fails).
+
+    Returns the written paths and the repository context every pass read.
+    """
     facts = static_facts(static)
-    ranks = dict(static.analysis.pagerank)
-    parts = [c.files for c in static.analysis.communities]
-    common = dict(graph=static.graph, ranks=ranks, parts=parts, facts_text=report.repository_facts(facts),
-                  known=known_names(static), facts=checkable_facts(static), options=run.options,
-                  on_event=on_event)
+    jobs = [(task, target) for task, target, path in
+            (("report", "", request.report), ("plan", request.target, request.plan)) if path]
+    prepared = author.prepare_context(
+        generator, graph=static.graph, ranks=dict(static.analysis.pagerank),
+        parts=[c.files for c in static.analysis.communities], facts_text=report.repository_facts(facts),
+        options=run.options, jobs=jobs, on_event=on_event)
+    known, checkable = known_names(static), checkable_facts(static)
+
+    def write(task: str, target: str, files: tuple[str, ...] = ()) -> author.Authored:
+        return author.write_with_model(generator, prepared, known=known, facts=checkable, task=task,
+                                       target=target, options=run.options, on_event=on_event,
+                                       propose_files=files)
+
     docs: list[tuple[Path, report.Document]] = []
     if request.report:
-        authored = author.write_with_model(generator, task="report", target="", **common)
+        authored = write("report", "")
         sections = report.static_report(facts, has_churn=bool(static.churn))
         sections[0] = report.Section(sections[0].key, sections[0].title,
                                      sections[0].body + "\n\n### Assessment\n\n" + authored.text)
@@ -263,9 +274,7 @@ def write_model_outputs(static: StaticAnalysis, request: OutputRequest, generato
                                                      tuple(sections), {"grounding": _grounding(authored)})))
     if request.plan:
         pf = plan_facts(static, request.target)
-        files = [p for p, _ in static.analysis.pagerank]
-        authored = author.write_with_model(generator, task="plan", target=request.target,
-                                           propose_files=files, **common)
+        authored = write("plan", request.target, tuple(p for p, _ in static.analysis.pagerank))
         sections = [report.Section(k, t, b) for k, t, b in plan.plan_sections(pf)]
         sections.insert(1, report.Section("narrative", "Migration narrative", authored.text))
         if authored.proposal is not None:
@@ -278,7 +287,7 @@ def write_model_outputs(static: StaticAnalysis, request: OutputRequest, generato
                                                    tuple(sections), data)))
     for path, doc in docs:
         _write_doc(doc, path, request.format)
-    return [p for p, _ in docs]
+    return [p for p, _ in docs], prepared.context
 
 
 def _grounding(a: author.Authored) -> dict[str, object]:

@@ -105,3 +105,18 @@ def test_context_with_static_report_and_json_in_one_run(tmp_path: Path, default_
     files = {f.path for f in read.files}
     assert files and all(path in data.read_text() for path in files)  # the same graph in both outputs
     assert isinstance(nodes, dict)
+
+
+def test_context_written_with_a_model_run_is_the_one_the_model_read(tmp_path, tiny_model_path, monkeypatch):
+    from analyzer.cli import main
+
+    monkeypatch.setenv("ANALYZER_CACHE", str(tmp_path / "cache"))
+    report, context = tmp_path / "arch.md", tmp_path / "context.txt"
+    assert main([str(FIXTURE), "--report", str(report), "--plan", str(tmp_path / "plan.md"),
+                 "--context", str(context), "--model", str(tiny_model_path), "--ctx", "2048",
+                 "--max-tokens", "16", "--no-git"]) == 0
+    stated = re.search(r"# tokens: (\d+) used of (\d+) budget", context.read_text())
+    assert stated is not None
+    used, budget = stated.groups()
+    for doc in (report, tmp_path / "plan.md"):  # one context, shared by every pass of both documents
+        assert f"Context: {used} of {budget} budget tokens" in doc.read_text()
