@@ -6,6 +6,7 @@ checkout (editable install) they are read from the top-level ``queries/``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -78,10 +79,22 @@ def queries_root() -> Path:
     return Path(__file__).resolve().parent.parent / "queries"
 
 
+_INHERITS = re.compile(r"^;+\s*inherits:\s*([\w-]+)\s*$")
+
+
 def query_text(language: str, filename: str) -> str:
-    """The source of one query file."""
+    """The source of one query file, with the files it inherits from prepended.
+
+    A first line ``; inherits: typescript`` puts that language's file of the same
+    name first (TSX is TypeScript plus JSX); inheritance may chain.
+    """
     folder = registry()[language].queries
-    return (queries_root() / folder / filename).read_text(encoding="utf-8")
+    text = (queries_root() / folder / filename).read_text(encoding="utf-8")
+    first = text.split("\n", 1)[0]
+    match = _INHERITS.match(first)
+    if match:
+        return query_text(match.group(1), filename) + "\n" + text
+    return text
 
 
 @cache
@@ -108,8 +121,6 @@ def compiled_queries(language: str) -> LanguageQueries:
 
 
 def _role(pattern: str) -> PatternRole:
-    import re
-
     code = "\n".join(line.split(";", 1)[0] for line in pattern.splitlines())  # drop comments
     names = re.findall(r"@([\w.]+)", code)
     for name in names:

@@ -2,7 +2,7 @@
 ; JavaScript core adapted from tree-sitter-javascript 0.25.0 queries/tags.scm
 ; (https://github.com/tree-sitter/tree-sitter-javascript, MIT licence, Copyright (c) 2014 Max Brunsfeld),
 ; repeated from queries/javascript/tags.scm with TypeScript node names; capture names per
-; queries/README.md.  queries/tsx/tags.scm is this file plus the JSX patterns: keep them in step.
+; queries/README.md.  queries/tsx/tags.scm inherits this file and adds the JSX patterns.
 
 ; --- definitions --------------------------------------------------------------
 
