@@ -9,7 +9,6 @@ Exit codes (documented in the README):
     5  model error (missing, not GGUF, truncated, too large for memory)
     6  context error (the prompt cannot fit the context window)
     7  generation error (model or server failed while generating)
-    8  report error (model output could not be turned into a section)
     70 a tree-sitter query does not compile (broken installation)
     130 interrupted (Ctrl-C); nothing half-written is left behind
 """

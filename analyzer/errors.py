@@ -92,9 +92,3 @@ class GenerationError(AnalyzerError):
     """The model or server failed while generating."""
 
     exit_code = 7
-
-
-class ReportParseError(AnalyzerError):
-    """Model output could not be turned into a report section."""
-
-    exit_code = 8
