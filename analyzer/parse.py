@@ -349,8 +349,3 @@ def _build_imports(source: SourceFile,
             if ref is not None:
                 refs.add(ref)
     return tuple(sorted(refs, key=ImportRef.sort_key))
-
-
-def worker_count(settings: Settings) -> int:
-    """Processes the parse stage would use (for benchmarks)."""
-    return settings.effective_jobs or os.cpu_count() or 1
