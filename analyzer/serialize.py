@@ -92,7 +92,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from .context_reader import (
+from .context_format import (
     BEGIN,
     END,
     KIND_ORDER,
