@@ -9,13 +9,14 @@ from __future__ import annotations
 import re
 
 from .context_format import (
+    BEGIN,
+    END,
     KINDS,
     LINES,
     NAMES,
+    SYMBOL_KINDS_BY_CODE,
     SYMBOLS,
-    escape_name,
-    escape_text,
-    BEGIN,
+    UNKNOWN,
     ContextEdge,
     ContextExternal,
     ContextFile,
@@ -23,18 +24,16 @@ from .context_format import (
     ContextGraph,
     ContextHeader,
     Coverage,
-    END,
     RolledEdge,
     RolledPackage,
-    UNKNOWN,
-    SYMBOL_KINDS_BY_CODE,
+    escape_name,
+    escape_text,
     file_path_of,
     parse_kinds,
     unescape_name,
     unescape_package,
     unescape_text,
 )
-
 from .domain import Symbol
 
 __all__ = ["BEGIN", "END", "ContextFormatError", "ContextGraph", "Coverage", "escape_name",
