@@ -135,7 +135,8 @@ def rollup(
     grouped into subgraphs by package.  Otherwise files are replaced by their
     package (``package_of[path]``; unmapped keys keep their own name), then
     packages by their parent packages (``a/b/c`` -> ``a/b``, ``a.b.c`` ->
-    ``a.b``) until the count fits; as a last resort the least connected
+    ``a.b``) until the count fits, unless one level up would leave fewer than
+    ``max_nodes // 2`` boxes; then (and as a last resort) the least connected
     boxes merge into one ``other`` box.  Merged edges are labelled with how
     many original edges they stand for; self-loops are dropped.
 
@@ -164,8 +165,11 @@ def rollup(
     owner = {key: package_of.get(key, key) for key in labels}
     depth = max(_depth(p) for p in owner.values())
     while len(set(owner.values())) > max_nodes and depth > 1:
+        coarser = {key: _truncate(p, depth - 1) for key, p in owner.items()}
+        if len(set(coarser.values())) < max_nodes // 2:
+            break  # one level up would say too little: keep this level, merge the least connected below
         depth -= 1
-        owner = {key: _truncate(p, depth) for key, p in owner.items()}
+        owner = coarser
     boxes = set(owner.values())
     if len(boxes) > max_nodes:
         degree: Counter[str] = Counter()
