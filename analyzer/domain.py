@@ -151,7 +151,12 @@ class ParsedFile:
 
 @dataclass(frozen=True, slots=True)
 class Dependency:
-    """A file-level edge inside the repository (``source`` -> ``target``)."""
+    """A file-level edge inside the repository (``source`` -> ``target``).
+
+    For ``call`` and ``inherit`` edges, ``symbols`` names the definitions of
+    ``target`` that ``source`` uses (the symbol-level def/ref detail behind
+    the edge); ``weight`` counts the uses.
+    """
 
     source: str
     target: str
@@ -159,6 +164,7 @@ class Dependency:
     line: int
     weight: int = 1
     type_only: bool = False
+    symbols: tuple[str, ...] = ()
 
     def sort_key(self) -> tuple[str, str, str, int]:
         return (self.source, self.target, self.kind, self.line)

@@ -360,7 +360,7 @@ def analysis_json(f: StaticFacts, *, unresolved: Sequence[Any], externals: Seque
         ],
         "edges": [
             {"source": d.source, "target": d.target, "kind": d.kind, "line": d.line, "weight": d.weight,
-             "type_only": d.type_only}
+             "type_only": d.type_only, "symbols": list(d.symbols)}
             for d in f.dependencies
         ],
         "external": [{"name": e.name, "importers": list(e.importers)} for e in a.externals],

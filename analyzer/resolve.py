@@ -62,6 +62,7 @@ def resolve_dependencies(parsed: Iterable[ParsedFile], settings: Settings) -> Re
     index = build_index(parsed, settings.root)
     specs = registry()
     deps: dict[tuple[str, str, str], list[int]] = {}  # (src, dst, kind) -> [first line, count, type_only]
+    used: dict[tuple[str, str, str], set[str]] = defaultdict(set)  # call/inherit edge -> names it uses
     externals: set[ExternalDependency] = set()
     unresolved: set[UnresolvedImport] = set()
     diagnostics: list[Diagnostic] = []
@@ -114,10 +115,13 @@ def resolve_dependencies(parsed: Iterable[ParsedFile], settings: Settings) -> Re
         for target in sorted(visible):
             for name in sorted(names & index.defined.get(target, frozenset())):
                 for use in by_name[name]:
-                    add(p.path, target, _REF_KIND[use.kind], use.line, count=use.count)
+                    kind = _REF_KIND[use.kind]
+                    add(p.path, target, kind, use.line, count=use.count)
+                    used[(p.path, target, kind)].add(name)
 
     dependencies = tuple(sorted(
-        (Dependency(s, t, k, v[0], v[1], bool(v[2])) for (s, t, k), v in deps.items()),
+        (Dependency(s, t, k, v[0], v[1], bool(v[2]), tuple(sorted(used.get((s, t, k), ()))))
+         for (s, t, k), v in deps.items()),
         key=Dependency.sort_key,
     ))
     return Resolution(

@@ -86,3 +86,15 @@ def test_no_parse_errors_in_fixtures(case, analyzed):
     problems = [d for p in parsed for d in p.diagnostics if d.severity != "info"]
     assert problems == []
     assert resolution.diagnostics == ()
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.parent.name}/{c.name}")
+def test_symbol_edges_name_definitions_of_their_target(case, analyzed):
+    parsed, resolution, _, _ = analyzed(case)
+    defined = {p.path: {s.name for s in p.symbols} for p in parsed}
+    for dep in resolution.dependencies:
+        if dep.kind == "import":
+            assert dep.symbols == ()
+        else:
+            assert dep.symbols, dep
+            assert set(dep.symbols) <= defined[dep.target], dep
