@@ -37,7 +37,7 @@ from . import domain
 from .config import Settings
 from .domain import ParsedFile, SourceFile
 
-_FORMAT = 2
+_FORMAT = 3
 _LOAD_ERRORS = (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError, TypeError,
                 ImportError, IndexError, KeyError, MemoryError, RecursionError)
 #: stat entries younger than this (relative to the index write) are re-hashed: a file
