@@ -317,7 +317,8 @@ def _model_appendix(static: StaticAnalysis, generator: TextGenerator, a: author.
         lines.append(f"Pass {name}: {s.prompt_tokens} prompt tokens ({s.cached_tokens} reused), "
                      f"{s.generated_tokens} generated, prompt {s.prompt_seconds:.2f}s, "
                      f"{s.tokens_per_second:.1f} tokens/s; model {s.model} {s.quantization}, "
-                     f"n_ctx {s.n_ctx}, GPU layers {s.n_gpu_layers}")
+                     f"n_ctx {s.n_ctx}, GPU layers "
+                     f"{s.n_gpu_layers if s.n_gpu_layers >= 0 else 'decided by the server'}")
     section = report.appendix_section(lines, [f"{d.path}:{d.line}: {d.severity}: {d.message}"
                                               for d in static.diagnostics])
     if keep_reasoning:
