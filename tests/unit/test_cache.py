@@ -190,13 +190,13 @@ def test_same_size_same_mtime_rewrite_is_caught_by_ctime(settings, tree, no_racy
     assert found.digest == hashlib.sha256(target.read_bytes()).hexdigest()
 
 
-@pytest.mark.parametrize("garbage", [b"", b"junk", pickle.dumps({"format": 2, "entries": [1]})])
+@pytest.mark.parametrize("garbage", [b"", b"junk", pickle.dumps({"format": _cache._FORMAT, "entries": [1]})])
 def test_corrupt_stat_index_is_ignored(settings, tree, garbage):
     first = discover_files(settings)
     [index] = (settings.cache_dir / "stat").glob("*.pkl")
     index.write_bytes(garbage)
     assert discover_files(settings) == first
-    assert pickle.loads(index.read_bytes())["format"] == 2
+    assert pickle.loads(index.read_bytes())["format"] == _cache._FORMAT
 
 
 # --- whole-run cache --------------------------------------------------------------------
