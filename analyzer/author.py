@@ -72,6 +72,7 @@ class Authored:
     map_parts: int = 0
     map_files_full: int = 0
     proposal: Mapping[str, Any] | None = field(default=None)
+    map_skipped: str = ""
 
 
 def fit_context(generator: TextGenerator, job: prompts.PromptJob, graph: Any, ranks: Mapping[str, float],
@@ -101,6 +102,8 @@ class Prepared:
     map_parts: int = 0
     map_files_full: int = 0
     passes: tuple[tuple[str, GenerationStats], ...] = ()
+    #: why a map step that was needed did not run ("" when it ran or was not needed)
+    map_skipped: str = ""
 
 
 def prepare_context(
@@ -140,8 +143,9 @@ def prepare_context(
                            generator, int(limit * NOTES_SHARE))
             mapped = f"{facts_text}\n\nNotes on each part of the repository (map pass):\n\n{joined}"
             return Prepared(mapped, fit(mapped), len(notes), full, tuple(records))
-        except ContextOverflowError:
-            pass  # no room for the map step: keep the rolled-up context of the whole repository
+        except ContextOverflowError as e:  # keep the rolled-up context of the whole repository
+            return Prepared(facts_text, context, passes=tuple(records),
+                            map_skipped=f"no room for the per-part summaries ({e})")
     return Prepared(facts_text, context, passes=tuple(records))
 
 
@@ -182,6 +186,7 @@ def write_with_model(
         text=verify.mark_unknown(text, grounding), draft=draft, critique=critique,
         findings=tuple(findings), grounding=grounding, passes=(*prepared.passes, *records), context=context,
         map_parts=prepared.map_parts, map_files_full=prepared.map_files_full, proposal=proposal,
+        map_skipped=prepared.map_skipped,
     )
 
 

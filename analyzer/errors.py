@@ -81,7 +81,7 @@ class ContextOverflowError(AnalyzerError):
         self.what = what
         super().__init__(
             f"{what} needs {tokens} tokens but only {limit} fit in the context window; "
-            "raise --ctx or lower --budget"
+            "raise --ctx (or --budget, when you set one)"
         )
 
     def __reduce__(self):

@@ -313,6 +313,8 @@ def _model_appendix(static: StaticAnalysis, generator: TextGenerator, a: author.
     if a.map_parts:
         lines.append(f"Map-reduce: {a.map_parts} parts summarized first ({a.map_files_full} files in full "
                      "detail across parts)")
+    elif a.map_skipped:
+        lines.append(f"Map-reduce: not run, {a.map_skipped}; the context above is all the model saw")
     for name, s in a.passes:
         lines.append(f"Pass {name}: {s.prompt_tokens} prompt tokens ({s.cached_tokens} reused), "
                      f"{s.generated_tokens} generated, prompt {s.prompt_seconds:.2f}s, "
