@@ -90,13 +90,7 @@ def check_writable(path: Path) -> None:
     Raises:
         OutputPathError: the path is a directory, or its folder is missing or not writable.
     """
-    if path.is_dir():
-        raise OutputPathError(f"{path}: is a directory; give a file name")
-    parent = path.parent if str(path.parent) else Path(".")
-    if not parent.is_dir():
-        raise OutputPathError(f"{path}: folder {parent} does not exist")
-    if path.exists() and not os.access(path, os.W_OK):
-        raise OutputPathError(f"{path}: not writable")
+    parent = _check_target(path)
     try:
         fd, probe = tempfile.mkstemp(dir=parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as e:
@@ -105,14 +99,25 @@ def check_writable(path: Path) -> None:
     Path(probe).unlink(missing_ok=True)
 
 
+def _check_target(path: Path) -> Path:
+    """The checks that need no probe file; returns the folder to write in."""
+    if path.is_dir():
+        raise OutputPathError(f"{path}: is a directory; give a file name")
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise OutputPathError(f"{path}: folder {parent} does not exist")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise OutputPathError(f"{path}: not writable")
+    return parent
+
+
 def write_atomic(path: Path, text: str) -> None:
     """Write via a temporary file in the same folder and rename: never half-written.
 
     Raises:
         OutputPathError: the file cannot be written.
     """
-    check_writable(path)
-    parent = path.parent if str(path.parent) else Path(".")
+    parent = _check_target(path)  # the temporary file below is the write probe
     try:
         fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as e:
