@@ -132,3 +132,13 @@ def test_rollup_to_packages_counts_merged_edges() -> None:
     diagram = rollup(files, edges, {f: f.split("/")[0] for f in files}, max_nodes=2)
     assert diagram.nodes == (("p", "p"), ("q", "q"))
     assert diagram.edges == (("p", "q", "2"), ("q", "p", ""))
+
+
+def test_rollup_keeps_a_level_rather_than_collapsing_to_a_few_boxes() -> None:
+    # 60 packages under one top-level folder: one level up would leave a single box
+    files = [f"app/mod{i}/f.py" for i in range(60)]
+    edges = [(files[i], files[i + 1]) for i in range(59)]
+    package_of = {f: f.rsplit("/", 1)[0] for f in files}
+    diagram = rollup(files, edges, package_of, max_nodes=40)
+    labels = {label for _, label in diagram.nodes}
+    assert len(labels) == 40 and "other" in labels and "app/mod1" in labels  # not just "app"
