@@ -23,12 +23,10 @@ from .config import Settings
 from .domain import Diagnostic, ImportRef, ParsedFile, Reference, SourceFile, Symbol
 from .languages import node_text, registry, strip_quotes, ts_language
 from .queries import (
-    DEFINITION_PREFIX,
     IMPORT_MODULE,
     IMPORT_NAME,
     IMPORT_STATEMENT,
     NAME,
-    REFERENCE_PREFIX,
     compiled_queries,
     queries_fingerprint,
 )
@@ -216,12 +214,17 @@ def _first_error_line(root: Node) -> int:
 
 def _extract(source: SourceFile, root: Node
              ) -> tuple[tuple[Symbol, ...], tuple[Reference, ...], tuple[ImportRef, ...], str]:
-    """Run the combined tags + imports query once and sort what it yields."""
+    """Run the combined tags + imports query once and sort what it yields.
+
+    This loop runs once per match (about 100 per file): it reads each pattern's
+    role from a table instead of scanning the capture names, keeps raw bytes as
+    keys and decodes each distinct name once.
+    """
     q = compiled_queries(source.language)
-    role_of = tuple(r.role for r in q.roles)
+    roles = q.roles
     path = source.path
     defs: list[tuple[int, int, Symbol]] = []
-    # (raw name, capture) -> [first start byte, its name node, count]; lines and decoded
+    # (raw name, kind) -> [first start byte, its name node, count]; lines and decoded
     # names are computed once per distinct key below, not once per use
     raw_refs: dict[tuple[bytes, str], list[Any]] = {}
     statements: dict[tuple[int, int], tuple[Node, list[str], list[str]]] = {}
@@ -231,8 +234,9 @@ def _extract(source: SourceFile, root: Node
     # (50,000 nested calls: minutes); no real definition or import starts this deep
     cursor.set_max_start_depth(_MAX_QUERY_DEPTH)
     for index, caps in cursor.matches(root):
-        role = role_of[index]
-        if role == "reference":
+        role = roles[index]
+        what = role.role
+        if what == "reference":
             names = caps.get(NAME)
             if not names:
                 continue
@@ -240,17 +244,16 @@ def _extract(source: SourceFile, root: Node
             raw = name_node.text
             if not raw:
                 continue
-            start = name_node.start_byte
-            for cap in caps:
-                if cap.startswith(REFERENCE_PREFIX):
-                    entry = raw_refs.get((raw, cap))
-                    if entry is None:
-                        raw_refs[(raw, cap)] = [start, name_node, 1]
-                    else:
-                        entry[2] += 1
-                        if start < entry[0]:
-                            entry[0], entry[1] = start, name_node
-        elif role == "definition":
+            key = (raw, role.kind)
+            entry = raw_refs.get(key)
+            if entry is None:
+                raw_refs[key] = [name_node.start_byte, name_node, 1]
+            else:
+                entry[2] += 1
+                start = name_node.start_byte
+                if start < entry[0]:
+                    entry[0], entry[1] = start, name_node
+        elif what == "definition":
             names = caps.get(NAME)
             if not names:
                 continue
@@ -258,15 +261,16 @@ def _extract(source: SourceFile, root: Node
             name = raw.decode("utf-8", "replace").strip() if raw else ""
             if not name:
                 continue
-            for cap, nodes in caps.items():
-                if cap.startswith(DEFINITION_PREFIX):
-                    kind = cap[len(DEFINITION_PREFIX):]
-                    node = nodes[0]
-                    if kind == "module" and not namespace:
-                        namespace = name
-                    defs.append((node.start_byte, node.end_byte,
-                                 Symbol(name, kind, path, node.start_point[0] + 1)))
-        elif role == "import":
+            nodes = caps.get(role.capture)
+            if not nodes:
+                continue
+            node = nodes[0]
+            kind = role.kind
+            if kind == "module" and not namespace:
+                namespace = name
+            defs.append((node.start_byte, node.end_byte,
+                         Symbol(name, kind, path, node.start_point[0] + 1)))
+        elif what == "import":
             _collect_import(caps, statements)
     symbols = _with_parents(defs)
     references = _references(path, raw_refs)
@@ -277,11 +281,11 @@ def _extract(source: SourceFile, root: Node
 def _references(path: str, raw_refs: dict[tuple[bytes, str], list[Any]]) -> tuple[Reference, ...]:
     """One Reference per (decoded name, kind): first line and number of uses."""
     merged: dict[tuple[str, str], list[Any]] = {}
-    for (raw, cap), (start, node, count) in raw_refs.items():
+    for (raw, kind), (start, node, count) in raw_refs.items():
         name = raw.decode("utf-8", "replace").strip()
         if not name:
             continue
-        key = (name, cap[len(REFERENCE_PREFIX):])
+        key = (name, kind)
         entry = merged.get(key)
         if entry is None:
             merged[key] = [start, node, count]
