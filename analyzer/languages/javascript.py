@@ -20,7 +20,7 @@ import tree_sitter_javascript
 from tree_sitter import Node
 
 from ..domain import ImportRef, RepoIndex
-from . import LanguageSpec, ResolvedImport
+from . import LanguageSpec, ResolvedImport, language_for_path
 
 #: the configuration every JS-family spec shares (``RepoIndex.config`` key)
 CONFIG_KEY = "js"
@@ -28,6 +28,8 @@ CONFIG_KEY = "js"
 #: tried in this order after an extensionless specifier (TypeScript's order first)
 _EXTENSIONS = (".ts", ".tsx", ".d.ts", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
 #: a runtime extension written in TypeScript sources stands for these source files
+#: languages sharing this configuration (see ``config_key``)
+_JS_FAMILY = frozenset({"javascript", "typescript", "tsx"})
 _TS_FOR_JS = {".js": (".ts", ".tsx", ".d.ts"), ".jsx": (".tsx",), ".mjs": (".mts", ".d.mts"),
               ".cjs": (".cts", ".d.cts")}
 #: relative imports of these are assets or data, not code: neither internal edges nor unresolved
@@ -81,13 +83,16 @@ def load_config(root: Path, files: frozenset[str]) -> JsConfig:
     """Read tsconfig/jsconfig and package.json files from the directories holding sources.
 
     Only the source files' directories and their ancestors are looked at (so
-    ``node_modules`` is never walked).  Broken or unreadable files are ignored.
+    ``node_modules`` is never walked); tsconfig/jsconfig files only where they can
+    apply, above JavaScript/TypeScript sources (a mostly-Python tree costs one read
+    per directory, not three).  Broken or unreadable files are ignored.
     """
     dirs = _ancestor_dirs(files)
+    js_dirs = _ancestor_dirs(frozenset(f for f in files if language_for_path(f) in _JS_FAMILY))
     projects: list[ProjectConfig] = []
     packages: list[WorkspacePackage] = []
     for d in sorted(dirs):
-        for name in _CONFIG_FILES:
+        for name in _CONFIG_FILES if d in js_dirs else ():
             project = _load_project(root, d, name)
             if project is not None:
                 projects.append(project)

@@ -82,21 +82,23 @@ def _is_namespace_dir(files: frozenset[str], base: str, dotted: str) -> bool:
     return prefix in _directories(files)
 
 
-def _candidate_roots(importer: str, roots: frozenset[str], files: frozenset[str]) -> list[str]:
-    """Directories an absolute import may start from, best first.
+@lru_cache(maxsize=4096)
+def _candidate_roots(importer_dir: str, roots: frozenset[str], files: frozenset[str]) -> tuple[str, ...]:
+    """Directories an absolute import from a file in ``importer_dir`` may start from, best first.
 
     The importer's ancestors count only up to the first package (a directory
     with ``__init__``): Python 3 has no implicit relative imports, so inside a
     package ``import json`` is the standard library, not a sibling json.py.
+    Cached per directory: every file of a directory shares the answer.
     """
     ancestors = [""]
-    parts = importer.split("/")[:-1]
+    parts = importer_dir.split("/") if importer_dir else []
     for i in range(1, len(parts) + 1):
         d = "/".join(parts[:i])
         if f"{d}/__init__.py" in files or f"{d}/__init__.pyi" in files:
             break
         ancestors.append(d)
-    return sorted(set(ancestors) | roots, key=lambda r: (r not in ancestors, -len(r), r))
+    return tuple(sorted(set(ancestors) | roots, key=lambda r: (r not in ancestors, -len(r), r)))
 
 
 def _resolve_in(files: frozenset[str], base: str, module: str, names: tuple[str, ...],
@@ -125,27 +127,31 @@ def _resolve_in(files: frozenset[str], base: str, module: str, names: tuple[str,
 
 
 def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
-    files = index.files
-    is_from = ref.kind == "from"
-    module = ref.module
+    # the answer depends on the importer's directory only: files of a package share it
+    return _resolve(ref.path.rpartition("/")[0], ref.module, ref.names, ref.kind == "from", index.files)
+
+
+@lru_cache(maxsize=65536)
+def _resolve(importer_dir: str, module: str, names: tuple[str, ...], is_from: bool,
+             files: frozenset[str]) -> ResolvedImport:
     if module.startswith("."):
         level = len(module) - len(module.lstrip("."))
         rest = module[level:]
-        parts = ref.path.split("/")[:-1]
+        parts = importer_dir.split("/") if importer_dir else []
         if level - 1 > len(parts):
             return ResolvedImport(unresolved="relative import beyond the repository root")
         base_parts = parts[: len(parts) - (level - 1)]
         base = "/".join(base_parts)
-        found = _resolve_in(files, base, rest, ref.names, is_from)
+        found = _resolve_in(files, base, rest, names, is_from)
         if found is None:
             return ResolvedImport(unresolved="relative import matches no file")
         return ResolvedImport(targets=found) if found else ResolvedImport()
     roots = _source_roots(files)
     top = module.split(".")[0]
-    for base in _candidate_roots(ref.path, roots, files):
+    for base in _candidate_roots(importer_dir, roots, files):
         if _module_file(files, base, top) is None and not _is_namespace_dir(files, base, top):
             continue
-        found = _resolve_in(files, base, module, ref.names, is_from)
+        found = _resolve_in(files, base, module, names, is_from)
         if found is not None:
             return ResolvedImport(targets=found) if found else ResolvedImport()
         # top-level package exists here but the submodule does not: try a deeper prefix
