@@ -95,11 +95,15 @@ def loads(data: bytes) -> Any:
 
 
 @contextmanager
-def paused_gc() -> Iterator[None]:
+def paused_gc(freeze: bool = False) -> Iterator[None]:
     """Pause the cyclic garbage collector (restored on exit).
 
     Building hundreds of thousands of acyclic values (parse results, edges) otherwise
-    triggers full collections that rescan every object built so far.
+    triggers full collections that rescan every object built so far.  With ``freeze``,
+    the objects alive on exit move to the permanent generation (``gc.freeze``) before
+    the collector is re-enabled: the values just built live as long as the run, and the
+    first collection would otherwise scan every one of them (about 70 ms on Django).
+    Reference counting still frees them; only cycles among them would stay.
     """
     was = gc.isenabled()
     gc.disable()
@@ -107,6 +111,8 @@ def paused_gc() -> Iterator[None]:
         yield
     finally:
         if was:
+            if freeze:
+                gc.freeze()
             gc.enable()
 
 

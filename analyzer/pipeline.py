@@ -5,12 +5,11 @@ Contains no stage logic; reads like a table of contents.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from . import __version__, _cache, author, plan, report, verify
 from . import graph as graph_module
@@ -36,17 +35,31 @@ Progress = Callable[[str, int, int], None]
 
 @dataclass(frozen=True)
 class StaticAnalysis:
-    """Everything computed without a model."""
+    """Everything computed without a model.
+
+    ``parsed`` holds every file's symbols, LOC, namespace and diagnostics; its
+    references and imports are left empty (``resolution`` holds what came of them).
+    ``graph`` (a networkx.DiGraph, opaque outside graph.py / serialize.py) is built
+    on first use when the analysis came from the run cache: a warm run that writes
+    only the report or --json never needs it.
+    """
 
     settings: Settings
     discovery: Discovery
     parsed: tuple[ParsedFile, ...]
     resolution: Resolution
-    graph: Any  # networkx.DiGraph, opaque outside graph.py / serialize.py
     analysis: GraphAnalysis
     churn: dict[str, int]
     diagnostics: tuple[Diagnostic, ...]
     timings: tuple[tuple[str, float], ...]
+    built_graph: Any = field(default=None, repr=False, compare=False)
+
+    @property
+    def graph(self) -> Any:
+        """The dependency graph (:func:`graph.build_graph` of ``parsed`` and ``resolution``)."""
+        if self.built_graph is None:
+            object.__setattr__(self, "built_graph", build_graph(self.parsed, self.resolution))
+        return self.built_graph
 
 
 def analyze_static(settings: Settings, on_progress: Progress | None = None) -> StaticAnalysis:
@@ -57,7 +70,7 @@ def analyze_static(settings: Settings, on_progress: Progress | None = None) -> S
     """
     # the pass builds a few hundred thousand acyclic values: full collections that rescan
     # them all would cost more than the pass itself creates in garbage
-    with _cache.paused_gc():
+    with _cache.paused_gc(freeze=True):
         timings: list[tuple[str, float]] = []
         t0 = time.perf_counter()
 
@@ -76,42 +89,56 @@ def analyze_static(settings: Settings, on_progress: Progress | None = None) -> S
             raise NoSourceFilesError(
                 f"{settings.root}: no source files in a supported language "
                 f"({discovery.skipped.total} files skipped)")
-        parsed = parse_files(discovery.files, settings, report("parse"))
-        step("parse")
-        # the rest depends only on what run_key hashes: a warm run reuses it, except the graph
-        # itself, which is rebuilt (faster than unpickling it with every symbol again)
-        run_cache = None
-        if settings.use_cache and not any(is_read_failure(p) for p in parsed):
-            key = _cache.run_key(settings, discovery.files, queries_fingerprint())
-            run_cache = _cache.RunCache.open(settings, key) if key else None
+        # everything after discovery depends only on what run_key hashes (every file's
+        # digest, the queries, the settings, the language configs): a warm run reuses the
+        # stored result and parses nothing; the graph is rebuilt when an output needs it
+        key = _cache.run_key(settings, discovery.files, queries_fingerprint()) if settings.use_cache else None
+        run_cache = _cache.RunCache.open(settings, key) if key else None
         stored = run_cache.load() if run_cache else None
         resolution: Resolution
         churn: dict[str, int] = {}
         history_diags: tuple[Diagnostic, ...] = ()
         analysis: GraphAnalysis
-        if (isinstance(stored, tuple) and len(stored) == 4 and isinstance(stored[0], Resolution)
-                and isinstance(stored[1], dict) and isinstance(stored[2], tuple)
-                and isinstance(stored[3], GraphAnalysis)):
-            resolution, churn, history_diags, analysis = stored
+        graph = None
+        if _is_stored_run(stored):
+            resolution, churn, history_diags, analysis, parsed = stored
+            report("parse")(len(parsed), len(parsed))
+            step("parse")
             step("resolve")
-            graph = build_graph(parsed, resolution)
         else:
-            resolution = resolve_dependencies(parsed, settings)
+            full = parse_files(discovery.files, settings, report("parse"))
+            step("parse")
+            resolution = resolve_dependencies(full, settings)
             step("resolve")
             if settings.use_git_history:
-                churn, history_diags = git_churn(settings.root, frozenset(p.path for p in parsed))
+                churn, history_diags = git_churn(settings.root, frozenset(p.path for p in full))
+            # references and imports have served: resolution holds what came of them
+            parsed = tuple(replace(p, references=(), imports=()) for p in full)
             graph = build_graph(parsed, resolution)
             analysis = analyze_graph(graph, churn=churn or None)
-            if run_cache is not None:
+            # a read failure may be transient: such a run is never stored
+            if run_cache is not None and not any(is_read_failure(p) for p in parsed):
                 _cache.register_values(graph_module)
-                run_cache.save((resolution, churn, history_diags, analysis))
+                run_cache.save((resolution, churn, history_diags, analysis, parsed))
         step("graph")
         diagnostics = tuple(sorted(
             (*discovery.diagnostics, *(d for p in parsed for d in p.diagnostics),
              *resolution.diagnostics, *history_diags),
             key=Diagnostic.sort_key))
-        return StaticAnalysis(settings, discovery, parsed, resolution, graph, analysis, churn,
-                              diagnostics, tuple(timings))
+        return StaticAnalysis(settings, discovery, parsed, resolution, analysis, churn,
+                              diagnostics, tuple(timings), graph)
+
+
+#: what analyze_static stores in the run cache
+_StoredRun = tuple[Resolution, dict[str, int], tuple[Diagnostic, ...], GraphAnalysis, tuple[ParsedFile, ...]]
+
+
+def _is_stored_run(stored: object) -> TypeGuard[_StoredRun]:
+    """True when a run-cache value has the shape :func:`analyze_static` stores."""
+    return (isinstance(stored, tuple) and len(stored) == 5 and isinstance(stored[0], Resolution)
+            and isinstance(stored[1], dict) and isinstance(stored[2], tuple)
+            and isinstance(stored[3], GraphAnalysis) and isinstance(stored[4], tuple)
+            and all(isinstance(p, ParsedFile) for p in stored[4]))
 
 
 @dataclass(frozen=True)
@@ -163,7 +190,7 @@ def write_static_outputs(static: StaticAnalysis, request: OutputRequest) -> list
         data = report.analysis_json(facts, unresolved=static.resolution.unresolved,
                                     externals=static.resolution.externals,
                                     skipped=facts.skipped, diagnostics=static.diagnostics)
-        report.write_atomic(request.json, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+        report.write_atomic(request.json, report.json_lines(data))
         written.append(request.json)
     if request.graph:
         report.write_atomic(request.graph, export_graph(

@@ -217,11 +217,15 @@ def test_warm_static_pass_reuses_the_run_and_matches_the_cold_one(settings, monk
 
     settings = Settings(root=settings.root, jobs=1, cache_dir=settings.cache_dir, use_git_history=False)
     cold = _static(settings)
+    assert all(p.references == () and p.imports == () for p in cold.parsed)  # resolution holds them
+    assert sum(len(p.symbols) for p in cold.parsed) > 20
+    monkeypatch.setattr(pipeline, "parse_files", lambda *a: pytest.fail("parsed again"))
     monkeypatch.setattr(pipeline, "resolve_dependencies", lambda *a: pytest.fail("resolved again"))
     monkeypatch.setattr(pipeline, "analyze_graph", lambda *a, **k: pytest.fail("analyzed again"))
     warm = _static(settings)
     for name in ("discovery", "parsed", "resolution", "analysis", "churn", "diagnostics"):
         assert getattr(warm, name) == getattr(cold, name), name
+    assert warm.built_graph is None  # built only when an output needs it
     assert sorted(warm.graph.edges(data=True)) == sorted(cold.graph.edges(data=True))
     assert dict(warm.graph.nodes(data=True)) == dict(cold.graph.nodes(data=True))
 
