@@ -10,10 +10,11 @@ the pipeline as plain Markdown.
 from __future__ import annotations
 
 import json
+import json.encoder
 import os
 import tempfile
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -79,6 +80,46 @@ def render_json(doc: Document) -> str:
         **doc.data,
     }
     return json.dumps(payload, indent=2, sort_keys=False, ensure_ascii=False) + "\n"
+
+
+def json_lines(data: Mapping[str, Any]) -> str:
+    """``data`` as JSON with one line per top-level key and per element of a top-level list.
+
+    As readable and diff-friendly as an indented dump for record lists (files, edges),
+    and encoded by the json module's C encoder (an indented dump runs the pure-Python
+    one: about 10 times slower on a large repository).
+    """
+    encode = _fast_encoder()
+    lines = ["{"]
+    last = len(data) - 1
+    for i, (key, value) in enumerate(data.items()):
+        comma = "," if i < last else ""
+        if isinstance(value, list) and value:
+            lines.append(f" {encode(key)}: [")
+            lines.append(",\n".join("  " + encode(item) for item in value))
+            lines.append(f" ]{comma}")
+        else:
+            lines.append(f" {encode(key)}: {encode(value)}{comma}")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _fast_encoder() -> Callable[[Any], str]:
+    """A compact JSON encoder (non-ASCII kept) built once, not once per value.
+
+    ``JSONEncoder.encode`` builds a new C encoder on every call, which costs more than
+    encoding one small record; the C encoder itself is reused when this build has it.
+    """
+    encoder = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "))
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return encoder.encode
+    try:
+        c_encode = make(None, encoder.default, json.encoder.encode_basestring, None,
+                        ": ", ", ", False, False, True)
+    except TypeError:  # another signature: use the public path
+        return encoder.encode
+    return lambda value: "".join(c_encode(value, 0))
 
 
 def check_writable(path: Path) -> None:

@@ -73,6 +73,18 @@ def test_json_has_the_documented_shapes(outputs):
         assert len(cycle) >= 2 and all(p in files for p in cycle)
 
 
+def test_json_has_one_line_per_record(outputs):
+    """Each file, edge, symbol... is one line (diff-friendly); the text is the data, nothing else."""
+    text = outputs["json"].read_text()
+    data = json.loads(text)
+    lines = text.splitlines()
+    assert lines[0] == "{" and lines[-1] == "}"
+    records = [json.loads(line.strip().rstrip(",")) for line in lines if line.startswith("  ")]
+    lists = [v for v in data.values() if isinstance(v, list)]
+    assert records == [item for v in lists for item in v]
+    assert len(lines) == 2 + len(data) + sum(1 for v in lists if v) + len(records)  # "key: [" ... "]"
+
+
 def test_report_has_every_section_in_order(outputs):
     text = outputs["report"].read_text()
     titles = [line[3:].strip() for line in text.splitlines() if line.startswith("## ")]
