@@ -4,6 +4,7 @@ Usage (run by ``_common.measure`` in a fresh process, never imported by the benc
 
     python bench/_measure.py cli ARGS...        # the ``analyze`` entry point, in this process
     python bench/_measure.py parse ROOT JOBS    # raw tree-sitter parse loop over discovery's files
+    python bench/_measure.py parse-query ROOT JOBS  # the same loop, also running the combined query
     python bench/_measure.py stages ROOT JOBS OUT.json  # the same pipeline via the library, timed by stage
     python bench/_measure.py static ROOT JOBS    # analyzer.pipeline.analyze_static alone (discover -> graph)
 
@@ -35,11 +36,14 @@ _PARSERS: dict[str, Any] = {}
 _BATCH = 64  # same batch size as analyzer.parse
 
 
-def _parse_chunk(root: str, items: list[tuple[str, str]]) -> tuple[int, int]:
-    """Read and parse each (path, language); return (bytes, files). Nothing else is done."""
-    from tree_sitter import Parser
+def _parse_chunk(root: str, items: list[tuple[str, str]], query: bool = False) -> tuple[int, int]:
+    """Read and parse each (path, language); return (bytes, files). Nothing else is done,
+    except, with ``query``, running the analyzer's combined query over the tree and
+    dropping its matches (tree-sitter's own matching cost, no Python-side extraction)."""
+    from tree_sitter import Parser, QueryCursor
 
     from analyzer.languages import ts_language
+    from analyzer.queries import compiled_queries
 
     total = 0
     for path, lang in items:
@@ -47,12 +51,20 @@ def _parse_chunk(root: str, items: list[tuple[str, str]]) -> tuple[int, int]:
         if parser is None:
             parser = _PARSERS[lang] = Parser(ts_language(lang))
         data = Path(root, path).read_bytes()
-        parser.parse(data)
+        tree = parser.parse(data)
+        if query:
+            cursor = QueryCursor(compiled_queries(lang).combined)
+            cursor.set_max_start_depth(1000)  # as analyzer.parse does
+            cursor.matches(tree.root_node)
         total += len(data)
     return total, len(items)
 
 
-def _raw_parse(root: str, jobs_arg: str) -> dict[str, Any]:
+def _parse_query_chunk(root: str, items: list[tuple[str, str]]) -> tuple[int, int]:
+    return _parse_chunk(root, items, query=True)
+
+
+def _raw_parse(root: str, jobs_arg: str, query: bool = False) -> dict[str, Any]:
     from analyzer.config import Settings
     from analyzer.discover import discover_files
 
@@ -63,11 +75,12 @@ def _raw_parse(root: str, jobs_arg: str) -> dict[str, Any]:
     jobs = min(settings.effective_jobs, max(1, len(items) // _BATCH))
     batches = [items[i:i + _BATCH] for i in range(0, len(items), _BATCH)]
     t0 = time.perf_counter()
+    work = _parse_query_chunk if query else _parse_chunk
     if jobs <= 1:
-        results = [_parse_chunk(root, b) for b in batches]
+        results = [work(root, b) for b in batches]
     else:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            results = list(pool.map(_parse_chunk, [root] * len(batches), batches))
+            results = list(pool.map(work, [root] * len(batches), batches))
     wall = time.perf_counter() - t0
     return {"rc": 0, "files": sum(r[1] for r in results), "bytes": sum(r[0] for r in results),
             "jobs": jobs, "inner_wall_s": round(wall, 4)}
@@ -121,6 +134,8 @@ def main() -> None:
         report = _static(rest[0], rest[1] if len(rest) > 1 else "0")
     elif mode == "parse":
         report = _raw_parse(rest[0], rest[1] if len(rest) > 1 else "0")
+    elif mode == "parse-query":
+        report = _raw_parse(rest[0], rest[1] if len(rest) > 1 else "0", query=True)
     else:
         raise SystemExit(f"unknown mode {mode!r}")
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
