@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import shutil
 import subprocess
 import tempfile
 from pathlib import Path
@@ -175,6 +176,37 @@ def categorize(side: str, importer: str, imported: str, text: str, context: list
     return "other (see line)"
 
 
+def pep420_portions(root: Path, path_dir: str, package: str) -> list[str]:
+    """Directories inside the package that hold Python files but no ``__init__.py``."""
+    top = (root / path_dir if path_dir else root) / package
+    dirs = {f.parent for f in top.rglob("*.py")}
+    return sorted(d.relative_to(root).as_posix() for d in dirs if not (d / "__init__.py").exists())
+
+
+def like_for_like(name: str, root: Path, tmp: Path) -> dict[str, Any] | None:
+    """Both tools on a copy of the tree where each PEP 420 portion got an empty ``__init__.py``.
+
+    grimp leaves such directories out of the graph; Python (and we) import them.  On the
+    copy both tools see the same modules, so the remaining differences are resolution.
+    """
+    path_dir, package = TARGETS[name]
+    portions = pep420_portions(root, path_dir, package)
+    if not portions:
+        return None
+    copy = tmp / f"{name}-with-inits"
+    shutil.copytree(root, copy)
+    for d in portions:
+        (copy / d / "__init__.py").write_text("")
+    ours, _ = our_pairs(copy, path_dir, package, tmp / f"{name}-inits-ours.json")
+    theirs, _ = grimp_pairs(copy, path_dir, package, tmp / f"{name}-inits-grimp.json")
+    common = set(ours) & set(theirs)
+    return {"added_init_py": portions, "ours": len(ours), "grimp": len(theirs), "common": len(common),
+            "precision": round(len(common) / len(ours) if ours else 1.0, 4),
+            "recall": round(len(common) / len(theirs) if theirs else 1.0, 4),
+            "ours_only": sorted(map(list, set(ours) - set(theirs))),
+            "grimp_only": sorted(map(list, set(theirs) - set(ours)))}
+
+
 def compare(name: str, root: Path, tmp: Path) -> dict[str, Any]:
     path_dir, package = TARGETS[name]
     ours, extra = our_pairs(root, path_dir, package, tmp / f"{name}-ours.json")
@@ -211,6 +243,7 @@ def compare(name: str, root: Path, tmp: Path) -> dict[str, Any]:
         "grimp_modules": len(modules),
         "categories": cats, "differences": diffs,
         "unresolved_inside_package": extra["unresolved"],
+        "like_for_like": like_for_like(name, root, tmp),
     }
 
 
@@ -223,6 +256,20 @@ def render(results: dict[str, Any], machine: dict[str, Any]) -> str:
              f"Goal: precision and recall >= {GOAL}. grimp skips directories without `__init__.py` "
              "(PEP 420 portions such as `flask/sansio/`), which Python imports fine; the second precision "
              "counts only our pairs whose both modules grimp knows.", ""]
+    same = {n: r["like_for_like"] for n, r in results.items() if r.get("like_for_like")}
+    if same:
+        lines += ["Like for like: both tools on a copy of the tree where each such directory got an empty "
+                  "`__init__.py` (so grimp sees the modules Python imports):", "",
+                  c.md_table(["project", "directories given an `__init__.py`", "ours", "grimp", "both",
+                              "precision", "recall"],
+                             [[n, ", ".join(f"`{d}`" for d in x["added_init_py"]), x["ours"], x["grimp"],
+                               x["common"], f"{x['precision']:.4f}", f"{x['recall']:.4f}"]
+                              for n, x in same.items()]), ""]
+        for n, x in same.items():
+            for side in ("ours_only", "grimp_only"):
+                if x[side]:
+                    lines += [f"- {n}, {side.replace('_', ' ')}: "
+                              + ", ".join(f"{a} -> {b}" for a, b in x[side][:MAX_LISTED]), ""]
     for n, r in results.items():
         for side, title in (("ours_only", "only in ours (false positives vs grimp)"),
                             ("grimp_only", "only in grimp (missed by us)")):
