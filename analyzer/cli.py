@@ -160,8 +160,9 @@ def _cmd_analyze(args: argparse.Namespace, out: Console, err: Console) -> int:
 
         static = pipeline.analyze_static(settings, on_progress)
     timing = ", ".join(f"{name} {secs:.2f}s" for name, secs in static.timings)
+    cycles = len(static.analysis.cycles)
     err.print(f"analyzed {len(static.parsed)} files, {len(static.resolution.dependencies)} edges, "
-              f"{len(static.analysis.cycles)} cycles ({timing})", highlight=False)
+              f"{cycles} {'cycle' if cycles == 1 else 'cycles'} ({timing})", highlight=False)
     request = pipeline.OutputRequest(
         report=args.report, plan=args.plan, json=args.json, graph=args.graph, context=args.context,
         format=args.format, no_llm=args.no_llm, target=args.target, budget=args.budget)

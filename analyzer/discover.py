@@ -91,6 +91,8 @@ def discover_files(settings: Settings,
         stats=StatIndex.open(settings),
     )
     _walk(walker, str(root), "", [], on_progress)
+    if on_progress:
+        on_progress(len(walker.files))  # the final count (the walk reports every 500 files)
     walker.stats.save()
     files = tuple(sorted(walker.files, key=lambda f: f.path))
     skipped = SkipCounts(tuple(sorted(walker.skipped.items())))

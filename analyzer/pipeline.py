@@ -108,14 +108,16 @@ def analyze_static(settings: Settings, on_progress: Progress | None = None) -> S
         else:
             full = parse_files(discovery.files, settings, report("parse"))
             step("parse")
-            resolution = resolve_dependencies(full, settings)
+            resolution = resolve_dependencies(full, settings, report("resolve"))
             step("resolve")
             if settings.use_git_history:
                 churn, history_diags = git_churn(settings.root, frozenset(p.path for p in full))
             # references and imports have served: resolution holds what came of them
             parsed = tuple(replace(p, references=(), imports=()) for p in full)
+            report("graph")(0, 0)  # no measure of progress inside the analyses: a spinner
             graph = build_graph(parsed, resolution)
             analysis = analyze_graph(graph, churn=churn or None)
+            report("graph")(len(parsed), len(parsed))
             # a read failure may be transient: such a run is never stored
             if run_cache is not None and not any(is_read_failure(p) for p in parsed):
                 _cache.register_values(graph_module)

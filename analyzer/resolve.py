@@ -9,7 +9,7 @@ with namespace visibility (Java, Go, C#), one declaring A's namespace.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from .config import Settings
@@ -29,6 +29,7 @@ from .domain import (
 from .languages import load_language_configs, registry
 
 _REF_KIND = {"call": CALL, "type": CALL, "inherit": INHERIT}
+_PROGRESS_EVERY = 256
 
 
 def build_index(parsed: Iterable[ParsedFile], root: Path) -> RepoIndex:
@@ -56,9 +57,14 @@ def build_index(parsed: Iterable[ParsedFile], root: Path) -> RepoIndex:
     )
 
 
-def resolve_dependencies(parsed: Iterable[ParsedFile], settings: Settings) -> Resolution:
-    """Turn imports and references into sorted internal edges, externals and unresolved imports."""
+def resolve_dependencies(parsed: Iterable[ParsedFile], settings: Settings,
+                         on_progress: Callable[[int, int], None] | None = None) -> Resolution:
+    """Turn imports and references into sorted internal edges, externals and unresolved imports.
+
+    ``on_progress`` is called with (files done, total) as the imports are resolved.
+    """
     parsed = sorted(parsed, key=lambda p: p.path)
+    total = len(parsed)
     index = build_index(parsed, settings.root)
     specs = registry()
     deps: dict[tuple[str, str, str], list[int]] = {}  # (src, dst, kind) -> [first line, count, type_only]
@@ -78,7 +84,9 @@ def resolve_dependencies(parsed: Iterable[ParsedFile], settings: Settings) -> Re
             entry[1] += count
             entry[2] = entry[2] and int(type_only)
 
-    for p in parsed:
+    for done, p in enumerate(parsed):
+        if on_progress and done % _PROGRESS_EVERY == 0:
+            on_progress(done, total)
         spec = specs[p.source.language]
         for ref in p.imports:
             try:
@@ -97,6 +105,8 @@ def resolve_dependencies(parsed: Iterable[ParsedFile], settings: Settings) -> Re
             elif result.unresolved:
                 unresolved.add(UnresolvedImport(p.path, ref.module, ref.line, result.unresolved))
 
+    if on_progress:
+        on_progress(total, total)
     lang_of = {p.path: p.source.language for p in parsed}
     for p in parsed:
         spec = specs[p.source.language]

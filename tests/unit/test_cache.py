@@ -254,3 +254,17 @@ def test_corrupt_or_stale_run_cache_is_recomputed(settings, garbage):
     again = _static(settings)
     assert again.resolution == cold.resolution and again.analysis == cold.analysis
     assert path.read_bytes() == good
+
+
+def test_every_long_step_reports_progress_cold_and_warm(settings):
+    """Cold: discover, parse, resolve and graph each end at done == total; warm: parse is one jump."""
+    from analyzer import pipeline
+
+    settings = Settings(root=settings.root, jobs=1, cache_dir=settings.cache_dir, use_git_history=False)
+    for expected in (["discover", "parse", "resolve", "graph"], ["discover", "parse"]):
+        seen: list[tuple[str, int, int]] = []
+        static = pipeline.analyze_static(settings, lambda stage, done, total: seen.append((stage, done, total)))
+        n = len(static.parsed)
+        assert list(dict.fromkeys(stage for stage, _, _ in seen)) == expected
+        for stage in expected[1:]:
+            assert [s for s in seen if s[0] == stage][-1] == (stage, n, n)
