@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import tree_sitter_go
@@ -92,9 +93,17 @@ def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
 
 def package_files(directory: str, files: frozenset[str]) -> tuple[str, ...]:
     """The non-test ``.go`` files directly inside ``directory`` (repo-relative, "" = root)."""
-    return tuple(sorted(f for f in files
-                        if f.endswith(_EXTENSION) and not f.endswith(_TEST_SUFFIX)
-                        and posixpath.dirname(f) == directory))
+    return _packages(files).get(directory, ())
+
+
+@lru_cache(maxsize=8)
+def _packages(files: frozenset[str]) -> dict[str, tuple[str, ...]]:
+    """Directory -> its non-test ``.go`` files, built once per file set (not once per import)."""
+    out: dict[str, list[str]] = {}
+    for f in files:
+        if f.endswith(_EXTENSION) and not f.endswith(_TEST_SUFFIX):
+            out.setdefault(posixpath.dirname(f), []).append(f)
+    return {d: tuple(sorted(members)) for d, members in out.items()}
 
 
 def external_package(path: str) -> str:
