@@ -152,9 +152,18 @@ def _resolve_name(fqn: str, importer: str, index: RepoIndex) -> tuple[str, ...]:
 
 
 def _global_files(index: RepoIndex) -> tuple[str, ...]:
-    """PHP files that declare no namespace."""
+    """PHP files that declare no namespace (computed once per index, not once per ``use``)."""
+    last = _GLOBAL_FILES[0] if _GLOBAL_FILES else None
+    if last is not None and last[0] is index.files and last[1] is index.namespaces:
+        return last[2]
     namespaced = {p for paths in index.namespaces.values() for p in paths}
-    return tuple(sorted(p for p in index.files if p.endswith(".php") and p not in namespaced))
+    found = tuple(sorted(p for p in index.files if p.endswith(".php") and p not in namespaced))
+    _GLOBAL_FILES[:] = [(index.files, index.namespaces, found)]
+    return found
+
+
+#: the last index's answer, recognized by the identity of its (never mutated) tables
+_GLOBAL_FILES: list[tuple[frozenset[str], dict[str, tuple[str, ...]], tuple[str, ...]]] = []
 
 
 def _is_internal_root(first: str, index: RepoIndex) -> bool:
