@@ -95,15 +95,11 @@ def loads(data: bytes) -> Any:
 
 
 @contextmanager
-def paused_gc(freeze: bool = False) -> Iterator[None]:
+def paused_gc() -> Iterator[None]:
     """Pause the cyclic garbage collector (restored on exit).
 
     Building hundreds of thousands of acyclic values (parse results, edges) otherwise
-    triggers full collections that rescan every object built so far.  With ``freeze``,
-    the objects alive on exit move to the permanent generation (``gc.freeze``) before
-    the collector is re-enabled: the values just built live as long as the run, and the
-    first collection would otherwise scan every one of them (about 70 ms on Django).
-    Reference counting still frees them; only cycles among them would stay.
+    triggers full collections that rescan every object built so far.
     """
     was = gc.isenabled()
     gc.disable()
@@ -111,8 +107,6 @@ def paused_gc(freeze: bool = False) -> Iterator[None]:
         yield
     finally:
         if was:
-            if freeze:
-                gc.freeze()
             gc.enable()
 
 

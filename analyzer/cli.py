@@ -16,6 +16,7 @@ Exit codes (documented in the README):
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 import time
@@ -158,7 +159,17 @@ def _cmd_analyze(args: argparse.Namespace, out: Console, err: Console) -> int:
                 tasks[stage] = progress.add_task(stage, total=total or None)
             progress.update(tasks[stage], completed=done, total=total or None)
 
-        static = pipeline.analyze_static(settings, on_progress)
+        # the pass's values live until this process exits: keep the collector off during the
+        # pass, then move them to the permanent generation so that no collection rescans them
+        # (on Django the first one would cost about 70 ms); a library caller keeps the default
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            static = pipeline.analyze_static(settings, on_progress)
+            gc.freeze()
+        finally:
+            if was_enabled:
+                gc.enable()
     timing = ", ".join(f"{name} {secs:.2f}s" for name, secs in static.timings)
     cycles = len(static.analysis.cycles)
     err.print(f"analyzed {len(static.parsed)} files, {len(static.resolution.dependencies)} edges, "

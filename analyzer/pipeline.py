@@ -70,7 +70,7 @@ def analyze_static(settings: Settings, on_progress: Progress | None = None) -> S
     """
     # the pass builds a few hundred thousand acyclic values: full collections that rescan
     # them all would cost more than the pass itself creates in garbage
-    with _cache.paused_gc(freeze=True):
+    with _cache.paused_gc():
         timings: list[tuple[str, float]] = []
         t0 = time.perf_counter()
 
