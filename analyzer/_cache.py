@@ -5,8 +5,10 @@
   *blob*, and an index maps each path to (language, size, digest, blob, position).
 * ``stat/<root>.pkl``: discovery's stat index (size, mtime, ctime, inode -> digest or
   skip verdict), so that unchanged files are not read and hashed again.
-* ``run/<root>.pkl``: the whole static result after parsing (resolution, churn, graph
-  analysis) keyed by a hash of everything it depends on (:func:`run_key`).
+* ``run/<root>.pkl``: the whole static result after discovery (the parsed files without
+  their references and imports, resolution, churn, graph analysis) keyed by a hash of
+  everything it depends on (:func:`run_key`); checked before parsing, so a hit parses
+  nothing.
 
 A stale (other format, analyzer version or query fingerprint) or corrupt file is
 ignored and replaced.  Writes are atomic (temp file + rename); a read-only cache
