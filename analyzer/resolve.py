@@ -32,6 +32,11 @@ _REF_KIND = {"call": CALL, "type": CALL, "inherit": INHERIT}
 _PROGRESS_EVERY = 256
 
 
+def _from_definers(n_definers: int, n_visible: int) -> bool:
+    """Link a file's references from the files defining its names (else from its visible files)."""
+    return n_definers < n_visible
+
+
 def build_index(parsed: Iterable[ParsedFile], root: Path) -> RepoIndex:
     """Lookup tables for resolvers, including per-language configuration files."""
     parsed = list(parsed)
@@ -108,22 +113,52 @@ def resolve_dependencies(parsed: Iterable[ParsedFile], settings: Settings,
     if on_progress:
         on_progress(total, total)
     lang_of = {p.path: p.source.language for p in parsed}
+    ns_key = {p.path: specs[p.source.language].namespace_key(p.path, p.namespace) if p.namespace else ""
+              for p in parsed}
+    definers: dict[str, list[str]] = defaultdict(list)  # name -> files defining it
+    for path, names_defined in index.defined.items():
+        for name in names_defined:
+            definers[name].append(path)
     for p in parsed:
         spec = specs[p.source.language]
-        visible = set(imported.get(p.path, ()))
+        imports_of = imported.get(p.path, set())
+        ns_keys: frozenset[str] = frozenset()
         if spec.namespace_visibility and p.namespace:
-            for ns in spec.visible_namespaces(spec.namespace_key(p.path, p.namespace)):
-                visible.update(f for f in index.namespaces.get(ns, ()) if lang_of[f] == p.source.language)
-        visible.discard(p.path)
-        if not visible:
+            ns_keys = frozenset(k for k in spec.visible_namespaces(ns_key[p.path]) if k)
+        if not imports_of and not ns_keys:
             continue
         by_name: dict[str, list[Reference]] = defaultdict(list)
         for use in p.references:
             if use.kind in _REF_KIND:
                 by_name[use.name].append(use)
-        names = frozenset(by_name)
-        for target in sorted(visible):
-            for name in sorted(names & index.defined.get(target, frozenset())):
+        language = p.source.language
+
+        def visible(target: str) -> bool:
+            return target != p.path and (target in imports_of or (
+                ns_key.get(target, "") in ns_keys and lang_of.get(target) == language))
+
+        # (target, name) for every visible file defining a name this file uses, found from
+        # whichever side is smaller: the visible files (a namespace of thousands of files,
+        # each file would otherwise scan all of them) or the files defining the used names
+        hits: dict[str, set[str]] = defaultdict(set)
+        n_visible = len(imports_of) + sum(len(index.namespaces.get(k, ())) for k in ns_keys)
+        if _from_definers(sum(len(definers.get(n, ())) for n in by_name), n_visible):
+            for name in by_name:
+                for target in definers.get(name, ()):
+                    if visible(target):
+                        hits[target].add(name)
+        else:
+            names = frozenset(by_name)
+            candidates = set(imports_of)
+            for k in ns_keys:
+                candidates.update(index.namespaces.get(k, ()))
+            for target in candidates:
+                if visible(target):
+                    found = names & index.defined.get(target, frozenset())
+                    if found:
+                        hits[target].update(found)
+        for target in sorted(hits):
+            for name in sorted(hits[target]):
                 for use in by_name[name]:
                     kind = _REF_KIND[use.kind]
                     add(p.path, target, kind, use.line, count=use.count)

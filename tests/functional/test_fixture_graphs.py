@@ -98,3 +98,15 @@ def test_symbol_edges_name_definitions_of_their_target(case, analyzed):
         else:
             assert dep.symbols, dep
             assert set(dep.symbols) <= defined[dep.target], dep
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.parent.name}/{c.name}")
+def test_both_ways_of_linking_references_agree(case, analyzed, monkeypatch):
+    """Symbol edges come out the same whether found from the visible files or from the definers."""
+    from analyzer import resolve
+
+    parsed, resolution, _, _ = analyzed(case)
+    settings = Settings(root=case, use_cache=False, jobs=1, use_git_history=False)
+    for always in (True, False):
+        monkeypatch.setattr(resolve, "_from_definers", lambda n_definers, n_visible, a=always: a)
+        assert resolve_dependencies(parsed, settings) == resolution
