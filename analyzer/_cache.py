@@ -39,7 +39,7 @@ from . import domain
 from .config import Settings
 from .domain import ParsedFile, SourceFile
 
-_FORMAT = 3
+_FORMAT = 4
 _LOAD_ERRORS = (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError, TypeError,
                 ImportError, IndexError, KeyError, MemoryError, RecursionError)
 #: stat entries younger than this (relative to the index write) are re-hashed: a file
@@ -249,8 +249,10 @@ class ParseCache:
 
 # --- stat index (discovery) ---------------------------------------------------------
 
-#: rel path -> (size, mtime_ns, ctime_ns, inode, verdict); verdict: sha256 hex or a skip reason
-StatEntry = tuple[int, int, int, int, str]
+#: rel path -> (size, mtime_ns, ctime_ns, inode, verdict, language); verdict: sha256 hex or a
+#: skip reason; language: what the bytes decided where the file name does not (a ``.h`` header
+#: of C++), else ""
+StatEntry = tuple[int, int, int, int, str, str]
 
 
 @dataclass
@@ -277,19 +279,19 @@ class StatIndex:
                 index.entries, index.trusted_before_ns = entries, written - _RACY_NS
         return index
 
-    def lookup(self, rel: str, st: os.stat_result) -> str | None:
-        """The verdict stored for ``rel`` if its stat is unchanged (and not racy), else None."""
+    def lookup(self, rel: str, st: os.stat_result) -> tuple[str, str] | None:
+        """(verdict, language) stored for ``rel`` if its stat is unchanged (and not racy), else None."""
         entry = self.entries.get(rel)
         if (entry is None or entry[0] != st.st_size or entry[1] != st.st_mtime_ns
                 or entry[2] != st.st_ctime_ns or entry[3] != st.st_ino
                 or st.st_mtime_ns >= self.trusted_before_ns or st.st_ctime_ns >= self.trusted_before_ns):
             return None
         self._fresh[rel] = entry
-        return entry[4]
+        return entry[4], entry[5]
 
-    def record(self, rel: str, st: os.stat_result, verdict: str) -> None:
-        """Remember the verdict computed from the bytes of ``rel`` as stat'ed in ``st``."""
-        self._fresh[rel] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, verdict)
+    def record(self, rel: str, st: os.stat_result, verdict: str, language: str = "") -> None:
+        """Remember what the bytes of ``rel`` as stat'ed in ``st`` decided (verdict, language)."""
+        self._fresh[rel] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, verdict, language)
         self._changed = True
 
     def save(self) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import stat
 from collections import Counter
 from collections.abc import Callable
@@ -262,13 +263,17 @@ def _consider_file(w: _Walker, entry: os.DirEntry[str], rel: str,
             w.skipped[SKIP_TOO_LARGE] += 1
             return
         size = st.st_size
-        verdict = w.stats.lookup(rel, st)
-        if verdict is None:
+        known = w.stats.lookup(rel, st)
+        if known is None:
             with open(entry.path, "rb") as fh:
                 data = fh.read()
             size, verdict = len(data), _verdict(data, language)
+            decided = _language_from_content(rel, language, data)
             if size == st.st_size:  # else it changed while read: hash it again next time
-                w.stats.record(rel, st, verdict)
+                w.stats.record(rel, st, verdict, decided)
+        else:
+            verdict, decided = known
+        language = decided or language
     except OSError as e:
         w.skipped[SKIP_UNREADABLE] += 1
         w.diagnostics.append(Diagnostic(rel, 0, "warning", f"cannot read file: {e.strerror or e}"))
@@ -286,6 +291,22 @@ def _verdict(data: bytes, language: str) -> str:
     if language in ("javascript", "typescript", "tsx") and _is_minified(data):
         return SKIP_MINIFIED
     return hashlib.sha256(data).hexdigest()
+
+
+#: lines that only C++ has (a C header's ``extern "C"`` / ``__cplusplus`` guards do not count)
+_CPP_MARKERS = re.compile(
+    rb"^[ \t]*(?:template[ \t]*<|namespace(?:[ \t]+[\w:]+)?[ \t]*\{|using[ \t]+namespace[ \t]"
+    rb"|class[ \t]+[A-Za-z_]\w*(?:[ \t]+final)?[ \t]*(?:[:{;]|$)|(?:public|private|protected)[ \t]*:(?!:))"
+    rb"|\bstd::\w", re.MULTILINE)
+_CPP_SNIFF = 256 * 1024
+
+
+def _language_from_content(rel: str, language: str, data: bytes) -> str:
+    """The language the bytes decide where the extension cannot: "cpp" for a ``.h`` header
+    with C++-only lines (classes, namespaces, templates, access specifiers, ``std::``), else ""."""
+    if language == "c" and rel.lower().endswith(".h") and _CPP_MARKERS.search(data, 0, _CPP_SNIFF):
+        return "cpp"
+    return ""
 
 
 def _is_binary(data: bytes) -> bool:

@@ -3,9 +3,10 @@
 The include helpers here are shared with :mod:`analyzer.languages.cpp` (one
 configuration, keyed ``"c"``).  Include directories are every directory named
 ``include``, the ``-I`` directories of a ``compile_commands.json`` (at the
-root or in ``build/``), then the repository root.  ``.h`` files are C:
-a header of a C++ tree is parsed with the C grammar, so C++-only constructs
-in it (classes, namespaces) come out partial.
+root or in ``build/``), then the repository root.  ``.h`` files are C unless
+their content has C++-only lines (classes, namespaces, templates, access
+specifiers, ``std::``): discovery then gives them to C++ (see
+``discover._language_from_content``).
 """
 
 from __future__ import annotations

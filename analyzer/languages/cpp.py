@@ -1,8 +1,7 @@
 """C++: includes resolved like C (shared helpers and configuration in :mod:`.c`).
 
-``.h`` headers are registered for C, so a ``.h`` in a C++ tree is parsed with
-the C grammar (C++-only constructs in it come out partial); ``.hpp``/``.hh``
-headers get the C++ grammar.
+``.hpp``/``.hh`` headers are C++ by name; a ``.h`` header is C++ when its
+content has C++-only lines (decided by discovery, remembered in its stat index).
 """
 
 from __future__ import annotations

@@ -296,3 +296,35 @@ def test_one_hundred_thousand_files(tmp_path):
     parsed = parse_files(sample, Settings(root=root, jobs=1, use_cache=False))
     assert [p.path for p in parsed] == [f.path for f in sample]
     assert all(p.loc == 1 and p.diagnostics == () for p in parsed)
+
+
+# --- .h headers: C or C++ by content ---------------------------------------------
+
+CPP_HEADER = "#pragma once\nnamespace geo {\nclass Shape {\npublic:\n    virtual ~Shape();\n};\n}\n"
+C_HEADER = ('#ifdef __cplusplus\nextern "C" {\n#endif\n/* class of nodes */\nstruct node { int class_id; };\n'
+            "#ifdef __cplusplus\n}\n#endif\n")
+
+
+def test_h_headers_are_c_or_cpp_by_their_content_and_keep_it_when_warm(tmp_path, monkeypatch):
+    from analyzer import _cache
+
+    monkeypatch.setattr(_cache, "_RACY_NS", 0)  # trust the stat index right away
+    root = _tree(tmp_path / "repo", {"shape.h": CPP_HEADER, "node.h": C_HEADER, "main.c": "int main(void);\n",
+                                     "app.cpp": '#include "shape.h"\n'})
+    for run in ("cold", "warm"):
+        reads: list[str] = []
+        real_open = open
+
+        def counting_open(file, *args, **kwargs):
+            reads.append(str(file))
+            return real_open(file, *args, **kwargs)
+
+        monkeypatch.setattr("builtins.open", counting_open)
+        found = _discover(root)
+        monkeypatch.setattr("builtins.open", real_open)
+        assert {f.path: f.language for f in found.files} == {
+            "app.cpp": "cpp", "main.c": "c", "node.h": "c", "shape.h": "cpp"}, run
+        assert (reads == []) == (run == "warm")  # warm: the stat index remembers the language
+    parsed = {p.path: p for p in parse_files(found.files, Settings(root=root, use_cache=False, jobs=1))}
+    assert parsed["shape.h"].diagnostics == ()
+    assert {(s.name, s.kind) for s in parsed["shape.h"].symbols} >= {("Shape", "class")}
