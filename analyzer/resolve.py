@@ -125,12 +125,13 @@ def resolve_dependencies(parsed: Iterable[ParsedFile], settings: Settings,
         ns_keys: frozenset[str] = frozenset()
         if spec.namespace_visibility and p.namespace:
             ns_keys = frozenset(k for k in spec.visible_namespaces(ns_key[p.path]) if k)
-        if not imports_of and not ns_keys:
-            continue
         by_name: dict[str, list[Reference]] = defaultdict(list)
         for use in p.references:
             if use.kind in _REF_KIND:
                 by_name[use.name].append(use)
+        implicit = spec.implicit_links(p.path, frozenset(by_name), index) if by_name else {}
+        if not imports_of and not ns_keys and not implicit:
+            continue
         language = p.source.language
 
         def visible(target: str) -> bool:
@@ -157,6 +158,9 @@ def resolve_dependencies(parsed: Iterable[ParsedFile], settings: Settings,
                     found = names & index.defined.get(target, frozenset())
                     if found:
                         hits[target].update(found)
+        for target, names_used in implicit.items():
+            if target != p.path:
+                hits[target].update(names_used)
         for target in sorted(hits):
             for name in sorted(hits[target]):
                 for use in by_name[name]:

@@ -57,6 +57,10 @@ def _only_itself(key: str) -> tuple[str, ...]:
     return (key,) if key else ()
 
 
+def _no_implicit_links(importer: str, names: frozenset[str], index: RepoIndex) -> dict[str, frozenset[str]]:
+    return {}
+
+
 @dataclass(frozen=True, slots=True)
 class LanguageSpec:
     """Everything the pipeline needs to know about one language."""
@@ -81,6 +85,9 @@ class LanguageSpec:
     namespace_key: Callable[[str, str], str] = _same_namespace
     #: namespaces visible from a namespace key (C#: the enclosing namespaces too)
     visible_namespaces: Callable[[str], tuple[str, ...]] = _only_itself
+    #: files a file uses without importing them, by the names it references (Ruby: Rails
+    #: autoloading): (importer, referenced names, index) -> {target: names it defines}
+    implicit_links: Callable[[str, frozenset[str], RepoIndex], dict[str, frozenset[str]]] = _no_implicit_links
 
     @property
     def queries(self) -> str:

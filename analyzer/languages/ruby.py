@@ -4,11 +4,19 @@ The load path is the repository root, every ``lib/`` directory and, in a
 Rails-like tree, every ``app/<kind>/`` directory (models, controllers...).  A
 ``require`` that matches no file names a gem (or the standard library): its
 first path segment becomes the external package.
+
+Rails code rarely requires its own files: Zeitwerk autoloads a constant from the
+file named after it under an autoload root (every ``app/<kind>/`` directory and
+its ``concerns/``).  :func:`autoload_links` links a reference to a constant
+(``User``, ``Admin::UsersController``) to the autoloaded file named after it
+(``user.rb``, ``users_controller.rb``; acronyms match case-insensitively) that
+defines it, from any Ruby file of the tree.
 """
 
 from __future__ import annotations
 
 import posixpath
+from functools import lru_cache
 from pathlib import Path
 
 import tree_sitter_ruby
@@ -19,6 +27,7 @@ from . import LanguageSpec, ResolvedImport, node_text
 
 _EXTENSIONS = (".rb",)
 _LOAD_PATHS = "load_paths"
+_AUTOLOAD_ROOTS = "autoload_roots"
 
 
 def postprocess_import(ref: ImportRef, stmt: Node) -> ImportRef | None:
@@ -29,14 +38,16 @@ def postprocess_import(ref: ImportRef, stmt: Node) -> ImportRef | None:
 
 
 def load_config(root: Path, files: frozenset[str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """The Ruby load path derived from the tree (no file is read).
+    """The Ruby load path and autoload roots derived from the tree (no file is read).
 
     Returns:
-        ``(("load_paths", dirs),)`` where ``dirs`` lists "" (the root), every
-        directory named ``lib`` holding Ruby files and every ``app/<x>``
-        directory of a Rails-like tree, sorted.
+        ``(("autoload_roots", roots), ("load_paths", dirs))``: ``dirs`` lists ""
+        (the root), every directory named ``lib`` holding Ruby files and every
+        ``app/<x>`` directory of a Rails-like tree; ``roots`` the ``app/<x>``
+        directories and their ``concerns/`` (Zeitwerk's roots); both sorted.
     """
     dirs: set[str] = {""}
+    roots: set[str] = set()
     for path in files:
         if not path.endswith(_EXTENSIONS):
             continue
@@ -45,8 +56,41 @@ def load_config(root: Path, files: frozenset[str]) -> tuple[tuple[str, tuple[str
             if part == "lib":
                 dirs.add("/".join(parts[: i + 1]))
             elif part == "app" and i + 1 < len(parts):
-                dirs.add("/".join(parts[: i + 2]))
-    return ((_LOAD_PATHS, tuple(sorted(dirs))),)
+                app_dir = "/".join(parts[: i + 2])
+                dirs.add(app_dir)
+                roots.add(app_dir)
+                if i + 2 < len(parts) and parts[i + 2] == "concerns":
+                    roots.add(f"{app_dir}/concerns")
+    return ((_AUTOLOAD_ROOTS, tuple(sorted(roots))), (_LOAD_PATHS, tuple(sorted(dirs))))
+
+
+def autoload_links(importer: str, names: frozenset[str], index: RepoIndex) -> dict[str, frozenset[str]]:
+    """The autoloaded files defining constants that ``importer`` references (Zeitwerk)."""
+    config = index.config.get("ruby")
+    roots = dict(config).get(_AUTOLOAD_ROOTS, ()) if isinstance(config, tuple) else ()
+    if not roots:
+        return {}
+    table = _autoloaded(index.files, roots)
+    found: dict[str, set[str]] = {}
+    for name in names:
+        if not name[:1].isupper():
+            continue
+        for target in table.get(name.lower(), ()):
+            if target != importer and name in index.defined.get(target, ()):
+                found.setdefault(target, set()).add(name)
+    return {t: frozenset(n) for t, n in found.items()}
+
+
+@lru_cache(maxsize=8)
+def _autoloaded(files: frozenset[str], roots: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """Constant name, lower case (``userscontroller``) -> ``.rb`` files under an autoload root named after it."""
+    out: dict[str, list[str]] = {}
+    prefixes = tuple(f"{r}/" for r in roots)
+    for f in files:
+        if f.endswith(".rb") and f.startswith(prefixes):
+            stem = posixpath.basename(f)[:-3]
+            out.setdefault(stem.replace("_", "").lower(), []).append(f)
+    return {k: tuple(sorted(v)) for k, v in out.items()}
 
 
 def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
@@ -115,4 +159,5 @@ SPEC = LanguageSpec(
     postprocess_import=postprocess_import,
     load_config=load_config,
     filenames=("Rakefile",),
+    implicit_links=autoload_links,
 )

@@ -165,9 +165,10 @@ def _ruby_index(files: frozenset[str] = RUBY_TREE) -> RepoIndex:
 
 
 def test_ruby_load_path_has_root_lib_and_rails_app_dirs():
-    (key, dirs), = ruby.load_config(Path("/nonexistent"), RUBY_TREE)
+    (roots_key, roots), (key, dirs) = ruby.load_config(Path("/nonexistent"), RUBY_TREE)
     assert key == "load_paths"
     assert dirs == ("", "app/models", "app/services", "gems/pay/lib", "lib")
+    assert roots_key == "autoload_roots" and roots == ("app/models", "app/services")
 
 
 @pytest.mark.parametrize(("importer", "module", "kind", "targets"), [
@@ -313,3 +314,25 @@ def test_symbol_edges(tmp_path, language, sources, expected):
     parsed = [_parse(language, text, path) for path, text in sources.items()]
     resolution = resolve_dependencies(parsed, Settings(root=tmp_path, use_cache=False))
     assert {(d.source, d.target, d.kind) for d in resolution.dependencies} == expected
+
+
+def test_ruby_autoload_links_constants_to_the_files_named_after_them():
+    files = frozenset({"app/models/user.rb", "app/services/html_parser.rb", "app/models/concerns/trackable.rb",
+                       "lib/helpers.rb", "app/models/report.rb"})
+    index = RepoIndex(files=files, config={"ruby": ruby.load_config(Path("/nonexistent"), files)},
+                      defined={"app/models/user.rb": frozenset({"User", "full_name"}),
+                               "app/services/html_parser.rb": frozenset({"HTMLParser", "parse"}),
+                               "app/models/concerns/trackable.rb": frozenset({"Trackable"}),
+                               "lib/helpers.rb": frozenset({"Helpers"}),
+                               "app/models/report.rb": frozenset({"Summary"})})
+    names = frozenset({"User", "HTMLParser", "Trackable", "Helpers", "Report", "Summary", "parse", "full_name"})
+    assert ruby.autoload_links("app/controllers/x.rb", names, index) == {
+        "app/models/user.rb": frozenset({"User"}),
+        "app/services/html_parser.rb": frozenset({"HTMLParser"}),      # acronym: matched without case
+        "app/models/concerns/trackable.rb": frozenset({"Trackable"}),
+    }  # lib/ is not autoloaded; report.rb does not define Report; lower-case names are methods
+    assert "app/models/user.rb" not in ruby.autoload_links("app/models/user.rb", names, index)
+    plain = frozenset({"lib/shop.rb", "lib/shop/order.rb"})  # a gem: no autoload roots, no links
+    assert ruby.autoload_links("lib/shop.rb", frozenset({"Order"}), RepoIndex(
+        files=plain, config={"ruby": ruby.load_config(Path("/nonexistent"), plain)},
+        defined={"lib/shop/order.rb": frozenset({"Order"})})) == {}
