@@ -38,8 +38,9 @@ def postprocess_import(ref: ImportRef, stmt: Node) -> ImportRef | None:
         if "$" in ref.module or "{" in ref.module:
             return None
         module = ref.module
-        if _is_dir_relative(stmt):
-            module = _DIR_PREFIX + ("" if module.startswith("/") else "/") + module
+        levels = _dir_levels(stmt)
+        if levels is not None:
+            module = _DIR_PREFIX + "/.." * levels + ("" if module.startswith("/") else "/") + module
         return ImportRef(ref.path, module, ref.names, ref.line, "require", ref.type_only)
     module = ref.module.lstrip("\\")
     names = tuple(n.lstrip("\\") for n in ref.names)
@@ -96,13 +97,40 @@ def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
 
 # --- helpers ----------------------------------------------------------------
 
-def _is_dir_relative(stmt: Node) -> bool:
-    """True for ``require __DIR__ . '/x.php'`` (with or without parentheses)."""
+def _dir_levels(stmt: Node) -> int | None:
+    """How far above the file's directory the include's base is, for ``__DIR__ . '/x.php'``
+    (0), ``dirname(__FILE__) . ...`` (0), ``dirname(__DIR__, 2) . ...`` (2),
+    ``dirname(dirname(__FILE__)) . ...`` (1); None when the path is not relative to the file."""
     arg = stmt.named_children[0] if stmt.named_children else None
     if arg is not None and arg.type == "parenthesized_expression" and arg.named_children:
         arg = arg.named_children[0]
-    return arg is not None and arg.type == "binary_expression" \
-        and node_text(arg.child_by_field_name("left")) == _DIR_PREFIX
+    if arg is None or arg.type != "binary_expression":
+        return None
+    depth = _path_depth(arg.child_by_field_name("left"))
+    return depth if depth is not None and depth >= 0 else None
+
+
+def _path_depth(node: Node | None) -> int | None:
+    """Levels above the file's directory named by ``node``: ``__FILE__`` -1 (the file
+    itself), ``__DIR__`` 0, ``dirname(X, n)`` depth(X) + n; None for anything else."""
+    if node is None:
+        return None
+    if node.type == "name":
+        return {"__FILE__": -1, _DIR_PREFIX: 0}.get(node_text(node))
+    if node.type != "function_call_expression" or node_text(node.child_by_field_name("function")) != "dirname":
+        return None
+    arguments = node.child_by_field_name("arguments")
+    args = [a.named_children[0] for a in (arguments.named_children if arguments else ())
+            if a.type == "argument" and a.named_children]
+    if not args or len(args) > 2:
+        return None
+    inner = _path_depth(args[0])
+    levels = 1
+    if len(args) == 2:
+        if args[1].type != "integer" or not node_text(args[1]).isdigit():
+            return None
+        levels = int(node_text(args[1]))
+    return None if inner is None or levels < 1 else inner + levels
 
 
 def _composer_files(root: Path) -> list[tuple[str, dict[str, object]]]:

@@ -1,7 +1,8 @@
 ; PHP imports.
 ; `use A\B\C;`, `use A\B\C as D;`, `use function A\f;`, `use const A\X;`: module = the qualified name.
 ; Grouped `use A\{B, C as D};`: module = the prefix (A), names = the members (B, C).
-; require / include (and _once) with a string literal path, or `__DIR__ . '/x.php'`.
+; require / include (and _once) with a string literal path, `__DIR__ . '/x.php'` or
+; `dirname(__FILE__) . '/x.php'` (any dirname() of __FILE__ / __DIR__, worked out by php.postprocess_import).
 
 (namespace_use_declaration
   (namespace_use_clause . [(qualified_name) (name)] @import.module)) @import.statement
@@ -56,3 +57,33 @@
       (encapsed_string) @import.module
       (binary_expression left: (name) @_dir right: (string) @import.module (#eq? @_dir "__DIR__"))
       (binary_expression left: (name) @_dir right: (encapsed_string) @import.module (#eq? @_dir "__DIR__"))])]) @import.statement
+
+; dirname(__FILE__) . '/x.php', dirname(__DIR__, 2) . '/x.php', dirname(dirname(__FILE__)) . ...
+(require_expression
+  (binary_expression left: (function_call_expression function: (name) @_fn)
+    right: [(string) (encapsed_string)] @import.module (#eq? @_fn "dirname"))) @import.statement
+(require_expression
+  (parenthesized_expression
+    (binary_expression left: (function_call_expression function: (name) @_fn)
+      right: [(string) (encapsed_string)] @import.module (#eq? @_fn "dirname")))) @import.statement
+(require_once_expression
+  (binary_expression left: (function_call_expression function: (name) @_fn)
+    right: [(string) (encapsed_string)] @import.module (#eq? @_fn "dirname"))) @import.statement
+(require_once_expression
+  (parenthesized_expression
+    (binary_expression left: (function_call_expression function: (name) @_fn)
+      right: [(string) (encapsed_string)] @import.module (#eq? @_fn "dirname")))) @import.statement
+(include_expression
+  (binary_expression left: (function_call_expression function: (name) @_fn)
+    right: [(string) (encapsed_string)] @import.module (#eq? @_fn "dirname"))) @import.statement
+(include_expression
+  (parenthesized_expression
+    (binary_expression left: (function_call_expression function: (name) @_fn)
+      right: [(string) (encapsed_string)] @import.module (#eq? @_fn "dirname")))) @import.statement
+(include_once_expression
+  (binary_expression left: (function_call_expression function: (name) @_fn)
+    right: [(string) (encapsed_string)] @import.module (#eq? @_fn "dirname"))) @import.statement
+(include_once_expression
+  (parenthesized_expression
+    (binary_expression left: (function_call_expression function: (name) @_fn)
+      right: [(string) (encapsed_string)] @import.module (#eq? @_fn "dirname")))) @import.statement

@@ -44,6 +44,13 @@ def _parse(language: str, source: bytes, path: str) -> ParsedFile:
      [("__DIR__/../bootstrap.php", (), "require")]),
     ("php", b'<?php\ninclude(__DIR__ . "/views/home.php");\n', [("__DIR__/views/home.php", (), "require")]),
     ("php", b'<?php\nrequire "views/{$page}.php";\nrequire $file;\n', []),
+    # the pre-5.3 idiom and its relatives: dirname() of __FILE__ / __DIR__, with levels
+    ("php", b"<?php\nrequire_once dirname(__FILE__) . '/lib/a.php';\n", [("__DIR__/lib/a.php", (), "require")]),
+    ("php", b"<?php\nrequire dirname(__DIR__, 2) . '/b.php';\n", [("__DIR__/../../b.php", (), "require")]),
+    ("php", b"<?php\ninclude(dirname(dirname(__FILE__)) . \"/c.php\");\n", [("__DIR__/../c.php", (), "require")]),
+    ("php", b"<?php\ninclude_once dirname(__FILE__, 3) . '/d.php';\n", [("__DIR__/../../d.php", (), "require")]),
+    # a dirname() of anything else is not relative to the file: taken as written (include path)
+    ("php", b"<?php\nrequire dirname($root) . '/e.php';\n", [("/e.php", (), "require")]),
 ], ids=lambda v: v if isinstance(v, str) and len(v) < 12 else None)
 def test_imports_are_captured(language, source, expected):
     path = "app/x.rb" if language == "ruby" else "src/x.php"
