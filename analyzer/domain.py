@@ -99,7 +99,9 @@ class ImportRef:
     wildcards.  ``kind`` is the import form: import, from, include,
     system_include, require, require_relative, use, mod, using, dynamic.
     ``type_only`` marks imports that exist only for type checking
-    (``if TYPE_CHECKING:``, TypeScript ``import type``).
+    (``if TYPE_CHECKING:``, TypeScript ``import type``).  ``scope`` is set for
+    an import that applies beyond its file (C# ``global using``): the directory
+    whose files of the same language all see what it imports ("" = the root).
     """
 
     path: str
@@ -108,6 +110,7 @@ class ImportRef:
     line: int
     kind: str = "import"
     type_only: bool = False
+    scope: str | None = None
 
     def sort_key(self) -> tuple[str, int, str, tuple[str, ...]]:
         return (self.path, self.line, self.module, self.names)

@@ -32,6 +32,15 @@ _REF_KIND = {"call": CALL, "type": CALL, "inherit": INHERIT}
 _PROGRESS_EVERY = 256
 
 
+def _scoped_imports(p: ParsedFile, scoped: dict[tuple[str, str], set[str]]) -> set[str]:
+    """What the scoped imports (C# ``global using``) of directories above ``p`` bring into it."""
+    out: set[str] = set()
+    for (language, directory), targets in scoped.items():
+        if language == p.source.language and (not directory or p.path.startswith(directory + "/")):
+            out |= targets
+    return out
+
+
 def _from_definers(n_definers: int, n_visible: int) -> bool:
     """Link a file's references from the files defining its names (else from its visible files)."""
     return n_definers < n_visible
@@ -78,6 +87,8 @@ def resolve_dependencies(parsed: Iterable[ParsedFile], settings: Settings,
     unresolved: set[UnresolvedImport] = set()
     diagnostics: list[Diagnostic] = []
     imported: dict[str, set[str]] = defaultdict(set)
+    #: (language, directory) -> files imported for every file of the language under it
+    scoped: dict[tuple[str, str], set[str]] = defaultdict(set)
 
     def add(src: str, dst: str, kind: str, line: int, type_only: bool = False, count: int = 1) -> None:
         key = (src, dst, kind)
@@ -105,6 +116,8 @@ def resolve_dependencies(parsed: Iterable[ParsedFile], settings: Settings,
                     if target != p.path:
                         add(p.path, target, IMPORT, ref.line, ref.type_only)
                         imported[p.path].add(target)
+                if ref.scope is not None:
+                    scoped[(p.source.language, ref.scope)].update(result.targets)
             elif result.external:
                 externals.add(ExternalDependency(p.path, result.external, ref.module, ref.line))
             elif result.unresolved:
@@ -122,6 +135,8 @@ def resolve_dependencies(parsed: Iterable[ParsedFile], settings: Settings,
     for p in parsed:
         spec = specs[p.source.language]
         imports_of = imported.get(p.path, set())
+        if scoped:
+            imports_of = imports_of | _scoped_imports(p, scoped)
         ns_keys: frozenset[str] = frozenset()
         if spec.namespace_visibility and p.namespace:
             ns_keys = frozenset(k for k in spec.visible_namespaces(ns_key[p.path]) if k)

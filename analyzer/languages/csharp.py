@@ -1,4 +1,4 @@
-"""C#: namespaces (block and file-scoped), ``using``, ``using static``, ``using X = A.B;``.
+"""C#: namespaces (block and file-scoped), ``using``, ``using static``, ``using X = A.B;``, ``global using``.
 
 ``using A.B;`` resolves to the files declaring namespace ``A.B`` that define
 a name the importer uses.  ``using static A.B.C;`` resolves to the file that
@@ -6,7 +6,8 @@ defines type ``C`` in namespace ``A.B``; an alias resolves like either form.
 Anything else is external, grouped by its first segment (``System``,
 ``Newtonsoft``).  Files see the names of their own namespace without a
 ``using`` (``namespace_visibility``); see :func:`visible_namespaces` for the
-enclosing ones.
+enclosing ones.  A ``global using`` gets a ``scope`` (its file's directory):
+resolve.py makes what it imports visible to every C# file under it.
 """
 
 from __future__ import annotations
@@ -33,7 +34,10 @@ def postprocess_import(ref: ImportRef, stmt: Node) -> ImportRef | None:
     else:
         kind = KIND_USING
     module = ref.module.removeprefix("global::")
-    return ImportRef(ref.path, module, ref.names, ref.line, kind, ref.type_only)
+    # `global using X;` (C# 10) imports X into every file of the project: approximated by
+    # the files under the directory of the file that declares it (usually the project root)
+    scope = ref.path.rpartition("/")[0] if any(child.type == "global" for child in stmt.children) else None
+    return ImportRef(ref.path, module, ref.names, ref.line, kind, ref.type_only, scope)
 
 
 def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:

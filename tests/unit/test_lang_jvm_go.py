@@ -61,6 +61,14 @@ def test_imports_are_captured(language, source, expected):
     assert [(i.module, i.names, i.kind) for i in _parse(language, source).imports] == expected
 
 
+def test_csharp_global_using_applies_to_its_directory_tree():
+    source = b"global using Acme.Util;\nglobal using static System.Math;\nusing Acme.Models;\n"
+    imports = _parse("csharp", source, "src/App/GlobalUsings.cs").imports
+    assert [(i.module, i.kind, i.scope) for i in imports] == [
+        ("Acme.Util", "using", "src/App"), ("System.Math", "using_static", "src/App"), ("Acme.Models", "using", None)]
+    assert _parse("csharp", b"global using Acme.Util;\n", "GlobalUsings.cs").imports[0].scope == ""
+
+
 @pytest.mark.parametrize("language", ["java", "csharp", "go"])
 def test_import_lines_are_one_based(language):
     source = {
@@ -424,3 +432,21 @@ def test_go_without_go_mod_everything_is_external():
 ])
 def test_go_namespace_key_is_directory_and_package(path, namespace, key):
     assert go.namespace_key(path, namespace) == key
+
+
+def test_csharp_global_using_reaches_its_project_only(tmp_path):
+    from analyzer.config import Settings
+    from analyzer.pipeline import analyze_static
+
+    files = {
+        "lib/Helper.cs": "namespace Lib;\npublic static class Helper { public static void Run() {} }\n",
+        "a/GlobalUsings.cs": "global using Lib;\n",
+        "a/X.cs": "namespace A;\npublic class X { void F() { Helper.Run(); } }\n",
+        "b/Y.cs": "namespace B;\npublic class Y { void F() { Helper.Run(); } }\n",
+    }
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    static = analyze_static(Settings(root=tmp_path, use_cache=False, jobs=1, use_git_history=False))
+    edges = {(d.source, d.target, d.kind) for d in static.resolution.dependencies}
+    assert edges == {("a/GlobalUsings.cs", "lib/Helper.cs", "import"), ("a/X.cs", "lib/Helper.cs", "call")}
