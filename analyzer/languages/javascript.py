@@ -1,8 +1,8 @@
 """JavaScript (and the resolver shared with TypeScript / TSX).
 
 Imports: ES ``import``/``export ... from``, CommonJS ``require('x')``, dynamic
-``import('x')`` and TypeScript ``import x = require('x')``; ``import type``
-marks an import type-only.  Resolution, in order: relative paths (with
+``import('x')``, AMD ``define(['x'], f)`` / ``require(['x'], f)`` and TypeScript
+``import x = require('x')``; ``import type`` marks an import type-only.  Resolution, in order: relative paths (with
 extension and ``index.*`` resolution, and ``./x.js`` meaning ``x.ts``),
 ``tsconfig.json``/``jsconfig.json`` ``paths``, workspace packages
 (``package.json`` files inside the repository), node builtins
@@ -139,9 +139,17 @@ def strip_jsonc(text: str) -> str:
 # --- parsing -----------------------------------------------------------------
 
 def postprocess_import(ref: ImportRef, stmt: Node) -> ImportRef | None:
-    """Set ``kind`` (import, export, require, dynamic) and ``type_only`` (``import type``)."""
+    """Set ``kind`` (import, export, require, dynamic, amd) and ``type_only`` (``import type``).
+
+    AMD dependency ids that name no module are dropped: ``require`` / ``exports`` /
+    ``module`` (the CommonJS wrapper) and loader-plugin ids (``text!./tpl.html``).
+    """
     if stmt.type == "call_expression":
         fn = stmt.child_by_field_name("function")
+        if _is_amd(stmt):
+            if ref.module in _AMD_SPECIAL or "!" in ref.module:
+                return None
+            return ImportRef(ref.path, ref.module, ref.names, ref.line, "amd")
         kind = "dynamic" if fn is not None and fn.type == "import" else "require"
         return ImportRef(ref.path, ref.module, ref.names, ref.line, kind)
     if stmt.type == "export_statement":
@@ -151,6 +159,15 @@ def postprocess_import(ref: ImportRef, stmt: Node) -> ImportRef | None:
         return ImportRef(ref.path, ref.module, ref.names, ref.line, "require")
     return ImportRef(ref.path, ref.module, ref.names, ref.line, "import",
                      _has_type_keyword(stmt) or _all_specifiers_typed(stmt, "import_clause"))
+
+
+_AMD_SPECIAL = frozenset({"require", "exports", "module"})
+
+
+def _is_amd(call: Node) -> bool:
+    """``define([...], f)`` / ``require([...], f)``: a dependency array among the arguments."""
+    args = call.child_by_field_name("arguments")
+    return args is not None and any(a.type == "array" for a in args.named_children)
 
 
 def _has_type_keyword(stmt: Node) -> bool:

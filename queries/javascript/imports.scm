@@ -1,4 +1,4 @@
-; JavaScript imports: ES modules, re-exports, CommonJS require, dynamic import().
+; JavaScript imports: ES modules, re-exports, CommonJS require, dynamic import(), AMD define/require.
 ; Only string-literal module specifiers are captured.  The JavaScript core below is
 ; repeated in queries/typescript/imports.scm and queries/tsx/imports.scm: keep them in step.
 ; `kind` (import/export/require/dynamic) is set by postprocess_import in analyzer/languages/javascript.py.
@@ -41,3 +41,8 @@
 
 ; dynamic import('x')
 (call_expression function: (import) arguments: (arguments . (string) @import.module .)) @import.statement
+
+; AMD (RequireJS, JavaScript only): define(['a', './b'], fn), define('id', [...], fn), require([...], fn):
+; each string of the dependency array (the ids require/exports/module and plugin ids are dropped later)
+((call_expression function: (identifier) @_fn arguments: (arguments (array (string) @import.module))) @import.statement
+ (#any-of? @_fn "define" "require"))

@@ -180,6 +180,21 @@ def test_typescript_import_forms(language, code, expected):
     assert [(i.module, i.names, i.kind, i.type_only) for i in parsed.imports] == [expected]
 
 
+@pytest.mark.parametrize(("code", "expected"), [
+    (b"define(['jquery', './a', 'lib/b'], function ($, a, b) {});",
+     [("jquery", "amd"), ("./a", "amd"), ("lib/b", "amd")]),
+    (b"define('widget', ['./a'], function (a) {});", [("./a", "amd")]),
+    (b"require(['./main'], function (main) { main(); });", [("./main", "amd")]),
+    # the CommonJS wrapper ids and loader plugins name no module
+    (b"define(['require', 'exports', 'module', 'text!./t.html', './a'], function () {});", [("./a", "amd")]),
+    (b"define([], function () {});", []),
+    (b"const x = require('./x');", [("./x", "require")]),
+])
+def test_amd_dependency_arrays(code, expected):
+    parsed = parse("javascript", code)
+    assert sorted((i.module, i.kind) for i in parsed.imports) == sorted(expected)
+
+
 def test_specs_share_one_config_and_resolver():
     specs = [registry()[name] for name in JS_FAMILY]
     assert {s.config_name for s in specs} == {CONFIG_KEY}
