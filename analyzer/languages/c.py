@@ -3,7 +3,9 @@
 The include helpers here are shared with :mod:`analyzer.languages.cpp` (one
 configuration, keyed ``"c"``).  Include directories are every directory named
 ``include``, the ``-I`` directories of a ``compile_commands.json`` (at the
-root or in ``build/``), then the repository root.  ``.h`` files are C unless
+root or in ``build/``), then the repository root; without a
+``compile_commands.json``, last, the repository file whose path ends with the
+included path (nearest to the includer).  ``.h`` files are C unless
 their content has C++-only lines (classes, namespaces, templates, access
 specifiers, ``std::``): discovery then gives them to C++ (see
 ``discover._language_from_content``).
@@ -14,6 +16,7 @@ from __future__ import annotations
 import json
 import posixpath
 import shlex
+from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +32,8 @@ CONFIG_KEY = "c"
 LIBC = "libc"
 #: external package name of the C++ standard library
 CXX_STD = "c++std"
+#: extensions of files an include may name (sources and headers of C and C++)
+_SOURCE_SUFFIXES = frozenset({"h", "c", "hh", "hpp", "hxx", "h++", "ipp", "inc", "inl", "cc", "cpp", "cxx", "c++", "tpp"})
 
 _C_HEADERS = frozenset({
     "assert.h", "complex.h", "ctype.h", "errno.h", "fenv.h", "float.h", "inttypes.h", "iso646.h",
@@ -55,9 +60,14 @@ _CXX_HEADERS = frozenset({
 
 @dataclass(frozen=True, slots=True)
 class IncludeConfig:
-    """Repository-relative include directories, in search order ("" = the root)."""
+    """Repository-relative include directories, in search order ("" = the root).
+
+    ``from_build``: a compile_commands.json gave the directories; without one, an
+    include that no directory resolves may match a repository file by its path suffix.
+    """
 
     include_dirs: tuple[str, ...] = ("",)
+    from_build: bool = False
 
 
 def postprocess_import(ref: ImportRef, stmt: Node) -> ImportRef | None:
@@ -76,12 +86,13 @@ def load_config(root: Path, files: frozenset[str]) -> IncludeConfig:
             if part == "include":
                 named.add("/".join(parts[: i + 1]))
     ordered = sorted(named, key=lambda d: (d.count("/"), d))
-    for d in _compile_commands_dirs(root):
+    from_build = _compile_commands_dirs(root)
+    for d in from_build:
         if d not in ordered:
             ordered.append(d)
     if "" not in ordered:
         ordered.append("")
-    return IncludeConfig(tuple(ordered))
+    return IncludeConfig(tuple(ordered), bool(from_build))
 
 
 def resolve_include(ref: ImportRef, index: RepoIndex, cxx: bool) -> ResolvedImport:
@@ -100,6 +111,15 @@ def resolve_include(ref: ImportRef, index: RepoIndex, cxx: bool) -> ResolvedImpo
         found = _lookup(files, directory, name)
         if found:
             return ResolvedImport(targets=(found,))
+    # without build information (no compile_commands.json), a repository file whose path
+    # ends with the included path, nearest to the includer (never for a standard header)
+    if not config.from_build and not (ref.kind == "system_include"
+                                      and (name in _C_HEADERS or name in _CXX_HEADERS)):
+        nearest = _nearest(ref.path, _by_suffix(files).get(posixpath.normpath(name), ()))
+        if len(nearest) == 1:
+            return ResolvedImport(targets=nearest)
+        if nearest:
+            return ResolvedImport(unresolved=f"ambiguous include: {len(nearest)} files end with {name}")
     if ref.kind != "system_include":
         return ResolvedImport(unresolved="quoted include matches no file")
     return ResolvedImport(external=external_package(name, cxx))
@@ -129,6 +149,37 @@ def _lookup(files: frozenset[str], directory: str, name: str) -> str | None:
     if joined.startswith("../") or joined == ".." or joined.startswith("/"):
         return None
     return joined if joined in files else None
+
+
+@lru_cache(maxsize=8)
+def _by_suffix(files: frozenset[str]) -> dict[str, tuple[str, ...]]:
+    """``b/c.h`` and ``c.h`` -> the C/C++ files whose path ends with it (``a/b/c.h``)."""
+    out: dict[str, list[str]] = {}
+    for f in files:
+        if f.rsplit(".", 1)[-1].lower() not in _SOURCE_SUFFIXES:
+            continue
+        parts = f.split("/")
+        for i in range(1, len(parts)):
+            out.setdefault("/".join(parts[i:]), []).append(f)
+    return {k: tuple(sorted(v)) for k, v in out.items()}
+
+
+def _nearest(importer: str, candidates: tuple[str, ...]) -> tuple[str, ...]:
+    """The candidates sharing the most leading directories with the importer."""
+    if len(candidates) <= 1:
+        return candidates
+    here = importer.split("/")[:-1]
+
+    def shared(path: str) -> int:
+        n = 0
+        for a, b in zip(path.split("/")[:-1], here):
+            if a != b:
+                break
+            n += 1
+        return n
+
+    best = max(shared(c) for c in candidates)
+    return tuple(c for c in candidates if shared(c) == best)
 
 
 def _compile_commands_dirs(root: Path) -> list[str]:

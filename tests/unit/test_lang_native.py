@@ -307,3 +307,25 @@ def test_external_package_names(header: str, cxx: bool, package: str) -> None:
 def test_c_and_cpp_share_one_include_config() -> None:
     specs = registry()
     assert specs["c"].config_name == specs["cpp"].config_name
+
+
+SUFFIX_TREE = {"lib/core/log.h": "", "src/app/main.c": "", "compat/stdio.h": "", "a/util.h": "", "b/util.h": "",
+               "a/sub/x.c": "", "c/y.c": "", "src/app/view.cpp": "", "src/gui/widget.hpp": ""}
+
+
+@pytest.mark.parametrize(("importer", "module", "kind", "expected"), [
+    # no compile_commands.json and no include/ dir: the file whose path ends with the include
+    ("src/app/main.c", "core/log.h", "include", ResolvedImport(targets=("lib/core/log.h",))),
+    ("src/app/main.c", "core/log.h", "system_include", ResolvedImport(targets=("lib/core/log.h",))),
+    ("src/app/view.cpp", "gui/widget.hpp", "system_include", ResolvedImport(targets=("src/gui/widget.hpp",))),
+    # a standard header stays the standard library even when the repository has one
+    ("src/app/main.c", "stdio.h", "system_include", ResolvedImport(external="libc")),
+    # several matches: the nearest to the includer, else unresolved as ambiguous
+    ("a/sub/x.c", "util.h", "include", ResolvedImport(targets=("a/util.h",))),
+    ("c/y.c", "util.h", "include", ResolvedImport(unresolved="ambiguous include: 2 files end with util.h")),
+    ("src/app/main.c", "nowhere.h", "include", ResolvedImport(unresolved="quoted include matches no file")),
+])
+def test_include_falls_back_to_a_path_suffix_without_build_information(tmp_path, importer, module, kind, expected):
+    language = "cpp" if importer.endswith(".cpp") else "c"
+    index = _index(tmp_path, SUFFIX_TREE, language)
+    assert registry()[language].resolve_import(ImportRef(importer, module, (), 1, kind), index) == expected
