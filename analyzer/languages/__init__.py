@@ -9,7 +9,7 @@ import statement's captures become :class:`ImportRef` values, and how an
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Protocol
 
@@ -152,6 +152,42 @@ def strip_quotes(text: str) -> str:
     if len(text) >= 2 and text[0] in "\"'`<" and text[-1] in "\"'`>":
         return text[1:-1]
     return text
+
+
+@lru_cache(maxsize=8)
+def files_by_suffix(files: frozenset[str], extensions: frozenset[str]) -> dict[str, tuple[str, ...]]:
+    """``b/c.h`` and ``c.h`` -> the files (with one of ``extensions``, no dot) whose path ends with it.
+
+    For includes that name a file relative to a directory no configuration names
+    (C/C++ without compile_commands.json, PHP's include_path).  Built once per file set.
+    """
+    out: dict[str, list[str]] = {}
+    for f in files:
+        if f.rsplit(".", 1)[-1].lower() not in extensions:
+            continue
+        parts = f.split("/")
+        for i in range(1, len(parts)):
+            out.setdefault("/".join(parts[i:]), []).append(f)
+        out.setdefault(f, []).append(f)
+    return {k: tuple(sorted(v)) for k, v in out.items()}
+
+
+def nearest(importer: str, candidates: tuple[str, ...]) -> tuple[str, ...]:
+    """The candidates sharing the most leading directories with ``importer``."""
+    if len(candidates) <= 1:
+        return candidates
+    here = importer.split("/")[:-1]
+
+    def shared(path: str) -> int:
+        n = 0
+        for a, b in zip(path.split("/")[:-1], here):
+            if a != b:
+                break
+            n += 1
+        return n
+
+    best = max(shared(c) for c in candidates)
+    return tuple(c for c in candidates if shared(c) == best)
 
 
 def narrow_to_referenced(candidates: tuple[str, ...], importer: str, index: RepoIndex) -> tuple[str, ...]:

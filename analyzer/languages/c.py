@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import posixpath
 import shlex
-from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +23,7 @@ import tree_sitter_c
 from tree_sitter import Node
 
 from ..domain import ImportRef, RepoIndex
-from . import LanguageSpec, ResolvedImport
+from . import LanguageSpec, ResolvedImport, files_by_suffix, nearest
 
 #: configuration key shared by C and C++
 CONFIG_KEY = "c"
@@ -115,11 +114,12 @@ def resolve_include(ref: ImportRef, index: RepoIndex, cxx: bool) -> ResolvedImpo
     # ends with the included path, nearest to the includer (never for a standard header)
     if not config.from_build and not (ref.kind == "system_include"
                                       and (name in _C_HEADERS or name in _CXX_HEADERS)):
-        nearest = _nearest(ref.path, _by_suffix(files).get(posixpath.normpath(name), ()))
-        if len(nearest) == 1:
-            return ResolvedImport(targets=nearest)
-        if nearest:
-            return ResolvedImport(unresolved=f"ambiguous include: {len(nearest)} files end with {name}")
+        by_suffix = files_by_suffix(files, _SOURCE_SUFFIXES)
+        found_near = nearest(ref.path, by_suffix.get(posixpath.normpath(name), ()))
+        if len(found_near) == 1:
+            return ResolvedImport(targets=found_near)
+        if found_near:
+            return ResolvedImport(unresolved=f"ambiguous include: {len(found_near)} files end with {name}")
     if ref.kind != "system_include":
         return ResolvedImport(unresolved="quoted include matches no file")
     return ResolvedImport(external=external_package(name, cxx))
@@ -149,37 +149,6 @@ def _lookup(files: frozenset[str], directory: str, name: str) -> str | None:
     if joined.startswith("../") or joined == ".." or joined.startswith("/"):
         return None
     return joined if joined in files else None
-
-
-@lru_cache(maxsize=8)
-def _by_suffix(files: frozenset[str]) -> dict[str, tuple[str, ...]]:
-    """``b/c.h`` and ``c.h`` -> the C/C++ files whose path ends with it (``a/b/c.h``)."""
-    out: dict[str, list[str]] = {}
-    for f in files:
-        if f.rsplit(".", 1)[-1].lower() not in _SOURCE_SUFFIXES:
-            continue
-        parts = f.split("/")
-        for i in range(1, len(parts)):
-            out.setdefault("/".join(parts[i:]), []).append(f)
-    return {k: tuple(sorted(v)) for k, v in out.items()}
-
-
-def _nearest(importer: str, candidates: tuple[str, ...]) -> tuple[str, ...]:
-    """The candidates sharing the most leading directories with the importer."""
-    if len(candidates) <= 1:
-        return candidates
-    here = importer.split("/")[:-1]
-
-    def shared(path: str) -> int:
-        n = 0
-        for a, b in zip(path.split("/")[:-1], here):
-            if a != b:
-                break
-            n += 1
-        return n
-
-    best = max(shared(c) for c in candidates)
-    return tuple(c for c in candidates if shared(c) == best)
 
 
 def _compile_commands_dirs(root: Path) -> list[str]:

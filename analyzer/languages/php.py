@@ -21,7 +21,7 @@ from tree_sitter import Node
 
 from ..config import DEFAULT_EXCLUDED_DIRS
 from ..domain import ImportRef, RepoIndex
-from . import LanguageSpec, ResolvedImport, narrow_to_referenced, node_text
+from . import LanguageSpec, ResolvedImport, files_by_suffix, narrow_to_referenced, nearest, node_text
 
 _DIR_PREFIX = "__DIR__"
 _INCLUDE_TYPES = frozenset(
@@ -30,6 +30,7 @@ _INCLUDE_TYPES = frozenset(
 _PSR4_KEYS = ("autoload", "autoload-dev")
 #: external package of a single-segment ``use`` matching no file (``use Exception;``): a PHP built-in
 _BUILTIN = "php"
+_PHP = frozenset({"php"})
 
 
 def postprocess_import(ref: ImportRef, stmt: Node) -> ImportRef | None:
@@ -221,7 +222,37 @@ def _resolve_include(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
             return ResolvedImport(targets=(norm,))
     if beyond and len(bases) == 1:
         return ResolvedImport(unresolved="include path beyond the repository root")
+    if len(bases) == 2 and not module.startswith("."):
+        # `require_once 'Zend/Db/Table.php'` found through an include_path the code sets at
+        # run time (library/): the repository file whose path ends with it, nearest first
+        found = nearest(ref.path, files_by_suffix(index.files, _PHP).get(posixpath.normpath(module), ()))
+        if len(found) == 1:
+            return ResolvedImport(targets=found)
+        if found:
+            return ResolvedImport(unresolved=f"ambiguous include: {len(found)} files end with {module}")
     return ResolvedImport(unresolved="include matches no file")
+
+
+def autoload_links(importer: str, names: frozenset[str], index: RepoIndex) -> dict[str, frozenset[str]]:
+    """Classes of the global namespace that ``importer`` uses, found as an autoloader would.
+
+    Code without namespaces loads classes by name (PSR-0 ``Zend_Db_Table`` ->
+    ``Zend/Db/Table.php``, or a classmap): a capitalized name defined at the top of
+    a file that declares no namespace links to that file; when several files define
+    it, the one whose path spells the name (PSR-0), else the nearest.
+    """
+    global_files = set(_global_files(index))
+    found: dict[str, set[str]] = {}
+    for name in names:
+        if not name[:1].isupper():
+            continue
+        defining = tuple(f for f in index.definitions.get(name, ()) if f in global_files and f != importer)
+        if len(defining) > 1:
+            spelled = tuple(f for f in defining if f.endswith("/" + name.replace("_", "/") + ".php"))
+            defining = nearest(importer, spelled or defining)
+        if len(defining) == 1:
+            found.setdefault(defining[0], set()).add(name)
+    return {t: frozenset(n) for t, n in found.items()}
 
 
 SPEC = LanguageSpec(
@@ -232,4 +263,5 @@ SPEC = LanguageSpec(
     postprocess_import=postprocess_import,
     load_config=load_config,
     namespace_visibility=True,
+    implicit_links=autoload_links,
 )
