@@ -30,6 +30,8 @@ _EXTENSIONS = (".ts", ".tsx", ".d.ts", ".mts", ".cts", ".js", ".jsx", ".mjs", ".
 #: a runtime extension written in TypeScript sources stands for these source files
 #: languages sharing this configuration (see ``config_key``)
 _JS_FAMILY = frozenset({"javascript", "typescript", "tsx"})
+#: source-root aliases of bundler templates that no npm package name can start with
+_SOURCE_ALIASES = ("@/", "~/")
 _TS_FOR_JS = {".js": (".ts", ".tsx", ".d.ts"), ".jsx": (".tsx",), ".mjs": (".mts", ".d.mts"),
               ".cjs": (".cts", ".d.cts")}
 #: relative imports of these are assets or data, not code: neither internal edges nor unresolved
@@ -225,7 +227,31 @@ def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
         found = _find(files, base) if base is not None else None
         if found:
             return ResolvedImport(targets=(found,))
+    if spec.startswith(_SOURCE_ALIASES):
+        return _resolve_source_alias(files, ref.path, spec)
     return ResolvedImport(external=package_name(spec))
+
+
+def _resolve_source_alias(files: frozenset[str], importer: str, spec: str) -> ResolvedImport:
+    """``@/x`` and ``~/x`` that no tsconfig/jsconfig maps: the bundler convention (Vue CLI,
+    Vite and Nuxt templates) is the project's ``src/`` (``~/``: or the project root).
+
+    Neither can be an npm package name, so a miss is unresolved, never external.
+    """
+    rest = spec[2:]
+    parts = importer.split("/")[:-1]
+    ancestors = ["/".join(parts[:i]) for i in range(len(parts), -1, -1)]  # nearest first
+    for directory in ancestors:
+        base = _join(posixpath.join(directory, "src") if directory else "src", rest)
+        found = _find(files, base) if base is not None else None
+        if found:
+            return ResolvedImport(targets=(found,))
+    if spec.startswith("~/"):
+        found = _find(files, posixpath.normpath(rest)) if rest else None
+        if found:
+            return ResolvedImport(targets=(found,))
+    return ResolvedImport(unresolved=f"{spec[:2]} alias matches no file under src/ "
+                                     "(map it in tsconfig.json or jsconfig.json paths)")
 
 
 def package_name(spec: str) -> str:

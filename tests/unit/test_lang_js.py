@@ -274,6 +274,9 @@ def resolve(index: RepoIndex, importer: str, module: str) -> ResolvedImport:
     ("src/a/b.ts", "@mono/shared/format", "packages/shared/src/format.ts"),  # workspace subpath
     ("src/a/b.ts", "ui-kit", "packages/ui/lib/entry.js"),       # workspace exports["."]
     ("src/a/b.ts", "ui-kit/lib/button", "packages/ui/lib/button.jsx"),
+    ("src/a/b.ts", "@/util", "src/util.ts"),                  # bundler alias, unmapped: src/
+    ("src/a/b.ts", "~/components", "src/components/index.tsx"),
+    ("packages/shared/src/format.ts", "@/index", "packages/shared/src/index.ts"),  # the nearest src/
 ])
 def test_resolves_internal(index, importer, module, target):
     assert resolve(index, importer, module) == ResolvedImport(targets=(target,))
@@ -301,6 +304,7 @@ def test_external_packages(index, module, package):
     ("src/a/b.ts", "../../../outside"),
     ("src/a/b.ts", "@app/missing"),
     ("src/a/b.ts", "empty-pkg"),
+    ("src/a/b.ts", "@/missing"),  # never an npm package
 ])
 def test_unresolved(index, importer, module):
     result = resolve(index, importer, module)
