@@ -6,8 +6,8 @@ Rails-like tree, every ``app/<kind>/`` directory (models, controllers...).  A
 first path segment becomes the external package.
 
 Rails code rarely requires its own files: Zeitwerk autoloads a constant from the
-file named after it under an autoload root (every ``app/<kind>/`` directory and
-its ``concerns/``).  :func:`autoload_links` links a reference to a constant
+file named after it under an autoload root (every ``app/<kind>/`` directory,
+its ``concerns/``, and the app's ``lib/``).  :func:`autoload_links` links a reference to a constant
 (``User``, ``Admin::UsersController``) to the autoloaded file named after it
 (``user.rb``, ``users_controller.rb``; acronyms match case-insensitively) that
 defines it, from any Ruby file of the tree.
@@ -44,10 +44,12 @@ def load_config(root: Path, files: frozenset[str]) -> tuple[tuple[str, tuple[str
         ``(("autoload_roots", roots), ("load_paths", dirs))``: ``dirs`` lists ""
         (the root), every directory named ``lib`` holding Ruby files and every
         ``app/<x>`` directory of a Rails-like tree; ``roots`` the ``app/<x>``
-        directories and their ``concerns/`` (Zeitwerk's roots); both sorted.
+        directories, their ``concerns/`` and the ``lib/`` beside ``app/``
+        (Zeitwerk's roots); both sorted.
     """
     dirs: set[str] = {""}
     roots: set[str] = set()
+    apps: set[str] = set()  # directories holding a Rails app/ tree
     for path in files:
         if not path.endswith(_EXTENSIONS):
             continue
@@ -59,8 +61,13 @@ def load_config(root: Path, files: frozenset[str]) -> tuple[tuple[str, tuple[str
                 app_dir = "/".join(parts[: i + 2])
                 dirs.add(app_dir)
                 roots.add(app_dir)
+                apps.add("/".join(parts[:i]))
                 if i + 2 < len(parts) and parts[i + 2] == "concerns":
                     roots.add(f"{app_dir}/concerns")
+    # the app's lib/ is autoloaded too (Rails 7.1 `autoload_lib`, and the older
+    # `autoload_paths << lib` habit)
+    roots.update(d for d in dirs if d.rpartition("/")[2] == "lib" and d.rpartition("/")[0] in apps
+                 or d == "lib" and "" in apps)
     return ((_AUTOLOAD_ROOTS, tuple(sorted(roots))), (_LOAD_PATHS, tuple(sorted(dirs))))
 
 

@@ -175,7 +175,7 @@ def test_ruby_load_path_has_root_lib_and_rails_app_dirs():
     (roots_key, roots), (key, dirs) = ruby.load_config(Path("/nonexistent"), RUBY_TREE)
     assert key == "load_paths"
     assert dirs == ("", "app/models", "app/services", "gems/pay/lib", "lib")
-    assert roots_key == "autoload_roots" and roots == ("app/models", "app/services")
+    assert roots_key == "autoload_roots" and roots == ("app/models", "app/services", "lib")  # lib/ beside app/
 
 
 @pytest.mark.parametrize(("importer", "module", "kind", "targets"), [
@@ -337,7 +337,8 @@ def test_ruby_autoload_links_constants_to_the_files_named_after_them():
         "app/models/user.rb": frozenset({"User"}),
         "app/services/html_parser.rb": frozenset({"HTMLParser"}),      # acronym: matched without case
         "app/models/concerns/trackable.rb": frozenset({"Trackable"}),
-    }  # lib/ is not autoloaded; report.rb does not define Report; lower-case names are methods
+        "lib/helpers.rb": frozenset({"Helpers"}),                        # the app's lib/ is autoloaded
+    }  # report.rb does not define Report; lower-case names are methods
     assert "app/models/user.rb" not in ruby.autoload_links("app/models/user.rb", names, index)
     plain = frozenset({"lib/shop.rb", "lib/shop/order.rb"})  # a gem: no autoload roots, no links
     assert ruby.autoload_links("lib/shop.rb", frozenset({"Order"}), RepoIndex(
