@@ -31,13 +31,16 @@ _PSR4_KEYS = ("autoload", "autoload-dev")
 #: external package of a single-segment ``use`` matching no file (``use Exception;``): a PHP built-in
 _BUILTIN = "php"
 _PHP = frozenset({"php"})
+#: kind of an include whose path interpolates variables
+KIND_DYNAMIC = "dynamic"
 
 
 def postprocess_import(ref: ImportRef, stmt: Node) -> ImportRef | None:
-    """Set ``kind`` (use | require); mark ``__DIR__``-relative paths; drop interpolated paths."""
+    """Set ``kind`` (use | require | dynamic: an interpolated path); mark ``__DIR__``-relative paths."""
     if stmt.type in _INCLUDE_TYPES:
         if "$" in ref.module or "{" in ref.module:
-            return None
+            # built from variables at run time: listed as unresolved, not guessed
+            return ImportRef(ref.path, ref.module, ref.names, ref.line, KIND_DYNAMIC, ref.type_only)
         module = ref.module
         levels = _dir_levels(stmt)
         if levels is not None:
@@ -77,6 +80,8 @@ def load_config(root: Path, files: frozenset[str]) -> tuple[tuple[str, tuple[str
 
 def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
     """Resolve a ``use`` (class, function or constant) or a require/include path."""
+    if ref.kind == KIND_DYNAMIC:
+        return ResolvedImport(unresolved="include path built at run time")
     if ref.kind == "require":
         return _resolve_include(ref, index)
     fqns = [f"{ref.module}\\{n}" for n in ref.names] if ref.names else [ref.module]

@@ -12,7 +12,7 @@
   body: (namespace_use_group
     (namespace_use_clause . [(qualified_name) (name)] @import.name))) @import.statement
 
-; The path literal (quotes are stripped later; interpolated strings are dropped by php.postprocess_import).
+; The path literal (quotes are stripped later; php.postprocess_import marks interpolated ones as dynamic).
 ; Alternations are kept flat: nested [[...] ...] alternations lose matches in tree-sitter 0.26.
 (require_expression
   [(string) @import.module

@@ -43,7 +43,8 @@ def _parse(language: str, source: bytes, path: str) -> ParsedFile:
     ("php", b"<?php\nrequire_once __DIR__ . '/../bootstrap.php';\n",
      [("__DIR__/../bootstrap.php", (), "require")]),
     ("php", b'<?php\ninclude(__DIR__ . "/views/home.php");\n', [("__DIR__/views/home.php", (), "require")]),
-    ("php", b'<?php\nrequire "views/{$page}.php";\nrequire $file;\n', []),
+    # an interpolated path is kept (and listed as unresolved); a bare variable is not an import statement we read
+    ("php", b'<?php\nrequire "views/{$page}.php";\nrequire $file;\n', [("views/{$page}.php", (), "dynamic")]),
     # the pre-5.3 idiom and its relatives: dirname() of __FILE__ / __DIR__, with levels
     ("php", b"<?php\nrequire_once dirname(__FILE__) . '/lib/a.php';\n", [("__DIR__/lib/a.php", (), "require")]),
     ("php", b"<?php\nrequire dirname(__DIR__, 2) . '/b.php';\n", [("__DIR__/../../b.php", (), "require")]),
@@ -294,6 +295,7 @@ def test_php_resolves_to_files(tmp_path, importer, module, names, kind, targets)
     ("Acme\\Pay\\Nope", "use", "", "use matches no file"),
     ("__DIR__/missing.php", "require", "", "include matches no file"),
     ("__DIR__/../../../etc/passwd.php", "require", "", "beyond the repository root"),
+    ("views/{$page}.php", "dynamic", "", "built at run time"),
 ])
 def test_php_externals_and_unresolved(tmp_path, module, kind, external, unresolved):
     result = php.resolve_import(ImportRef("public/index.php", module, (), 1, kind), _php_index(tmp_path))
