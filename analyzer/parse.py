@@ -16,7 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from tree_sitter import Node, Parser, QueryCursor
+from tree_sitter import Node, Parser, QueryCursor, Range
 
 from . import _cache
 from .config import Settings
@@ -116,10 +116,17 @@ def parse_file(source: SourceFile, data: bytes | OSError) -> ParsedFile:
     if isinstance(data, OSError):
         return _failed(source, f"{_READ_FAILURE}{data.strerror or data}")
     text, diags = _decode(source.path, data)
+    spec = registry()[source.language]
+    ranges = spec.source_ranges(text) if spec.source_ranges is not None else None
+    if ranges is not None and not ranges:  # nothing in the file is code (a template-only component)
+        return ParsedFile(source=source, loc=_count_loc(text), symbols=(), imports=(), references=(),
+                          diagnostics=tuple(sorted(diags, key=Diagnostic.sort_key)))
     try:
         parser = _PARSERS.get(source.language)
         if parser is None:
             parser = _PARSERS[source.language] = Parser(ts_language(source.language))
+        if ranges is not None:
+            parser.included_ranges = [Range(_point(text, a), _point(text, b), a, b) for a, b in ranges]
         tree = parser.parse(text)
     except (ValueError, RuntimeError) as e:  # tree-sitter signals failure with these
         return _failed(source, f"parser failed: {e}")
@@ -141,6 +148,11 @@ def parse_file(source: SourceFile, data: bytes | OSError) -> ParsedFile:
 
 
 # --- helpers ----------------------------------------------------------------
+
+def _point(text: bytes, offset: int) -> tuple[int, int]:
+    """(row, byte column) of a byte offset."""
+    return text.count(b"\n", 0, offset), offset - (text.rfind(b"\n", 0, offset) + 1)
+
 
 def _count_loc(text: bytes) -> int:
     """Non-blank lines."""

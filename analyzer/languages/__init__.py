@@ -88,6 +88,9 @@ class LanguageSpec:
     #: files a file uses without importing them, by the names it references (Ruby: Rails
     #: autoloading): (importer, referenced names, index) -> {target: names it defines}
     implicit_links: Callable[[str, frozenset[str], RepoIndex], dict[str, frozenset[str]]] = _no_implicit_links
+    #: byte ranges of the code inside a file of mixed content (Vue: its <script> blocks);
+    #: None = the whole file is code
+    source_ranges: Callable[[bytes], list[tuple[int, int]]] | None = None
 
     @property
     def queries(self) -> str:
@@ -101,10 +104,10 @@ class LanguageSpec:
 @cache
 def registry() -> dict[str, LanguageSpec]:
     """All registered languages by name, in a stable order."""
-    from . import c, cpp, csharp, go, java, javascript, php, python, ruby, rust, typescript
+    from . import c, cpp, csharp, go, java, javascript, php, python, ruby, rust, typescript, vue
 
     specs = [
-        python.SPEC, javascript.SPEC, typescript.SPEC, typescript.TSX_SPEC, java.SPEC,
+        python.SPEC, javascript.SPEC, typescript.SPEC, typescript.TSX_SPEC, vue.SPEC, java.SPEC,
         go.SPEC, rust.SPEC, c.SPEC, cpp.SPEC, csharp.SPEC, ruby.SPEC, php.SPEC,
     ]
     return {s.name: s for s in specs}

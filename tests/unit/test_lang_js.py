@@ -14,7 +14,7 @@ from analyzer.parse import parse_file
 from analyzer.queries import compiled_queries, is_known_capture, query_text
 
 JS_FAMILY = ("javascript", "typescript", "tsx")
-_EXT = {"javascript": "js", "typescript": "ts", "tsx": "tsx"}
+_EXT = {"javascript": "js", "typescript": "ts", "tsx": "tsx", "vue": "vue"}
 
 
 def parse(language: str, code: bytes) -> ParsedFile:
@@ -362,3 +362,18 @@ def test_missing_config_behaves_as_empty(tmp_path: Path):
     idx = RepoIndex(files=files)
     assert resolve(idx, "a.ts", "./b") == ResolvedImport(targets=("b.ts",))
     assert resolve(idx, "a.ts", "b") == ResolvedImport(external="b")
+
+
+def test_vue_script_blocks_are_found_and_parsed_in_place():
+    from analyzer.languages.vue import script_ranges
+
+    source = (b"<template><div/></template>\n<script>\nexport default {};\n</script>\n"
+              b"<SCRIPT setup lang=\"ts\">\nimport Card from './Card.vue';\nconst n: number = 1;\n</SCRIPT>\n")
+    ranges = script_ranges(source)
+    assert [source[a:b].strip() for a, b in ranges] == [
+        b"export default {};", b"import Card from './Card.vue';\nconst n: number = 1;"]
+    assert script_ranges(b"<template><p>no code</p></template>\n") == []
+    assert script_ranges(b"<script>\nunclosed") == []
+    parsed = parse("vue", source)
+    assert [(i.module, i.line) for i in parsed.imports] == [("./Card.vue", 6)]  # the file's own line numbers
+    assert parsed.diagnostics == ()
