@@ -30,6 +30,8 @@ from .languages import load_language_configs, registry
 
 _REF_KIND = {"call": CALL, "type": CALL, "inherit": INHERIT}
 _PROGRESS_EVERY = 256
+#: visible files a file scans directly, without weighing the definer table
+_FEW_VISIBLE = 64
 
 
 def _scoped_imports(p: ParsedFile, scoped: dict[tuple[str, str], set[str]]) -> set[str]:
@@ -41,9 +43,13 @@ def _scoped_imports(p: ParsedFile, scoped: dict[tuple[str, str], set[str]]) -> s
     return out
 
 
-def _from_definers(n_definers: int, n_visible: int) -> bool:
-    """Link a file's references from the files defining its names (else from its visible files)."""
-    return n_definers < n_visible
+def _from_definers(count_definers: Callable[[], int], n_visible: int) -> bool:
+    """Link a file's references from the files defining its names (else from its visible files).
+
+    Only worth asking when many files are visible (a large namespace): a file that sees
+    a few imports scans them directly, and the definer table is then never built.
+    """
+    return n_visible > _FEW_VISIBLE and count_definers() < n_visible
 
 
 def build_index(parsed: Iterable[ParsedFile], root: Path) -> RepoIndex:
@@ -128,10 +134,15 @@ def resolve_dependencies(parsed: Iterable[ParsedFile], settings: Settings,
     lang_of = {p.path: p.source.language for p in parsed}
     ns_key = {p.path: specs[p.source.language].namespace_key(p.path, p.namespace) if p.namespace else ""
               for p in parsed}
-    definers: dict[str, list[str]] = defaultdict(list)  # name -> files defining it
-    for path, names_defined in index.defined.items():
-        for name in names_defined:
-            definers[name].append(path)
+    definers: dict[str, list[str]] = {}  # name -> files defining it, built on first need
+
+    def definers_of(name: str) -> list[str]:
+        if not definers:
+            for path, names_defined in index.defined.items():
+                for defined in names_defined:
+                    definers.setdefault(defined, []).append(path)
+            definers.setdefault("", [])  # built (even for a repository that defines nothing)
+        return definers.get(name, [])
     for p in parsed:
         spec = specs[p.source.language]
         imports_of = imported.get(p.path, set())
@@ -158,9 +169,9 @@ def resolve_dependencies(parsed: Iterable[ParsedFile], settings: Settings,
         # each file would otherwise scan all of them) or the files defining the used names
         hits: dict[str, set[str]] = defaultdict(set)
         n_visible = len(imports_of) + sum(len(index.namespaces.get(k, ())) for k in ns_keys)
-        if _from_definers(sum(len(definers.get(n, ())) for n in by_name), n_visible):
+        if _from_definers(lambda: sum(len(definers_of(n)) for n in by_name), n_visible):
             for name in by_name:
-                for target in definers.get(name, ()):
+                for target in definers_of(name):
                     if visible(target):
                         hits[target].add(name)
         else:

@@ -108,5 +108,5 @@ def test_both_ways_of_linking_references_agree(case, analyzed, monkeypatch):
     parsed, resolution, _, _ = analyzed(case)
     settings = Settings(root=case, use_cache=False, jobs=1, use_git_history=False)
     for always in (True, False):
-        monkeypatch.setattr(resolve, "_from_definers", lambda n_definers, n_visible, a=always: a)
+        monkeypatch.setattr(resolve, "_from_definers", lambda count, n_visible, a=always: a)
         assert resolve_dependencies(parsed, settings) == resolution
