@@ -41,6 +41,7 @@ SKIP_MINIFIED = "minified"
 SKIP_GENERATED = "generated"
 SKIP_BINARY = "binary content"
 SKIP_TOO_LARGE = "larger than --max-file-bytes"
+SKIP_OBJC = "unsupported language (Objective-C header)"
 SKIP_UNREADABLE = "unreadable"
 SKIP_SYMLINK_OUTSIDE = "symlink outside the root"
 SKIP_SYMLINK_LOOP = "symlink loop or repeat"
@@ -278,7 +279,7 @@ def _consider_file(w: _Walker, entry: os.DirEntry[str], rel: str,
         w.skipped[SKIP_UNREADABLE] += 1
         w.diagnostics.append(Diagnostic(rel, 0, "warning", f"cannot read file: {e.strerror or e}"))
         return
-    if verdict in (SKIP_BINARY, SKIP_MINIFIED):
+    if verdict in (SKIP_BINARY, SKIP_MINIFIED, SKIP_OBJC):
         w.skipped[verdict] += 1
         return
     w.files.append(SourceFile(rel, language, size, verdict))
@@ -290,6 +291,8 @@ def _verdict(data: bytes, language: str) -> str:
         return SKIP_BINARY
     if language in ("javascript", "typescript", "tsx") and _is_minified(data):
         return SKIP_MINIFIED
+    if language == "c" and _OBJC_MARKERS.search(data, 0, _CPP_SNIFF):
+        return SKIP_OBJC  # a .h of Objective-C: the C grammar would only report syntax errors
     return hashlib.sha256(data).hexdigest()
 
 
@@ -299,6 +302,9 @@ _CPP_MARKERS = re.compile(
     rb"|class[ \t]+[A-Za-z_]\w*(?:[ \t]+final)?[ \t]*(?:[:{;]|$)|(?:public|private|protected)[ \t]*:(?!:))"
     rb"|\bstd::\w", re.MULTILINE)
 _CPP_SNIFF = 256 * 1024
+#: lines only Objective-C has (@interface ... @end, #import)
+_OBJC_MARKERS = re.compile(rb"^[ \t]*(?:@(?:interface|protocol|implementation|end)\b|#[ \t]*import[ \t]*[<\"])",
+                           re.MULTILINE)
 
 
 def _language_from_content(rel: str, language: str, data: bytes) -> str:

@@ -107,7 +107,7 @@ def registry() -> dict[str, LanguageSpec]:
     from . import c, cpp, csharp, go, java, javascript, php, python, ruby, rust, typescript, vue
 
     specs = [
-        python.SPEC, javascript.SPEC, typescript.SPEC, typescript.TSX_SPEC, vue.SPEC, java.SPEC,
+        python.SPEC, javascript.SPEC, typescript.SPEC, typescript.TSX_SPEC, vue.SPEC, vue.SVELTE_SPEC, java.SPEC,
         go.SPEC, rust.SPEC, c.SPEC, cpp.SPEC, csharp.SPEC, ruby.SPEC, php.SPEC,
     ]
     return {s.name: s for s in specs}

@@ -26,10 +26,10 @@ from . import LanguageSpec, ResolvedImport, language_for_path
 CONFIG_KEY = "js"
 
 #: tried in this order after an extensionless specifier (TypeScript's order first)
-_EXTENSIONS = (".ts", ".tsx", ".d.ts", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs", ".vue")
+_EXTENSIONS = (".ts", ".tsx", ".d.ts", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs", ".vue", ".svelte")
 #: a runtime extension written in TypeScript sources stands for these source files
 #: languages sharing this configuration (see ``config_key``)
-_JS_FAMILY = frozenset({"javascript", "typescript", "tsx", "vue"})
+_JS_FAMILY = frozenset({"javascript", "typescript", "tsx", "vue", "svelte"})
 #: source-root aliases of bundler templates that no npm package name can start with
 _SOURCE_ALIASES = ("@/", "~/")
 _TS_FOR_JS = {".js": (".ts", ".tsx", ".d.ts"), ".jsx": (".tsx",), ".mjs": (".mts", ".d.mts"),
@@ -37,7 +37,7 @@ _TS_FOR_JS = {".js": (".ts", ".tsx", ".d.ts"), ".jsx": (".tsx",), ".mjs": (".mts
 #: relative imports of these are assets or data, not code: neither internal edges nor unresolved
 _ASSET_SUFFIXES = frozenset(
     ".css .scss .sass .less .styl .svg .png .jpg .jpeg .gif .webp .ico .bmp .avif .json .html .md"
-    " .txt .woff .woff2 .ttf .eot .otf .wasm .svelte .graphql .gql .yaml .yml .mp3 .mp4".split())
+    " .txt .woff .woff2 .ttf .eot .otf .wasm .graphql .gql .yaml .yml .mp3 .mp4".split())
 _CONFIG_FILES = ("tsconfig.json", "jsconfig.json")
 _MAX_EXTENDS = 8
 NODE_BUILTINS = frozenset(

@@ -1,11 +1,11 @@
-"""Vue single-file components: the ``<script>`` blocks of a ``.vue`` file.
+"""Single-file components (Vue ``.vue``, Svelte ``.svelte``): their ``<script>`` blocks.
 
 Only the script blocks are code for the graph (``<script>`` and ``<script setup>``,
 in JavaScript or TypeScript).  They are parsed in place with the TypeScript
 grammar restricted to their byte ranges (tree-sitter ``included_ranges``), so
 line numbers are the file's own; the template and styles are not parsed.
 Imports resolve with the JavaScript resolver and configuration (``./Button.vue``,
-``@/components/Button.vue``, tsconfig ``paths``).
+``@/components/Button.vue``, ``$lib/x`` through tsconfig ``paths``).
 """
 
 from __future__ import annotations
@@ -38,14 +38,20 @@ def script_ranges(data: bytes) -> list[tuple[int, int]]:
         pos = closing.end()
 
 
-SPEC = LanguageSpec(
-    name="vue",
-    extensions=(".vue",),
-    grammar=tree_sitter_typescript.language_typescript,
-    resolve_import=resolve_import,
-    query_dir="typescript",
-    postprocess_import=postprocess_import,
-    load_config=load_config,
-    config_key=CONFIG_KEY,
-    source_ranges=script_ranges,
-)
+def _component_spec(name: str, extension: str) -> LanguageSpec:
+    """A component language: its script blocks are TypeScript, resolved like JS/TS."""
+    return LanguageSpec(
+        name=name,
+        extensions=(extension,),
+        grammar=tree_sitter_typescript.language_typescript,
+        resolve_import=resolve_import,
+        query_dir="typescript",
+        postprocess_import=postprocess_import,
+        load_config=load_config,
+        config_key=CONFIG_KEY,
+        source_ranges=script_ranges,
+    )
+
+
+SPEC = _component_spec("vue", ".vue")
+SVELTE_SPEC = _component_spec("svelte", ".svelte")

@@ -328,3 +328,14 @@ def test_h_headers_are_c_or_cpp_by_their_content_and_keep_it_when_warm(tmp_path,
     parsed = {p.path: p for p in parse_files(found.files, Settings(root=root, use_cache=False, jobs=1))}
     assert parsed["shape.h"].diagnostics == ()
     assert {(s.name, s.kind) for s in parsed["shape.h"].symbols} >= {("Shape", "class")}
+
+
+def test_objective_c_headers_are_skipped_as_unsupported(tmp_path):
+    root = _tree(tmp_path / "repo", {
+        "View.h": "#import <UIKit/UIKit.h>\n@interface View : UIView\n- (void)draw;\n@end\n",
+        "util.h": "/* @interface appears only in this comment */\nint util(void);\n",
+        "main.c": '#include "util.h"\nint main(void) { return util(); }\n',
+    })
+    found = _discover(root)
+    assert _paths(found) == ["main.c", "util.h"]
+    assert found.skipped.as_dict().get("unsupported language (Objective-C header)") == 1

@@ -81,7 +81,7 @@ def test_syntax_errors_everywhere_give_a_warning_and_no_exception(language):
     data = b"}{ ) ( ;; class def fn func ?> #include \" ' ` \n" * 200 + b"\xff\n"
     if language == "php":
         data = b"<?php\n" + data  # outside <?php ... ?> everything is valid HTML text
-    if language == "vue":
+    if language in ("vue", "svelte"):
         data = b"<script>\n" + data + b"</script>\n"  # only the script blocks are parsed
     parsed = _parse(path, language, data)
     severities = {d.message: d.severity for d in parsed.diagnostics}
