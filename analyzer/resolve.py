@@ -132,16 +132,16 @@ def resolve_dependencies(parsed: Iterable[ParsedFile], settings: Settings,
     if on_progress:
         on_progress(total, total)
     lang_of = {p.path: p.source.language for p in parsed}
-    ns_key = {p.path: specs[p.source.language].namespace_key(p.path, p.namespace) if p.namespace else ""
-              for p in parsed}
-    definers: dict[str, list[str]] = {}  # name -> files defining it, built on first need
+    ns_key = {path: key for key, paths in index.namespaces.items() for path in paths}  # as build_index keyed them
+    definers: dict[str, list[str]] | None = None  # name -> files defining it, built on first need
 
     def definers_of(name: str) -> list[str]:
-        if not definers:
+        nonlocal definers
+        if definers is None:
+            definers = defaultdict(list)
             for path, names_defined in index.defined.items():
                 for defined in names_defined:
-                    definers.setdefault(defined, []).append(path)
-            definers.setdefault("", [])  # built (even for a repository that defines nothing)
+                    definers[defined].append(path)
         return definers.get(name, [])
     for p in parsed:
         spec = specs[p.source.language]
@@ -150,7 +150,7 @@ def resolve_dependencies(parsed: Iterable[ParsedFile], settings: Settings,
             imports_of = imports_of | _scoped_imports(p, scoped)
         ns_keys: frozenset[str] = frozenset()
         if spec.namespace_visibility and p.namespace:
-            ns_keys = frozenset(k for k in spec.visible_namespaces(ns_key[p.path]) if k)
+            ns_keys = frozenset(k for k in spec.visible_namespaces(ns_key.get(p.path, "")) if k)
         by_name: dict[str, list[Reference]] = defaultdict(list)
         for use in p.references:
             if use.kind in _REF_KIND:

@@ -185,19 +185,19 @@ def _resolve_name(fqn: str, importer: str, index: RepoIndex) -> tuple[str, ...]:
     return ()
 
 
-def _global_files(index: RepoIndex) -> tuple[str, ...]:
-    """PHP files that declare no namespace (computed once per index, not once per ``use``)."""
+def _global_files(index: RepoIndex) -> frozenset[str]:
+    """PHP files that declare no namespace (computed once per index, not once per use)."""
     last = _GLOBAL_FILES[0] if _GLOBAL_FILES else None
     if last is not None and last[0] is index.files and last[1] is index.namespaces:
         return last[2]
     namespaced = {p for paths in index.namespaces.values() for p in paths}
-    found = tuple(sorted(p for p in index.files if p.endswith(".php") and p not in namespaced))
+    found = frozenset(p for p in index.files if p.endswith(".php") and p not in namespaced)
     _GLOBAL_FILES[:] = [(index.files, index.namespaces, found)]
     return found
 
 
 #: the last index's answer, recognized by the identity of its (never mutated) tables
-_GLOBAL_FILES: list[tuple[frozenset[str], dict[str, tuple[str, ...]], tuple[str, ...]]] = []
+_GLOBAL_FILES: list[tuple[frozenset[str], dict[str, tuple[str, ...]], frozenset[str]]] = []
 
 
 def _is_internal_root(first: str, index: RepoIndex) -> bool:
@@ -246,7 +246,7 @@ def autoload_links(importer: str, names: frozenset[str], index: RepoIndex) -> di
     a file that declares no namespace links to that file; when several files define
     it, the one whose path spells the name (PSR-0), else the nearest.
     """
-    global_files = set(_global_files(index))
+    global_files = _global_files(index)
     found: dict[str, set[str]] = {}
     for name in names:
         if not name[:1].isupper():

@@ -66,8 +66,7 @@ def load_config(root: Path, files: frozenset[str]) -> tuple[tuple[str, tuple[str
                     roots.add(f"{app_dir}/concerns")
     # the app's lib/ is autoloaded too (Rails 7.1 `autoload_lib`, and the older
     # `autoload_paths << lib` habit)
-    roots.update(d for d in dirs if d.rpartition("/")[2] == "lib" and d.rpartition("/")[0] in apps
-                 or d == "lib" and "" in apps)
+    roots.update(d for d in dirs if d.rpartition("/")[2] == "lib" and d.rpartition("/")[0] in apps)
     return ((_AUTOLOAD_ROOTS, tuple(sorted(roots))), (_LOAD_PATHS, tuple(sorted(dirs))))
 
 
