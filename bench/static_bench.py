@@ -56,7 +56,7 @@ def summarize(out_json: Path) -> dict[str, Any]:
 
 def run_project(name: str, root: Path, reps: int, jobs: int, tmp: Path) -> dict[str, Any]:
     runs: dict[str, list[dict[str, Any]]] = {"static_cold": [], "static_warm": [], "cold": [], "warm": [],
-                                             "raw_parse": [], "parse_query": []}
+                                             "raw_parse": [], "parse_query": [], "command_stages_warm": []}
     summary: dict[str, Any] = {}
     identical = True
     for rep in range(reps):
@@ -75,6 +75,9 @@ def run_project(name: str, root: Path, reps: int, jobs: int, tmp: Path) -> dict[
                 args = ["--no-llm", "--jobs", str(jobs)]
                 runs["cold"].append(c.measure(["cli", str(root), "--json", str(cold_json), *args], env))
                 runs["warm"].append(c.measure(["cli", str(root), "--json", str(warm_json), *args], env))
+                if name in RAW_PARSE_ON:  # where a warm command's time goes: imports, pass, JSON
+                    runs["command_stages_warm"].append(
+                        c.measure(["stages", str(root), str(jobs), str(tmp / f"{name}-stages.json")], env))
             shutil.rmtree(cache, ignore_errors=True)
         if rep == 0:
             summary = summarize(cold_json)
@@ -101,6 +104,9 @@ def run_project(name: str, root: Path, reps: int, jobs: int, tmp: Path) -> dict[
         "warm_output_identical": identical,
         "runs": {k: v for k, v in runs.items() if v},
     }
+    if runs["command_stages_warm"]:  # medians per stage of the warm command through the library
+        staged = runs["command_stages_warm"]
+        res["command_stages_warm_s"] = {k: c.median([m["stages_s"][k] for m in staged]) for k in staged[0]["stages_s"]}
     # stages of the median cold / warm in-process run
     for kind in ("static_cold", "static_warm"):
         ordered = sorted(runs[kind], key=lambda m: m["inner_wall_s"])
@@ -184,6 +190,10 @@ def render(results: dict[str, Any], machine: dict[str, Any], jobs: int, reps: in
             lines += [f"{name}, stages of the median in-process static pass (seconds; warm *parse* is "
                       "the whole-run cache lookup and load: a hit parses, resolves and analyzes nothing):",
                       "", c.md_table(["stage", "cold", "warm"], stage_rows), ""]
+        if "command_stages_warm_s" in r:
+            cs = r["command_stages_warm_s"]
+            lines += [f"{name}, a warm `analyze --json` through the library, median seconds by stage: "
+                      + ", ".join(f"{k} {v:.2f}" for k, v in cs.items()) + ".", ""]
     lines += [
         "Command wall times include interpreter start-up, imports and writing the JSON. Peak RSS "
         "(command runs): `ru_maxrss` of the analyzer's main process and the largest of its pool workers "
