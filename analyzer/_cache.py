@@ -10,7 +10,7 @@
   everything it depends on (:func:`run_key`); checked before parsing, so a hit parses
   nothing.
 
-A stale (other format, analyzer version or query fingerprint) or corrupt file is
+A stale (other format, analyzer build or query fingerprint) or corrupt file is
 ignored and replaced.  Writes are atomic (temp file + rename); a read-only cache
 folder never fails a run.
 """
@@ -30,6 +30,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import cache
 from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
@@ -164,10 +165,8 @@ class ParseCache:
     @classmethod
     def open(cls, settings: Settings, fingerprint: str) -> "ParseCache":
         """Load the cache for ``settings.root`` (empty when missing, stale or corrupt)."""
-        from . import __version__
-
         path = settings.cache_dir / "parse" / f"{_root_key(settings)}.pkl"
-        cache = cls(path, f"{_FORMAT}:{__version__}:{fingerprint}")
+        cache = cls(path, f"{_FORMAT}:{code_digest()}:{fingerprint}")
         data = _load_file(path)
         if isinstance(data, dict) and data.get("fingerprint") == cache.fingerprint:
             entries, blobs, counts = data.get("entries"), data.get("blobs"), data.get("counts")
@@ -303,19 +302,38 @@ class StatIndex:
         _write_atomic(self.path, data)
 
 
+@cache
+def code_digest() -> str:
+    """Version and a digest of the analyzer's own Python files.
+
+    Part of every cache key: results stored by one build of the analyzer (an upgrade, a
+    checkout of another commit with the same version number) are never reused by another.
+    """
+    from . import __version__
+
+    return f"{__version__}+{source_digest(Path(__file__).resolve().parent)}"
+
+
+def source_digest(folder: Path) -> str:
+    """Digest of the names and bytes of every ``.py`` file under ``folder``."""
+    h = hashlib.blake2b(digest_size=16)
+    for path in sorted(folder.rglob("*.py")):
+        h.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
 # --- whole-run cache ----------------------------------------------------------------
 
 def run_key(settings: Settings, files: Sequence[SourceFile], fingerprint: str) -> str | None:
     """Hash of everything the static result after parsing depends on.
 
-    Analyzer version, cache format, query fingerprint, the settings that change the
+    Analyzer build (:func:`code_digest`), cache format, query fingerprint, the settings that change the
     result, every selected file (path, language, size, digest), the per-language
     configuration read from the tree (go.mod, tsconfig.json, composer.json...: the
     values resolution would load, compared by ``repr``) and, when git history is used,
     the commit at HEAD.  None when HEAD cannot be read (no caching).
     """
-    from . import __version__
-
     configs = _language_configs(settings.root, files)
     h = hashlib.sha256()
     head = ""
@@ -324,7 +342,7 @@ def run_key(settings: Settings, files: Sequence[SourceFile], fingerprint: str) -
         if found is None:
             return None
         head = found
-    parts = (_FORMAT, __version__, fingerprint, str(settings.root.resolve()), settings.include,
+    parts = (_FORMAT, code_digest(), fingerprint, str(settings.root.resolve()), settings.include,
              settings.exclude, settings.use_default_excludes, settings.max_file_bytes,
              settings.use_git_history, head, repr(configs))
     h.update(repr(parts).encode())

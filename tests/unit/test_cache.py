@@ -268,3 +268,29 @@ def test_every_long_step_reports_progress_cold_and_warm(settings):
         assert list(dict.fromkeys(stage for stage, _, _ in seen)) == expected
         for stage in expected[1:]:
             assert [s for s in seen if s[0] == stage][-1] == (stage, n, n)
+
+
+def test_another_analyzer_build_reuses_nothing(settings, parsed_paths, monkeypatch):
+    """A change to the analyzer's code (same version number) invalidates both caches."""
+    settings = Settings(root=settings.root, jobs=1, cache_dir=settings.cache_dir, use_git_history=False)
+    cold = _static(settings)
+    parsed_paths.clear()
+    assert _static(settings).parsed == cold.parsed and parsed_paths == []
+    monkeypatch.setattr(_cache, "code_digest", lambda: "0.1.0+another-build")
+    again = _static(settings)
+    assert sorted(parsed_paths) == [p.path for p in cold.parsed]
+    assert again.resolution == cold.resolution and again.analysis == cold.analysis
+
+
+def test_code_digest_changes_with_any_python_file(tmp_path):
+    from analyzer import __version__
+
+    assert _cache.code_digest() == f"{__version__}+{_cache.source_digest(Path(_cache.__file__).parent)}"
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "a.py").write_text("x = 1\n")
+    (tmp_path / "sub" / "b.py").write_text("y = 2\n")
+    first = _cache.source_digest(tmp_path)
+    (tmp_path / "notes.txt").write_text("not code")
+    assert _cache.source_digest(tmp_path) == first
+    (tmp_path / "sub" / "b.py").write_text("y = 3\n")
+    assert _cache.source_digest(tmp_path) != first
