@@ -6,7 +6,9 @@ root or ``mod.rs`` lives in ``m.rs`` or ``m/mod.rs`` next to it; declared in
 walked from its starting module to the deepest module file that exists, so
 ``use crate::a::b::C`` leads to ``a/b.rs`` (or to ``a.rs`` when ``b`` is an
 item rather than a module).  A file under a Cargo crate's ``src/`` belongs to
-``src/lib.rs`` (else ``src/main.rs``); ``#[path]`` attributes are not modelled.
+``src/lib.rs`` (else ``src/main.rs``).  ``#[path = "x.rs"] mod m;`` links the
+declaring file to ``x.rs`` (relative to the declaring file's directory); a
+``use`` path through such a module is still walked by the default layout.
 """
 
 from __future__ import annotations
@@ -22,12 +24,14 @@ import tree_sitter_rust
 from tree_sitter import Node
 
 from ..domain import ImportRef, RepoIndex
-from . import LanguageSpec, ResolvedImport
+from . import LanguageSpec, ResolvedImport, node_text, strip_quotes
 
 #: first path segments that name the standard library
 STD_CRATES = frozenset({"std", "core", "alloc", "proc_macro", "test"})
 _ROOT_NAMES = ("lib.rs", "main.rs")
 _SPACE = re.compile(r"\s+")
+#: ``#[path = "x.rs"] mod m;``: module = the path as written, names = (m,)
+KIND_MOD_PATH = "mod_path"
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +69,9 @@ class RustConfig:
 def postprocess_import(ref: ImportRef, stmt: Node) -> ImportRef | None:
     """Set kind (``mod`` / ``use``), normalise path text and mark globs with ``*``."""
     if stmt.type == "mod_item":
+        path = _path_attribute(stmt)
+        if path is not None:
+            return ImportRef(ref.path, path, (ref.module,), ref.line, KIND_MOD_PATH)
         return ImportRef(ref.path, ref.module, (), ref.line, "mod")
     module = _SPACE.sub("", ref.module)
     if module in ("self", "crate", "super") and stmt.type == "extern_crate_declaration":
@@ -74,6 +81,21 @@ def postprocess_import(ref: ImportRef, stmt: Node) -> ImportRef | None:
     if argument is not None and argument.type == "use_wildcard":
         names.add("*")
     return ImportRef(ref.path, module, tuple(sorted(n for n in names if n)), ref.line, "use")
+
+
+def _path_attribute(item: Node) -> str | None:
+    """The value of a ``#[path = "..."]`` attribute on ``item`` (the attributes before it)."""
+    sibling = item.prev_named_sibling
+    while sibling is not None and sibling.type in ("attribute_item", "line_comment", "block_comment"):
+        if sibling.type == "attribute_item":
+            attribute = next((c for c in sibling.named_children if c.type == "attribute"), None)
+            value = attribute.child_by_field_name("value") if attribute is not None else None
+            name = attribute.named_children[0] if attribute is not None and attribute.named_children else None
+            if name is not None and node_text(name) == "path" and value is not None \
+                    and value.type == "string_literal":
+                return strip_quotes(node_text(value))
+        sibling = sibling.prev_named_sibling
+    return None
 
 
 def load_config(root: Path, files: frozenset[str]) -> RustConfig:
@@ -99,6 +121,11 @@ def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
     config = index.config.get("rust")
     if not isinstance(config, RustConfig):
         config = RustConfig()
+    if ref.kind == KIND_MOD_PATH:
+        target = posixpath.normpath(_join(_dirname(ref.path), ref.module))
+        if target in files:
+            return ResolvedImport(targets=(target,))
+        return ResolvedImport(unresolved="no file at the #[path] of a module declaration")
     if ref.kind == "mod":
         found = _child_module(files, ref.path, ref.module, config)
         if found is None:

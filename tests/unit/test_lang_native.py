@@ -155,6 +155,9 @@ def test_references(language: str, source: bytes, expected: set[tuple[str, str]]
     ("rust", b"use ::ext::Thing;", ("::ext", ("Thing",), "use")),
     ("rust", b"use serde;", ("serde", (), "use")),
     ("rust", b"mod child;", ("child", (), "mod")),
+    ("rust", b'#[cfg(unix)]\n// the Unix flavour\n#[path = "sys/unix.rs"]\npub(crate) mod sys;',
+     ("sys/unix.rs", ("sys",), "mod_path")),
+    ("rust", b'#[path = "a.rs"]\nfn f() {}\nmod after;', ("after", (), "mod")),
     ("rust", b"extern crate libc;", ("libc", (), "use")),
     ("c", b'#include "util/str.h"\n', ("util/str.h", (), "include")),
     ("c", b"#include <stdio.h>\n", ("stdio.h", (), "system_include")),
@@ -186,6 +189,7 @@ RUST_TREE = {
     "tools/cli/src/main.rs": "", "tools/cli/src/args.rs": "",
     "loose/main.rs": "", "loose/extra.rs": "",
     "src/bin/tool.rs": "", "src/bin/opts.rs": "", "tests/it.rs": "", "tests/common/mod.rs": "",
+    "src/platform/unix_impl.rs": "",
 }
 
 
@@ -210,6 +214,12 @@ def _index(root: Path, tree: dict[str, str], language: str) -> RepoIndex:
     ("src/net/http.rs", "client", (), "mod", ResolvedImport(targets=("src/net/http/client.rs",))),
     ("src/store/mod.rs", "cache", (), "mod", ResolvedImport(targets=("src/store/cache/mod.rs",))),
     ("src/lib.rs", "ghost", (), "mod", ResolvedImport(unresolved="no file for module declaration")),
+    ("src/lib.rs", "platform/unix_impl.rs", ("sys",), "mod_path",
+     ResolvedImport(targets=("src/platform/unix_impl.rs",))),
+    ("src/net/http.rs", "../platform/unix_impl.rs", ("sys",), "mod_path",
+     ResolvedImport(targets=("src/platform/unix_impl.rs",))),
+    ("src/lib.rs", "platform/windows.rs", ("sys",), "mod_path",
+     ResolvedImport(unresolved="no file at the #[path] of a module declaration")),
     ("src/lib.rs", "crate::net::http", ("Client",), "use", ResolvedImport(targets=("src/net/http.rs",))),
     ("src/lib.rs", "crate::net::http", ("client::Get", "Other"), "use",
      ResolvedImport(targets=("src/net/http.rs", "src/net/http/client.rs"))),
