@@ -20,13 +20,14 @@ from .domain import (
     Dependency,
     Diagnostic,
     ExternalDependency,
+    ImportRef,
     ParsedFile,
     Reference,
     RepoIndex,
     Resolution,
     UnresolvedImport,
 )
-from .languages import load_language_configs, registry
+from .languages import LanguageSpec, ResolvedImport, load_language_configs, registry
 
 _REF_KIND = {"call": CALL, "type": CALL, "inherit": INHERIT}
 _PROGRESS_EVERY = 256
@@ -41,6 +42,16 @@ def _scoped_imports(p: ParsedFile, scoped: dict[tuple[str, str], set[str]]) -> s
         if language == p.source.language and (not directory or p.path.startswith(directory + "/")):
             out |= targets
     return out
+
+
+def _resolve_one(spec: LanguageSpec, ref: ImportRef, index: RepoIndex,
+                 diagnostics: list[Diagnostic]) -> ResolvedImport | None:
+    """``spec.resolve_import``; None (and an error diagnostic) when the resolver fails."""
+    try:
+        return spec.resolve_import(ref, index)
+    except (ValueError, KeyError, IndexError, TypeError) as e:  # a resolver bug must not stop the run
+        diagnostics.append(Diagnostic(ref.path, ref.line, "error", f"cannot resolve import {ref.module!r}: {e}"))
+        return None
 
 
 def _from_definers(count_definers: Callable[[], int], n_visible: int) -> bool:
@@ -111,11 +122,8 @@ def resolve_dependencies(parsed: Iterable[ParsedFile], settings: Settings,
             on_progress(done, total)
         spec = specs[p.source.language]
         for ref in p.imports:
-            try:
-                result = spec.resolve_import(ref, index)
-            except (ValueError, KeyError, IndexError, TypeError) as e:  # a resolver bug must not stop the run
-                diagnostics.append(Diagnostic(p.path, ref.line, "error",
-                                              f"cannot resolve import {ref.module!r}: {e}"))
+            result = _resolve_one(spec, ref, index, diagnostics)
+            if result is None:
                 continue
             if result.targets:
                 for target in result.targets:
@@ -123,11 +131,21 @@ def resolve_dependencies(parsed: Iterable[ParsedFile], settings: Settings,
                         add(p.path, target, IMPORT, ref.line, ref.type_only)
                         imported[p.path].add(target)
                 if ref.scope is not None:
-                    scoped[(p.source.language, ref.scope)].update(result.targets)
+                    scope = result.scope if result.scope is not None else ref.scope
+                    scoped[(p.source.language, scope)].update(result.targets)
             elif result.external:
                 externals.add(ExternalDependency(p.path, result.external, ref.module, ref.line))
             elif result.unresolved:
                 unresolved.add(UnresolvedImport(p.path, ref.module, ref.line, result.unresolved))
+
+    # imports a project file declares for all its sources (no file imports them: visibility only)
+    for language in sorted({p.source.language for p in parsed}):
+        spec = specs[language]
+        for ref in spec.project_imports(index):
+            result = _resolve_one(spec, ref, index, diagnostics)
+            if result is not None and result.targets and ref.scope is not None:
+                scope = result.scope if result.scope is not None else ref.scope
+                scoped[(language, scope)].update(result.targets)
 
     if on_progress:
         on_progress(total, total)

@@ -11,11 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Callable, Iterable, Protocol
+from typing import Callable, Iterable, Protocol, TypeVar
 
 from tree_sitter import Language, Node
 
 from ..domain import ImportRef, RepoIndex
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +33,9 @@ class ResolvedImport:
     targets: tuple[str, ...] = ()
     external: str = ""
     unresolved: str = ""
+    #: for an import that reaches other files (ImportRef.scope set): the directory whose
+    #: files it reaches, when the resolver knows better than the importer's own (C#: the project)
+    scope: str | None = None
 
 
 class ImportResolver(Protocol):
@@ -55,6 +60,10 @@ def _same_namespace(path: str, namespace: str) -> str:
 
 def _only_itself(key: str) -> tuple[str, ...]:
     return (key,) if key else ()
+
+
+def _no_project_imports(index: RepoIndex) -> tuple[ImportRef, ...]:
+    return ()
 
 
 def _no_implicit_links(importer: str, names: frozenset[str], index: RepoIndex) -> dict[str, frozenset[str]]:
@@ -91,6 +100,9 @@ class LanguageSpec:
     #: byte ranges of the code inside a file of mixed content (Vue: its <script> blocks);
     #: None = the whole file is code
     source_ranges: Callable[[bytes], list[tuple[int, int]]] | None = None
+    #: imports declared outside the source files (C#: ``<Using Include>`` items of a .csproj),
+    #: each with a ``scope``: what they resolve to is visible to every file under it (no edges)
+    project_imports: Callable[[RepoIndex], tuple[ImportRef, ...]] = _no_project_imports
 
     @property
     def queries(self) -> str:
@@ -173,6 +185,17 @@ def files_by_suffix(files: frozenset[str], extensions: frozenset[str]) -> dict[s
             out.setdefault("/".join(parts[i:]), []).append(f)
         out.setdefault(f, []).append(f)
     return {k: tuple(sorted(v)) for k, v in out.items()}
+
+
+def innermost_holding(path: str, items: Iterable[T], directory: Callable[[T], str]) -> T | None:
+    """The item whose directory ("" = the root) holds ``path`` most closely, if any."""
+    best: T | None = None
+    depth = -1
+    for item in items:
+        d = directory(item)
+        if (not d or path.startswith(d + "/")) and len(d) > depth:
+            best, depth = item, len(d)
+    return best
 
 
 def nearest(importer: str, candidates: tuple[str, ...]) -> tuple[str, ...]:

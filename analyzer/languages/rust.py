@@ -18,13 +18,14 @@ import re
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import attrgetter
 from pathlib import Path
 
 import tree_sitter_rust
 from tree_sitter import Node
 
 from ..domain import ImportRef, RepoIndex
-from . import LanguageSpec, ResolvedImport, node_text, strip_quotes
+from . import LanguageSpec, ResolvedImport, innermost_holding, node_text, strip_quotes
 
 #: first path segments that name the standard library
 STD_CRATES = frozenset({"std", "core", "alloc", "proc_macro", "test"})
@@ -51,12 +52,7 @@ class RustConfig:
 
     def crate_of(self, path: str) -> Crate | None:
         """The innermost crate whose directory contains ``path``."""
-        best: Crate | None = None
-        for crate in self.crates:
-            if _is_under(path, crate.directory) and (
-                    best is None or len(crate.directory) > len(best.directory)):
-                best = crate
-        return best
+        return innermost_holding(path, self.crates, attrgetter("directory"))
 
     def by_name(self, name: str) -> Crate | None:
         """The workspace crate called ``name``, if any."""

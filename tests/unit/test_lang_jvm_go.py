@@ -450,3 +450,71 @@ def test_csharp_global_using_reaches_its_project_only(tmp_path):
     static = analyze_static(Settings(root=tmp_path, use_cache=False, jobs=1, use_git_history=False))
     edges = {(d.source, d.target, d.kind) for d in static.resolution.dependencies}
     assert edges == {("a/GlobalUsings.cs", "lib/Helper.cs", "import"), ("a/X.cs", "lib/Helper.cs", "call")}
+
+
+def _write_tree(root: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+
+
+def _edges(root: Path) -> set[tuple[str, str, str]]:
+    from analyzer.config import Settings
+    from analyzer.pipeline import analyze_static
+
+    static = analyze_static(Settings(root=root, use_cache=False, jobs=1, use_git_history=False))
+    return {(d.source, d.target, d.kind) for d in static.resolution.dependencies}
+
+
+def test_csharp_project_files_and_their_using_items(tmp_path):
+    _write_tree(tmp_path, {
+        "src/App/App.csproj": (
+            '<Project Sdk="Microsoft.NET.Sdk" xmlns="http://schemas.microsoft.com/developer/msbuild/2003">'
+            '<ItemGroup><Using Include="App.Domain" /><Using Include="global::App.Util.Guard" Static="True" />'
+            '<Using Include="App.Data.Store" Alias="Db" /><Using Remove="System.Linq" /><Using Include=" " />'
+            '</ItemGroup></Project>'),
+        "src/App/Sub/X.cs": "", "src/App/Y.cs": "",
+        "tests/App.Tests/App.Tests.csproj": "<Project><ItemGroup><Using Include=",  # broken XML
+        "tests/App.Tests/T.cs": "",
+        "loose/Z.cs": "",
+    })
+    files = frozenset({"src/App/Sub/X.cs", "src/App/Y.cs", "tests/App.Tests/T.cs", "loose/Z.cs"})
+    config = csharp.load_config(tmp_path, files)
+    assert config == csharp.CSharpConfig((
+        csharp.Project("src/App", "src/App/App.csproj", (
+            (csharp.KIND_USING, "App.Domain"), (csharp.KIND_STATIC, "App.Util.Guard"),
+            (csharp.KIND_ALIAS, "App.Data.Store"))),
+        csharp.Project("tests/App.Tests", "tests/App.Tests/App.Tests.csproj", ()),
+    ))
+    assert config.project_of("src/App/Sub/X.cs").directory == "src/App"
+    assert config.project_of("loose/Z.cs") is None
+    index = RepoIndex(files=files, config={"csharp": config})
+    assert [(r.path, r.module, r.kind, r.scope) for r in csharp.project_imports(index)] == [
+        ("src/App/App.csproj", "App.Domain", csharp.KIND_USING, "src/App"),
+        ("src/App/App.csproj", "App.Util.Guard", csharp.KIND_STATIC, "src/App"),
+        ("src/App/App.csproj", "App.Data.Store", csharp.KIND_ALIAS, "src/App"),
+    ]
+
+
+def test_csharp_global_using_in_a_subfolder_reaches_its_whole_project(tmp_path):
+    _write_tree(tmp_path, {
+        "lib/Helper.cs": "namespace Lib;\npublic static class Helper { public static void Run() {} }\n",
+        "app/App.csproj": "<Project Sdk=\"Microsoft.NET.Sdk\" />\n",
+        "app/Properties/Usings.cs": "global using Lib;\n",
+        "app/X.cs": "namespace A;\npublic class X { void F() { Helper.Run(); } }\n",
+        "other/Other.csproj": "<Project Sdk=\"Microsoft.NET.Sdk\" />\n",
+        "other/Y.cs": "namespace B;\npublic class Y { void F() { Helper.Run(); } }\n",
+    })
+    assert _edges(tmp_path) == {("app/Properties/Usings.cs", "lib/Helper.cs", "import"),
+                                ("app/X.cs", "lib/Helper.cs", "call")}
+
+
+def test_csharp_project_using_items_make_names_visible_without_import_edges(tmp_path):
+    _write_tree(tmp_path, {
+        "lib/Helper.cs": "namespace Lib;\npublic static class Helper { public static void Run() {} }\n",
+        "app/App.csproj": '<Project Sdk="Microsoft.NET.Sdk"><ItemGroup><Using Include="Lib" />'
+                          '<Using Include="Newtonsoft.Json" /></ItemGroup></Project>\n',
+        "app/X.cs": "namespace A;\npublic class X { void F() { Helper.Run(); } }\n",
+        "other/Y.cs": "namespace B;\npublic class Y { void F() { Helper.Run(); } }\n",
+    })
+    assert _edges(tmp_path) == {("app/X.cs", "lib/Helper.cs", "call")}
