@@ -14,12 +14,44 @@ from . import LanguageSpec, ResolvedImport, node_text
 _SOURCE_ROOT_NAMES = ("src", "lib", "python")
 #: ``TYPE_CHECKING`` or ``typing.TYPE_CHECKING`` (any module alias), not negated
 _TYPE_CHECKING = re.compile(r"(?:\w+\.)?TYPE_CHECKING")
+#: a module name as import_module() takes it: optional leading dots, then dotted identifiers
+_DOTTED = re.compile(r"\.*[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 
 
 def postprocess_import(ref: ImportRef, stmt: Node) -> ImportRef | None:
-    """Set ``kind`` (import | from) and ``type_only`` (inside ``if TYPE_CHECKING:``)."""
+    """Set ``kind`` (import | from) and ``type_only`` (inside ``if TYPE_CHECKING:``).
+
+    A call (``import_module("a.b")``, ``__import__("a.b")``) imports like ``import a.b``
+    when its first argument is a plain literal; a relative name only with ``__package__``
+    as the anchor.  Anything built at run time is dropped: no guess.
+    """
+    if stmt.type == "call":
+        module = _literal_module(stmt)
+        if module is None:
+            return None
+        return ImportRef(ref.path, module, (), ref.line, "import", _is_type_checking_only(stmt))
     kind = "from" if stmt.type == "import_from_statement" else "import"
     return ImportRef(ref.path, ref.module, ref.names, ref.line, kind, _is_type_checking_only(stmt))
+
+
+def _literal_module(call: Node) -> str | None:
+    """The module name a dynamic-import call names literally, or None."""
+    arguments = call.child_by_field_name("arguments")
+    args = arguments.named_children if arguments is not None else []
+    if not args or args[0].type != "string":
+        return None
+    parts = args[0].named_children
+    start = node_text(parts[0]) if parts and parts[0].type == "string_start" else ""
+    if any(p.type not in ("string_start", "string_content", "string_end") for p in parts) or "b" in start.lower():
+        return None  # interpolated, escaped or bytes
+    module = "".join(node_text(p) for p in parts if p.type == "string_content")
+    if not _DOTTED.fullmatch(module):
+        return None
+    if module.startswith("."):
+        anchor = args[1] if len(args) > 1 else None
+        if anchor is None or anchor.type != "identifier" or node_text(anchor) != "__package__":
+            return None
+    return module
 
 
 def _is_type_checking_only(stmt: Node) -> bool:

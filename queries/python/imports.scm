@@ -12,3 +12,10 @@
   module_name: [(dotted_name) (relative_import)] @import.module
   (wildcard_import) @import.name) @import.statement
 
+
+; importlib.import_module("a.b") / __import__("a.b") with a literal name (relative ones only with
+; __package__ as the anchor; analyzer/languages/python.py drops interpolated, escaped and bytes names)
+(call
+  function: [(identifier) @_fn (attribute attribute: (identifier) @_fn)]
+  arguments: (argument_list . (string) @import.module)
+  (#any-of? @_fn "import_module" "__import__")) @import.statement

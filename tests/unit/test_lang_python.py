@@ -38,8 +38,26 @@ def _imports(source: bytes) -> list[tuple[str, tuple[str, ...], str, bool]]:
     (b"if not TYPE_CHECKING:\n    import c\n", [("c", (), "import", False)]),
     (b"if TYPE_CHECKING:\n    if sys.version_info >= (3, 11):\n        import e\n",
      [("e", (), "import", True)]),
+    # imports by a literal name: importlib.import_module / __import__
+    (b"m = importlib.import_module('app.plugins.csv')\n", [("app.plugins.csv", (), "import", False)]),
+    (b"m = import_module(r\"app.views\")\n", [("app.views", (), "import", False)]),
+    (b"m = __import__(\"app.db\", fromlist=[\"x\"])\n", [("app.db", (), "import", False)]),
+    (b"m = import_module('.views', __package__)\n", [(".views", (), "import", False)]),
+    (b"if TYPE_CHECKING:\n    import_module('app.t')\n", [("app.t", (), "import", True)]),
+    # built at run time, bytes, escaped, anchored elsewhere or not a module name: no import
+    (b"m = import_module(f'app.{name}')\n", []),
+    (b"m = import_module(name)\n", []),
+    (b"m = import_module('app.' + name)\n", []),
+    (b"m = import_module(b'app')\n", []),
+    (b"m = import_module('app\\x2eviews')\n", []),
+    (b"m = import_module('.views', 'app')\n", []),
+    (b"m = import_module(' app ')\n", []),
+    (b"m = other_loader('app.views')\n", []),
 ], ids=["plain", "dotted-alias", "several", "relative-from", "from-dot", "wildcard",
-        "type-checking", "typing-attr", "local", "else-branch", "elif-branch", "negated", "nested-if"])
+        "type-checking", "typing-attr", "local", "else-branch", "elif-branch", "negated", "nested-if",
+        "import-module", "raw-string", "dunder-import", "relative-package", "dynamic-type-checking",
+        "f-string", "variable", "concatenated", "bytes", "escaped", "relative-elsewhere", "spaces",
+        "other-function"])
 def test_imports_are_captured(source, expected):
     assert _imports(source) == expected
 
@@ -189,3 +207,29 @@ def test_absolute_import_does_not_pick_a_same_named_sibling_deep_inside_a_packag
              "django/template/backends/jinja2.py"}
     result = _resolve_in_tree(files, "django/template/backends/jinja2.py", "django.conf", ["settings"], "from")
     assert result.targets == ("django/conf/__init__.py",)
+
+
+def test_a_literal_import_module_is_an_import_edge(tmp_path):
+    from analyzer.config import Settings
+    from analyzer.pipeline import analyze_static
+
+    files = {
+        "app/__init__.py": "",
+        "app/plugins/__init__.py": "",
+        "app/plugins/csv_export.py": "def export(rows):\n    return rows\n",
+        "app/plugins/pdf_export.py": "def export(rows):\n    return rows\n",
+        "app/loader.py": ("from importlib import import_module\n\n"
+                          "def load(name, rows):\n"
+                          "    csv = import_module('app.plugins.csv_export')\n"
+                          "    other = import_module(f'app.plugins.{name}')\n"
+                          "    return csv.export(rows), other\n"),
+    }
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    static = analyze_static(Settings(root=tmp_path, use_cache=False, jobs=1, use_git_history=False))
+    edges = {(d.source, d.target, d.kind, d.line) for d in static.resolution.dependencies}
+    assert edges == {("app/loader.py", "app/plugins/csv_export.py", "import", 4),
+                     ("app/loader.py", "app/plugins/csv_export.py", "call", 6)}
+    assert [e.package for e in static.resolution.externals] == ["importlib"]
+    assert not static.resolution.unresolved  # the f-string name is not guessed at
