@@ -136,12 +136,15 @@ def _progress(err: Console, verbose: bool) -> Progress:
 
 
 def _cmd_analyze(args: argparse.Namespace, out: Console, err: Console) -> int:
-    from . import export, pipeline, report
+    from . import pipeline, report
 
     settings = _settings(args)
-    if args.graph and args.graph.suffix.lower() not in export.FORMATS:  # fail before writing anything
-        raise ConfigError(f"--graph: unknown format {args.graph.suffix or '(none)'}; "
-                          f"use one of {', '.join(export.FORMATS)}")
+    if args.graph:
+        from . import export
+
+        if args.graph.suffix.lower() not in export.FORMATS:  # fail before writing anything
+            raise ConfigError(f"--graph: unknown format {args.graph.suffix or '(none)'}; "
+                              f"use one of {', '.join(export.FORMATS)}")
     outputs = [p for p in (args.report, args.plan, args.json, args.graph) if p]
     for path in [*outputs, *([Path(args.context)] if args.context and args.context != "-" else [])]:
         report.check_writable(path)

@@ -254,3 +254,115 @@ class RepoIndex:
     referenced: dict[str, frozenset[str]] = field(default_factory=dict)
     #: path -> names the file defines (any symbol kind)
     defined: dict[str, frozenset[str]] = field(default_factory=dict)
+
+
+# --- graph stage results (graph.analyze_graph) --------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Cycle:
+    """A strongly connected component (size > 1) of the import graph.
+
+    ``shortest`` is one shortest cycle inside it, without repeating the start
+    (``("a", "b")`` means a -> b -> a).
+    """
+
+    nodes: tuple[str, ...]
+    shortest: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FileMetrics:
+    """Per-file figures; ``fan_in``/``fan_out`` count distinct internal neighbours."""
+
+    path: str
+    loc: int
+    fan_in: int
+    fan_out: int
+    pagerank: float
+    layer: int
+    churn: int
+    hotspot: float
+
+
+@dataclass(frozen=True, slots=True)
+class PackageMetrics:
+    """Martin's coupling metrics for a directory (``""`` is the repository root).
+
+    ``ca`` (afferent): distinct other packages with a file depending on one of
+    ours; ``ce`` (efferent): distinct other packages we depend on;
+    ``instability = ce / (ca + ce)``, 0.0 when both are 0.
+    """
+
+    package: str
+    files: int
+    loc: int
+    ca: int
+    ce: int
+    instability: float
+
+
+@dataclass(frozen=True, slots=True)
+class Hotspot:
+    """A file that is both large and central (and, with git history, often changed)."""
+
+    path: str
+    score: float
+    loc: int
+    pagerank: float
+    churn: int
+
+
+@dataclass(frozen=True, slots=True)
+class Community:
+    """A cluster of files found by Louvain; ``name`` is their common directory."""
+
+    id: int
+    name: str
+    files: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ExternalUse:
+    """An external package and the files importing it."""
+
+    name: str
+    importers: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class GraphAnalysis:
+    """Everything ``graph.analyze_graph`` derives from the graph; all fields sorted.
+
+    * ``cycles``: runtime import cycles (SCCs of size > 1), by (-size, nodes).
+    * ``type_only_cycles``: import SCCs that exist only through type-only
+      imports; ``shortest`` is a shortest cycle through a type-only import.
+    * ``pagerank``: ``(path, score)`` by (-score, path); scores sum to ~1.
+    * ``files``: :class:`FileMetrics` by path.
+    * ``packages``: :class:`PackageMetrics` by package.
+    * ``layers``: ``(depth, files)`` by depth.  Over the condensation of the
+      runtime import graph, a file importing no other file is at depth 0 and
+      any other file sits at ``1 + max(depth of what it imports)``; all files
+      of one cycle share a depth.
+    * ``orphans``: files with no internal edge of any kind, in or out.
+    * ``hotspots``: top ``graph.HOTSPOT_LIMIT`` files with a positive score,
+      ``score = loc/max_loc * pagerank/max_pagerank`` (times
+      ``1 + churn/max_churn`` when churn is given), by (-score, path).
+    * ``communities``: Louvain clusters of the undirected weighted file graph,
+      ids by (-size, first file).  Orphans would each form a singleton, so
+      they are gathered instead in one last community named ``unassigned``.
+    * ``coupling``: ``(community_a, community_b, weight)`` with a < b, the
+      summed edge weight between the two in both directions, sorted.
+    * ``externals``: :class:`ExternalUse` by name.
+    """
+
+    cycles: tuple[Cycle, ...]
+    type_only_cycles: tuple[Cycle, ...]
+    pagerank: tuple[tuple[str, float], ...]
+    files: tuple[FileMetrics, ...]
+    packages: tuple[PackageMetrics, ...]
+    layers: tuple[tuple[int, tuple[str, ...]], ...]
+    orphans: tuple[str, ...]
+    hotspots: tuple[Hotspot, ...]
+    communities: tuple[Community, ...]
+    coupling: tuple[tuple[int, int, int], ...]
+    externals: tuple[ExternalUse, ...]

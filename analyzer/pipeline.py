@@ -11,23 +11,25 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeGuard
 
-from . import __version__, _cache, author, plan, report, verify
-from . import graph as graph_module
+from . import __version__, _cache, report
 from .config import Settings
 from .discover import discover_files
-from .domain import Diagnostic, Discovery, ParsedFile, Resolution
+from .domain import Diagnostic, Discovery, GraphAnalysis, ParsedFile, Resolution
 from .errors import NoSourceFilesError
-from .export import export_graph
-from .graph import GraphAnalysis, analyze_graph, build_graph, decomposition_metrics, extraction_order
 from .history import git_churn
 from .parse import is_read_failure, parse_files
 from .queries import queries_fingerprint
 from .report import StaticFacts
 from .resolve import resolve_dependencies
-from .serialize import Context, serialize_context
 
-if TYPE_CHECKING:  # llama_cpp loads only when a model runs
+# Loaded where they are used, so that a run that does not need them does not pay for their imports:
+# llama_cpp only when a model runs; networkx (graph, serialize) only when the graph is built (a warm
+# run writing --json or a --no-llm report reuses the stored analysis and never builds it); the model
+# passes (author, verify) and the plan and export writers only for those outputs.
+if TYPE_CHECKING:
+    from . import author, plan, verify
     from .llm import TextGenerator
+    from .serialize import Context
 
 #: progress callback: (stage, done, total); total 0 = unknown
 Progress = Callable[[str, int, int], None]
@@ -58,6 +60,8 @@ class StaticAnalysis:
     def graph(self) -> Any:
         """The dependency graph (:func:`graph.build_graph` of ``parsed`` and ``resolution``)."""
         if self.built_graph is None:
+            from .graph import build_graph
+
             object.__setattr__(self, "built_graph", build_graph(self.parsed, self.resolution))
         return self.built_graph
 
@@ -115,12 +119,13 @@ def analyze_static(settings: Settings, on_progress: Progress | None = None) -> S
             # references and imports have served: resolution holds what came of them
             parsed = tuple(replace(p, references=(), imports=()) for p in full)
             report("graph")(0, 0)  # no measure of progress inside the analyses: a spinner
+            from .graph import analyze_graph, build_graph
+
             graph = build_graph(parsed, resolution)
             analysis = analyze_graph(graph, churn=churn or None)
             report("graph")(len(parsed), len(parsed))
             # a read failure may be transient: such a run is never stored
             if run_cache is not None and not any(is_read_failure(p) for p in parsed):
-                _cache.register_values(graph_module)
                 run_cache.save((resolution, churn, history_diags, analysis, parsed))
         step("graph")
         diagnostics = tuple(sorted(
@@ -195,6 +200,8 @@ def write_static_outputs(static: StaticAnalysis, request: OutputRequest) -> list
         report.write_atomic(request.json, report.json_lines(data))
         written.append(request.json)
     if request.graph:
+        from .export import export_graph
+
         report.write_atomic(request.graph, export_graph(
             request.graph.suffix.lower(), static.parsed, static.resolution.dependencies,
             static.resolution.externals))
@@ -208,6 +215,8 @@ def write_static_outputs(static: StaticAnalysis, request: OutputRequest) -> list
         _write_doc(doc, request.report, request.format)
         written.append(request.report)
     if request.plan and request.no_llm:
+        from . import plan
+
         pf = plan_facts(static, request.target)
         sections = [report.Section(k, t, b) for k, t, b in plan.plan_sections(pf)]
         sections.append(report.appendix_section(
@@ -222,6 +231,9 @@ def write_static_outputs(static: StaticAnalysis, request: OutputRequest) -> list
 
 def plan_facts(static: StaticAnalysis, target: str) -> plan.PlanFacts:
     """Boundaries, metrics and extraction order for a migration to ``target``."""
+    from . import plan
+    from .graph import decomposition_metrics, extraction_order
+
     communities = [(c.name, c.files) for c in static.analysis.communities]
     boundaries = plan.propose_boundaries(communities, static.resolution.dependencies)
     partition = plan.partition_of(boundaries)
@@ -251,6 +263,8 @@ class ModelRun:
 
 def known_names(static: StaticAnalysis) -> verify.KnownNames:
     """Every file, module, symbol and external package name of the repository."""
+    from . import verify
+
     return verify.KnownNames.from_names(
         files=[p.path for p in static.parsed],
         modules=[p.namespace for p in static.parsed if p.namespace],
@@ -261,6 +275,8 @@ def known_names(static: StaticAnalysis) -> verify.KnownNames:
 
 def checkable_facts(static: StaticAnalysis) -> verify.Facts:
     """The figures claims are checked against."""
+    from . import verify
+
     langs: dict[str, int] = {}
     for p in static.parsed:
         langs[p.source.language] = langs.get(p.source.language, 0) + 1
@@ -278,6 +294,8 @@ def write_model_outputs(static: StaticAnalysis, request: OutputRequest, generato
 
     Returns the written paths and the repository context every pass read.
     """
+    from . import author, plan
+
     facts = static_facts(static)
     jobs = [(task, target) for task, target, path in
             (("report", "", request.report), ("plan", request.target, request.plan)) if path]
@@ -353,6 +371,8 @@ def _model_appendix(static: StaticAnalysis, generator: TextGenerator, a: author.
     section = report.appendix_section(lines, [f"{d.path}:{d.line}: {d.severity}: {d.message}"
                                               for d in static.diagnostics])
     if keep_reasoning:
+        from . import author
+
         body = (section.body + "\n\n### Reasoning (draft)\n\n" + author.demote_headings(a.draft)
                 + "\n\n### Critique\n\n" + author.demote_headings(a.critique))
         section = report.Section(section.key, section.title, body)
@@ -369,6 +389,8 @@ def build_context(static: StaticAnalysis, budget: int | None, count_tokens: Call
     Without a budget the whole graph is written in full detail, and the header
     states its own size as the budget.
     """
+    from .serialize import serialize_context
+
     ranks = dict(static.analysis.pagerank)
     if budget is not None:
         return serialize_context(static.graph, ranks, budget, count_tokens)

@@ -20,9 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from . import mermaid
-from .domain import Dependency, ParsedFile
+from .domain import Dependency, GraphAnalysis, ParsedFile
 from .errors import OutputPathError
-from .graph import GraphAnalysis
 
 #: above this many files the module map rolls files up into packages
 MAP_MAX_NODES = 40

@@ -149,3 +149,25 @@ def test_outputs_inside_the_analyzed_tree_are_not_analyzed(tmp_path, capsys):
     assert "src/shop/report_out.py" not in [f["path"] for f in data["files"]]
     assert data["skipped"]["analyzer output"] == 2  # the report and the json: never read as input
     assert "analyzed 14 files" in capsys.readouterr().err
+
+
+def test_a_warm_json_or_report_run_never_imports_networkx(tmp_path):
+    """The stored analysis serves --json and a --no-llm report: no graph is built, so networkx (and the
+    model, plan and export modules) are not even imported; a cold run does build and analyze the graph."""
+    import subprocess
+    import sys
+
+    probe = ("import sys; from analyzer.cli import main; rc = main(sys.argv[1:]); "
+             "print(rc, sorted(m for m in ('networkx', 'analyzer.author', 'analyzer.export', 'llama_cpp') "
+             "if m in sys.modules))")
+    argv = [str(FIXTURE), "--no-llm", "--no-git", "--json", str(tmp_path / "g.json"),
+            "--report", str(tmp_path / "r.md")]
+    env = {**os.environ, "ANALYZER_CACHE": str(tmp_path / "cache")}
+
+    def loaded() -> str:
+        done = subprocess.run([sys.executable, "-c", probe, *argv], env=env, capture_output=True, text=True,
+                              check=True)
+        return done.stdout.strip().splitlines()[-1]
+
+    assert loaded() == "0 ['networkx']"  # cold
+    assert loaded() == "0 []"  # warm

@@ -221,7 +221,9 @@ def test_warm_static_pass_reuses_the_run_and_matches_the_cold_one(settings, monk
     assert sum(len(p.symbols) for p in cold.parsed) > 20
     monkeypatch.setattr(pipeline, "parse_files", lambda *a: pytest.fail("parsed again"))
     monkeypatch.setattr(pipeline, "resolve_dependencies", lambda *a: pytest.fail("resolved again"))
-    monkeypatch.setattr(pipeline, "analyze_graph", lambda *a, **k: pytest.fail("analyzed again"))
+    from analyzer import graph
+
+    monkeypatch.setattr(graph, "analyze_graph", lambda *a, **k: pytest.fail("analyzed again"))
     warm = _static(settings)
     for name in ("discovery", "parsed", "resolution", "analysis", "churn", "diagnostics"):
         assert getattr(warm, name) == getattr(cold, name), name
