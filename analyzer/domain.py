@@ -32,6 +32,8 @@ NODE_LOC = "loc"
 NODE_SYMBOLS = "symbols"
 #: node attribute on file nodes: the package (directory) a file belongs to
 NODE_PACKAGE = "package"
+#: node attribute on external nodes: True for a language's standard library
+NODE_STANDARD = "standard"
 #: edge attribute: dict kind -> weight (number of occurrences)
 EDGE_KINDS = "kinds"
 #: edge attribute: total weight over all kinds
@@ -175,12 +177,17 @@ class Dependency:
 
 @dataclass(frozen=True, slots=True)
 class ExternalDependency:
-    """An import that leaves the repository, grouped by its package name."""
+    """An import that leaves the repository, grouped by its package name.
+
+    ``standard``: the package is part of the importing language's standard library
+    (Python's, Node's built-ins, Go's, the JDK, libc...), not a third-party dependency.
+    """
 
     source: str
     package: str
     module: str
     line: int
+    standard: bool = False
 
     def sort_key(self) -> tuple[str, str, str, int]:
         return (self.package, self.source, self.module, self.line)
@@ -323,10 +330,11 @@ class Community:
 
 @dataclass(frozen=True, slots=True)
 class ExternalUse:
-    """An external package and the files importing it."""
+    """An external package and the files importing it (``standard``: see ExternalDependency)."""
 
     name: str
     importers: tuple[str, ...]
+    standard: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -61,6 +61,7 @@ from .domain import (  # the result types live in domain.py (no networkx behind 
     NODE_LANGUAGE,
     NODE_LOC,
     NODE_PACKAGE,
+    NODE_STANDARD,
     NODE_SYMBOLS,
     Dependency,
     ParsedFile,
@@ -120,8 +121,9 @@ def build_graph(parsed: Sequence[ParsedFile], resolution: Resolution) -> nx.DiGr
             NODE_SYMBOLS: tuple(sorted(p.symbols, key=Symbol.sort_key)) if p else (),
             NODE_PACKAGE: _package_of(path),
         })
+    standard = {e.package for e in resolution.externals if e.standard}
     for package in sorted({e.package for e in resolution.externals}):
-        graph.add_node(EXTERNAL_PREFIX + package, **{NODE_KIND: NODE_EXTERNAL})
+        graph.add_node(EXTERNAL_PREFIX + package, **{NODE_KIND: NODE_EXTERNAL, NODE_STANDARD: package in standard})
 
     pairs: dict[tuple[str, str], list[Dependency]] = defaultdict(list)
     for dep in resolution.dependencies:
@@ -386,5 +388,6 @@ def _externals(graph: nx.DiGraph) -> tuple[ExternalUse, ...]:
         if kind == NODE_EXTERNAL:
             importers = tuple(sorted(p for p in graph.predecessors(node)
                                      if graph.nodes[p].get(NODE_KIND) == NODE_FILE))
-            result.append(ExternalUse(node.removeprefix(EXTERNAL_PREFIX), importers))
+            result.append(ExternalUse(node.removeprefix(EXTERNAL_PREFIX), importers,
+                                      bool(graph.nodes[node].get(NODE_STANDARD, False))))
     return tuple(result)

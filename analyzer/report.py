@@ -204,7 +204,9 @@ def inventory_section(f: StaticFacts) -> Section:
         f"- Symbols defined: {symbols}",
         f"- Internal dependencies: {kinds.get('import', 0)} import, {kinds.get('call', 0)} call, "
         f"{kinds.get('inherit', 0)} inherit edges",
-        f"- External packages: {len(f.analysis.externals)}; unresolved internal imports: {f.unresolved}",
+        f"- External packages: {len(f.analysis.externals)} ({_third_party_count(f)} third-party, "
+        f"{len(f.analysis.externals) - _third_party_count(f)} standard library); "
+        f"unresolved internal imports: {f.unresolved}",
     ]
     if f.skipped:
         lines += ["", "Skipped by discovery:", "", "| reason | count |", "|---|---:|"]
@@ -290,13 +292,25 @@ def hotspots_section(f: StaticFacts, has_churn: bool) -> Section:
 
 
 def externals_section(f: StaticFacts) -> Section:
-    ext = f.analysis.externals
+    """Third-party packages in a table; the standard library on one line after it."""
+    ext = sorted(f.analysis.externals, key=lambda e: (-len(e.importers), e.name))
     if not ext:
         return Section("external_dependencies", "External dependencies", "No external imports.")
-    rows = ["| package | importing files |", "|---|---:|"]
-    for e in sorted(ext, key=lambda e: (-len(e.importers), e.name)):
-        rows.append(f"| `{_code(e.name)}` | {len(e.importers)} |")
-    return Section("external_dependencies", "External dependencies", "\n".join(rows))
+    third = [e for e in ext if not e.standard]
+    standard = [e for e in ext if e.standard]
+    out = [f"Third-party packages: {len(third)}.", ""]
+    if third:
+        out += ["| package | importing files |", "|---|---:|"]
+        out += [f"| `{_code(e.name)}` | {len(e.importers)} |" for e in third]
+    if standard:
+        users = len({path for e in standard for path in e.importers})
+        out += ["", f"Standard library: {len(standard)} packages, imported by {users} files: "
+                + ", ".join(f"`{_code(e.name)}` {len(e.importers)}" for e in standard) + "."]
+    return Section("external_dependencies", "External dependencies", "\n".join(out).strip())
+
+
+def _third_party_count(f: StaticFacts) -> int:
+    return sum(1 for e in f.analysis.externals if not e.standard)
 
 
 def boundaries_section(f: StaticFacts) -> Section:
@@ -324,7 +338,8 @@ def summary_section(f: StaticFacts) -> Section:
     body = (f"`{_code(f.name)}` holds {len(f.parsed)} files ({loc} LOC) in {len(langs)} language(s): "
             f"{', '.join(langs)}. Its most central files are {top or '(none)'}; {cyc}; the import graph "
             f"is {depth} layer(s) deep, with {len(a.communities)} candidate boundaries and "
-            f"{len(a.externals)} external packages.")
+            f"{_third_party_count(f)} third-party packages (and "
+            f"{len(a.externals) - _third_party_count(f)} from the standard library).")
     return Section("summary", "Executive summary", body)
 
 
@@ -408,9 +423,11 @@ def analysis_json(f: StaticFacts, *, unresolved: Sequence[Any], externals: Seque
              "type_only": d.type_only, "symbols": list(d.symbols)}
             for d in f.dependencies
         ],
-        "external": [{"name": e.name, "importers": list(e.importers)} for e in a.externals],
+        "external": [{"name": e.name, "importers": list(e.importers), "standard": e.standard}
+                     for e in a.externals],
         "external_imports": [
-            {"source": e.source, "package": e.package, "module": e.module, "line": e.line} for e in externals
+            {"source": e.source, "package": e.package, "module": e.module, "line": e.line,
+             "standard": e.standard} for e in externals
         ],
         "unresolved": [
             {"source": u.source, "module": u.module, "line": u.line, "reason": u.reason} for u in unresolved
@@ -448,8 +465,9 @@ def repository_facts(f: StaticFacts) -> str:
     lines = [
         f"- Files analyzed: {len(f.parsed)}; lines of code: {sum(loc.values())}",
         "- Languages: " + ", ".join(f"{lang} {langs[lang]} files" for lang in sorted(langs)),
-        f"- Internal dependencies: {len(f.dependencies)} file-level edges; external packages: "
-        + (", ".join(e.name for e in a.externals[:30]) or "none"),
+        f"- Internal dependencies: {len(f.dependencies)} file-level edges; third-party packages: "
+        + (", ".join([e.name for e in a.externals if not e.standard][:30]) or "none")
+        + f"; standard-library packages used: {sum(1 for e in a.externals if e.standard)}",
         f"- Import cycles: {len(a.cycles)}"
         + "".join(f"\n  - cycle {i}: " + " -> ".join((*c.shortest, c.shortest[0]))
                   for i, c in enumerate(a.cycles[:10], 1)),

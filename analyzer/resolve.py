@@ -134,7 +134,8 @@ def resolve_dependencies(parsed: Iterable[ParsedFile], settings: Settings,
                     scope = result.scope if result.scope is not None else ref.scope
                     scoped[(p.source.language, scope)].update(result.targets)
             elif result.external:
-                externals.add(ExternalDependency(p.path, result.external, ref.module, ref.line))
+                externals.add(ExternalDependency(p.path, result.external, ref.module, ref.line,
+                                                 spec.is_standard_library(result.external)))
             elif result.unresolved:
                 unresolved.add(UnresolvedImport(p.path, ref.module, ref.line, result.unresolved))
 

@@ -62,6 +62,10 @@ def _only_itself(key: str) -> tuple[str, ...]:
     return (key,) if key else ()
 
 
+def _not_standard(package: str) -> bool:
+    return False
+
+
 def _no_project_imports(index: RepoIndex) -> tuple[ImportRef, ...]:
     return ()
 
@@ -103,6 +107,9 @@ class LanguageSpec:
     #: imports declared outside the source files (C#: ``<Using Include>`` items of a .csproj),
     #: each with a ``scope``: what they resolve to is visible to every file under it (no edges)
     project_imports: Callable[[RepoIndex], tuple[ImportRef, ...]] = _no_project_imports
+    #: True when an external package name (as resolve_import returns it) is the language's
+    #: standard library rather than a third-party dependency
+    is_standard_library: Callable[[str], bool] = _not_standard
 
     @property
     def queries(self) -> str:

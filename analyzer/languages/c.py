@@ -196,6 +196,11 @@ def _include_flags(entry: dict[str, object]) -> list[str]:
     return out
 
 
+def is_standard_library(package: str) -> bool:
+    """The C library and POSIX headers (grouped as ``libc``) and, for C++, its standard headers."""
+    return package in (LIBC, CXX_STD)
+
+
 SPEC = LanguageSpec(
     name="c",
     extensions=(".c", ".h"),
@@ -204,4 +209,5 @@ SPEC = LanguageSpec(
     postprocess_import=postprocess_import,
     load_config=load_config,
     config_key=CONFIG_KEY,
+    is_standard_library=is_standard_library,
 )

@@ -10,7 +10,7 @@ import tree_sitter_cpp
 
 from ..domain import ImportRef, RepoIndex
 from . import LanguageSpec, ResolvedImport
-from .c import CONFIG_KEY, load_config, postprocess_import, resolve_include
+from .c import CONFIG_KEY, is_standard_library, load_config, postprocess_import, resolve_include
 
 
 def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
@@ -26,4 +26,5 @@ SPEC = LanguageSpec(
     postprocess_import=postprocess_import,
     load_config=load_config,
     config_key=CONFIG_KEY,
+    is_standard_library=is_standard_library,
 )

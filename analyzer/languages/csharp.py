@@ -191,6 +191,11 @@ def _is_internal_prefix(module: str, index: RepoIndex) -> bool:
     return any(ns.startswith(prefix) and _namespace_files(ns, index) for ns in index.namespaces)
 
 
+def is_standard_library(package: str) -> bool:
+    """The .NET base class library (``System.*``)."""
+    return package == "System"
+
+
 SPEC = LanguageSpec(
     name="csharp",
     extensions=(_EXTENSION,),
@@ -201,4 +206,5 @@ SPEC = LanguageSpec(
     visible_namespaces=visible_namespaces,
     load_config=load_config,
     project_imports=project_imports,
+    is_standard_library=is_standard_library,
 )

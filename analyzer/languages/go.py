@@ -127,6 +127,11 @@ def namespace_key(path: str, namespace: str) -> str:
     return f"{posixpath.dirname(path)}:{namespace}" if namespace else ""
 
 
+def is_standard_library(package: str) -> bool:
+    """Go's standard library: an import path whose first element has no dot (``fmt``, ``net``)."""
+    return "." not in package.split("/", 1)[0]
+
+
 SPEC = LanguageSpec(
     name="go",
     extensions=(_EXTENSION,),
@@ -136,4 +141,5 @@ SPEC = LanguageSpec(
     load_config=load_config,
     namespace_visibility=True,
     namespace_key=namespace_key,
+    is_standard_library=is_standard_library,
 )

@@ -100,6 +100,11 @@ def _files_by_suffix(files: frozenset[str]) -> dict[str, tuple[str, ...]]:
     return {k: tuple(sorted(v, key=lambda p: (p.count("/"), p))) for k, v in out.items()}
 
 
+def is_standard_library(package: str) -> bool:
+    """The JDK (``java.*``, ``javax.*``, ``jdk.*``... grouped as ``java`` by external_package)."""
+    return package == "java"
+
+
 SPEC = LanguageSpec(
     name="java",
     extensions=(_EXTENSION,),
@@ -107,4 +112,5 @@ SPEC = LanguageSpec(
     resolve_import=resolve_import,
     postprocess_import=postprocess_import,
     namespace_visibility=True,
+    is_standard_library=is_standard_library,
 )

@@ -463,6 +463,11 @@ def _first_string(value: object) -> str | None:
     return None
 
 
+def is_standard_library(package: str) -> bool:
+    """Node's built-in modules (resolve_import names them ``node:<name>``)."""
+    return package.startswith("node:")
+
+
 SPEC = LanguageSpec(
     name="javascript",
     extensions=(".js", ".mjs", ".cjs", ".jsx"),
@@ -471,4 +476,5 @@ SPEC = LanguageSpec(
     postprocess_import=postprocess_import,
     load_config=load_config,
     config_key=CONFIG_KEY,
+    is_standard_library=is_standard_library,
 )

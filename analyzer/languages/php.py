@@ -260,6 +260,11 @@ def autoload_links(importer: str, names: frozenset[str], index: RepoIndex) -> di
     return {t: frozenset(n) for t, n in found.items()}
 
 
+def is_standard_library(package: str) -> bool:
+    """PHP's built-in classes and functions (grouped as ``php``)."""
+    return package == _BUILTIN
+
+
 SPEC = LanguageSpec(
     name="php",
     extensions=(".php",),
@@ -269,4 +274,5 @@ SPEC = LanguageSpec(
     load_config=load_config,
     namespace_visibility=True,
     implicit_links=autoload_links,
+    is_standard_library=is_standard_library,
 )

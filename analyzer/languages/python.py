@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from functools import lru_cache
 
 import tree_sitter_python
@@ -195,11 +196,28 @@ def _resolve(importer_dir: str, module: str, names: tuple[str, ...], is_from: bo
     return ResolvedImport(external=top)
 
 
+#: Python 2 standard modules renamed or removed in Python 3 (legacy code still imports them)
+_PY2_STDLIB = frozenset({
+    "__builtin__", "anydbm", "BaseHTTPServer", "CGIHTTPServer", "commands", "ConfigParser", "Cookie",
+    "cookielib", "copy_reg", "cPickle", "cStringIO", "dbhash", "dircache", "dummy_thread", "exceptions",
+    "htmlentitydefs", "HTMLParser", "httplib", "md5", "mimetools", "new", "popen2", "Queue", "repr",
+    "robotparser", "sets", "sha", "SimpleHTTPServer", "SimpleXMLRPCServer", "SocketServer", "StringIO",
+    "thread", "Tkinter", "tkMessageBox", "urllib2", "urlparse", "UserDict", "UserList", "UserString",
+    "whichdb", "xmlrpclib",
+})
+
+
+def is_standard_library(package: str) -> bool:
+    """A module of Python's standard library (this interpreter's list, plus Python 2's renamed ones)."""
+    return package in sys.stdlib_module_names or package in _PY2_STDLIB
+
+
 SPEC = LanguageSpec(
     name="python",
     extensions=(".py", ".pyi"),
     grammar=tree_sitter_python.language,
     resolve_import=resolve_import,
     postprocess_import=postprocess_import,
+    is_standard_library=is_standard_library,
 )
 

@@ -157,6 +157,24 @@ def _load_paths(index: RepoIndex, importer: str) -> tuple[str, ...]:
     return tuple(sorted(dirs, key=lambda d: (d == "", -shared(d) if d else 0, d.count("/"), d)))
 
 
+#: libraries that ship with Ruby (default and long-standing bundled gems), by the first path
+#: element of what `require` names
+_STDLIB = frozenset({
+    "English", "abbrev", "base64", "benchmark", "bigdecimal", "cgi", "coverage", "csv", "date", "delegate",
+    "digest", "drb", "erb", "etc", "expect", "fcntl", "fiddle", "fileutils", "find", "forwardable",
+    "getoptlong", "io", "ipaddr", "json", "logger", "monitor", "mutex_m", "net", "nkf", "objspace",
+    "observer", "open-uri", "open3", "openssl", "optparse", "ostruct", "pathname", "pp", "prettyprint",
+    "prime", "pstore", "psych", "pty", "rbconfig", "readline", "resolv", "ripper", "securerandom", "set",
+    "shellwords", "singleton", "socket", "stringio", "strscan", "syslog", "tempfile", "thread", "time",
+    "timeout", "tmpdir", "tsort", "uri", "weakref", "yaml", "zlib",
+})
+
+
+def is_standard_library(package: str) -> bool:
+    """A library that ships with Ruby (``json``, ``set``, ``net/http``...), not a gem to install."""
+    return package in _STDLIB
+
+
 SPEC = LanguageSpec(
     name="ruby",
     extensions=(".rb", ".rake", ".gemspec"),
@@ -166,4 +184,5 @@ SPEC = LanguageSpec(
     load_config=load_config,
     filenames=("Rakefile",),
     implicit_links=autoload_links,
+    is_standard_library=is_standard_library,
 )

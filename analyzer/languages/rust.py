@@ -314,6 +314,11 @@ def _walk(files: frozenset[str], start: str, segments: list[str], config: RustCo
     return current
 
 
+def is_standard_library(package: str) -> bool:
+    """``std``, ``core``, ``alloc``... (grouped as ``std`` by resolve_import)."""
+    return package == "std"
+
+
 SPEC = LanguageSpec(
     name="rust",
     extensions=(".rs",),
@@ -321,4 +326,5 @@ SPEC = LanguageSpec(
     resolve_import=resolve_import,
     postprocess_import=postprocess_import,
     load_config=load_config,
+    is_standard_library=is_standard_library,
 )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import tree_sitter_typescript
 
 from . import LanguageSpec
-from .javascript import CONFIG_KEY, load_config, postprocess_import, resolve_import
+from .javascript import CONFIG_KEY, is_standard_library, load_config, postprocess_import, resolve_import
 
 SPEC = LanguageSpec(
     name="typescript",
@@ -21,6 +21,7 @@ SPEC = LanguageSpec(
     postprocess_import=postprocess_import,
     load_config=load_config,
     config_key=CONFIG_KEY,
+    is_standard_library=is_standard_library,
 )
 
 TSX_SPEC = LanguageSpec(
@@ -31,4 +32,5 @@ TSX_SPEC = LanguageSpec(
     postprocess_import=postprocess_import,
     load_config=load_config,
     config_key=CONFIG_KEY,
+    is_standard_library=is_standard_library,
 )

@@ -15,7 +15,7 @@ import re
 import tree_sitter_typescript
 
 from . import LanguageSpec
-from .javascript import CONFIG_KEY, load_config, postprocess_import, resolve_import
+from .javascript import CONFIG_KEY, is_standard_library, load_config, postprocess_import, resolve_import
 
 #: an opening <script ...> tag at the top level of the component, and its closing tag
 _OPEN = re.compile(rb"<script\b[^>]*>", re.IGNORECASE)
@@ -50,6 +50,7 @@ def _component_spec(name: str, extension: str) -> LanguageSpec:
         load_config=load_config,
         config_key=CONFIG_KEY,
         source_ranges=script_ranges,
+        is_standard_library=is_standard_library,
     )
 
 

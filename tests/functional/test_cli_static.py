@@ -68,6 +68,12 @@ def test_json_has_the_documented_shapes(outputs):
     for x in data["external"]:
         assert isinstance(x["name"], str) and x["name"]
         assert x["importers"] and all(i in files for i in x["importers"])
+    # the fixture's only third-party package is requests; the rest is Python's standard library
+    assert {x["name"]: x["standard"] for x in data["external"]} == {
+        "dataclasses": True, "decimal": True, "json": True, "logging": True, "os": True, "requests": False,
+        "sys": True, "typing": True, "uuid": True}
+    assert {(x["package"], x["standard"]) for x in data["external_imports"]} == {
+        (x["name"], x["standard"]) for x in data["external"]}
     assert data["cycles"], "the monolith fixture has an import cycle"
     for cycle in data["cycles"]:
         assert len(cycle) >= 2 and all(p in files for p in cycle)
@@ -171,3 +177,11 @@ def test_a_warm_json_or_report_run_never_imports_networkx(tmp_path):
 
     assert loaded() == "0 ['networkx']"  # cold
     assert loaded() == "0 []"  # warm
+
+
+def test_report_lists_third_party_packages_apart_from_the_standard_library(outputs):
+    text = outputs["report"].read_text()
+    section = text.split("## External dependencies", 1)[1].split("\n## ", 1)[0]
+    assert "Third-party packages: 1.\n\n| package | importing files |\n|---|---:|\n| `requests` | 1 |" in section
+    assert ("Standard library: 8 packages, imported by 6 files: `dataclasses` 1, `decimal` 1, `json` 1, "
+            "`logging` 1, `os` 1, `sys` 1, `typing` 1, `uuid` 1.") in section

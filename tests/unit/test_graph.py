@@ -27,6 +27,7 @@ from analyzer.domain import (
     NODE_LANGUAGE,
     NODE_LOC,
     NODE_PACKAGE,
+    NODE_STANDARD,
     NODE_SYMBOLS,
     Dependency,
     ExternalDependency,
@@ -75,18 +76,21 @@ def test_build_graph_nodes_edges_and_attributes():
                       dep("main.py", "pkg/m.py", INHERIT, 9, weight=2)),
         externals=(ExternalDependency("main.py", "requests", "requests", 4),
                    ExternalDependency("main.py", "requests", "requests.adapters", 2),
-                   ExternalDependency("pkg/m.py", "attrs", "attrs", 1)),
+                   ExternalDependency("pkg/m.py", "attrs", "attrs", 1),
+                   ExternalDependency("pkg/m.py", "os", "os.path", 3, standard=True)),
         unresolved=(),
     )
     graph = build_graph(parsed, resolution)
 
-    assert list(graph.nodes) == ["main.py", "pkg/m.py", "ext:attrs", "ext:requests"]
+    assert list(graph.nodes) == ["main.py", "pkg/m.py", "ext:attrs", "ext:os", "ext:requests"]
     assert graph.nodes["pkg/m.py"] == {NODE_KIND: NODE_FILE, NODE_LANGUAGE: "python", NODE_LOC: 30,
                                        NODE_SYMBOLS: (sym_early, sym_late), NODE_PACKAGE: "pkg"}
     assert graph.nodes["main.py"][NODE_PACKAGE] == ""
-    assert graph.nodes["ext:requests"] == {NODE_KIND: NODE_EXTERNAL}
+    assert graph.nodes["ext:requests"] == {NODE_KIND: NODE_EXTERNAL, NODE_STANDARD: False}
+    assert graph.nodes["ext:os"] == {NODE_KIND: NODE_EXTERNAL, NODE_STANDARD: True}
+    assert [e for e in analyze_graph(graph).externals if e.name == "os"] == [ExternalUse("os", ("pkg/m.py",), True)]
     assert list(graph.edges) == [("main.py", "ext:requests"), ("main.py", "pkg/m.py"),
-                                 ("pkg/m.py", "ext:attrs")]
+                                 ("pkg/m.py", "ext:attrs"), ("pkg/m.py", "ext:os")]
     edge = graph.edges["main.py", "pkg/m.py"]
     assert edge[EDGE_KINDS] == {CALL: 4, IMPORT: 2, INHERIT: 2}
     assert edge[EDGE_LINES] == {CALL: 7, IMPORT: 1, INHERIT: 9}

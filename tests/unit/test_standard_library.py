@@ -1,0 +1,54 @@
+"""Standard library or third-party: each language's rule, and the flags the real pipeline gives the
+external packages of every fixture (expected values written by hand from the fixtures' imports)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from analyzer.config import Settings
+from analyzer.languages import registry
+from analyzer.pipeline import analyze_static
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+
+
+@pytest.mark.parametrize(("language", "package", "standard"), [
+    ("python", "os", True), ("python", "unittest", True), ("python", "cPickle", True),
+    ("python", "urllib2", True), ("python", "requests", False), ("python", "django", False),
+    ("javascript", "node:fs", True), ("javascript", "lodash", False), ("javascript", "@acme/ui", False),
+    ("typescript", "node:path", True), ("tsx", "node:url", True), ("vue", "node:fs", True),
+    ("svelte", "svelte", False),
+    ("go", "fmt", True), ("go", "net", True), ("go", "github.com/google/uuid", False),
+    ("go", "golang.org/x/sync", False),
+    ("java", "java", True), ("java", "org.slf4j", False),
+    ("c", "libc", True), ("c", "zlib", False), ("cpp", "c++std", True), ("cpp", "libc", True),
+    ("cpp", "boost", False),
+    ("csharp", "System", True), ("csharp", "Newtonsoft", False), ("csharp", "Microsoft", False),
+    ("php", "php", True), ("php", "Psr", False),
+    ("rust", "std", True), ("rust", "serde", False),
+    ("ruby", "json", True), ("ruby", "net", True), ("ruby", "set", True), ("ruby", "rails", False),
+    ("ruby", "minitest", False),
+])
+def test_each_language_knows_its_standard_library(language, package, standard):
+    assert registry()[language].is_standard_library(package) is standard
+
+
+@pytest.mark.parametrize(("fixture", "standard"), [
+    ("c/monolith", {"libc": True, "zlib": False}),
+    ("cpp/monolith", {"c++std": True, "boost": False}),
+    ("csharp/monolith", {"System": True, "Newtonsoft": False}),
+    ("go/monolith", {"embed": True, "errors": True, "fmt": True, "sync": True, "testing": True,
+                     "github.com/google/uuid": False}),
+    ("java/monolith", {"java": True, "org.slf4j": False}),
+    ("js/monolith", {"node:events": True, "node:fs": True, "node:path": True, "@acme/logger": False,
+                     "express": False, "jquery": False, "lodash": False, "react": False}),
+    ("php/monolith", {"php": True, "Psr": False}),
+    ("ruby/monolith", {"bigdecimal": True, "json": True, "minitest": False, "rake": False}),
+    ("rust/monolith", {"std": True, "serde": False}),
+])
+def test_fixture_externals_are_flagged(fixture, standard):
+    static = analyze_static(Settings(root=FIXTURES / fixture, use_cache=False, jobs=1, use_git_history=False))
+    assert {e.name: e.standard for e in static.analysis.externals} == standard
+    assert {(e.package, e.standard) for e in static.resolution.externals} == set(standard.items())
