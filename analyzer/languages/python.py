@@ -196,8 +196,10 @@ def _resolve(importer_dir: str, module: str, names: tuple[str, ...], is_from: bo
     return ResolvedImport(external=top)
 
 
-#: Python 2 standard modules renamed or removed in Python 3 (legacy code still imports them)
-_PY2_STDLIB = frozenset({
+#: standard modules this interpreter's list lacks: ``__main__``, Python 2 modules renamed or removed
+#: in Python 3 (legacy code still imports them), and those added after 3.11
+_MORE_STDLIB = frozenset({
+    "__main__", "annotationlib", "compression",
     "__builtin__", "anydbm", "BaseHTTPServer", "CGIHTTPServer", "commands", "ConfigParser", "Cookie",
     "cookielib", "copy_reg", "cPickle", "cStringIO", "dbhash", "dircache", "dummy_thread", "exceptions",
     "htmlentitydefs", "HTMLParser", "httplib", "md5", "mimetools", "new", "popen2", "Queue", "repr",
@@ -208,8 +210,8 @@ _PY2_STDLIB = frozenset({
 
 
 def is_standard_library(package: str) -> bool:
-    """A module of Python's standard library (this interpreter's list, plus Python 2's renamed ones)."""
-    return package in sys.stdlib_module_names or package in _PY2_STDLIB
+    """A module of Python's standard library (this interpreter's list, plus :data:`_MORE_STDLIB`)."""
+    return package in sys.stdlib_module_names or package in _MORE_STDLIB
 
 
 SPEC = LanguageSpec(

@@ -16,7 +16,8 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
 @pytest.mark.parametrize(("language", "package", "standard"), [
     ("python", "os", True), ("python", "unittest", True), ("python", "cPickle", True),
-    ("python", "urllib2", True), ("python", "requests", False), ("python", "django", False),
+    ("python", "urllib2", True), ("python", "__main__", True), ("python", "annotationlib", True),
+    ("python", "requests", False), ("python", "django", False),
     ("javascript", "node:fs", True), ("javascript", "lodash", False), ("javascript", "@acme/ui", False),
     ("typescript", "node:path", True), ("tsx", "node:url", True), ("vue", "node:fs", True),
     ("svelte", "svelte", False),
