@@ -206,7 +206,7 @@ def inventory_section(f: StaticFacts) -> Section:
         f"{kinds.get('inherit', 0)} inherit edges",
         f"- External packages: {len(f.analysis.externals)} ({_third_party_count(f)} third-party, "
         f"{len(f.analysis.externals) - _third_party_count(f)} standard library); "
-        f"unresolved internal imports: {f.unresolved}",
+        f"unresolved imports (no file matches, or a name built at run time): {f.unresolved}",
     ]
     if f.skipped:
         lines += ["", "Skipped by discovery:", "", "| reason | count |", "|---|---:|"]

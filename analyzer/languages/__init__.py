@@ -169,6 +169,19 @@ def node_text(node: Node | None) -> str:
     return node.text.decode("utf-8", errors="replace")
 
 
+#: import kind of a module name computed at run time (``import_module(name)``, ``require(dir + x)``):
+#: resolvers list it as unresolved with :data:`COMPUTED_REASON`, never guess a file
+KIND_COMPUTED = "computed"
+COMPUTED_REASON = "module name built at run time"
+_COMPUTED_MAX = 120
+
+
+def computed_name(expression: str) -> str:
+    """How a computed module name is listed: the expression as written, on one line, shortened."""
+    text = " ".join(expression.split())
+    return text if len(text) <= _COMPUTED_MAX else text[:_COMPUTED_MAX - 1] + "…"
+
+
 def strip_quotes(text: str) -> str:
     """Remove one pair of surrounding quotes / angle brackets."""
     if len(text) >= 2 and text[0] in "\"'`<" and text[-1] in "\"'`>":

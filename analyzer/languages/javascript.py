@@ -20,7 +20,15 @@ import tree_sitter_javascript
 from tree_sitter import Node
 
 from ..domain import ImportRef, RepoIndex
-from . import LanguageSpec, ResolvedImport, language_for_path
+from . import (
+    COMPUTED_REASON,
+    KIND_COMPUTED,
+    LanguageSpec,
+    ResolvedImport,
+    computed_name,
+    language_for_path,
+    node_text,
+)
 
 #: the configuration every JS-family spec shares (``RepoIndex.config`` key)
 CONFIG_KEY = "js"
@@ -152,6 +160,9 @@ def postprocess_import(ref: ImportRef, stmt: Node) -> ImportRef | None:
             if ref.module in _AMD_SPECIAL or "!" in ref.module:
                 return None
             return ImportRef(ref.path, ref.module, ref.names, ref.line, "amd")
+        argument = _first_argument(stmt)
+        if argument is not None and argument.type != "string" and not _is_literal_template(argument):
+            return ImportRef(ref.path, computed_name(node_text(argument)), (), ref.line, KIND_COMPUTED)
         kind = "dynamic" if fn is not None and fn.type == "import" else "require"
         return ImportRef(ref.path, ref.module, ref.names, ref.line, kind)
     if stmt.type == "export_statement":
@@ -164,6 +175,16 @@ def postprocess_import(ref: ImportRef, stmt: Node) -> ImportRef | None:
 
 
 _AMD_SPECIAL = frozenset({"require", "exports", "module"})
+
+
+def _first_argument(call: Node) -> Node | None:
+    arguments = call.child_by_field_name("arguments")
+    return arguments.named_children[0] if arguments is not None and arguments.named_children else None
+
+
+def _is_literal_template(node: Node) -> bool:
+    """A template literal without ``${...}``: a plain string in backquotes."""
+    return node.type == "template_string" and not any(c.type == "template_substitution" for c in node.children)
 
 
 def _is_amd(call: Node) -> bool:
@@ -197,6 +218,8 @@ def _all_specifiers_typed(stmt: Node, clause_type: str) -> bool:
 
 def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
     """Resolve one JS/TS import to repository files, an external package or a reason it failed."""
+    if ref.kind == KIND_COMPUTED:
+        return ResolvedImport(unresolved=COMPUTED_REASON)
     spec = ref.module
     files = index.files
     config = index.config.get(CONFIG_KEY)

@@ -42,6 +42,16 @@
 ; dynamic import('x')
 (call_expression function: (import) arguments: (arguments . (string) @import.module .)) @import.statement
 
+; require(expr) / import(expr) with a name built at run time (or a template literal): a literal
+; template is an import, anything else is listed as unresolved (javascript.py decides)
+((call_expression function: (identifier) @_fn
+   arguments: (arguments . [(identifier) (template_string) (binary_expression) (call_expression)
+                            (member_expression) (parenthesized_expression) (ternary_expression)] @import.module .)) @import.statement
+ (#eq? @_fn "require"))
+(call_expression function: (import)
+  arguments: (arguments . [(identifier) (template_string) (binary_expression) (call_expression)
+                           (member_expression) (parenthesized_expression) (ternary_expression)] @import.module .)) @import.statement
+
 ; AMD (RequireJS, JavaScript only): define(['a', './b'], fn), define('id', [...], fn), require([...], fn):
 ; each string of the dependency array (the ids require/exports/module and plugin ids are dropped later)
 ((call_expression function: (identifier) @_fn arguments: (arguments (array (string) @import.module))) @import.statement

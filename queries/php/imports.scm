@@ -3,6 +3,7 @@
 ; Grouped `use A\{B, C as D};`: module = the prefix (A), names = the members (B, C).
 ; require / include (and _once) with a string literal path, `__DIR__ . '/x.php'` or
 ; `dirname(__FILE__) . '/x.php'` (any dirname() of __FILE__ / __DIR__, worked out by php.postprocess_import).
+; A path in a variable, or built from one, is kept and listed as unresolved.
 
 (namespace_use_declaration
   (namespace_use_clause . [(qualified_name) (name)] @import.module)) @import.statement
@@ -87,3 +88,10 @@
   (parenthesized_expression
     (binary_expression left: (function_call_expression function: (name) @_fn)
       right: [(string) (encapsed_string)] @import.module (#eq? @_fn "dirname")))) @import.statement
+
+; a path held in a variable or built from one (`include $file;`, `require $base . '/x.php';`):
+; listed as unresolved, "include path built at run time" (php.postprocess_import: it holds a `$`)
+(require_expression [(variable_name) (binary_expression left: (variable_name))] @import.module) @import.statement
+(require_once_expression [(variable_name) (binary_expression left: (variable_name))] @import.module) @import.statement
+(include_expression [(variable_name) (binary_expression left: (variable_name))] @import.module) @import.statement
+(include_once_expression [(variable_name) (binary_expression left: (variable_name))] @import.module) @import.statement

@@ -13,9 +13,10 @@
   (wildcard_import) @import.name) @import.statement
 
 
-; importlib.import_module("a.b") / __import__("a.b") with a literal name (relative ones only with
-; __package__ as the anchor; analyzer/languages/python.py drops interpolated, escaped and bytes names)
+; importlib.import_module("a.b") / __import__("a.b"): a literal name is an import (a relative one
+; only with __package__ as the anchor); any other first argument (a variable, an f-string...) is
+; kept as a name built at run time, listed as unresolved (analyzer/languages/python.py decides)
 (call
   function: [(identifier) @_fn (attribute attribute: (identifier) @_fn)]
-  arguments: (argument_list . (string) @import.module)
+  arguments: (argument_list . (_) @import.module)
   (#any-of? @_fn "import_module" "__import__")) @import.statement

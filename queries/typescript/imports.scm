@@ -41,5 +41,15 @@
 ; dynamic import('x')
 (call_expression function: (import) arguments: (arguments . (string) @import.module .)) @import.statement
 
+; require(expr) / import(expr) with a name built at run time (or a template literal): a literal
+; template is an import, anything else is listed as unresolved (javascript.py decides)
+((call_expression function: (identifier) @_fn
+   arguments: (arguments . [(identifier) (template_string) (binary_expression) (call_expression)
+                            (member_expression) (parenthesized_expression) (ternary_expression)] @import.module .)) @import.statement
+ (#eq? @_fn "require"))
+(call_expression function: (import)
+  arguments: (arguments . [(identifier) (template_string) (binary_expression) (call_expression)
+                           (member_expression) (parenthesized_expression) (ternary_expression)] @import.module .)) @import.statement
+
 ; TypeScript: import fs = require('fs')
 (import_statement (import_require_clause (identifier) @import.name source: (string) @import.module)) @import.statement

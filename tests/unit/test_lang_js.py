@@ -154,7 +154,9 @@ IMPORTS_EXPECTED = {
     ("./all", ("*",), "export", False),
     ("./cjs", ("p", "q"), "require", False),
     ("lib", (), "require", False),
+    ("name", (), "computed", False),
     ("./lazy", (), "dynamic", False),
+    ("variable", (), "computed", False),
 }
 
 
@@ -162,7 +164,25 @@ IMPORTS_EXPECTED = {
 def test_imports(language):
     parsed = parse(language, IMPORTS)
     assert {(i.module, i.names, i.kind, i.type_only) for i in parsed.imports} == IMPORTS_EXPECTED
-    assert [i.line for i in parsed.imports] == [1, 2, 3, 4, 5, 6, 7, 9]
+    assert [i.line for i in parsed.imports] == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
+
+
+@pytest.mark.parametrize(("code", "expected"), [
+    (b"const b = require(`./b`);", ("./b", "require")),
+    (b"const c = import(`./c`);", ("./c", "dynamic")),
+    (b"const c = require(`./c/${name}`);", ("`./c/${name}`", "computed")),
+    (b"const d = require(path.join(__dirname,\n  'routes', name));", ("path.join(__dirname, 'routes', name)", "computed")),
+    (b"const k = require('./k' + ext);", ("'./k' + ext", "computed")),
+    (b"const m = require(cfg.module);", ("cfg.module", "computed")),
+    (b"const t = require(debug ? './dev' : './prod');", ("debug ? './dev' : './prod'", "computed")),
+    (b"const g = import(`./g/${x}`);", ("`./g/${x}`", "computed")),
+])
+@pytest.mark.parametrize("language", JS_FAMILY)
+def test_require_and_import_of_a_computed_name(language, code, expected):
+    """A literal template is an import; any name built at run time is kept, as written, to be listed as
+    unresolved (never guessed, never dropped)."""
+    parsed = parse(language, code)
+    assert [(i.module, i.kind) for i in parsed.imports] == [expected]
 
 
 @pytest.mark.parametrize(("code", "expected"), [
@@ -309,6 +329,13 @@ def test_external_packages(index, module, package):
 def test_unresolved(index, importer, module):
     result = resolve(index, importer, module)
     assert result.targets == () and result.external == "" and result.unresolved
+
+
+@pytest.mark.parametrize("module", ["./a/b", "lodash", "name"])  # whatever the expression looks like
+def test_a_computed_name_is_unresolved_never_guessed(index, module):
+    ref = ImportRef("src/a/b.ts", module, (), 3, "computed")
+    assert registry()["typescript"].resolve_import(ref, index) == ResolvedImport(
+        unresolved="module name built at run time")
 
 
 @pytest.mark.parametrize("module", ["./styles.css", "../logo.svg", "@app/theme.scss"])

@@ -44,14 +44,14 @@ def _imports(source: bytes) -> list[tuple[str, tuple[str, ...], str, bool]]:
     (b"m = __import__(\"app.db\", fromlist=[\"x\"])\n", [("app.db", (), "import", False)]),
     (b"m = import_module('.views', __package__)\n", [(".views", (), "import", False)]),
     (b"if TYPE_CHECKING:\n    import_module('app.t')\n", [("app.t", (), "import", True)]),
-    # built at run time, bytes, escaped, anchored elsewhere or not a module name: no import
-    (b"m = import_module(f'app.{name}')\n", []),
-    (b"m = import_module(name)\n", []),
-    (b"m = import_module('app.' + name)\n", []),
-    (b"m = import_module(b'app')\n", []),
-    (b"m = import_module('app\\x2eviews')\n", []),
-    (b"m = import_module('.views', 'app')\n", []),
-    (b"m = import_module(' app ')\n", []),
+    # built at run time, bytes, escaped, anchored elsewhere or not a module name: computed (unresolved)
+    (b"m = import_module(f'app.{name}')\n", [("f'app.{name}'", (), "computed", False)]),
+    (b"m = import_module(name)\n", [("name", (), "computed", False)]),
+    (b"m = import_module('app.' +\n    name)\n", [("'app.' + name", (), "computed", False)]),
+    (b"m = import_module(b'app')\n", [("b'app'", (), "computed", False)]),
+    (b"m = import_module('app\\x2eviews')\n", [("'app\\x2eviews'", (), "computed", False)]),
+    (b"m = import_module('.views', 'app')\n", [("'.views'", (), "computed", False)]),
+    (b"m = import_module(' app ')\n", [("' app '", (), "computed", False)]),
     (b"m = other_loader('app.views')\n", []),
 ], ids=["plain", "dotted-alias", "several", "relative-from", "from-dot", "wildcard",
         "type-checking", "typing-attr", "local", "else-branch", "elif-branch", "negated", "nested-if",
@@ -209,7 +209,7 @@ def test_absolute_import_does_not_pick_a_same_named_sibling_deep_inside_a_packag
     assert result.targets == ("django/conf/__init__.py",)
 
 
-def test_a_literal_import_module_is_an_import_edge(tmp_path):
+def test_import_module_literal_is_an_edge_and_a_computed_name_is_unresolved(tmp_path):
     from analyzer.config import Settings
     from analyzer.pipeline import analyze_static
 
@@ -232,4 +232,6 @@ def test_a_literal_import_module_is_an_import_edge(tmp_path):
     assert edges == {("app/loader.py", "app/plugins/csv_export.py", "import", 4),
                      ("app/loader.py", "app/plugins/csv_export.py", "call", 6)}
     assert [e.package for e in static.resolution.externals] == ["importlib"]
-    assert not static.resolution.unresolved  # the f-string name is not guessed at
+    # the f-string name is not guessed at: listed as unresolved, as written
+    assert [(u.source, u.module, u.line, u.reason) for u in static.resolution.unresolved] == [
+        ("app/loader.py", "f'app.plugins.{name}'", 5, "module name built at run time")]

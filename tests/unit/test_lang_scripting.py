@@ -43,8 +43,10 @@ def _parse(language: str, source: bytes, path: str) -> ParsedFile:
     ("php", b"<?php\nrequire_once __DIR__ . '/../bootstrap.php';\n",
      [("__DIR__/../bootstrap.php", (), "require")]),
     ("php", b'<?php\ninclude(__DIR__ . "/views/home.php");\n', [("__DIR__/views/home.php", (), "require")]),
-    # an interpolated path is kept (and listed as unresolved); a bare variable is not an import statement we read
-    ("php", b'<?php\nrequire "views/{$page}.php";\nrequire $file;\n', [("views/{$page}.php", (), "dynamic")]),
+    # a path interpolated, held in a variable or built from one is kept (and listed as unresolved)
+    ("php", b'<?php\nrequire "views/{$page}.php";\nrequire $file;\n',
+     [("views/{$page}.php", (), "dynamic"), ("$file", (), "dynamic")]),
+    ("php", b"<?php\ninclude_once $base . '/lib/x.php';\n", [("$base . '/lib/x.php'", (), "dynamic")]),
     # the pre-5.3 idiom and its relatives: dirname() of __FILE__ / __DIR__, with levels
     ("php", b"<?php\nrequire_once dirname(__FILE__) . '/lib/a.php';\n", [("__DIR__/lib/a.php", (), "require")]),
     ("php", b"<?php\nrequire dirname(__DIR__, 2) . '/b.php';\n", [("__DIR__/../../b.php", (), "require")]),
