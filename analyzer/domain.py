@@ -193,9 +193,14 @@ class ExternalDependency:
         return (self.package, self.source, self.module, self.line)
 
 
+#: end of the reason of an unresolved import whose module name or path is computed at run time
+RUN_TIME_REASON_SUFFIX = "built at run time"
+
+
 @dataclass(frozen=True, slots=True)
 class UnresolvedImport:
-    """An import that looks internal (relative, quoted include...) but matches no file."""
+    """An import that looks internal (relative, quoted include...) but matches no file, or whose
+    module name is computed at run time (``module`` is then the expression as written)."""
 
     source: str
     module: str
@@ -204,6 +209,11 @@ class UnresolvedImport:
 
     def sort_key(self) -> tuple[str, int, str]:
         return (self.source, self.line, self.module)
+
+    @property
+    def at_run_time(self) -> bool:
+        """The module name or path is built at run time (no file could be named)."""
+        return self.reason.endswith(RUN_TIME_REASON_SUFFIX)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,7 @@ Contains no stage logic; reads like a table of contents.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -176,6 +177,8 @@ def static_facts(static: StaticAnalysis) -> StaticFacts:
         skipped=static.discovery.skipped.as_dict(),
         diagnostics_by_severity=severities,
         unresolved=len(static.resolution.unresolved),
+        run_time_imports=tuple(sorted(Counter(u.source for u in static.resolution.unresolved
+                                              if u.at_run_time).items())),
     )
 
 

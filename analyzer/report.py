@@ -58,6 +58,8 @@ class StaticFacts:
     skipped: Mapping[str, int]
     diagnostics_by_severity: Mapping[str, int]
     unresolved: int
+    #: files importing a module whose name is built at run time, with how many such imports each
+    run_time_imports: tuple[tuple[str, int], ...] = ()
 
 
 # --- rendering / writing ----------------------------------------------------
@@ -356,6 +358,15 @@ def risks_section(f: StaticFacts) -> Section:
     for h in a.hotspots[:3]:
         items.append(f"- Hotspot `{_code(h.path)}` ({h.loc} LOC, PageRank {h.pagerank:.4f}): review and "
                      "test first before any migration.")
+    if f.run_time_imports:
+        dynamic = sorted(f.run_time_imports, key=lambda t: (-t[1], t[0]))
+        shown = ", ".join(f"`{_code(path)}` ({n})" for path, n in dynamic[:5])
+        more = f" and {len(dynamic) - 5} more files" if len(dynamic) > 5 else ""
+        total = sum(n for _, n in dynamic)
+        what = "1 import names its" if total == 1 else f"{total} imports name their"
+        items.append(f"- {what} module at run time, in {shown}{more}: the graph cannot see what they load "
+                     "(plugins, settings, drivers); check these loading points by hand before moving code "
+                     "(listed under `unresolved` in --json).")
     if not items:
         items.append("- No structural risks found by the static checks.")
     return Section("risks", "Risks and recommendations", "\n".join(items))

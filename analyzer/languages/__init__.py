@@ -15,7 +15,7 @@ from typing import Callable, Iterable, Protocol, TypeVar
 
 from tree_sitter import Language, Node
 
-from ..domain import ImportRef, RepoIndex
+from ..domain import RUN_TIME_REASON_SUFFIX, ImportRef, RepoIndex
 
 T = TypeVar("T")
 
@@ -172,7 +172,7 @@ def node_text(node: Node | None) -> str:
 #: import kind of a module name computed at run time (``import_module(name)``, ``require(dir + x)``):
 #: resolvers list it as unresolved with :data:`COMPUTED_REASON`, never guess a file
 KIND_COMPUTED = "computed"
-COMPUTED_REASON = "module name built at run time"
+COMPUTED_REASON = f"module name {RUN_TIME_REASON_SUFFIX}"
 _COMPUTED_MAX = 120
 
 

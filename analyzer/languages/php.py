@@ -20,7 +20,7 @@ import tree_sitter_php
 from tree_sitter import Node
 
 from ..config import DEFAULT_EXCLUDED_DIRS
-from ..domain import ImportRef, RepoIndex
+from ..domain import RUN_TIME_REASON_SUFFIX, ImportRef, RepoIndex
 from . import LanguageSpec, ResolvedImport, files_by_suffix, narrow_to_referenced, nearest, node_text
 
 _DIR_PREFIX = "__DIR__"
@@ -81,7 +81,7 @@ def load_config(root: Path, files: frozenset[str]) -> tuple[tuple[str, tuple[str
 def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
     """Resolve a ``use`` (class, function or constant) or a require/include path."""
     if ref.kind == KIND_DYNAMIC:
-        return ResolvedImport(unresolved="include path built at run time")
+        return ResolvedImport(unresolved=f"include path {RUN_TIME_REASON_SUFFIX}")
     if ref.kind == "require":
         return _resolve_include(ref, index)
     fqns = [f"{ref.module}\\{n}" for n in ref.names] if ref.names else [ref.module]

@@ -185,3 +185,7 @@ def test_report_lists_third_party_packages_apart_from_the_standard_library(outpu
     assert "Third-party packages: 1.\n\n| package | importing files |\n|---|---:|\n| `requests` | 1 |" in section
     assert ("Standard library: 8 packages, imported by 6 files: `dataclasses` 1, `decimal` 1, `json` 1, "
             "`logging` 1, `os` 1, `sys` 1, `typing` 1, `uuid` 1.") in section
+
+
+def test_no_run_time_import_risk_without_run_time_imports(outputs):
+    assert "module at run time" not in outputs["report"].read_text()

@@ -235,3 +235,10 @@ def test_import_module_literal_is_an_edge_and_a_computed_name_is_unresolved(tmp_
     # the f-string name is not guessed at: listed as unresolved, as written
     assert [(u.source, u.module, u.line, u.reason) for u in static.resolution.unresolved] == [
         ("app/loader.py", "f'app.plugins.{name}'", 5, "module name built at run time")]
+    # and the report names the loading point among its risks
+    from analyzer import pipeline, report
+
+    facts = pipeline.static_facts(static)
+    assert facts.run_time_imports == (("app/loader.py", 1),)
+    assert ("- 1 import names its module at run time, in `app/loader.py` (1): the graph cannot see what "
+            "they load") in report.risks_section(facts).body
