@@ -142,6 +142,7 @@ def resolve_dependencies(parsed: Iterable[ParsedFile], settings: Settings,
     # imports a project file declares for all its sources (no file imports them: visibility only)
     for language in sorted({p.source.language for p in parsed}):
         spec = specs[language]
+        diagnostics.extend(spec.project_diagnostics(index))
         for ref in spec.project_imports(index):
             result = _resolve_one(spec, ref, index, diagnostics)
             if result is not None and result.targets and ref.scope is not None:

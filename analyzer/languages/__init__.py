@@ -15,7 +15,7 @@ from typing import Callable, Iterable, Protocol, TypeVar
 
 from tree_sitter import Language, Node
 
-from ..domain import RUN_TIME_REASON_SUFFIX, ImportRef, RepoIndex
+from ..domain import RUN_TIME_REASON_SUFFIX, Diagnostic, ImportRef, RepoIndex
 
 T = TypeVar("T")
 
@@ -70,6 +70,10 @@ def _no_project_imports(index: RepoIndex) -> tuple[ImportRef, ...]:
     return ()
 
 
+def _no_project_diagnostics(index: RepoIndex) -> tuple[Diagnostic, ...]:
+    return ()
+
+
 def _no_implicit_links(importer: str, names: frozenset[str], index: RepoIndex) -> dict[str, frozenset[str]]:
     return {}
 
@@ -107,6 +111,8 @@ class LanguageSpec:
     #: imports declared outside the source files (C#: ``<Using Include>`` items of a .csproj),
     #: each with a ``scope``: what they resolve to is visible to every file under it (no edges)
     project_imports: Callable[[RepoIndex], tuple[ImportRef, ...]] = _no_project_imports
+    #: notes on files as the project files see them (C#: a file a legacy .csproj does not compile)
+    project_diagnostics: Callable[[RepoIndex], tuple[Diagnostic, ...]] = _no_project_diagnostics
     #: True when an external package name (as resolve_import returns it) is the language's
     #: standard library rather than a third-party dependency
     is_standard_library: Callable[[str], bool] = _not_standard

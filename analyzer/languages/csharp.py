@@ -20,6 +20,8 @@ in another's directory also sees the outer project's global usings.
 from __future__ import annotations
 
 import os
+import posixpath
+import re
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
 from operator import attrgetter
@@ -28,7 +30,7 @@ from pathlib import Path
 import tree_sitter_c_sharp
 from tree_sitter import Node
 
-from ..domain import ImportRef, RepoIndex
+from ..domain import Diagnostic, ImportRef, RepoIndex
 from . import LanguageSpec, ResolvedImport, innermost_holding, narrow_to_referenced
 
 #: import kinds set by :func:`postprocess_import`
@@ -43,11 +45,14 @@ _MAX_PROJECT_BYTES = 1 << 20
 
 @dataclass(frozen=True, slots=True)
 class Project:
-    """A ``.csproj``: its directory, its path and the ``<Using>`` items it declares as (kind, name)."""
+    """A ``.csproj``: its directory, its path, the ``<Using>`` items it declares as (kind, name)
+    and, for a legacy (non-SDK) project, the files it compiles."""
 
     directory: str
     file: str
     usings: tuple[tuple[str, str], ...] = ()
+    #: a legacy project's ``<Compile Include>`` paths / globs (repository-relative); None: all files
+    compiled: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,9 +96,37 @@ def load_config(root: Path, files: frozenset[str]) -> CSharpConfig:
         except OSError:
             continue
         if found:
-            usings = tuple(u for name in found for u in _project_usings(root / d / name if d else root / name))
-            projects.append(Project(d, f"{d}/{found[0]}" if d else found[0], tuple(dict.fromkeys(usings))))
+            read = [_read_project(root / d / name if d else root / name, d) for name in found]
+            usings = tuple(dict.fromkeys(u for project_usings, _ in read for u in project_usings))
+            # one SDK-style (or unreadable) project file in the directory: everything under it is built
+            lists = [c for _, c in read]
+            compiled = None if any(c is None for c in lists) else tuple(sorted({p for c in lists if c for p in c}))
+            projects.append(Project(d, f"{d}/{found[0]}" if d else found[0], usings, compiled))
     return CSharpConfig(tuple(projects))
+
+
+def project_diagnostics(index: RepoIndex) -> tuple[Diagnostic, ...]:
+    """An info diagnostic for each C# file that its legacy project does not compile (and no other does)."""
+    config = index.config.get("csharp")
+    if not isinstance(config, CSharpConfig) or all(p.compiled is None for p in config.projects):
+        return ()
+    literal: set[str] = set()
+    patterns: list[re.Pattern[str]] = []
+    for project in config.projects:
+        for item in project.compiled or ():
+            if "*" in item or "?" in item:
+                patterns.append(_glob(item))
+            else:
+                literal.add(item)
+    out = []
+    for path in sorted(index.files):
+        if not path.endswith(_EXTENSION) or path in literal or any(p.fullmatch(path) for p in patterns):
+            continue
+        owner = config.project_of(path)
+        if owner is not None and owner.compiled is not None:
+            out.append(Diagnostic(path, 0, "info", f"not in the <Compile> items of {owner.file}: "
+                                                   "not built (dead or excluded code)"))
+    return tuple(out)
 
 
 def project_imports(index: RepoIndex) -> tuple[ImportRef, ...]:
@@ -147,28 +180,65 @@ def visible_namespaces(namespace: str) -> tuple[str, ...]:
 
 # --- helpers ----------------------------------------------------------------
 
-def _project_usings(path: Path) -> list[tuple[str, str]]:
-    """(kind, name) of each ``<Using Include="...">`` item of a project file (MSBuild, any namespace)."""
+def _read_project(path: Path, directory: str) -> tuple[list[tuple[str, str]], list[str] | None]:
+    """A project file's ``<Using>`` items as (kind, name), and its ``<Compile Include>`` paths.
+
+    The compile list is None for an SDK-style project (``<Project Sdk=...>``: every ``.cs`` file
+    under it is built) and for an unreadable file; else the repository-relative paths or glob
+    patterns it names (a legacy project builds only those).
+    """
     try:
         if path.stat().st_size > _MAX_PROJECT_BYTES:
-            return []
-        tree = ElementTree.parse(path)
+            return [], None
+        root = ElementTree.parse(path).getroot()
     except (OSError, ElementTree.ParseError):
-        return []
-    out: list[tuple[str, str]] = []
-    for element in tree.iter():
-        if not isinstance(element.tag, str) or element.tag.rpartition("}")[2] != "Using":
+        return [], None
+    usings: list[tuple[str, str]] = []
+    compiled: list[str] = []
+    for element in root.iter():
+        tag = element.tag.rpartition("}")[2] if isinstance(element.tag, str) else ""
+        if tag == "Compile":
+            for item in (element.get("Include") or "").split(";"):
+                item = item.strip().replace("\\", "/")
+                if item:
+                    compiled.append(posixpath.normpath(posixpath.join(directory, item)) if directory
+                                    else posixpath.normpath(item))
+        if tag != "Using":
             continue
         name = (element.get("Include") or "").strip().removeprefix("global::")
         if not name:
             continue  # <Using Remove="..."/> only removes implicit usings of the SDK (System.*)
         if element.get("Alias"):
-            out.append((KIND_ALIAS, name))
+            usings.append((KIND_ALIAS, name))
         elif (element.get("Static") or "").strip().lower() == "true":
-            out.append((KIND_STATIC, name))
+            usings.append((KIND_STATIC, name))
         else:
-            out.append((KIND_USING, name))
-    return out
+            usings.append((KIND_USING, name))
+    legacy = root.get("Sdk") is None and bool(compiled)
+    return usings, (compiled if legacy else None)
+
+
+def _glob(pattern: str) -> re.Pattern[str]:
+    """An MSBuild item glob (``**`` any directories, ``*`` / ``?`` within one name) as a regex."""
+    out = []
+    i = 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif pattern[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif pattern[i] == "?":
+            out.append("[^/]")
+            i += 1
+        else:
+            out.append(re.escape(pattern[i]))
+            i += 1
+    return re.compile("".join(out))
 
 
 def _type_file(dotted: str, index: RepoIndex) -> str | None:
@@ -206,5 +276,6 @@ SPEC = LanguageSpec(
     visible_namespaces=visible_namespaces,
     load_config=load_config,
     project_imports=project_imports,
+    project_diagnostics=project_diagnostics,
     is_standard_library=is_standard_library,
 )

@@ -518,3 +518,57 @@ def test_csharp_project_using_items_make_names_visible_without_import_edges(tmp_
         "other/Y.cs": "namespace B;\npublic class Y { void F() { Helper.Run(); } }\n",
     })
     assert _edges(tmp_path) == {("app/X.cs", "lib/Helper.cs", "call")}
+
+
+LEGACY_CSPROJ = """<?xml version="1.0" encoding="utf-8"?>
+<Project ToolsVersion="15.0" xmlns="http://schemas.microsoft.com/developer/msbuild/2003">
+  <ItemGroup>
+    <Compile Include="Program.cs" />
+    <Compile Include="Models\\Order.cs;Models\\Customer.cs" />
+    <Compile Include="Services\\*.cs" />
+    <Compile Include="..\\Shared\\Util.cs">
+      <Link>Util.cs</Link>
+    </Compile>
+  </ItemGroup>
+</Project>
+"""
+
+
+def test_a_legacy_project_lists_the_files_it_does_not_compile(tmp_path):
+    """A non-SDK .csproj builds only its <Compile> items: the other C# files under it are reported
+    (info diagnostics), whatever language files sit elsewhere; an SDK-style project builds everything."""
+    from analyzer.config import Settings
+    from analyzer.pipeline import analyze_static
+
+    _write_tree(tmp_path, {
+        "legacy/App/App.csproj": LEGACY_CSPROJ,
+        "legacy/App/Program.cs": "class Program {}\n",
+        "legacy/App/Models/Order.cs": "class Order {}\n",
+        "legacy/App/Models/Customer.cs": "class Customer {}\n",
+        "legacy/App/Models/OldOrder.cs": "class OldOrder {}\n",
+        "legacy/App/Services/Billing.cs": "class Billing {}\n",
+        "legacy/App/Services/Archive/Export.cs": "class Export {}\n",
+        "legacy/Shared/Util.cs": "class Util {}\n",
+        "modern/Modern.csproj": '<Project Sdk="Microsoft.NET.Sdk" />\n',
+        "modern/X.cs": "class X {}\n",
+    })
+    config = csharp.load_config(tmp_path, frozenset({"legacy/App/Program.cs", "modern/X.cs"}))
+    assert config.projects[0].compiled == (
+        "legacy/App/Models/Customer.cs", "legacy/App/Models/Order.cs", "legacy/App/Program.cs",
+        "legacy/App/Services/*.cs", "legacy/Shared/Util.cs")
+    assert config.projects[1].compiled is None
+    static = analyze_static(Settings(root=tmp_path, use_cache=False, jobs=1, use_git_history=False))
+    notes = [(d.path, d.severity, d.message) for d in static.diagnostics if "<Compile>" in d.message]
+    assert notes == [
+        (path, "info", "not in the <Compile> items of legacy/App/App.csproj: not built (dead or excluded code)")
+        for path in ("legacy/App/Models/OldOrder.cs", "legacy/App/Services/Archive/Export.cs")]
+
+
+@pytest.mark.parametrize(("pattern", "path", "matches"), [
+    ("src/*.cs", "src/A.cs", True), ("src/*.cs", "src/sub/A.cs", False),
+    ("src/**/*.cs", "src/A.cs", True), ("src/**/*.cs", "src/a/b/A.cs", True),
+    ("src/A?.cs", "src/AB.cs", True), ("src/A?.cs", "src/A.cs", False),
+    ("src/a.b.cs", "src/aXb.cs", False),
+])
+def test_msbuild_globs(pattern, path, matches):
+    assert bool(csharp._glob(pattern).fullmatch(path)) is matches
