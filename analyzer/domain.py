@@ -195,6 +195,8 @@ class ExternalDependency:
 
 #: end of the reason of an unresolved import whose module name or path is computed at run time
 RUN_TIME_REASON_SUFFIX = "built at run time"
+#: start of the diagnostic on a source file that its project does not build (C# legacy .csproj)
+NOT_BUILT_PREFIX = "not built: "
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeGuard
 from . import __version__, _cache, report
 from .config import Settings
 from .discover import discover_files
-from .domain import Diagnostic, Discovery, GraphAnalysis, ParsedFile, Resolution
+from .domain import NOT_BUILT_PREFIX, Diagnostic, Discovery, GraphAnalysis, ParsedFile, Resolution
 from .errors import NoSourceFilesError
 from .history import git_churn
 from .parse import is_read_failure, parse_files
@@ -179,6 +179,7 @@ def static_facts(static: StaticAnalysis) -> StaticFacts:
         unresolved=len(static.resolution.unresolved),
         run_time_imports=tuple(sorted(Counter(u.source for u in static.resolution.unresolved
                                               if u.at_run_time).items())),
+        not_built=tuple(sorted({d.path for d in static.diagnostics if d.message.startswith(NOT_BUILT_PREFIX)})),
     )
 
 

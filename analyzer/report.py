@@ -60,6 +60,8 @@ class StaticFacts:
     unresolved: int
     #: files importing a module whose name is built at run time, with how many such imports each
     run_time_imports: tuple[tuple[str, int], ...] = ()
+    #: source files their project does not build (C# legacy .csproj)
+    not_built: tuple[str, ...] = ()
 
 
 # --- rendering / writing ----------------------------------------------------
@@ -367,6 +369,11 @@ def risks_section(f: StaticFacts) -> Section:
         items.append(f"- {what} module at run time, in {shown}{more}: the graph cannot see what they load "
                      "(plugins, settings, drivers); check these loading points by hand before moving code "
                      "(listed under `unresolved` in --json).")
+    if f.not_built:
+        shown = ", ".join(f"`{_code(path)}`" for path in f.not_built[:5])
+        more = f" and {len(f.not_built) - 5} more" if len(f.not_built) > 5 else ""
+        items.append(f"- {len(f.not_built)} source files are not built by their project ({shown}{more}): dead or "
+                     "excluded code; confirm and leave them out of the migration.")
     if not items:
         items.append("- No structural risks found by the static checks.")
     return Section("risks", "Risks and recommendations", "\n".join(items))

@@ -30,7 +30,7 @@ from pathlib import Path
 import tree_sitter_c_sharp
 from tree_sitter import Node
 
-from ..domain import Diagnostic, ImportRef, RepoIndex
+from ..domain import NOT_BUILT_PREFIX, Diagnostic, ImportRef, RepoIndex
 from . import LanguageSpec, ResolvedImport, innermost_holding, narrow_to_referenced
 
 #: import kinds set by :func:`postprocess_import`
@@ -124,8 +124,8 @@ def project_diagnostics(index: RepoIndex) -> tuple[Diagnostic, ...]:
             continue
         owner = config.project_of(path)
         if owner is not None and owner.compiled is not None:
-            out.append(Diagnostic(path, 0, "info", f"not in the <Compile> items of {owner.file}: "
-                                                   "not built (dead or excluded code)"))
+            out.append(Diagnostic(path, 0, "info", f"{NOT_BUILT_PREFIX}not in the <Compile> items of "
+                                                   f"{owner.file} (dead or excluded code)"))
     return tuple(out)
 
 

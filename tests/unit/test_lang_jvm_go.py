@@ -560,8 +560,13 @@ def test_a_legacy_project_lists_the_files_it_does_not_compile(tmp_path):
     static = analyze_static(Settings(root=tmp_path, use_cache=False, jobs=1, use_git_history=False))
     notes = [(d.path, d.severity, d.message) for d in static.diagnostics if "<Compile>" in d.message]
     assert notes == [
-        (path, "info", "not in the <Compile> items of legacy/App/App.csproj: not built (dead or excluded code)")
+        (path, "info", "not built: not in the <Compile> items of legacy/App/App.csproj (dead or excluded code)")
         for path in ("legacy/App/Models/OldOrder.cs", "legacy/App/Services/Archive/Export.cs")]
+    from analyzer import pipeline, report
+
+    assert ("- 2 source files are not built by their project (`legacy/App/Models/OldOrder.cs`, "
+            "`legacy/App/Services/Archive/Export.cs`): dead or excluded code") in report.risks_section(
+                pipeline.static_facts(static)).body
 
 
 @pytest.mark.parametrize(("pattern", "path", "matches"), [
