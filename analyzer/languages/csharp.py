@@ -82,7 +82,8 @@ def postprocess_import(ref: ImportRef, stmt: Node) -> ImportRef | None:
 
 
 def load_config(root: Path, files: frozenset[str]) -> CSharpConfig:
-    """Find the ``.csproj`` files in the directories above every C# file and read their ``<Using>`` items."""
+    """Find the ``.csproj`` files in the directories above every C# file; read their ``<Using>`` items and,
+    for legacy projects, their ``<Compile>`` items."""
     dirs: set[str] = set()
     for f in files:
         if f.endswith(_EXTENSION):
@@ -184,8 +185,9 @@ def _read_project(path: Path, directory: str) -> tuple[list[tuple[str, str]], li
     """A project file's ``<Using>`` items as (kind, name), and its ``<Compile Include>`` paths.
 
     The compile list is None for an SDK-style project (``<Project Sdk=...>``: every ``.cs`` file
-    under it is built) and for an unreadable file; else the repository-relative paths or glob
-    patterns it names (a legacy project builds only those).
+    under it is built), for an unreadable file and when an item uses an MSBuild property
+    (``$(Dir)/x.cs``: not evaluated, so nothing can be said); else the repository-relative paths
+    or glob patterns it names (a legacy project builds only those).
     """
     try:
         if path.stat().st_size > _MAX_PROJECT_BYTES:
@@ -214,7 +216,7 @@ def _read_project(path: Path, directory: str) -> tuple[list[tuple[str, str]], li
             usings.append((KIND_STATIC, name))
         else:
             usings.append((KIND_USING, name))
-    legacy = root.get("Sdk") is None and bool(compiled)
+    legacy = root.get("Sdk") is None and bool(compiled) and not any("$(" in c for c in compiled)
     return usings, (compiled if legacy else None)
 
 

@@ -569,6 +569,11 @@ def test_a_legacy_project_lists_the_files_it_does_not_compile(tmp_path):
                 pipeline.static_facts(static)).body
 
 
+def test_a_compile_list_with_msbuild_properties_is_not_judged(tmp_path):
+    _write_tree(tmp_path, {"App/App.csproj": LEGACY_CSPROJ.replace('"Program.cs"', '"$(Src)\\Program.cs"')})
+    assert csharp.load_config(tmp_path, frozenset({"App/X.cs"})).projects[0].compiled is None
+
+
 @pytest.mark.parametrize(("pattern", "path", "matches"), [
     ("src/*.cs", "src/A.cs", True), ("src/*.cs", "src/sub/A.cs", False),
     ("src/**/*.cs", "src/A.cs", True), ("src/**/*.cs", "src/a/b/A.cs", True),
