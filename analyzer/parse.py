@@ -13,6 +13,7 @@ import os
 import stat
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -235,6 +236,7 @@ def _extract(source: SourceFile, root: Node
     q = compiled_queries(source.language)
     roles = q.roles
     path = source.path
+    import_calls = _import_call_names(source.language)
     defs: list[tuple[int, int, Symbol]] = []
     # (raw name, kind) -> [first start byte, its name node, count]; lines and decoded
     # names are computed once per distinct key below, not once per use
@@ -256,6 +258,8 @@ def _extract(source: SourceFile, root: Node
             raw = name_node.text
             if not raw:
                 continue
+            if raw in import_calls:
+                _collect_import_call(caps.get(role.capture), statements)
             key = (raw, role.kind)
             entry = raw_refs.get(key)
             if entry is None:
@@ -307,6 +311,26 @@ def _references(path: str, raw_refs: dict[tuple[bytes, str], list[Any]]) -> tupl
                 entry[0], entry[1] = start, node
     return tuple(sorted((Reference(path, n, k, v[1].start_point[0] + 1, v[2])
                          for (n, k), v in merged.items()), key=Reference.sort_key))
+
+
+@cache
+def _import_call_names(language: str) -> frozenset[bytes]:
+    return frozenset(name.encode() for name in registry()[language].import_calls)
+
+
+def _collect_import_call(nodes: list[Node] | None,
+                         statements: dict[tuple[int, int], tuple[Node, list[str], list[str]]]) -> None:
+    """A call of an ``import_calls`` name, as an import statement: the call and its first argument."""
+    if not nodes:
+        return
+    call = nodes[0]
+    arguments = call.child_by_field_name("arguments")
+    if arguments is None or not arguments.named_children:
+        return
+    entry = statements.setdefault((call.start_byte, call.end_byte), (call, [], []))
+    text = node_text(arguments.named_children[0])
+    if text not in entry[1]:
+        entry[1].append(text)
 
 
 def _collect_import(caps: dict[str, list[Node]],

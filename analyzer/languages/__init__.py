@@ -111,6 +111,10 @@ class LanguageSpec:
     #: imports declared outside the source files (C#: ``<Using Include>`` items of a .csproj),
     #: each with a ``scope``: what they resolve to is visible to every file under it (no edges)
     project_imports: Callable[[RepoIndex], tuple[ImportRef, ...]] = _no_project_imports
+    #: names of calls that load the module their first argument names (Python ``import_module``):
+    #: parse.py reads each such call reference as an import statement (the call node), whose
+    #: ``postprocess_import`` decides between a literal name and one built at run time
+    import_calls: frozenset[str] = frozenset()
     #: notes on files as the project files see them (C#: a file a legacy .csproj does not compile)
     project_diagnostics: Callable[[RepoIndex], tuple[Diagnostic, ...]] = _no_project_diagnostics
     #: True when an external package name (as resolve_import returns it) is the language's

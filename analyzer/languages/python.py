@@ -230,5 +230,6 @@ SPEC = LanguageSpec(
     resolve_import=resolve_import,
     postprocess_import=postprocess_import,
     is_standard_library=is_standard_library,
+    import_calls=frozenset({"import_module", "__import__"}),
 )
 
