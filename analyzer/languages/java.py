@@ -11,13 +11,22 @@ grouped as ``java``.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import tree_sitter_java
 from tree_sitter import Node
 
 from ..domain import ImportRef, RepoIndex
-from . import LanguageSpec, ResolvedImport, narrow_to_referenced
+from . import (
+    COMPUTED_REASON,
+    KIND_COMPUTED,
+    LanguageSpec,
+    ResolvedImport,
+    computed_name,
+    narrow_to_referenced,
+    node_text,
+)
 
 #: import kinds set by :func:`postprocess_import`
 KIND_IMPORT = "import"
@@ -25,10 +34,19 @@ KIND_STATIC = "static"
 WILDCARD = "*"
 _EXTENSION = ".java"
 _JDK_ROOTS = frozenset({"java", "javax", "jdk", "sun"})
+#: a binary class name as Class.forName takes it (after ``$`` -> ``.``)
+_CLASS_NAME = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*")
 
 
 def postprocess_import(ref: ImportRef, stmt: Node) -> ImportRef | None:
-    """Split ``import static a.b.C.m`` into class ``a.b.C`` + name ``m`` and set the kind."""
+    """Split ``import static a.b.C.m`` into class ``a.b.C`` + name ``m`` and set the kind.
+
+    A reflective load (``Class.forName("a.b.C")``, ``loader.loadClass("a.b.C")``: the calls of
+    ``import_calls``) imports class ``a.b.C`` when the name is a plain literal (``Outer$Inner``
+    read as ``Outer.Inner``); any other name is built at run time (kind ``computed``).
+    """
+    if stmt.type == "method_invocation":
+        return _reflective_load(ref, stmt)
     is_static = any(child.type == "static" for child in stmt.children)
     is_wildcard = WILDCARD in ref.names
     module, names = ref.module, ref.names
@@ -39,8 +57,27 @@ def postprocess_import(ref: ImportRef, stmt: Node) -> ImportRef | None:
     return ImportRef(ref.path, module, names, ref.line, kind, ref.type_only)
 
 
+def _reflective_load(ref: ImportRef, call: Node) -> ImportRef | None:
+    name = node_text(call.child_by_field_name("name"))
+    target = node_text(call.child_by_field_name("object"))
+    if name == "forName" and target not in ("Class", "java.lang.Class"):
+        return None  # some other forName()
+    arguments = call.child_by_field_name("arguments")
+    first = arguments.named_children[0] if arguments is not None and arguments.named_children else None
+    if first is None:
+        return None
+    parts = first.named_children
+    if first.type == "string_literal" and all(p.type == "string_fragment" for p in parts):
+        dotted = "".join(node_text(p) for p in parts).replace("$", ".")
+        if _CLASS_NAME.fullmatch(dotted):
+            return ImportRef(ref.path, dotted, (), ref.line, KIND_IMPORT)
+    return ImportRef(ref.path, computed_name(node_text(first)), (), ref.line, KIND_COMPUTED)
+
+
 def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
     """Resolve one Java import to files of the repository or an external package."""
+    if ref.kind == KIND_COMPUTED:
+        return ResolvedImport(unresolved=COMPUTED_REASON)
     module = ref.module
     if ref.kind != KIND_STATIC and WILDCARD in ref.names:
         members = narrow_to_referenced(_package_files(module, index), ref.path, index)
@@ -113,4 +150,5 @@ SPEC = LanguageSpec(
     postprocess_import=postprocess_import,
     namespace_visibility=True,
     is_standard_library=is_standard_library,
+    import_calls=frozenset({"forName", "loadClass"}),
 )

@@ -582,3 +582,33 @@ def test_a_compile_list_with_msbuild_properties_is_not_judged(tmp_path):
 ])
 def test_msbuild_globs(pattern, path, matches):
     assert bool(csharp._glob(pattern).fullmatch(path)) is matches
+
+
+def test_java_reflective_loads_are_imports_or_run_time_names(tmp_path):
+    """Class.forName / loadClass with a literal name link to the class (or its package outside the
+    repository: a JDBC driver); a name built at run time is listed as unresolved; another class's
+    forName is not a load."""
+    _write_tree(tmp_path, {
+        "src/app/Main.java": (
+            "package app;\n"
+            "class Main { void f(String kind) throws Exception {\n"
+            "  Class.forName(\"com.mysql.cj.jdbc.Driver\");\n"
+            "  java.lang.Class.forName(\"app.plugins.Csv$Row\");\n"
+            "  getClass().getClassLoader().loadClass(\"app.plugins.Pdf\");\n"
+            "  Class.forName(\"app.plugins.\" + kind);\n"
+            "  Other.forName(\"app.plugins.Pdf\");\n"
+            "} }\n"),
+        "src/app/plugins/Csv.java": "package app.plugins;\npublic class Csv { public static class Row {} }\n",
+        "src/app/plugins/Pdf.java": "package app.plugins;\npublic class Pdf {}\n",
+    })
+    from analyzer.config import Settings
+    from analyzer.pipeline import analyze_static
+
+    static = analyze_static(Settings(root=tmp_path, use_cache=False, jobs=1, use_git_history=False))
+    imports = {(d.source, d.target, d.line) for d in static.resolution.dependencies if d.kind == "import"}
+    assert imports == {("src/app/Main.java", "src/app/plugins/Csv.java", 4),
+                       ("src/app/Main.java", "src/app/plugins/Pdf.java", 5)}
+    assert [(e.package, e.module, e.line) for e in static.resolution.externals] == [
+        ("com.mysql", "com.mysql.cj.jdbc.Driver", 3)]
+    assert [(u.module, u.line, u.reason) for u in static.resolution.unresolved] == [
+        ('"app.plugins." + kind', 6, "module name built at run time")]
