@@ -23,7 +23,7 @@ import tree_sitter_ruby
 from tree_sitter import Node
 
 from ..domain import ImportRef, RepoIndex
-from . import LanguageSpec, ResolvedImport, node_text
+from . import KIND_COMPUTED, COMPUTED_REASON, LanguageSpec, ResolvedImport, computed_name, node_text
 
 _EXTENSIONS = (".rb",)
 _LOAD_PATHS = "load_paths"
@@ -31,10 +31,86 @@ _AUTOLOAD_ROOTS = "autoload_roots"
 
 
 def postprocess_import(ref: ImportRef, stmt: Node) -> ImportRef | None:
-    """Set ``kind`` to require_relative for ``require_relative``, require otherwise (require, load)."""
+    """Read a ``require`` / ``require_relative`` / ``load`` call (the ``import_calls``) from its argument.
+
+    A plain string is the path (kind ``require_relative`` for ``require_relative``, else
+    ``require``).  The pre-``require_relative`` idioms that name a path next to the file are
+    worked out as ``require_relative``: ``File.expand_path("../x", __dir__ | __FILE__)``,
+    ``File.join(File.dirname(__FILE__) | __dir__, "lib", "x")``, ``File.dirname(__FILE__) + "/x"``
+    and ``"#{File.dirname(__FILE__)}/x"``.  Anything else is built at run time (kind ``computed``).
+    A call with a receiver (``obj.require x``) is not a load.
+    """
+    if stmt.child_by_field_name("receiver") is not None:
+        return None
     method = node_text(stmt.child_by_field_name("method"))
-    kind = "require_relative" if method == "require_relative" else "require"
-    return ImportRef(ref.path, ref.module, ref.names, ref.line, kind, ref.type_only)
+    arguments = stmt.child_by_field_name("arguments")
+    first = arguments.named_children[0] if arguments is not None and arguments.named_children else None
+    if first is None:
+        return None
+    plain = _plain_string(first)
+    if plain is not None:
+        kind = "require_relative" if method == "require_relative" else "require"
+        return ImportRef(ref.path, plain, ref.names, ref.line, kind, ref.type_only)
+    beside = _path_beside_file(first, ref.path)
+    if beside is not None:
+        return ImportRef(ref.path, beside, ref.names, ref.line, "require_relative", ref.type_only)
+    return ImportRef(ref.path, computed_name(node_text(first)), (), ref.line, KIND_COMPUTED, ref.type_only)
+
+
+def _plain_string(node: Node) -> str | None:
+    """The text of a string literal without interpolation, else None."""
+    if node.type != "string" or any(c.type != "string_content" for c in node.named_children):
+        return None
+    return "".join(node_text(c) for c in node.named_children)
+
+
+def _is_here(node: Node | None, file_too: bool = False) -> str | None:
+    """"dir" for ``__dir__`` / ``File.dirname(__FILE__)``, "file" for ``__FILE__`` (when allowed)."""
+    if node is None:
+        return None
+    text = "".join(node_text(node).split())
+    if text in ("__dir__", "File.dirname(__FILE__)", "File.expand_path(File.dirname(__FILE__))"):
+        return "dir"
+    if file_too and text == "__FILE__":
+        return "file"
+    return None
+
+
+def _path_beside_file(node: Node, importer: str) -> str | None:
+    """The path, relative to the importer's directory, that one of the idioms names (else None)."""
+    if node.type == "call" and node_text(node.child_by_field_name("receiver")) == "File":
+        method = node_text(node.child_by_field_name("method"))
+        arguments = node.child_by_field_name("arguments")
+        args = arguments.named_children if arguments is not None else []
+        if method == "expand_path" and len(args) == 2:
+            rel, anchor = _plain_string(args[0]), _is_here(args[1], file_too=True)
+            if rel is not None and anchor == "dir":
+                return _relative(rel)
+            if rel is not None and anchor == "file":  # relative to the file itself: one level less
+                return _relative(posixpath.join(posixpath.basename(importer), rel))
+        if method == "join" and len(args) >= 2 and _is_here(args[0]):
+            parts = [_plain_string(a) for a in args[1:]]
+            if all(p is not None for p in parts):
+                return _relative("/".join(p.strip("/") for p in parts if p))
+        return None
+    if node.type == "binary" and _is_here(node.child_by_field_name("left")):
+        right = node.child_by_field_name("right")
+        rest = _plain_string(right) if right is not None else None
+        return _relative(rest.lstrip("/")) if rest is not None and rest.startswith("/") else None
+    if node.type == "string" and len(node.named_children) == 2:
+        head, tail = node.named_children
+        if head.type == "interpolation" and tail.type == "string_content" and node_text(tail).startswith("/") \
+                and _is_here(head.named_children[0] if head.named_children else None):
+            return _relative(node_text(tail).lstrip("/"))
+    return None
+
+
+def _relative(path: str) -> str | None:
+    """``path`` normalised, with ``./`` for a path that does not climb (so it reads as relative)."""
+    norm = posixpath.normpath(path) if path else ""
+    if not norm or norm == ".":
+        return None
+    return norm if norm.startswith("../") or norm == ".." else "./" + norm
 
 
 def load_config(root: Path, files: frozenset[str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -101,6 +177,8 @@ def _autoloaded(files: frozenset[str], roots: tuple[str, ...]) -> dict[str, tupl
 
 def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
     """Resolve one require: relative to the file, then along the load path, else a gem."""
+    if ref.kind == KIND_COMPUTED:
+        return ResolvedImport(unresolved=COMPUTED_REASON)
     module = ref.module.strip()
     if not module:
         return ResolvedImport(unresolved="empty require")
@@ -185,4 +263,5 @@ SPEC = LanguageSpec(
     filenames=("Rakefile",),
     implicit_links=autoload_links,
     is_standard_library=is_standard_library,
+    import_calls=frozenset({"require", "require_relative", "load"}),
 )

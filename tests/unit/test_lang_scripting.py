@@ -26,8 +26,18 @@ def _parse(language: str, source: bytes, path: str) -> ParsedFile:
     ("ruby", b"require_relative '../lib/shop'\n", [("../lib/shop", (), "require_relative")]),
     ("ruby", b"require_relative('item')\n", [("item", (), "require_relative")]),
     ("ruby", b"load 'tasks/setup.rb'\n", [("tasks/setup.rb", (), "require")]),
-    ("ruby", b'require "plugins/#{name}"\n', []),
-    ("ruby", b"Bundler.require(:default)\nrequire name\n", []),
+    # built at run time: kept, to be listed as unresolved; a call with a receiver is not a load
+    ("ruby", b'require "plugins/#{name}"\n', [('"plugins/#{name}"', (), "computed")]),
+    ("ruby", b"Bundler.require(:default)\nrequire name\n", [("name", (), "computed")]),
+    # the idioms that name a file next to this one (relative to its directory)
+    ("ruby", b'require File.expand_path("../config/environment", __dir__)\n',
+     [("../config/environment", (), "require_relative")]),
+    ("ruby", b'require File.expand_path("../lib/x", __FILE__)\n', [("./lib/x", (), "require_relative")]),
+    ("ruby", b'require File.join(File.dirname(__FILE__), "lib", "b")\n', [("./lib/b", (), "require_relative")]),
+    ("ruby", b'require File.dirname(__FILE__) + "/../lib/c"\n', [("../lib/c", (), "require_relative")]),
+    ("ruby", b'require "#{File.dirname(__FILE__)}/lib/d"\n', [("./lib/d", (), "require_relative")]),
+    ("ruby", b'require "#{__dir__}/e"\n', [("./e", (), "require_relative")]),
+    ("ruby", b'require File.expand_path("../x", some_dir)\n', [('File.expand_path("../x", some_dir)', (), "computed")]),
     ("ruby", b"def setup\n  require 'yaml'\nend\n", [("yaml", (), "require")]),
     ("php", b"<?php\nuse App\\Models\\User;\n", [("App\\Models\\User", (), "use")]),
     ("php", b"<?php\nuse \\App\\Models\\User as U;\n", [("App\\Models\\User", (), "use")]),
@@ -206,6 +216,7 @@ def test_ruby_resolves_to_files(importer, module, kind, targets):
     ("lib/shop.rb", "active_support/core_ext/string", "require", "active_support", ""),
     ("lib/shop.rb", "missing", "require_relative", "", "matches no file"),
     ("lib/shop.rb", "../../outside", "require_relative", "", "beyond the repository root"),
+    ("lib/shop.rb", "json", "computed", "", "module name built at run time"),
 ])
 def test_ruby_gems_and_unresolved(importer, module, kind, external, unresolved):
     result = ruby.resolve_import(ImportRef(importer, module, (), 1, kind), _ruby_index())
@@ -348,3 +359,24 @@ def test_ruby_autoload_links_constants_to_the_files_named_after_them():
     assert ruby.autoload_links("lib/shop.rb", frozenset({"Order"}), RepoIndex(
         files=plain, config={"ruby": ruby.load_config(Path("/nonexistent"), plain)},
         defined={"lib/shop/order.rb": frozenset({"Order"})})) == {}
+
+
+def test_ruby_require_next_to_the_file_idioms_link_files(tmp_path):
+    """The pre-require_relative idioms resolve like require_relative; a name built at run time is listed."""
+    files = {
+        "app/boot.rb": ('require File.expand_path("../../lib/shop", __FILE__)\n'
+                        'require File.join(File.dirname(__FILE__), "config")\n'
+                        'require "#{__dir__}/../lib/cart"\n'
+                        'require "plugins/#{ENV[\'PLUGIN\']}"\n'),
+        "app/config.rb": "", "lib/shop.rb": "", "lib/cart.rb": "",
+    }
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    from analyzer.pipeline import analyze_static
+
+    static = analyze_static(Settings(root=tmp_path, use_cache=False, jobs=1, use_git_history=False))
+    assert {(d.target, d.line) for d in static.resolution.dependencies if d.kind == "import"} == {
+        ("lib/shop.rb", 1), ("app/config.rb", 2), ("lib/cart.rb", 3)}
+    assert [(u.module, u.reason) for u in static.resolution.unresolved] == [
+        ('"plugins/#{ENV[\'PLUGIN\']}"', "module name built at run time")]
