@@ -31,12 +31,24 @@ import tree_sitter_c_sharp
 from tree_sitter import Node
 
 from ..domain import NOT_BUILT_PREFIX, Diagnostic, ImportRef, RepoIndex
-from . import LanguageSpec, ResolvedImport, innermost_holding, narrow_to_referenced
+from . import (
+    COMPUTED_REASON,
+    KIND_COMPUTED,
+    LanguageSpec,
+    ResolvedImport,
+    computed_name,
+    innermost_holding,
+    narrow_to_referenced,
+    node_text,
+)
 
 #: import kinds set by :func:`postprocess_import`
 KIND_USING = "using"
 KIND_STATIC = "using_static"
 KIND_ALIAS = "using_alias"
+#: ``Type.GetType("A.B.C")``: a type loaded by name
+KIND_TYPE_LOAD = "type_load"
+_TYPE_NAME = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 _EXTENSION = ".cs"
 _PROJECT_SUFFIX = ".csproj"
 #: project files larger than this are not read (a real one is a few kilobytes)
@@ -67,7 +79,13 @@ class CSharpConfig:
 
 
 def postprocess_import(ref: ImportRef, stmt: Node) -> ImportRef | None:
-    """Tell ``using``, ``using static`` and ``using X = ...`` apart."""
+    """Tell ``using``, ``using static`` and ``using X = ...`` apart.
+
+    ``Type.GetType("A.B.C, Assembly")`` (the ``import_calls``) loads type ``A.B.C`` (``Outer+Inner``
+    read as ``Outer.Inner``) when the name is a plain literal; any other name is built at run time.
+    """
+    if stmt.type == "invocation_expression":
+        return _type_load(ref, stmt)
     if stmt.child_by_field_name("name") is not None:
         kind = KIND_ALIAS
     elif any(child.type == "static" for child in stmt.children):
@@ -79,6 +97,23 @@ def postprocess_import(ref: ImportRef, stmt: Node) -> ImportRef | None:
     # replaces this scope (the declaring file's directory) with the project's directory
     scope = ref.path.rpartition("/")[0] if any(child.type == "global" for child in stmt.children) else None
     return ImportRef(ref.path, module, ref.names, ref.line, kind, ref.type_only, scope)
+
+
+def _type_load(ref: ImportRef, call: Node) -> ImportRef | None:
+    function = call.child_by_field_name("function")
+    owner = function.child_by_field_name("expression") if function is not None else None
+    if owner is None or "".join(node_text(owner).split()) not in ("Type", "System.Type"):
+        return None  # some other GetType(): obj.GetType() names no type
+    arguments = call.child_by_field_name("arguments")
+    first = arguments.named_children[0] if arguments is not None and arguments.named_children else None
+    value = first.named_children[0] if first is not None and first.named_children else None
+    if value is None:
+        return None
+    if value.type == "string_literal" and all(c.type == "string_literal_content" for c in value.named_children):
+        name = "".join(node_text(c) for c in value.named_children).split(",")[0].strip().replace("+", ".")
+        if _TYPE_NAME.fullmatch(name):
+            return ImportRef(ref.path, name, (), ref.line, KIND_TYPE_LOAD)
+    return ImportRef(ref.path, computed_name(node_text(value)), (), ref.line, KIND_COMPUTED)
 
 
 def load_config(root: Path, files: frozenset[str]) -> CSharpConfig:
@@ -154,6 +189,10 @@ def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
 
 
 def _resolve(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
+    if ref.kind == KIND_COMPUTED:
+        return ResolvedImport(unresolved=COMPUTED_REASON)
+    if ref.kind == KIND_TYPE_LOAD:
+        return _resolve_type_load(ref.module, index)
     module = ref.module
     if ref.kind != KIND_STATIC:
         members = narrow_to_referenced(_namespace_files(module, index), ref.path, index)
@@ -180,6 +219,18 @@ def visible_namespaces(namespace: str) -> tuple[str, ...]:
 
 
 # --- helpers ----------------------------------------------------------------
+
+def _resolve_type_load(name: str, index: RepoIndex) -> ResolvedImport:
+    """The file defining a type loaded by name; a nested ``A.B.Outer.Inner`` is found through ``Outer``."""
+    parts = name.split(".")
+    for cut in range(len(parts), 1, -1):
+        target = _type_file(".".join(parts[:cut]), index)
+        if target:
+            return ResolvedImport(targets=(target,))
+    if any(_namespace_files(".".join(parts[:cut]), index) for cut in range(len(parts) - 1, 0, -1)):
+        return ResolvedImport(unresolved="no type of that name in its namespace")
+    return ResolvedImport(external=parts[0])
+
 
 def _read_project(path: Path, directory: str) -> tuple[list[tuple[str, str]], list[str] | None]:
     """A project file's ``<Using>`` items as (kind, name), and its ``<Compile Include>`` paths.
@@ -280,4 +331,5 @@ SPEC = LanguageSpec(
     project_imports=project_imports,
     project_diagnostics=project_diagnostics,
     is_standard_library=is_standard_library,
+    import_calls=frozenset({"GetType"}),
 )

@@ -612,3 +612,33 @@ def test_java_reflective_loads_are_imports_or_run_time_names(tmp_path):
         ("com.mysql", "com.mysql.cj.jdbc.Driver", 3)]
     assert [(u.module, u.line, u.reason) for u in static.resolution.unresolved] == [
         ('"app.plugins." + kind', 6, "module name built at run time")]
+
+
+def test_csharp_type_get_type_loads_are_imports_or_run_time_names(tmp_path):
+    """Type.GetType with a literal name links to the type's file (a nested one through its outer type);
+    a framework type is its external package; a name built at run time is listed as unresolved;
+    obj.GetType() and other classes' GetType are not loads."""
+    _write_tree(tmp_path, {
+        "src/App/Main.cs": (
+            "namespace App;\n"
+            "class Main { void F(object o, string kind) {\n"
+            "  var a = Type.GetType(\"Acme.Plugins.Csv, Acme.Plugins\");\n"
+            "  var b = System.Type.GetType(\"Acme.Plugins.Outer+Inner\");\n"
+            "  var c = Type.GetType(\"System.Data.SqlClient.SqlConnection, System.Data\");\n"
+            "  var d = Type.GetType(\"Acme.Plugins.\" + kind);\n"
+            "  var e = Type.GetType(\"Acme.Plugins.Missing\");\n"
+            "  var f = o.GetType();\n"
+            "} }\n"),
+        "src/Plugins/Csv.cs": "namespace Acme.Plugins;\npublic class Csv {}\n",
+        "src/Plugins/Outer.cs": "namespace Acme.Plugins;\npublic class Outer { public class Inner {} }\n",
+    })
+    from analyzer.config import Settings
+    from analyzer.pipeline import analyze_static
+
+    static = analyze_static(Settings(root=tmp_path, use_cache=False, jobs=1, use_git_history=False))
+    imports = {(d.target, d.line) for d in static.resolution.dependencies if d.kind == "import"}
+    assert imports == {("src/Plugins/Csv.cs", 3), ("src/Plugins/Outer.cs", 4)}
+    assert [(e.package, e.line, e.standard) for e in static.resolution.externals] == [("System", 5, True)]
+    assert [(u.module, u.line, u.reason) for u in static.resolution.unresolved] == [
+        ('"Acme.Plugins." + kind', 6, "module name built at run time"),
+        ("Acme.Plugins.Missing", 7, "no type of that name in its namespace")]
