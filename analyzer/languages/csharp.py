@@ -180,12 +180,11 @@ def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
     A global one (``ref.scope`` set) reaches the files of its project.
     """
     result = _resolve(ref, index)
+    if ref.scope is None or not result.targets:
+        return result
     config = index.config.get("csharp")
-    if ref.scope is not None and result.targets and isinstance(config, CSharpConfig):
-        project = config.project_of(ref.path)
-        if project is not None:
-            return ResolvedImport(targets=result.targets, scope=project.directory)
-    return result
+    project = config.project_of(ref.path) if isinstance(config, CSharpConfig) else None
+    return result if project is None else ResolvedImport(targets=result.targets, scope=project.directory)
 
 
 def _resolve(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
