@@ -22,7 +22,7 @@ from tree_sitter import Node, Parser, QueryCursor, Range
 from . import _cache
 from .config import Settings
 from .domain import Diagnostic, ImportRef, ParsedFile, Reference, SourceFile, Symbol
-from .languages import node_text, registry, strip_quotes, ts_language
+from .languages import call_arguments, node_text, registry, strip_quotes, ts_language
 from .queries import (
     IMPORT_MODULE,
     IMPORT_NAME,
@@ -324,11 +324,11 @@ def _collect_import_call(nodes: list[Node] | None,
     if not nodes:
         return
     call = nodes[0]
-    arguments = call.child_by_field_name("arguments")
-    if arguments is None or not arguments.named_children:
+    arguments = call_arguments(call)
+    if not arguments:
         return
     entry = statements.setdefault((call.start_byte, call.end_byte), (call, [], []))
-    text = node_text(arguments.named_children[0])
+    text = node_text(arguments[0])
     if text not in entry[1]:
         entry[1].append(text)
 

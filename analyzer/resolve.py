@@ -27,7 +27,14 @@ from .domain import (
     Resolution,
     UnresolvedImport,
 )
-from .languages import LanguageSpec, ResolvedImport, load_language_configs, registry
+from .languages import (
+    COMPUTED_REASON,
+    KIND_COMPUTED,
+    LanguageSpec,
+    ResolvedImport,
+    load_language_configs,
+    registry,
+)
 
 _REF_KIND = {"call": CALL, "type": CALL, "inherit": INHERIT}
 _PROGRESS_EVERY = 256
@@ -46,7 +53,13 @@ def _scoped_imports(p: ParsedFile, scoped: dict[tuple[str, str], set[str]]) -> s
 
 def _resolve_one(spec: LanguageSpec, ref: ImportRef, index: RepoIndex,
                  diagnostics: list[Diagnostic]) -> ResolvedImport | None:
-    """``spec.resolve_import``; None (and an error diagnostic) when the resolver fails."""
+    """``spec.resolve_import``; None (and an error diagnostic) when the resolver fails.
+
+    A module name built at run time (kind ``computed``) names no file in any language: it is
+    listed as unresolved here, before any resolver could guess.
+    """
+    if ref.kind == KIND_COMPUTED:
+        return ResolvedImport(unresolved=COMPUTED_REASON)
     try:
         return spec.resolve_import(ref, index)
     except (ValueError, KeyError, IndexError, TypeError) as e:  # a resolver bug must not stop the run

@@ -180,10 +180,16 @@ def node_text(node: Node | None) -> str:
 
 
 #: import kind of a module name computed at run time (``import_module(name)``, ``require(dir + x)``):
-#: resolvers list it as unresolved with :data:`COMPUTED_REASON`, never guess a file
+#: resolve.py lists it as unresolved with :data:`COMPUTED_REASON` (no resolver sees it): no file is guessed
 KIND_COMPUTED = "computed"
 COMPUTED_REASON = f"module name {RUN_TIME_REASON_SUFFIX}"
 _COMPUTED_MAX = 120
+
+
+def call_arguments(call: Node) -> list[Node]:
+    """The argument nodes of a call (its ``arguments`` field; every grammar here names it so)."""
+    arguments = call.child_by_field_name("arguments")
+    return arguments.named_children if arguments is not None else []
 
 
 def computed_name(expression: str) -> str:

@@ -32,10 +32,10 @@ from tree_sitter import Node
 
 from ..domain import NOT_BUILT_PREFIX, Diagnostic, ImportRef, RepoIndex
 from . import (
-    COMPUTED_REASON,
     KIND_COMPUTED,
     LanguageSpec,
     ResolvedImport,
+    call_arguments,
     computed_name,
     innermost_holding,
     narrow_to_referenced,
@@ -104,9 +104,8 @@ def _type_load(ref: ImportRef, call: Node) -> ImportRef | None:
     owner = function.child_by_field_name("expression") if function is not None else None
     if owner is None or "".join(node_text(owner).split()) not in ("Type", "System.Type"):
         return None  # some other GetType(): obj.GetType() names no type
-    arguments = call.child_by_field_name("arguments")
-    first = arguments.named_children[0] if arguments is not None and arguments.named_children else None
-    value = first.named_children[0] if first is not None and first.named_children else None
+    arguments = call_arguments(call)
+    value = arguments[0].named_children[0] if arguments and arguments[0].named_children else None
     if value is None:
         return None
     if value.type == "string_literal" and all(c.type == "string_literal_content" for c in value.named_children):
@@ -188,8 +187,6 @@ def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
 
 
 def _resolve(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
-    if ref.kind == KIND_COMPUTED:
-        return ResolvedImport(unresolved=COMPUTED_REASON)
     if ref.kind == KIND_TYPE_LOAD:
         return _resolve_type_load(ref.module, index)
     module = ref.module

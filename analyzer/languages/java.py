@@ -19,10 +19,10 @@ from tree_sitter import Node
 
 from ..domain import ImportRef, RepoIndex
 from . import (
-    COMPUTED_REASON,
     KIND_COMPUTED,
     LanguageSpec,
     ResolvedImport,
+    call_arguments,
     computed_name,
     narrow_to_referenced,
     node_text,
@@ -62,10 +62,10 @@ def _reflective_load(ref: ImportRef, call: Node) -> ImportRef | None:
     target = node_text(call.child_by_field_name("object"))
     if name == "forName" and target not in ("Class", "java.lang.Class"):
         return None  # some other forName()
-    arguments = call.child_by_field_name("arguments")
-    first = arguments.named_children[0] if arguments is not None and arguments.named_children else None
-    if first is None:
+    arguments = call_arguments(call)
+    if not arguments:
         return None
+    first = arguments[0]
     parts = first.named_children
     if first.type == "string_literal" and all(p.type == "string_fragment" for p in parts):
         dotted = "".join(node_text(p) for p in parts).replace("$", ".")
@@ -76,8 +76,6 @@ def _reflective_load(ref: ImportRef, call: Node) -> ImportRef | None:
 
 def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
     """Resolve one Java import to files of the repository or an external package."""
-    if ref.kind == KIND_COMPUTED:
-        return ResolvedImport(unresolved=COMPUTED_REASON)
     module = ref.module
     if ref.kind != KIND_STATIC and WILDCARD in ref.names:
         members = narrow_to_referenced(_package_files(module, index), ref.path, index)

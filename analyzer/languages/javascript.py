@@ -21,10 +21,10 @@ from tree_sitter import Node
 
 from ..domain import ImportRef, RepoIndex
 from . import (
-    COMPUTED_REASON,
     KIND_COMPUTED,
     LanguageSpec,
     ResolvedImport,
+    call_arguments,
     computed_name,
     language_for_path,
     node_text,
@@ -160,7 +160,8 @@ def postprocess_import(ref: ImportRef, stmt: Node) -> ImportRef | None:
             if ref.module in _AMD_SPECIAL or "!" in ref.module:
                 return None
             return ImportRef(ref.path, ref.module, ref.names, ref.line, "amd")
-        argument = _first_argument(stmt)
+        arguments = call_arguments(stmt)
+        argument = arguments[0] if arguments else None
         if argument is not None and argument.type != "string" and not _is_literal_template(argument):
             return ImportRef(ref.path, computed_name(node_text(argument)), (), ref.line, KIND_COMPUTED)
         kind = "dynamic" if fn is not None and fn.type == "import" else "require"
@@ -175,11 +176,6 @@ def postprocess_import(ref: ImportRef, stmt: Node) -> ImportRef | None:
 
 
 _AMD_SPECIAL = frozenset({"require", "exports", "module"})
-
-
-def _first_argument(call: Node) -> Node | None:
-    arguments = call.child_by_field_name("arguments")
-    return arguments.named_children[0] if arguments is not None and arguments.named_children else None
 
 
 def _is_literal_template(node: Node) -> bool:
@@ -218,8 +214,6 @@ def _all_specifiers_typed(stmt: Node, clause_type: str) -> bool:
 
 def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
     """Resolve one JS/TS import to repository files, an external package or a reason it failed."""
-    if ref.kind == KIND_COMPUTED:
-        return ResolvedImport(unresolved=COMPUTED_REASON)
     spec = ref.module
     files = index.files
     config = index.config.get(CONFIG_KEY)

@@ -10,7 +10,7 @@ import tree_sitter_python
 from tree_sitter import Node
 
 from ..domain import ImportRef, RepoIndex
-from . import COMPUTED_REASON, KIND_COMPUTED, LanguageSpec, ResolvedImport, computed_name, node_text
+from . import KIND_COMPUTED, LanguageSpec, ResolvedImport, call_arguments, computed_name, node_text
 
 _SOURCE_ROOT_NAMES = ("src", "lib", "python")
 #: ``TYPE_CHECKING`` or ``typing.TYPE_CHECKING`` (any module alias), not negated
@@ -30,22 +30,17 @@ def postprocess_import(ref: ImportRef, stmt: Node) -> ImportRef | None:
     if stmt.type == "call":
         module = _literal_module(stmt)
         if module is None:
-            expression = computed_name(node_text(_arguments(stmt)[0]))
+            # parse.py reads import calls only when they have an argument
+            expression = computed_name(node_text(call_arguments(stmt)[0]))
             return ImportRef(ref.path, expression, (), ref.line, KIND_COMPUTED, _is_type_checking_only(stmt))
         return ImportRef(ref.path, module, (), ref.line, "import", _is_type_checking_only(stmt))
     kind = "from" if stmt.type == "import_from_statement" else "import"
     return ImportRef(ref.path, ref.module, ref.names, ref.line, kind, _is_type_checking_only(stmt))
 
 
-def _arguments(call: Node) -> list[Node]:
-    """The call's arguments (the query only matches calls that have at least one)."""
-    arguments = call.child_by_field_name("arguments")
-    return arguments.named_children if arguments is not None else []
-
-
 def _literal_module(call: Node) -> str | None:
     """The module name a dynamic-import call names literally, or None."""
-    args = _arguments(call)
+    args = call_arguments(call)
     if args[0].type != "string":
         return None
     parts = args[0].named_children
@@ -167,8 +162,6 @@ def _resolve_in(files: frozenset[str], base: str, module: str, names: tuple[str,
 
 
 def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
-    if ref.kind == KIND_COMPUTED:
-        return ResolvedImport(unresolved=COMPUTED_REASON)
     # the answer depends on the importer's directory only: files of a package share it
     return _resolve(ref.path.rpartition("/")[0], ref.module, ref.names, ref.kind == "from", index.files)
 

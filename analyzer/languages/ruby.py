@@ -23,7 +23,7 @@ import tree_sitter_ruby
 from tree_sitter import Node
 
 from ..domain import ImportRef, RepoIndex
-from . import KIND_COMPUTED, COMPUTED_REASON, LanguageSpec, ResolvedImport, computed_name, node_text
+from . import KIND_COMPUTED, LanguageSpec, ResolvedImport, call_arguments, computed_name, node_text
 
 _EXTENSIONS = (".rb",)
 _LOAD_PATHS = "load_paths"
@@ -43,10 +43,10 @@ def postprocess_import(ref: ImportRef, stmt: Node) -> ImportRef | None:
     if stmt.child_by_field_name("receiver") is not None:
         return None
     method = node_text(stmt.child_by_field_name("method"))
-    arguments = stmt.child_by_field_name("arguments")
-    first = arguments.named_children[0] if arguments is not None and arguments.named_children else None
-    if first is None:
+    arguments = call_arguments(stmt)
+    if not arguments:
         return None
+    first = arguments[0]
     plain = _plain_string(first)
     if plain is not None:
         kind = "require_relative" if method == "require_relative" else "require"
@@ -80,8 +80,7 @@ def _path_beside_file(node: Node, importer: str) -> str | None:
     """The path, relative to the importer's directory, that one of the idioms names (else None)."""
     if node.type == "call" and node_text(node.child_by_field_name("receiver")) == "File":
         method = node_text(node.child_by_field_name("method"))
-        arguments = node.child_by_field_name("arguments")
-        args = arguments.named_children if arguments is not None else []
+        args = call_arguments(node)
         if method == "expand_path" and len(args) == 2:
             rel, anchor = _plain_string(args[0]), _is_here(args[1], file_too=True)
             if rel is not None and anchor == "dir":
@@ -177,8 +176,6 @@ def _autoloaded(files: frozenset[str], roots: tuple[str, ...]) -> dict[str, tupl
 
 def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
     """Resolve one require: relative to the file, then along the load path, else a gem."""
-    if ref.kind == KIND_COMPUTED:
-        return ResolvedImport(unresolved=COMPUTED_REASON)
     module = ref.module.strip()
     if not module:
         return ResolvedImport(unresolved="empty require")

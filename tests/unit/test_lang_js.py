@@ -331,11 +331,19 @@ def test_unresolved(index, importer, module):
     assert result.targets == () and result.external == "" and result.unresolved
 
 
-@pytest.mark.parametrize("module", ["./a/b", "lodash", "name"])  # whatever the expression looks like
-def test_a_computed_name_is_unresolved_never_guessed(index, module):
-    ref = ImportRef("src/a/b.ts", module, (), 3, "computed")
-    assert registry()["typescript"].resolve_import(ref, index) == ResolvedImport(
-        unresolved="module name built at run time")
+@pytest.mark.parametrize("language", JS_FAMILY)
+def test_a_computed_name_is_unresolved_never_guessed(tmp_path, language):
+    """Even when the expression reads like a path that exists (``'./a' + ''``), no file is guessed."""
+    from analyzer.config import Settings
+    from analyzer.pipeline import analyze_static
+
+    ext = {"javascript": "js", "typescript": "ts", "tsx": "tsx"}[language]
+    (tmp_path / "a.js").write_text("module.exports = 1;\n")
+    (tmp_path / f"main.{ext}").write_text("const a = require('./a' + '');\nconst b = import(name);\n")
+    static = analyze_static(Settings(root=tmp_path, use_cache=False, jobs=1, use_git_history=False))
+    assert not static.resolution.dependencies
+    assert [(u.module, u.line, u.reason) for u in static.resolution.unresolved] == [
+        ("'./a' + ''", 1, "module name built at run time"), ("name", 2, "module name built at run time")]
 
 
 @pytest.mark.parametrize("module", ["./styles.css", "../logo.svg", "@app/theme.scss"])

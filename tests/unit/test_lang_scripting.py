@@ -216,7 +216,6 @@ def test_ruby_resolves_to_files(importer, module, kind, targets):
     ("lib/shop.rb", "active_support/core_ext/string", "require", "active_support", ""),
     ("lib/shop.rb", "missing", "require_relative", "", "matches no file"),
     ("lib/shop.rb", "../../outside", "require_relative", "", "beyond the repository root"),
-    ("lib/shop.rb", "json", "computed", "", "module name built at run time"),
 ])
 def test_ruby_gems_and_unresolved(importer, module, kind, external, unresolved):
     result = ruby.resolve_import(ImportRef(importer, module, (), 1, kind), _ruby_index())
