@@ -169,6 +169,37 @@ def test_import_captures(language: str, source: bytes, expected: tuple[str, tupl
     assert [(i.module, i.names, i.kind) for i in parsed.imports] == [expected]
 
 
+@pytest.mark.parametrize(("source", "expected"), [
+    # a module declared inside inline modules: its path runs through them
+    (b"mod a { pub mod b { mod c; } }", [(1, "a::b::c", (), "mod")]),
+    (b'mod a {\n    #[path = "x.rs"]\n    mod b;\n}', [(3, "x.rs", ("a::b",), "mod_path")]),
+    # self:: and super:: inside inline modules, as seen from the file's own module
+    (b"mod tests {\n    use super::*;\n}", [(2, "self", ("*",), "use")]),
+    (b"mod a {\n    mod b {\n        use super::super::X;\n    }\n}", [(3, "self", ("X",), "use")]),
+    (b"mod a {\n    use super::super::X;\n}", [(2, "super", ("X",), "use")]),
+    (b"mod a {\n    use self::c::D;\n}", [(2, "self::a::c", ("D",), "use")]),
+    (b"fn f() {\n    use super::X;\n}", [(2, "super", ("X",), "use")]),
+    # a first segment naming an item in scope is local, not a crate
+    (b"mod support {\n    pub(crate) mod io_vec;\n}\nuse support::io_vec::IoBufs;",
+     [(2, "support::io_vec", (), "mod"), (4, "self::support::io_vec", ("IoBufs",), "use")]),
+    (b"enum State { A }\nfn f() {\n    use State::*;\n}", [(3, "self::State", ("*",), "use")]),
+    (b"mod a {\n    struct S;\n    fn f() {\n        use S::X;\n    }\n}", [(4, "self::a::S", ("X",), "use")]),
+    (b'cfg_x! {\n    #[path = "n.rs"]\n    mod imp;\n}\nuse imp::Atomic;', [(5, "self::imp", ("Atomic",), "use")]),
+    # ... or a use binding: the path it imports replaces it
+    (b"use crate::sync::chan;\nfn f() {\n    use chan::Semaphore;\n}",
+     [(1, "crate::sync", ("chan",), "use"), (3, "crate::sync::chan", ("Semaphore",), "use")]),
+    (b"use std::{io as sio, fmt::{self}};\nuse sio::Read;\nuse fmt::Write;",
+     [(1, "std", ("fmt", "io"), "use"), (2, "std::io", ("Read",), "use"), (3, "std::fmt", ("Write",), "use")]),
+    (b"mod a {\n    use super::b;\n    use b::C;\n}", [(2, "self", ("b",), "use"), (3, "self::b", ("C",), "use")]),
+    # an extern crate, and a crate path, stay as written
+    (b"mod a {\n    use serde::Serialize;\n    use crate::x::Y;\n}",
+     [(2, "serde", ("Serialize",), "use"), (3, "crate::x", ("Y",), "use")]),
+])
+def test_rust_scoped_imports(source: bytes, expected: list[tuple[int, str, tuple[str, ...], str]]) -> None:
+    parsed = _parse("rust", "src/f.rs", source)
+    assert [(i.line, i.module, i.names, i.kind) for i in parsed.imports] == expected
+
+
 def test_inline_module_is_not_an_import() -> None:
     assert _parse("rust", "src/lib.rs", b"mod tests { fn t() {} }").imports == ()
 
@@ -190,6 +221,7 @@ RUST_TREE = {
     "loose/main.rs": "", "loose/extra.rs": "",
     "src/bin/tool.rs": "", "src/bin/opts.rs": "", "tests/it.rs": "", "tests/common/mod.rs": "",
     "src/platform/unix_impl.rs": "",
+    "tests/support/io_vec.rs": "", "src/net/inner/deep.rs": "", "src/net/inner/cfg.rs": "",
 }
 
 
@@ -243,6 +275,16 @@ def _index(root: Path, tree: dict[str, str], language: str) -> RepoIndex:
     ("src/bin/tool.rs", "crate::opts", ("Opts",), "use", ResolvedImport(targets=("src/bin/opts.rs",))),
     ("src/bin/tool.rs", "my_app::net", ("Net",), "use", ResolvedImport(targets=("src/net.rs",))),
     ("tests/it.rs", "common", (), "mod", ResolvedImport(targets=("tests/common/mod.rs",))),
+    # modules declared inside inline modules (`mod support { mod io_vec; }`), and use paths through them
+    ("tests/it.rs", "support::io_vec", (), "mod", ResolvedImport(targets=("tests/support/io_vec.rs",))),
+    ("tests/it.rs", "self::support::io_vec", ("IoBufs",), "use",
+     ResolvedImport(targets=("tests/support/io_vec.rs",))),
+    ("src/net.rs", "inner::deep", (), "mod", ResolvedImport(targets=("src/net/inner/deep.rs",))),
+    ("src/net.rs", "inner::gone", (), "mod", ResolvedImport(unresolved="no file for module declaration")),
+    ("src/net.rs", "cfg.rs", ("inner::imp",), "mod_path", ResolvedImport(targets=("src/net/inner/cfg.rs",))),
+    ("src/lib.rs", "crate::net::inner::deep", ("D",), "use", ResolvedImport(targets=("src/net/inner/deep.rs",))),
+    ("src/lib.rs", "crate::net::inner::super::http", ("H",), "use", ResolvedImport(targets=("src/net/http.rs",))),
+    ("src/net.rs", "self::State", ("*",), "use", ResolvedImport(targets=("src/net.rs",))),
     ("src/lib.rs", "std::collections", ("HashMap",), "use", ResolvedImport(external="std")),
     ("src/lib.rs", "core", ("fmt",), "use", ResolvedImport(external="std")),
     ("src/lib.rs", "serde", ("Deserialize",), "use", ResolvedImport(external="serde")),
