@@ -37,11 +37,13 @@ KIND_MOD_PATH = "mod_path"
 
 @dataclass(frozen=True, slots=True)
 class Crate:
-    """One crate of the tree: its directory, name (``-`` -> ``_``) and root file."""
+    """One crate of the tree: its directory, name (``-`` -> ``_``), root file and edition."""
 
     directory: str
     name: str
     root: str
+    #: ``package.edition`` ("2015" when the manifest names none, as Cargo reads it)
+    edition: str = "2021"
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,13 +268,15 @@ def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
             return ResolvedImport(unresolved="no file for module declaration")
         return ResolvedImport(targets=(found,))
     segments = [s for s in ref.module.split("::")]
-    if segments and segments[0] == "":  # leading `::` = an external crate path
+    if segments and segments[0] == "":  # leading `::` = an external crate path (2018)
         segments = segments[1:]
         start: str | None = None
     else:
         start, segments, error = _start_module(files, ref.path, segments, config)
         if error:
             return ResolvedImport(unresolved=error)
+    if start is None and segments:
+        start = _crate_relative_2015(ref.path, segments[0], index, config)
     if start is None:
         crate_name = segments[0] if segments else ""
         if crate_name in STD_CRATES:
@@ -327,10 +331,12 @@ def _read_manifest(manifest: Path, directory: str, files: frozenset[str]) -> Cra
     name = lib_name if isinstance(lib_name, str) else str(package["name"])
     candidates = [lib_path] if isinstance(lib_path, str) else []
     candidates += [f"src/{n}" for n in _ROOT_NAMES]
+    edition = package.get("edition", "2015")  # a table: inherited from the workspace
     for cand in candidates:
         path = posixpath.normpath(_join(directory, cand))
         if path in files:
-            return Crate(directory, name.replace("-", "_"), path)
+            return Crate(directory, name.replace("-", "_"), path,
+                         edition if isinstance(edition, str) else "2021")
     return None
 
 
@@ -431,6 +437,21 @@ def _start_module(files: frozenset[str], path: str, segments: list[str],
     if head and _child_module(files, path, head, config) is not None:
         return path, segments, ""
     return None, segments, ""
+
+
+def _crate_relative_2015(path: str, head: str, index: RepoIndex, config: RustConfig) -> str | None:
+    """In a 2015-edition crate a plain ``use a::b`` starts at the crate root: the root, if it has ``a``.
+
+    ``a`` is the root's child module or an item it defines (serde's inline
+    ``mod lib { ... }``); anything else is an extern crate.
+    """
+    crate = config.crate_of(path)
+    if crate is None or crate.edition != "2015":
+        return None
+    root = _crate_root(index.files, path, config)
+    if _child_module(index.files, root, head, config) is not None or head in index.defined.get(root, ()):
+        return root
+    return None
 
 
 def _walk(files: frozenset[str], start: str, segments: list[str], config: RustConfig) -> str:

@@ -211,7 +211,7 @@ def test_macro_include_is_ignored() -> None:
 # --- Rust resolver ----------------------------------------------------------
 
 RUST_TREE = {
-    "Cargo.toml": '[package]\nname = "my-app"\n',
+    "Cargo.toml": '[package]\nname = "my-app"\nedition = "2021"\n',
     "src/lib.rs": "", "src/net.rs": "", "src/net/http.rs": "", "src/net/http/client.rs": "",
     "src/store/mod.rs": "", "src/store/disk.rs": "", "src/store/cache/mod.rs": "",
     "crates/helper-kit/Cargo.toml": '[package]\nname = "helper-kit"\n',
@@ -222,6 +222,10 @@ RUST_TREE = {
     "src/bin/tool.rs": "", "src/bin/opts.rs": "", "tests/it.rs": "", "tests/common/mod.rs": "",
     "src/platform/unix_impl.rs": "",
     "tests/support/io_vec.rs": "", "src/net/inner/deep.rs": "", "src/net/inner/cfg.rs": "",
+    # no edition: 2015, where a plain use path starts at the crate root
+    "legacy/Cargo.toml": '[package]\nname = "legacy"\n',
+    "legacy/src/lib.rs": "", "legacy/src/de/mod.rs": "", "legacy/src/de/value.rs": "",
+    "legacy/tests/t.rs": "",
 }
 
 
@@ -285,6 +289,12 @@ def _index(root: Path, tree: dict[str, str], language: str) -> RepoIndex:
     ("src/lib.rs", "crate::net::inner::deep", ("D",), "use", ResolvedImport(targets=("src/net/inner/deep.rs",))),
     ("src/lib.rs", "crate::net::inner::super::http", ("H",), "use", ResolvedImport(targets=("src/net/http.rs",))),
     ("src/net.rs", "self::State", ("*",), "use", ResolvedImport(targets=("src/net.rs",))),
+    ("legacy/src/de/value.rs", "de", ("Visitor",), "use", ResolvedImport(targets=("legacy/src/de/mod.rs",))),
+    ("legacy/src/de/value.rs", "::de::value", ("X",), "use", ResolvedImport(targets=("legacy/src/de/value.rs",))),
+    ("legacy/src/de/mod.rs", "rand", ("Rng",), "use", ResolvedImport(external="rand")),
+    ("legacy/src/de/mod.rs", "std::fmt", ("Write",), "use", ResolvedImport(external="std")),
+    ("legacy/src/de/mod.rs", "serde_derive", (), "use", ResolvedImport(external="serde_derive")),
+    ("legacy/tests/t.rs", "legacy::de", ("V",), "use", ResolvedImport(targets=("legacy/src/de/mod.rs",))),
     ("src/lib.rs", "std::collections", ("HashMap",), "use", ResolvedImport(external="std")),
     ("src/lib.rs", "core", ("fmt",), "use", ResolvedImport(external="std")),
     ("src/lib.rs", "serde", ("Deserialize",), "use", ResolvedImport(external="serde")),
@@ -295,6 +305,18 @@ def test_rust_resolver(rust_index: RepoIndex, importer: str, module: str, names:
                        kind: str, expected: ResolvedImport) -> None:
     ref = ImportRef(importer, module, names, 1, kind)
     assert registry()["rust"].resolve_import(ref, rust_index) == expected
+
+
+def test_rust_2015_use_reaches_an_item_of_the_crate_root(rust_index: RepoIndex) -> None:
+    """serde (2015): ``use lib::*`` in src/de/mod.rs names the inline ``mod lib { }`` of src/lib.rs."""
+    parsed = _parse("rust", "legacy/src/lib.rs", b"mod lib {\n    pub use std::fmt;\n}\npub mod de;\n")
+    index = RepoIndex(files=rust_index.files, config=rust_index.config,
+                      defined={"legacy/src/lib.rs": frozenset(s.name for s in parsed.symbols)})
+    resolve = registry()["rust"].resolve_import
+    assert resolve(ImportRef("legacy/src/de/mod.rs", "lib", ("*",), 1, "use"), index) \
+        == ResolvedImport(targets=("legacy/src/lib.rs",))
+    # the same path in a 2018 crate names an extern crate
+    assert resolve(ImportRef("src/net.rs", "lib", ("*",), 1, "use"), index) == ResolvedImport(external="lib")
 
 
 # --- C / C++ resolver -------------------------------------------------------
