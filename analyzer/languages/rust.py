@@ -73,9 +73,11 @@ def postprocess_import(ref: ImportRef, stmt: Node) -> ImportRef | None:
     naming an item or ``use`` binding in scope are rewritten relative to the file
     (see :func:`_file_relative`).
     """
-    if stmt.type == "mod_item":
+    if stmt.type in ("mod_item", "identifier"):
+        if stmt.type == "identifier" and _in_macro_definition(stmt):
+            return None  # a macro_rules! body: a template, not a declaration
         chain = _inline_chain(stmt)
-        path = _path_attribute(stmt)
+        path = _path_attribute(stmt) if stmt.type == "mod_item" else _path_tokens(stmt)
         if path is not None:
             return ImportRef(ref.path, path, ("::".join([*chain, ref.module]),), ref.line, KIND_MOD_PATH)
         return ImportRef(ref.path, "::".join([*chain, ref.module]), (), ref.line, "mod")
@@ -115,12 +117,20 @@ _RELATIVE_HEADS = frozenset({"self", "super", "crate", "$crate", ""})
 
 
 def _inline_chain(node: Node) -> list[str]:
-    """Names of the inline modules (``mod a { ... }``) around ``node``, outermost first."""
+    """Names of the inline modules (``mod a { ... }``) around ``node``, outermost first.
+
+    Inside a macro call's tokens an inline module is ``mod`` + a name + a token tree.
+    """
     chain: list[str] = []
     parent = node.parent
     while parent is not None:
         if parent.type == "mod_item" and parent.child_by_field_name("body") is not None:
             chain.append(node_text(parent.child_by_field_name("name")))
+        elif parent.type == "token_tree":
+            name = parent.prev_sibling
+            keyword = name.prev_sibling if name is not None else None
+            if name is not None and name.type == "identifier" and keyword is not None and keyword.type == "mod":
+                chain.append(node_text(name))
         parent = parent.parent
     return chain[::-1]
 
@@ -227,6 +237,30 @@ def _declares_module(node: Node, name: str) -> bool:
                 return True
             previous = child.type
     return False
+
+
+def _in_macro_definition(node: Node) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if parent.type == "macro_definition":
+            return True
+        parent = parent.parent
+    return False
+
+
+def _path_tokens(name: Node) -> str | None:
+    """``#[path = "x.rs"]`` among the tokens before ``mod <name>`` in a macro call's token tree."""
+    token = name.prev_sibling  # the `mod` keyword
+    token = token.prev_sibling if token is not None else None
+    while token is not None:
+        if token.type == "token_tree" and node_text(token).startswith("["):
+            parts = [c for c in token.named_children]
+            if len(parts) == 2 and node_text(parts[0]) == "path" and parts[1].type == "string_literal":
+                return strip_quotes(node_text(parts[1]))
+        elif token.type not in ("#", "pub", "token_tree", "crate", "in", "super", "self"):
+            return None  # the end of the previous item
+        token = token.prev_sibling
+    return None
 
 
 def load_config(root: Path, files: frozenset[str]) -> RustConfig:

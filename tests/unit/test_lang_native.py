@@ -184,13 +184,20 @@ def test_import_captures(language: str, source: bytes, expected: tuple[str, tupl
      [(2, "support::io_vec", (), "mod"), (4, "self::support::io_vec", ("IoBufs",), "use")]),
     (b"enum State { A }\nfn f() {\n    use State::*;\n}", [(3, "self::State", ("*",), "use")]),
     (b"mod a {\n    struct S;\n    fn f() {\n        use S::X;\n    }\n}", [(4, "self::a::S", ("X",), "use")]),
-    (b'cfg_x! {\n    #[path = "n.rs"]\n    mod imp;\n}\nuse imp::Atomic;', [(5, "self::imp", ("Atomic",), "use")]),
+    (b'cfg_x! {\n    #[path = "n.rs"]\n    mod imp;\n}\nuse imp::Atomic;',
+     [(3, "n.rs", ("imp",), "mod_path"), (5, "self::imp", ("Atomic",), "use")]),
     # ... or a use binding: the path it imports replaces it
     (b"use crate::sync::chan;\nfn f() {\n    use chan::Semaphore;\n}",
      [(1, "crate::sync", ("chan",), "use"), (3, "crate::sync::chan", ("Semaphore",), "use")]),
     (b"use std::{io as sio, fmt::{self}};\nuse sio::Read;\nuse fmt::Write;",
      [(1, "std", ("fmt", "io"), "use"), (2, "std::io", ("Read",), "use"), (3, "std::fmt", ("Write",), "use")]),
     (b"mod a {\n    use super::b;\n    use b::C;\n}", [(2, "self", ("b",), "use"), (3, "self::b", ("C",), "use")]),
+    # modules declared in a macro call's tokens (tokio's cfg_* macros), not in a macro_rules! template
+    (b'cfg_rt! {\n    #[cfg(unix)]\n    #[path = "x.rs"]\n    pub(crate) mod runtime;\n    mod a;\n    mod inl { }\n}',
+     [(4, "x.rs", ("runtime",), "mod_path"), (5, "a", (), "mod")]),
+    (b"cfg_aio! {\n    pub mod bsd {\n        mod poll_aio;\n    }\n}", [(3, "bsd::poll_aio", (), "mod")]),
+    (b"mod o {\n    cfg_x! { mod deep; }\n}", [(2, "o::deep", (), "mod")]),
+    (b"macro_rules! m {\n    () => { mod tmpl; };\n}", []),
     # an extern crate, and a crate path, stay as written
     (b"mod a {\n    use serde::Serialize;\n    use crate::x::Y;\n}",
      [(2, "serde", ("Serialize",), "use"), (3, "crate::x", ("Y",), "use")]),
