@@ -37,11 +37,13 @@ KIND_MOD_PATH = "mod_path"
 
 @dataclass(frozen=True, slots=True)
 class Crate:
-    """One crate of the tree: its directory, name (``-`` -> ``_``) and root file."""
+    """One crate of the tree: its directory, name (``-`` -> ``_``), root file and edition."""
 
     directory: str
     name: str
     root: str
+    #: ``package.edition`` ("2015" when the manifest names none, as Cargo reads it)
+    edition: str = "2021"
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,20 +65,33 @@ class RustConfig:
 
 
 def postprocess_import(ref: ImportRef, stmt: Node) -> ImportRef | None:
-    """Set kind (``mod`` / ``use``), normalise path text and mark globs with ``*``."""
-    if stmt.type == "mod_item":
-        path = _path_attribute(stmt)
+    """Set kind (``mod`` / ``use``), normalise path text and mark globs with ``*``.
+
+    Inside inline modules (``mod a { mod b; }``) a ``mod`` declaration's module
+    is the inline path down to it (``a::b``), and a ``#[path]`` one carries that
+    path as its name; ``self::`` / ``super::`` of a ``use`` and a first segment
+    naming an item or ``use`` binding in scope are rewritten relative to the file
+    (see :func:`_file_relative`).
+    """
+    if stmt.type in ("mod_item", "identifier"):
+        if stmt.type == "identifier" and _in_macro_definition(stmt):
+            return None  # a macro_rules! body: a template, not a declaration
+        chain = _inline_chain(stmt)
+        path = _path_attribute(stmt) if stmt.type == "mod_item" else _path_tokens(stmt)
         if path is not None:
-            return ImportRef(ref.path, path, (ref.module,), ref.line, KIND_MOD_PATH)
-        return ImportRef(ref.path, ref.module, (), ref.line, "mod")
+            return ImportRef(ref.path, path, ("::".join([*chain, ref.module]),), ref.line, KIND_MOD_PATH)
+        return ImportRef(ref.path, "::".join([*chain, ref.module]), (), ref.line, "mod")
     module = _SPACE.sub("", ref.module)
-    if module in ("self", "crate", "super") and stmt.type == "extern_crate_declaration":
-        return None
+    if stmt.type == "extern_crate_declaration":
+        if module in ("self", "crate", "super"):
+            return None
+        return ImportRef(ref.path, module, (), ref.line, "use")
     names = {_clean_name(n) for n in ref.names}
     argument = stmt.child_by_field_name("argument")
     if argument is not None and argument.type == "use_wildcard":
         names.add("*")
-    return ImportRef(ref.path, module, tuple(sorted(n for n in names if n)), ref.line, "use")
+    return ImportRef(ref.path, _file_relative(module, stmt), tuple(sorted(n for n in names if n)),
+                     ref.line, "use")
 
 
 def _path_attribute(item: Node) -> str | None:
@@ -91,6 +106,160 @@ def _path_attribute(item: Node) -> str | None:
                     and value.type == "string_literal":
                 return strip_quotes(node_text(value))
         sibling = sibling.prev_named_sibling
+    return None
+
+
+#: items a path can go through: a first segment naming one of these in scope is local
+_PATH_ITEMS = frozenset({"mod_item", "enum_item", "struct_item", "union_item", "trait_item", "type_item"})
+#: nodes whose direct children are the items and ``use`` bindings of one scope
+_SCOPES = frozenset({"source_file", "declaration_list", "block"})
+_RELATIVE_HEADS = frozenset({"self", "super", "crate", "$crate", ""})
+
+
+def _inline_chain(node: Node) -> list[str]:
+    """Names of the inline modules (``mod a { ... }``) around ``node``, outermost first.
+
+    Inside a macro call's tokens an inline module is ``mod`` + a name + a token tree.
+    """
+    chain: list[str] = []
+    parent = node.parent
+    while parent is not None:
+        if parent.type == "mod_item" and parent.child_by_field_name("body") is not None:
+            chain.append(node_text(parent.child_by_field_name("name")))
+        elif parent.type == "token_tree":
+            name = parent.prev_sibling
+            keyword = name.prev_sibling if name is not None else None
+            if name is not None and name.type == "identifier" and keyword is not None and keyword.type == "mod":
+                chain.append(node_text(name))
+        parent = parent.parent
+    return chain[::-1]
+
+
+def _file_relative(module: str, stmt: Node, depth: int = 0) -> str:
+    """A ``use`` path as seen from the file's own module rather than the inline module around it.
+
+    ``self::x`` inside ``mod a { }`` is ``self::a::x``; ``super::x`` there is
+    ``self::x``.  A first segment naming an item declared in an enclosing scope
+    (``mod m { }``, ``mod m;``, an enum...) becomes ``self::<inline path>::m``;
+    one naming a ``use`` binding (``use crate::a::chan; use chan::X;``) is
+    replaced by the path that binding imports.  Other paths (``crate::``, extern
+    crates) are returned as written.
+    """
+    segments = module.split("::")
+    head = segments[0]
+    chain = _inline_chain(stmt)
+    if head == "self":
+        return "::".join(["self", *chain, *segments[1:]])
+    if head == "super":
+        ups = 0
+        while ups < len(segments) and segments[ups] == "super":
+            ups += 1
+        if ups <= len(chain):
+            return "::".join(["self", *chain[:len(chain) - ups], *segments[ups:]])
+        return "::".join(["super"] * (ups - len(chain)) + segments[ups:])
+    if head in _RELATIVE_HEADS or depth > 4:
+        return module
+    scope = stmt.parent
+    while scope is not None:
+        if scope.type in _SCOPES:
+            found = _lookup(scope, head, stmt)
+            if isinstance(found, Node):
+                return "::".join(["self", *_inline_chain(found), *segments])
+            if found is not None:
+                bound, binding = found
+                return "::".join([_file_relative(bound, binding, depth + 1), *segments[1:]])
+        scope = scope.parent
+    return module
+
+
+def _lookup(scope: Node, name: str, stmt: Node) -> Node | tuple[str, Node] | None:
+    """What ``name`` is among the direct children of ``scope``: an item, a ``use`` binding or nothing.
+
+    An item is returned as its node; a binding as (the path it imports, its
+    ``use`` declaration).  Module declarations inside macro calls (``cfg_x! {
+    mod m; }``) count as items.
+    """
+    for child in scope.named_children:
+        if child.type in _PATH_ITEMS:
+            if node_text(child.child_by_field_name("name")) == name:
+                return child
+        elif child.type == "use_declaration" and child != stmt:
+            bound = _binding(child.child_by_field_name("argument"), name, "")
+            if bound is not None:
+                return bound, child
+        elif child.type in ("macro_invocation", "expression_statement") \
+                and _declares_module(child, name):
+            return child
+    return None
+
+
+def _binding(node: Node | None, name: str, prefix: str) -> str | None:
+    """The full path a ``use`` tree binds to ``name`` (``a::{b::c as name}`` -> ``a::b::c``)."""
+    if node is None:
+        return None
+    kind = node.type
+    if kind == "use_as_clause":
+        alias = node_text(node.child_by_field_name("alias"))
+        path = _SPACE.sub("", node_text(node.child_by_field_name("path")))
+        return _join_path(prefix, path) if alias == name else None
+    if kind == "scoped_use_list":
+        inner = _join_path(prefix, _SPACE.sub("", node_text(node.child_by_field_name("path"))))
+        return _binding(node.child_by_field_name("list"), name, inner)
+    if kind == "use_list":
+        for item in node.named_children:
+            if item.type == "self" and prefix.rsplit("::", 1)[-1] == name:
+                return prefix
+            found = _binding(item, name, prefix)
+            if found is not None:
+                return found
+        return None
+    if kind in ("identifier", "scoped_identifier"):
+        path = _SPACE.sub("", node_text(node))
+        if path.rsplit("::", 1)[-1] == name:
+            return _join_path(prefix, path)
+    return None
+
+
+def _join_path(prefix: str, path: str) -> str:
+    return f"{prefix}::{path}" if prefix else path
+
+
+def _declares_module(node: Node, name: str) -> bool:
+    """Whether a macro call's token trees hold ``mod <name>`` (tokio's ``cfg_rt! { mod rt; }``)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        previous = ""
+        for child in current.children:
+            if child.type == "token_tree" or child.type == "macro_invocation":
+                stack.append(child)
+            elif previous == "mod" and child.type == "identifier" and node_text(child) == name:
+                return True
+            previous = child.type
+    return False
+
+
+def _in_macro_definition(node: Node) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if parent.type == "macro_definition":
+            return True
+        parent = parent.parent
+    return False
+
+
+def _path_tokens(name: Node) -> str | None:
+    """``#[path = "x.rs"]`` among the tokens before ``mod <name>`` in a macro call's token tree."""
+    token = name.prev_sibling  # the `mod` keyword
+    token = token.prev_sibling if token is not None else None
+    while token is not None:
+        if token.type == "token_tree" and node_text(token).startswith("["):
+            parts = [c for c in token.named_children]
+            if len(parts) == 2 and node_text(parts[0]) == "path" and parts[1].type == "string_literal":
+                return strip_quotes(node_text(parts[1]))
+        elif token.type not in ("#", "pub", "token_tree", "crate", "in", "super", "self"):
+            return None  # the end of the previous item
+        token = token.prev_sibling
     return None
 
 
@@ -118,23 +287,30 @@ def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
     if not isinstance(config, RustConfig):
         config = RustConfig()
     if ref.kind == KIND_MOD_PATH:
-        target = posixpath.normpath(_join(_dirname(ref.path), ref.module))
+        # inside inline modules the path starts below them (the Reference's "path attributes")
+        inline = ref.names[0].split("::")[:-1] if ref.names else []
+        base = _join(_children_dir(ref.path, config, files), "/".join(inline)) if inline else _dirname(ref.path)
+        target = posixpath.normpath(_join(base, ref.module))
         if target in files:
             return ResolvedImport(targets=(target,))
         return ResolvedImport(unresolved="no file at the #[path] of a module declaration")
     if ref.kind == "mod":
-        found = _child_module(files, ref.path, ref.module, config)
+        *inline, name = ref.module.split("::")
+        found = _module_in(files, _join(_children_dir(ref.path, config, files), "/".join(inline))
+                           if inline else _children_dir(ref.path, config, files), name)
         if found is None:
             return ResolvedImport(unresolved="no file for module declaration")
         return ResolvedImport(targets=(found,))
     segments = [s for s in ref.module.split("::")]
-    if segments and segments[0] == "":  # leading `::` = an external crate path
+    if segments and segments[0] == "":  # leading `::` = an external crate path (2018)
         segments = segments[1:]
         start: str | None = None
     else:
         start, segments, error = _start_module(files, ref.path, segments, config)
         if error:
             return ResolvedImport(unresolved=error)
+    if start is None and segments:
+        start = _crate_relative_2015(ref.path, segments[0], index, config)
     if start is None:
         crate_name = segments[0] if segments else ""
         if crate_name in STD_CRATES:
@@ -189,10 +365,12 @@ def _read_manifest(manifest: Path, directory: str, files: frozenset[str]) -> Cra
     name = lib_name if isinstance(lib_name, str) else str(package["name"])
     candidates = [lib_path] if isinstance(lib_path, str) else []
     candidates += [f"src/{n}" for n in _ROOT_NAMES]
+    edition = package.get("edition", "2015")  # a table: inherited from the workspace
     for cand in candidates:
         path = posixpath.normpath(_join(directory, cand))
         if path in files:
-            return Crate(directory, name.replace("-", "_"), path)
+            return Crate(directory, name.replace("-", "_"), path,
+                         edition if isinstance(edition, str) else "2021")
     return None
 
 
@@ -295,11 +473,35 @@ def _start_module(files: frozenset[str], path: str, segments: list[str],
     return None, segments, ""
 
 
+def _crate_relative_2015(path: str, head: str, index: RepoIndex, config: RustConfig) -> str | None:
+    """In a 2015-edition crate a plain ``use a::b`` starts at the crate root: the root, if it has ``a``.
+
+    ``a`` is the root's child module or an item it defines (serde's inline
+    ``mod lib { ... }``); anything else is an extern crate.
+    """
+    crate = config.crate_of(path)
+    if crate is None or crate.edition != "2015":
+        return None
+    root = _crate_root(index.files, path, config)
+    if _child_module(index.files, root, head, config) is not None or head in index.defined.get(root, ()):
+        return root
+    return None
+
+
 def _walk(files: frozenset[str], start: str, segments: list[str], config: RustConfig) -> str:
-    """Deepest module file reachable from ``start`` along ``segments``."""
+    """Deepest module file reachable from ``start`` along ``segments``.
+
+    A segment with no module file of its own stays in the current file (an
+    item, or an inline module ``mod a { mod b; }``); the files of modules
+    declared inside an inline module ``a`` are looked up under ``a/``.
+    """
     current = start
+    inline: list[str] = []
     for seg in segments:
         if seg == "super":
+            if inline:
+                inline.pop()
+                continue
             parent = _parent_module(files, current, config)
             if parent is None:
                 break
@@ -307,10 +509,12 @@ def _walk(files: frozenset[str], start: str, segments: list[str], config: RustCo
             continue
         if seg == "self":
             continue
-        child = _child_module(files, current, seg, config)
+        directory = _children_dir(current, config, files)
+        child = _module_in(files, _join(directory, "/".join(inline)) if inline else directory, seg)
         if child is None:
-            break
-        current = child
+            inline.append(seg)
+            continue
+        current, inline = child, []
     return current
 
 

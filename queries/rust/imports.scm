@@ -7,6 +7,8 @@
 ; `use serde;`            -> module "serde"
 ; `mod x;`                -> module "x" (kind "mod": the child module file)
 ; `extern crate foo;`     -> module "foo"
+; `cfg_rt! { mod rt; }`   -> module "rt" (kind "mod"): a module declared in a macro call's
+;                            tokens (tokio's cfg_* macros); the name is the statement
 
 (use_declaration argument: (scoped_use_list path: (_) @import.module
   list: (use_list [(identifier) (self) (crate) (super) (scoped_identifier)] @import.name))) @import.statement
@@ -26,5 +28,6 @@
 (use_declaration argument: (use_wildcard [(identifier) (scoped_identifier) (crate) (super) (self)] @import.module)) @import.statement
 
 (mod_item name: (identifier) @import.module !body) @import.statement
+(token_tree "mod" . (identifier) @import.module @import.statement . ";")
 
 (extern_crate_declaration name: (identifier) @import.module) @import.statement

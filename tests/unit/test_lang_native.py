@@ -169,6 +169,44 @@ def test_import_captures(language: str, source: bytes, expected: tuple[str, tupl
     assert [(i.module, i.names, i.kind) for i in parsed.imports] == [expected]
 
 
+@pytest.mark.parametrize(("source", "expected"), [
+    # a module declared inside inline modules: its path runs through them
+    (b"mod a { pub mod b { mod c; } }", [(1, "a::b::c", (), "mod")]),
+    (b'mod a {\n    #[path = "x.rs"]\n    mod b;\n}', [(3, "x.rs", ("a::b",), "mod_path")]),
+    # self:: and super:: inside inline modules, as seen from the file's own module
+    (b"mod tests {\n    use super::*;\n}", [(2, "self", ("*",), "use")]),
+    (b"mod a {\n    mod b {\n        use super::super::X;\n    }\n}", [(3, "self", ("X",), "use")]),
+    (b"mod a {\n    use super::super::X;\n}", [(2, "super", ("X",), "use")]),
+    (b"mod a {\n    use self::c::D;\n}", [(2, "self::a::c", ("D",), "use")]),
+    (b"fn f() {\n    use super::X;\n}", [(2, "super", ("X",), "use")]),
+    # a first segment naming an item in scope is local, not a crate
+    (b"mod support {\n    pub(crate) mod io_vec;\n}\nuse support::io_vec::IoBufs;",
+     [(2, "support::io_vec", (), "mod"), (4, "self::support::io_vec", ("IoBufs",), "use")]),
+    (b"enum State { A }\nfn f() {\n    use State::*;\n}", [(3, "self::State", ("*",), "use")]),
+    (b"mod a {\n    struct S;\n    fn f() {\n        use S::X;\n    }\n}", [(4, "self::a::S", ("X",), "use")]),
+    (b'cfg_x! {\n    #[path = "n.rs"]\n    mod imp;\n}\nuse imp::Atomic;',
+     [(3, "n.rs", ("imp",), "mod_path"), (5, "self::imp", ("Atomic",), "use")]),
+    # ... or a use binding: the path it imports replaces it
+    (b"use crate::sync::chan;\nfn f() {\n    use chan::Semaphore;\n}",
+     [(1, "crate::sync", ("chan",), "use"), (3, "crate::sync::chan", ("Semaphore",), "use")]),
+    (b"use std::{io as sio, fmt::{self}};\nuse sio::Read;\nuse fmt::Write;",
+     [(1, "std", ("fmt", "io"), "use"), (2, "std::io", ("Read",), "use"), (3, "std::fmt", ("Write",), "use")]),
+    (b"mod a {\n    use super::b;\n    use b::C;\n}", [(2, "self", ("b",), "use"), (3, "self::b", ("C",), "use")]),
+    # modules declared in a macro call's tokens (tokio's cfg_* macros), not in a macro_rules! template
+    (b'cfg_rt! {\n    #[cfg(unix)]\n    #[path = "x.rs"]\n    pub(crate) mod runtime;\n    mod a;\n    mod inl { }\n}',
+     [(4, "x.rs", ("runtime",), "mod_path"), (5, "a", (), "mod")]),
+    (b"cfg_aio! {\n    pub mod bsd {\n        mod poll_aio;\n    }\n}", [(3, "bsd::poll_aio", (), "mod")]),
+    (b"mod o {\n    cfg_x! { mod deep; }\n}", [(2, "o::deep", (), "mod")]),
+    (b"macro_rules! m {\n    () => { mod tmpl; };\n}", []),
+    # an extern crate, and a crate path, stay as written
+    (b"mod a {\n    use serde::Serialize;\n    use crate::x::Y;\n}",
+     [(2, "serde", ("Serialize",), "use"), (3, "crate::x", ("Y",), "use")]),
+])
+def test_rust_scoped_imports(source: bytes, expected: list[tuple[int, str, tuple[str, ...], str]]) -> None:
+    parsed = _parse("rust", "src/f.rs", source)
+    assert [(i.line, i.module, i.names, i.kind) for i in parsed.imports] == expected
+
+
 def test_inline_module_is_not_an_import() -> None:
     assert _parse("rust", "src/lib.rs", b"mod tests { fn t() {} }").imports == ()
 
@@ -180,7 +218,7 @@ def test_macro_include_is_ignored() -> None:
 # --- Rust resolver ----------------------------------------------------------
 
 RUST_TREE = {
-    "Cargo.toml": '[package]\nname = "my-app"\n',
+    "Cargo.toml": '[package]\nname = "my-app"\nedition = "2021"\n',
     "src/lib.rs": "", "src/net.rs": "", "src/net/http.rs": "", "src/net/http/client.rs": "",
     "src/store/mod.rs": "", "src/store/disk.rs": "", "src/store/cache/mod.rs": "",
     "crates/helper-kit/Cargo.toml": '[package]\nname = "helper-kit"\n',
@@ -190,6 +228,11 @@ RUST_TREE = {
     "loose/main.rs": "", "loose/extra.rs": "",
     "src/bin/tool.rs": "", "src/bin/opts.rs": "", "tests/it.rs": "", "tests/common/mod.rs": "",
     "src/platform/unix_impl.rs": "",
+    "tests/support/io_vec.rs": "", "src/net/inner/deep.rs": "", "src/net/inner/cfg.rs": "",
+    # no edition: 2015, where a plain use path starts at the crate root
+    "legacy/Cargo.toml": '[package]\nname = "legacy"\n',
+    "legacy/src/lib.rs": "", "legacy/src/de/mod.rs": "", "legacy/src/de/value.rs": "",
+    "legacy/tests/t.rs": "",
 }
 
 
@@ -243,6 +286,22 @@ def _index(root: Path, tree: dict[str, str], language: str) -> RepoIndex:
     ("src/bin/tool.rs", "crate::opts", ("Opts",), "use", ResolvedImport(targets=("src/bin/opts.rs",))),
     ("src/bin/tool.rs", "my_app::net", ("Net",), "use", ResolvedImport(targets=("src/net.rs",))),
     ("tests/it.rs", "common", (), "mod", ResolvedImport(targets=("tests/common/mod.rs",))),
+    # modules declared inside inline modules (`mod support { mod io_vec; }`), and use paths through them
+    ("tests/it.rs", "support::io_vec", (), "mod", ResolvedImport(targets=("tests/support/io_vec.rs",))),
+    ("tests/it.rs", "self::support::io_vec", ("IoBufs",), "use",
+     ResolvedImport(targets=("tests/support/io_vec.rs",))),
+    ("src/net.rs", "inner::deep", (), "mod", ResolvedImport(targets=("src/net/inner/deep.rs",))),
+    ("src/net.rs", "inner::gone", (), "mod", ResolvedImport(unresolved="no file for module declaration")),
+    ("src/net.rs", "cfg.rs", ("inner::imp",), "mod_path", ResolvedImport(targets=("src/net/inner/cfg.rs",))),
+    ("src/lib.rs", "crate::net::inner::deep", ("D",), "use", ResolvedImport(targets=("src/net/inner/deep.rs",))),
+    ("src/lib.rs", "crate::net::inner::super::http", ("H",), "use", ResolvedImport(targets=("src/net/http.rs",))),
+    ("src/net.rs", "self::State", ("*",), "use", ResolvedImport(targets=("src/net.rs",))),
+    ("legacy/src/de/value.rs", "de", ("Visitor",), "use", ResolvedImport(targets=("legacy/src/de/mod.rs",))),
+    ("legacy/src/de/value.rs", "::de::value", ("X",), "use", ResolvedImport(targets=("legacy/src/de/value.rs",))),
+    ("legacy/src/de/mod.rs", "rand", ("Rng",), "use", ResolvedImport(external="rand")),
+    ("legacy/src/de/mod.rs", "std::fmt", ("Write",), "use", ResolvedImport(external="std")),
+    ("legacy/src/de/mod.rs", "serde_derive", (), "use", ResolvedImport(external="serde_derive")),
+    ("legacy/tests/t.rs", "legacy::de", ("V",), "use", ResolvedImport(targets=("legacy/src/de/mod.rs",))),
     ("src/lib.rs", "std::collections", ("HashMap",), "use", ResolvedImport(external="std")),
     ("src/lib.rs", "core", ("fmt",), "use", ResolvedImport(external="std")),
     ("src/lib.rs", "serde", ("Deserialize",), "use", ResolvedImport(external="serde")),
@@ -253,6 +312,18 @@ def test_rust_resolver(rust_index: RepoIndex, importer: str, module: str, names:
                        kind: str, expected: ResolvedImport) -> None:
     ref = ImportRef(importer, module, names, 1, kind)
     assert registry()["rust"].resolve_import(ref, rust_index) == expected
+
+
+def test_rust_2015_use_reaches_an_item_of_the_crate_root(rust_index: RepoIndex) -> None:
+    """serde (2015): ``use lib::*`` in src/de/mod.rs names the inline ``mod lib { }`` of src/lib.rs."""
+    parsed = _parse("rust", "legacy/src/lib.rs", b"mod lib {\n    pub use std::fmt;\n}\npub mod de;\n")
+    index = RepoIndex(files=rust_index.files, config=rust_index.config,
+                      defined={"legacy/src/lib.rs": frozenset(s.name for s in parsed.symbols)})
+    resolve = registry()["rust"].resolve_import
+    assert resolve(ImportRef("legacy/src/de/mod.rs", "lib", ("*",), 1, "use"), index) \
+        == ResolvedImport(targets=("legacy/src/lib.rs",))
+    # the same path in a 2018 crate names an extern crate
+    assert resolve(ImportRef("src/net.rs", "lib", ("*",), 1, "use"), index) == ResolvedImport(external="lib")
 
 
 # --- C / C++ resolver -------------------------------------------------------
