@@ -307,6 +307,17 @@ def test_include_resolver(c_index: RepoIndex, importer: str, module: str, kind: 
 @pytest.mark.parametrize(("header", "cxx", "package"), [
     ("cstdio", False, "c++std"), ("cwctype", True, "c++std"), ("cwctype", False, "cwctype"), ("string.h", True, "libc"),
     ("iostream", True, "c++std"), ("Python.h", False, "Python"),
+    # C++17/20 headers and the implementations' own (fmt, spdlog include them)
+    ("locale", True, "c++std"), ("bit", True, "c++std"), ("charconv", True, "c++std"), ("version", True, "c++std"),
+    ("experimental/string_view", True, "c++std"), ("ext/stdio_filebuf.h", True, "c++std"),
+    ("__std_stream", True, "c++std"), ("ext/stdio_filebuf.h", False, "ext"),
+    # POSIX outside sys/ and the C libraries' own headers (redis includes them)
+    ("pwd.h", False, "libc"), ("ucontext.h", False, "libc"), ("execinfo.h", False, "libc"),
+    ("malloc.h", False, "libc"), ("asm/unistd.h", False, "libc"),
+    # the Windows SDK and the MSVC runtime are one package, whatever the case of the name
+    ("windows.h", False, "windows"), ("Windows.h", True, "windows"), ("winsock2.h", False, "windows"),
+    ("io.h", False, "windows"), ("process.h", True, "windows"),
+    ("readline/readline.h", False, "readline"), ("openssl/ssl.h", False, "openssl"),
 ])
 def test_external_package_names(header: str, cxx: bool, package: str) -> None:
     from analyzer.languages.c import external_package
@@ -320,7 +331,8 @@ def test_c_and_cpp_share_one_include_config() -> None:
 
 
 SUFFIX_TREE = {"lib/core/log.h": "", "src/app/main.c": "", "compat/stdio.h": "", "a/util.h": "", "b/util.h": "",
-               "a/sub/x.c": "", "c/y.c": "", "src/app/view.cpp": "", "src/gui/widget.hpp": ""}
+               "a/sub/x.c": "", "c/y.c": "", "src/app/view.cpp": "", "src/gui/widget.hpp": "",
+               "compat/malloc.h": ""}
 
 
 @pytest.mark.parametrize(("importer", "module", "kind", "expected"), [
@@ -330,6 +342,8 @@ SUFFIX_TREE = {"lib/core/log.h": "", "src/app/main.c": "", "compat/stdio.h": "",
     ("src/app/view.cpp", "gui/widget.hpp", "system_include", ResolvedImport(targets=("src/gui/widget.hpp",))),
     # a standard header stays the standard library even when the repository has one
     ("src/app/main.c", "stdio.h", "system_include", ResolvedImport(external="libc")),
+    # a C library's own header (not C or POSIX) is the repository's file when there is one
+    ("src/app/main.c", "malloc.h", "system_include", ResolvedImport(targets=("compat/malloc.h",))),
     # several matches: the nearest to the includer, else unresolved as ambiguous
     ("a/sub/x.c", "util.h", "include", ResolvedImport(targets=("a/util.h",))),
     ("c/y.c", "util.h", "include", ResolvedImport(unresolved="ambiguous include: 2 files end with util.h")),
