@@ -13,7 +13,13 @@ specifiers, ``std::``): discovery then gives them to C++ (see
 A ``<header>`` no repository file answers is an external package: ``libc`` (the C
 standard, POSIX and the C libraries' own headers), ``c++std`` and ``windows`` (the
 Windows SDK and MSVC runtime) are the standard library; any other is named by its
-first path component (``openssl/ssl.h`` -> ``openssl``).
+first path component (``openssl/ssl.h`` -> ``openssl``).  An include that no repository
+file answers is looked at once more: a standard header is the standard library even when
+quoted (the quoted search ends on the system path, as ``#include "limits.h"`` in redis);
+one into a directory the repository has where the compiler looks (``<spdlog/fmt/bundled/core.h>``
+beside ``include/spdlog/``) is unresolved, the file being generated or stripped; a quoted one
+into a directory of its own (``"gtest/gtest.h"``) is that package; a quoted bare name
+(``"config.h"``) is unresolved.
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ import tree_sitter_c
 from tree_sitter import Node
 
 from ..domain import ImportRef, RepoIndex
-from . import LanguageSpec, ResolvedImport, files_by_suffix, nearest
+from . import LanguageSpec, ResolvedImport, directories_of, files_by_suffix, nearest
 
 #: configuration key shared by C and C++
 CONFIG_KEY = "c"
@@ -132,8 +138,8 @@ def resolve_include(ref: ImportRef, index: RepoIndex, cxx: bool) -> ResolvedImpo
         config = IncludeConfig()
     files = index.files
     name = ref.module.strip()
+    here = ref.path.rsplit("/", 1)[0] if "/" in ref.path else ""
     if ref.kind != "system_include":
-        here = ref.path.rsplit("/", 1)[0] if "/" in ref.path else ""
         found = _lookup(files, here, name)
         if found:
             return ResolvedImport(targets=(found,))
@@ -151,9 +157,18 @@ def resolve_include(ref: ImportRef, index: RepoIndex, cxx: bool) -> ResolvedImpo
             return ResolvedImport(targets=found_near)
         if found_near:
             return ResolvedImport(unresolved=f"ambiguous include: {len(found_near)} files end with {name}")
-    if ref.kind != "system_include":
+    package = external_package(name, cxx)
+    if is_standard_library(package):
+        # the quoted search ends on the system path
+        return ResolvedImport(external=package)
+    quoted = ref.kind != "system_include"
+    bases = ((here,) if quoted else ()) + config.include_dirs
+    if _in_repository_directory(name, bases, files):
+        return ResolvedImport(unresolved="quoted include matches no file" if quoted
+                              else "include names a repository directory but matches no file")
+    if quoted and not _in_foreign_directory(name):
         return ResolvedImport(unresolved="quoted include matches no file")
-    return ResolvedImport(external=external_package(name, cxx))
+    return ResolvedImport(external=package)
 
 
 def external_package(header: str, cxx: bool) -> str:
@@ -184,6 +199,23 @@ def _lookup(files: frozenset[str], directory: str, name: str) -> str | None:
     if joined.startswith("../") or joined == ".." or joined.startswith("/"):
         return None
     return joined if joined in files else None
+
+
+def _in_repository_directory(name: str, bases: tuple[str, ...], files: frozenset[str]) -> bool:
+    """``a/b.h``: one of the directories searched holds a repository directory ``a``.
+
+    Only where the compiler looks: spdlog's ``include/spdlog/fmt/`` does not make the
+    external ``<fmt/format.h>`` its own."""
+    first = name.split("/", 1)[0]
+    if "/" not in name or first in (".", ".."):
+        return False
+    directories = directories_of(files)
+    return any(posixpath.join(base, first) in directories if base else first in directories for base in bases)
+
+
+def _in_foreign_directory(name: str) -> bool:
+    """``gtest/gtest.h``: a path into a directory of its own, not ``x.h`` or ``../x.h``."""
+    return "/" in name and name.split("/", 1)[0] not in (".", "..", "")
 
 
 def _compile_commands_dirs(root: Path) -> list[str]:

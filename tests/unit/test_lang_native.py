@@ -296,6 +296,17 @@ def c_index(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     ("app/view.cpp", "openssl/ssl.h", "system_include", ResolvedImport(external="openssl")),
     ("app/view.cpp", "boost/asio.hpp", "system_include", ResolvedImport(external="boost")),
     ("src/main.c", "zlib.h", "system_include", ResolvedImport(external="zlib")),
+    # no file: a quoted standard header is the system's, a quoted path into a directory
+    # the repository lacks is that package (leveldb's "gtest/gtest.h")
+    ("src/main.c", "limits.h", "include", ResolvedImport(external="libc")),
+    ("app/view.cpp", "cstdint", "include", ResolvedImport(external="c++std")),
+    ("src/main.c", "gtest/gtest.h", "include", ResolvedImport(external="gtest")),
+    # ...but a path into a repository directory where the compiler looks is a missing
+    # (generated, stripped) file of the repository
+    ("src/main.c", "lib/generated.h", "include", ResolvedImport(unresolved="quoted include matches no file")),
+    ("src/main.c", "sub/generated.h", "include", ResolvedImport(unresolved="quoted include matches no file")),
+    ("src/main.c", "lib/generated.h", "system_include",
+     ResolvedImport(unresolved="include names a repository directory but matches no file")),
 ])
 def test_include_resolver(c_index: RepoIndex, importer: str, module: str, kind: str,
                           expected: ResolvedImport) -> None:
@@ -348,6 +359,10 @@ SUFFIX_TREE = {"lib/core/log.h": "", "src/app/main.c": "", "compat/stdio.h": "",
     ("a/sub/x.c", "util.h", "include", ResolvedImport(targets=("a/util.h",))),
     ("c/y.c", "util.h", "include", ResolvedImport(unresolved="ambiguous include: 2 files end with util.h")),
     ("src/app/main.c", "nowhere.h", "include", ResolvedImport(unresolved="quoted include matches no file")),
+    # a directory deeper in the repository is not where the compiler looks for <core/...>
+    # (spdlog's include/spdlog/fmt/ does not make the external <fmt/format.h> its own)
+    ("src/app/main.c", "core/generated.h", "system_include", ResolvedImport(external="core")),
+    ("src/app/main.c", "openssl/ssl.h", "include", ResolvedImport(external="openssl")),
 ])
 def test_include_falls_back_to_a_path_suffix_without_build_information(tmp_path, importer, module, kind, expected):
     language = "cpp" if importer.endswith(".cpp") else "c"
