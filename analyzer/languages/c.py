@@ -9,6 +9,17 @@ included path (nearest to the includer).  ``.h`` files are C unless
 their content has C++-only lines (classes, namespaces, templates, access
 specifiers, ``std::``): discovery then gives them to C++ (see
 ``discover._language_from_content``).
+
+A ``<header>`` no repository file answers is an external package: ``libc`` (the C
+standard, POSIX and the C libraries' own headers), ``c++std`` and ``windows`` (the
+Windows SDK and MSVC runtime) are the standard library; any other is named by its
+first path component (``openssl/ssl.h`` -> ``openssl``).  An include that no repository
+file answers is looked at once more: a standard header is the standard library even when
+quoted (the quoted search ends on the system path, as ``#include "limits.h"`` in redis);
+one into a directory the repository has where the compiler looks (``<spdlog/fmt/bundled/core.h>``
+beside ``include/spdlog/``) is unresolved, the file being generated or stripped; a quoted one
+into a directory of its own (``"gtest/gtest.h"``) is that package; a quoted bare name
+(``"config.h"``) is unresolved.
 """
 
 from __future__ import annotations
@@ -23,7 +34,7 @@ import tree_sitter_c
 from tree_sitter import Node
 
 from ..domain import ImportRef, RepoIndex
-from . import LanguageSpec, ResolvedImport, files_by_suffix, nearest
+from . import LanguageSpec, ResolvedImport, directories_of, files_by_suffix, nearest
 
 #: configuration key shared by C and C++
 CONFIG_KEY = "c"
@@ -37,23 +48,49 @@ _SOURCE_SUFFIXES = frozenset({"h", "c", "hh", "hpp", "hxx", "h++", "ipp", "inc",
 _C_HEADERS = frozenset({
     "assert.h", "complex.h", "ctype.h", "errno.h", "fenv.h", "float.h", "inttypes.h", "iso646.h",
     "limits.h", "locale.h", "math.h", "setjmp.h", "signal.h", "stdalign.h", "stdarg.h",
-    "stdatomic.h", "stdbool.h", "stddef.h", "stdint.h", "stdio.h", "stdlib.h", "stdnoreturn.h",
-    "string.h", "tgmath.h", "threads.h", "time.h", "uchar.h", "wchar.h", "wctype.h",
-    # POSIX
-    "unistd.h", "fcntl.h", "pthread.h", "dirent.h", "dlfcn.h", "poll.h", "sched.h", "semaphore.h",
-    "strings.h", "termios.h", "syslog.h", "netdb.h", "getopt.h", "libgen.h", "regex.h", "glob.h",
+    "stdatomic.h", "stdbool.h", "stdbit.h", "stdckdint.h", "stddef.h", "stdint.h", "stdio.h", "stdlib.h",
+    "stdnoreturn.h", "string.h", "tgmath.h", "threads.h", "time.h", "uchar.h", "wchar.h", "wctype.h",
+    # POSIX (the headers outside sys/, arpa/, net/, netinet/; ucontext.h and stropts.h were dropped in 2008)
+    "aio.h", "cpio.h", "dirent.h", "dlfcn.h", "fcntl.h", "fmtmsg.h", "fnmatch.h", "ftw.h", "glob.h", "grp.h",
+    "iconv.h", "langinfo.h", "libgen.h", "monetary.h", "mqueue.h", "ndbm.h", "netdb.h", "nl_types.h",
+    "poll.h", "pthread.h", "pwd.h", "regex.h", "sched.h", "search.h", "semaphore.h", "spawn.h",
+    "strings.h", "stropts.h", "syslog.h", "tar.h", "termios.h", "trace.h", "ucontext.h", "ulimit.h",
+    "unistd.h", "utime.h", "utmpx.h", "wordexp.h",
 })
-_POSIX_DIRS = frozenset({"sys", "arpa", "netinet", "net", "linux", "bits"})
+#: the C libraries' own headers (glibc, musl, the BSDs): ``libc`` when no repository file has the name
+_LIBC_EXTENSIONS = frozenset({
+    "alloca.h", "byteswap.h", "endian.h", "err.h", "error.h", "execinfo.h", "features.h", "getopt.h",
+    "ifaddrs.h", "malloc.h", "memory.h", "mntent.h", "paths.h", "pty.h", "shadow.h", "sysexits.h",
+    "utmp.h", "xlocale.h", "pthread_np.h", "malloc_np.h", "thread.h", "lwp.h",
+})
+_POSIX_DIRS = frozenset({"sys", "arpa", "netinet", "net", "linux", "bits", "asm", "asm-generic"})
 _CXX_HEADERS = frozenset({
-    "algorithm", "any", "array", "atomic", "bitset", "cassert", "cctype", "cerrno", "cfloat",
-    "chrono", "cinttypes", "climits", "cmath", "complex", "condition_variable", "cstddef",
-    "cstdint", "cstdio", "cstdlib", "cstring", "ctime", "deque", "exception", "filesystem",
-    "format", "fstream", "functional", "future", "initializer_list", "iomanip", "ios", "iosfwd",
-    "iostream", "istream", "iterator", "limits", "list", "map", "memory", "mutex", "new",
-    "numeric", "optional", "ostream", "queue", "random", "ranges", "ratio", "regex", "set",
-    "shared_mutex", "span", "sstream", "stack", "stdexcept", "string", "string_view",
-    "system_error", "thread", "tuple", "type_traits", "typeinfo", "unordered_map",
-    "unordered_set", "utility", "valarray", "variant", "vector",
+    # (the other <cNAME> forms of C headers count for C++ only: see external_package)
+    "algorithm", "any", "array", "atomic", "barrier", "bit", "bitset", "cassert", "cctype", "cerrno",
+    "cfloat", "charconv", "chrono", "cinttypes", "climits", "cmath", "codecvt", "compare", "complex",
+    "concepts", "condition_variable", "coroutine", "cstddef", "cstdint", "cstdio", "cstdlib", "cstring",
+    "ctime", "deque", "exception", "execution", "expected", "filesystem", "flat_map", "flat_set",
+    "format", "forward_list", "fstream", "functional", "future", "generator", "initializer_list",
+    "iomanip", "ios", "iosfwd", "iostream", "istream", "iterator", "latch", "limits", "list", "locale",
+    "map", "mdspan", "memory", "memory_resource", "mutex", "new", "numbers", "numeric", "optional",
+    "ostream", "print", "queue", "random", "ranges", "ratio", "regex", "scoped_allocator", "semaphore",
+    "set", "shared_mutex", "source_location", "span", "spanstream", "sstream", "stack", "stacktrace",
+    "stdexcept", "stdfloat", "stop_token", "streambuf", "string", "string_view", "strstream",
+    "syncstream", "system_error", "text_encoding", "thread", "tuple", "type_traits", "typeindex",
+    "typeinfo", "unordered_map", "unordered_set", "utility", "valarray", "variant", "vector", "version",
+})
+#: C++ standard library directories (Technical Specifications, libstdc++ extensions); ``__x``
+#: names are the implementations' internal headers
+_CXX_DIRS = frozenset({"experimental", "tr1", "tr2", "ext"})
+#: Windows SDK and MSVC runtime headers, one package (compared in lower case: Windows includes ignore case)
+WINDOWS = "windows"
+_WINDOWS_HEADERS = frozenset({
+    "windows.h", "winsock.h", "winsock2.h", "ws2tcpip.h", "ws2def.h", "mswsock.h", "iphlpapi.h",
+    "winbase.h", "wincon.h", "windef.h", "winerror.h", "winnt.h", "winuser.h", "winreg.h", "winternl.h",
+    "winapifamily.h", "fileapi.h", "processthreadsapi.h", "synchapi.h", "sysinfoapi.h", "handleapi.h",
+    "wincrypt.h", "bcrypt.h", "wtypes.h", "objbase.h", "shlobj.h", "shlwapi.h", "shellapi.h",
+    "psapi.h", "dbghelp.h", "tlhelp32.h", "versionhelpers.h", "sdkddkver.h", "mmsystem.h",
+    "io.h", "process.h", "direct.h", "share.h", "crtdbg.h", "conio.h", "tchar.h", "intrin.h",
 })
 
 
@@ -101,8 +138,8 @@ def resolve_include(ref: ImportRef, index: RepoIndex, cxx: bool) -> ResolvedImpo
         config = IncludeConfig()
     files = index.files
     name = ref.module.strip()
+    here = ref.path.rsplit("/", 1)[0] if "/" in ref.path else ""
     if ref.kind != "system_include":
-        here = ref.path.rsplit("/", 1)[0] if "/" in ref.path else ""
         found = _lookup(files, here, name)
         if found:
             return ResolvedImport(targets=(found,))
@@ -120,18 +157,31 @@ def resolve_include(ref: ImportRef, index: RepoIndex, cxx: bool) -> ResolvedImpo
             return ResolvedImport(targets=found_near)
         if found_near:
             return ResolvedImport(unresolved=f"ambiguous include: {len(found_near)} files end with {name}")
-    if ref.kind != "system_include":
+    package = external_package(name, cxx)
+    if is_standard_library(package):
+        # the quoted search ends on the system path
+        return ResolvedImport(external=package)
+    quoted = ref.kind != "system_include"
+    bases = ((here,) if quoted else ()) + config.include_dirs
+    if _in_repository_directory(name, bases, files):
+        return ResolvedImport(unresolved="quoted include matches no file" if quoted
+                              else "include names a repository directory but matches no file")
+    if quoted and not _in_foreign_directory(name):
         return ResolvedImport(unresolved="quoted include matches no file")
-    return ResolvedImport(external=external_package(name, cxx))
+    return ResolvedImport(external=package)
 
 
 def external_package(header: str, cxx: bool) -> str:
     """Package name of a system header that is not in the repository."""
     first = header.split("/", 1)[0]
-    if header in _C_HEADERS or (first in _POSIX_DIRS and "/" in header):
+    if header in _C_HEADERS or header in _LIBC_EXTENSIONS or (first in _POSIX_DIRS and "/" in header):
         return LIBC
-    if header in _CXX_HEADERS or (cxx and header.startswith("c") and header[1:] + ".h" in _C_HEADERS):
+    if header in _CXX_HEADERS or (cxx and (
+            (header.startswith("c") and header[1:] + ".h" in _C_HEADERS)
+            or (first in _CXX_DIRS and "/" in header) or header.startswith("__"))):
         return CXX_STD
+    if header.lower() in _WINDOWS_HEADERS:
+        return WINDOWS
     if "/" in header:
         return first
     return first.rsplit(".", 1)[0] if "." in first else first
@@ -149,6 +199,23 @@ def _lookup(files: frozenset[str], directory: str, name: str) -> str | None:
     if joined.startswith("../") or joined == ".." or joined.startswith("/"):
         return None
     return joined if joined in files else None
+
+
+def _in_repository_directory(name: str, bases: tuple[str, ...], files: frozenset[str]) -> bool:
+    """``a/b.h``: one of the directories searched holds a repository directory ``a``.
+
+    Only where the compiler looks: spdlog's ``include/spdlog/fmt/`` does not make the
+    external ``<fmt/format.h>`` its own."""
+    first = name.split("/", 1)[0]
+    if "/" not in name or first in (".", ".."):
+        return False
+    directories = directories_of(files)
+    return any(posixpath.join(base, first) in directories if base else first in directories for base in bases)
+
+
+def _in_foreign_directory(name: str) -> bool:
+    """``gtest/gtest.h``: a path into a directory of its own, not ``x.h`` or ``../x.h``."""
+    return "/" in name and name.split("/", 1)[0] not in (".", "..", "")
 
 
 def _compile_commands_dirs(root: Path) -> list[str]:
@@ -197,8 +264,9 @@ def _include_flags(entry: dict[str, object]) -> list[str]:
 
 
 def is_standard_library(package: str) -> bool:
-    """The C library and POSIX headers (grouped as ``libc``) and, for C++, its standard headers."""
-    return package in (LIBC, CXX_STD)
+    """The system's headers: the C library and POSIX (grouped as ``libc``), the C++ standard
+    library (``c++std``), and the Windows SDK with the MSVC runtime (``windows``)."""
+    return package in (LIBC, CXX_STD, WINDOWS)
 
 
 SPEC = LanguageSpec(

@@ -10,7 +10,8 @@ import tree_sitter_python
 from tree_sitter import Node
 
 from ..domain import ImportRef, RepoIndex
-from . import KIND_COMPUTED, LanguageSpec, ResolvedImport, call_arguments, computed_name, node_text
+from . import (KIND_COMPUTED, LanguageSpec, ResolvedImport, call_arguments, computed_name, directories_of,
+               node_text)
 
 _SOURCE_ROOT_NAMES = ("src", "lib", "python")
 #: ``TYPE_CHECKING`` or ``typing.TYPE_CHECKING`` (any module alias), not negated
@@ -102,19 +103,9 @@ def _module_file(files: frozenset[str], base: str, dotted: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=8)
-def _directories(files: frozenset[str]) -> frozenset[str]:
-    out: set[str] = set()
-    for f in files:
-        parts = f.split("/")[:-1]
-        for i in range(1, len(parts) + 1):
-            out.add("/".join(parts[:i]))
-    return frozenset(out)
-
-
 def _is_namespace_dir(files: frozenset[str], base: str, dotted: str) -> bool:
     prefix = (f"{base}/" if base else "") + dotted.replace(".", "/")
-    return prefix in _directories(files)
+    return prefix in directories_of(files)
 
 
 @lru_cache(maxsize=4096)

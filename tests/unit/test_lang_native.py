@@ -367,6 +367,17 @@ def c_index(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     ("app/view.cpp", "openssl/ssl.h", "system_include", ResolvedImport(external="openssl")),
     ("app/view.cpp", "boost/asio.hpp", "system_include", ResolvedImport(external="boost")),
     ("src/main.c", "zlib.h", "system_include", ResolvedImport(external="zlib")),
+    # no file: a quoted standard header is the system's, a quoted path into a directory
+    # the repository lacks is that package (leveldb's "gtest/gtest.h")
+    ("src/main.c", "limits.h", "include", ResolvedImport(external="libc")),
+    ("app/view.cpp", "cstdint", "include", ResolvedImport(external="c++std")),
+    ("src/main.c", "gtest/gtest.h", "include", ResolvedImport(external="gtest")),
+    # ...but a path into a repository directory where the compiler looks is a missing
+    # (generated, stripped) file of the repository
+    ("src/main.c", "lib/generated.h", "include", ResolvedImport(unresolved="quoted include matches no file")),
+    ("src/main.c", "sub/generated.h", "include", ResolvedImport(unresolved="quoted include matches no file")),
+    ("src/main.c", "lib/generated.h", "system_include",
+     ResolvedImport(unresolved="include names a repository directory but matches no file")),
 ])
 def test_include_resolver(c_index: RepoIndex, importer: str, module: str, kind: str,
                           expected: ResolvedImport) -> None:
@@ -378,6 +389,17 @@ def test_include_resolver(c_index: RepoIndex, importer: str, module: str, kind: 
 @pytest.mark.parametrize(("header", "cxx", "package"), [
     ("cstdio", False, "c++std"), ("cwctype", True, "c++std"), ("cwctype", False, "cwctype"), ("string.h", True, "libc"),
     ("iostream", True, "c++std"), ("Python.h", False, "Python"),
+    # C++17/20 headers and the implementations' own (fmt, spdlog include them)
+    ("locale", True, "c++std"), ("bit", True, "c++std"), ("charconv", True, "c++std"), ("version", True, "c++std"),
+    ("experimental/string_view", True, "c++std"), ("ext/stdio_filebuf.h", True, "c++std"),
+    ("__std_stream", True, "c++std"), ("ext/stdio_filebuf.h", False, "ext"),
+    # POSIX outside sys/ and the C libraries' own headers (redis includes them)
+    ("pwd.h", False, "libc"), ("ucontext.h", False, "libc"), ("execinfo.h", False, "libc"),
+    ("malloc.h", False, "libc"), ("asm/unistd.h", False, "libc"),
+    # the Windows SDK and the MSVC runtime are one package, whatever the case of the name
+    ("windows.h", False, "windows"), ("Windows.h", True, "windows"), ("winsock2.h", False, "windows"),
+    ("io.h", False, "windows"), ("process.h", True, "windows"),
+    ("readline/readline.h", False, "readline"), ("openssl/ssl.h", False, "openssl"),
 ])
 def test_external_package_names(header: str, cxx: bool, package: str) -> None:
     from analyzer.languages.c import external_package
@@ -391,7 +413,8 @@ def test_c_and_cpp_share_one_include_config() -> None:
 
 
 SUFFIX_TREE = {"lib/core/log.h": "", "src/app/main.c": "", "compat/stdio.h": "", "a/util.h": "", "b/util.h": "",
-               "a/sub/x.c": "", "c/y.c": "", "src/app/view.cpp": "", "src/gui/widget.hpp": ""}
+               "a/sub/x.c": "", "c/y.c": "", "src/app/view.cpp": "", "src/gui/widget.hpp": "",
+               "compat/malloc.h": ""}
 
 
 @pytest.mark.parametrize(("importer", "module", "kind", "expected"), [
@@ -401,10 +424,16 @@ SUFFIX_TREE = {"lib/core/log.h": "", "src/app/main.c": "", "compat/stdio.h": "",
     ("src/app/view.cpp", "gui/widget.hpp", "system_include", ResolvedImport(targets=("src/gui/widget.hpp",))),
     # a standard header stays the standard library even when the repository has one
     ("src/app/main.c", "stdio.h", "system_include", ResolvedImport(external="libc")),
+    # a C library's own header (not C or POSIX) is the repository's file when there is one
+    ("src/app/main.c", "malloc.h", "system_include", ResolvedImport(targets=("compat/malloc.h",))),
     # several matches: the nearest to the includer, else unresolved as ambiguous
     ("a/sub/x.c", "util.h", "include", ResolvedImport(targets=("a/util.h",))),
     ("c/y.c", "util.h", "include", ResolvedImport(unresolved="ambiguous include: 2 files end with util.h")),
     ("src/app/main.c", "nowhere.h", "include", ResolvedImport(unresolved="quoted include matches no file")),
+    # a directory deeper in the repository is not where the compiler looks for <core/...>
+    # (spdlog's include/spdlog/fmt/ does not make the external <fmt/format.h> its own)
+    ("src/app/main.c", "core/generated.h", "system_include", ResolvedImport(external="core")),
+    ("src/app/main.c", "openssl/ssl.h", "include", ResolvedImport(external="openssl")),
 ])
 def test_include_falls_back_to_a_path_suffix_without_build_information(tmp_path, importer, module, kind, expected):
     language = "cpp" if importer.endswith(".cpp") else "c"

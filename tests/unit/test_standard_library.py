@@ -25,7 +25,7 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
     ("go", "golang.org/x/sync", False),
     ("java", "java", True), ("java", "org.slf4j", False),
     ("c", "libc", True), ("c", "zlib", False), ("cpp", "c++std", True), ("cpp", "libc", True),
-    ("cpp", "boost", False),
+    ("cpp", "boost", False), ("c", "windows", True), ("cpp", "windows", True), ("c", "readline", False),
     ("csharp", "System", True), ("csharp", "Newtonsoft", False), ("csharp", "Microsoft", False),
     ("php", "php", True), ("php", "Psr", False),
     ("rust", "std", True), ("rust", "serde", False),
