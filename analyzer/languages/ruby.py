@@ -26,6 +26,8 @@ from ..domain import ImportRef, RepoIndex
 from . import KIND_COMPUTED, LanguageSpec, ResolvedImport, call_arguments, computed_name, node_text
 
 _EXTENSIONS = (".rb",)
+#: extensions a require / load may spell out (a Ruby file the analyzer reads: SPEC.extensions)
+_NAMED_EXTENSIONS = (".rb", ".rake", ".gemspec")
 _LOAD_PATHS = "load_paths"
 _AUTOLOAD_ROOTS = "autoload_roots"
 
@@ -200,8 +202,10 @@ def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
 # --- helpers ----------------------------------------------------------------
 
 def _ruby_file(files: frozenset[str], stem: str) -> str | None:
+    """The file a require / load names: as written when it carries a Ruby file's extension
+    (``load "tasks/db.rake"`` names the ``.rake`` file itself), else with ``.rb`` added."""
     stem = posixpath.normpath(stem)
-    candidates = (stem,) if stem.endswith(_EXTENSIONS) else tuple(stem + e for e in _EXTENSIONS)
+    candidates = (stem,) if stem.endswith(_NAMED_EXTENSIONS) else tuple(stem + e for e in _EXTENSIONS)
     for cand in candidates:
         if cand in files:
             return cand
@@ -252,7 +256,7 @@ def is_standard_library(package: str) -> bool:
 
 SPEC = LanguageSpec(
     name="ruby",
-    extensions=(".rb", ".rake", ".gemspec"),
+    extensions=_NAMED_EXTENSIONS,
     grammar=tree_sitter_ruby.language,
     resolve_import=resolve_import,
     postprocess_import=postprocess_import,

@@ -173,7 +173,7 @@ def test_ruby_mixins_are_inheritance_not_calls():
 # --- Ruby resolution --------------------------------------------------------
 
 RUBY_TREE = frozenset({
-    "lib/shop.rb", "lib/shop/order.rb", "lib/shop/item.rb", "lib/tasks/setup.rb",
+    "lib/shop.rb", "lib/shop/order.rb", "lib/shop/item.rb", "lib/tasks/setup.rb", "lib/tasks/db.rake",
     "app/models/user.rb", "app/services/signup.rb", "config/application.rb",
     "gems/pay/lib/pay.rb", "gems/pay/lib/shop.rb", "gems/pay/test/pay_test.rb",
     "spec/order_spec.rb", "Rakefile",
@@ -202,6 +202,8 @@ def test_ruby_load_path_has_root_lib_and_rails_app_dirs():
     ("app/services/signup.rb", "user", "require", ("app/models/user.rb",)),
     ("Rakefile", "config/application", "require", ("config/application.rb",)),
     ("Rakefile", "tasks/setup.rb", "require", ("lib/tasks/setup.rb",)),
+    # `load "tasks/db.rake"` names the .rake file itself (activerecord's railtie.rb)
+    ("Rakefile", "tasks/db.rake", "require", ("lib/tasks/db.rake",)),
     # in a monorepo the importer's own gem wins
     ("gems/pay/test/pay_test.rb", "shop", "require", ("gems/pay/lib/shop.rb",)),
     ("gems/pay/test/pay_test.rb", "pay", "require", ("gems/pay/lib/pay.rb",)),
