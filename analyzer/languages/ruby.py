@@ -236,16 +236,21 @@ def _load_paths(index: RepoIndex, importer: str) -> tuple[str, ...]:
     return tuple(sorted(dirs, key=lambda d: (d == "", -shared(d) if d else 0, d.count("/"), d)))
 
 
-#: libraries that ship with Ruby (default and long-standing bundled gems), by the first path
+#: libraries that ship with Ruby (the standard library, default gems and long-standing bundled
+#: gems, among them those a Ruby 2.x program required without a Gemfile entry: rexml, matrix),
+#: and the features the interpreter provides (fiber, continuation, rubygems), by the first path
 #: element of what `require` names
 _STDLIB = frozenset({
-    "English", "abbrev", "base64", "benchmark", "bigdecimal", "cgi", "coverage", "csv", "date", "delegate",
-    "digest", "drb", "erb", "etc", "expect", "fcntl", "fiddle", "fileutils", "find", "forwardable",
-    "getoptlong", "io", "ipaddr", "json", "logger", "monitor", "mutex_m", "net", "nkf", "objspace",
-    "observer", "open-uri", "open3", "openssl", "optparse", "ostruct", "pathname", "pp", "prettyprint",
-    "prime", "pstore", "psych", "pty", "rbconfig", "readline", "resolv", "ripper", "securerandom", "set",
-    "shellwords", "singleton", "socket", "stringio", "strscan", "syslog", "tempfile", "thread", "time",
-    "timeout", "tmpdir", "tsort", "uri", "weakref", "yaml", "zlib",
+    "English", "abbrev", "base64", "benchmark", "bigdecimal", "bundler", "cgi", "complex", "continuation",
+    "coverage", "csv", "date", "delegate", "did_you_mean", "digest", "drb", "enumerator", "erb",
+    "error_highlight", "etc", "expect", "fcntl", "fiber", "fiddle", "fileutils", "find", "forwardable",
+    "getoptlong", "io", "ipaddr", "irb", "json", "kconv", "logger", "matrix", "mkmf", "monitor", "mutex_m",
+    "net", "nkf", "objspace", "observer", "open-uri", "open3", "openssl", "optparse", "ostruct", "pathname",
+    "pp", "prettyprint", "prime", "pstore", "psych", "pty", "racc", "random", "rational", "rbconfig", "rdoc",
+    "readline", "reline", "resolv", "rexml", "rinda", "ripper", "ruby2_keywords", "rubygems",
+    "securerandom", "set", "shellwords", "singleton", "socket", "stringio", "strscan", "syslog", "tempfile",
+    "thread", "time", "timeout", "tmpdir", "tsort", "un", "unicode_normalize", "uri", "weakref", "win32",
+    "win32ole", "yaml", "zlib",
 })
 
 

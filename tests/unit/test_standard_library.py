@@ -30,7 +30,8 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
     ("php", "php", True), ("php", "Psr", False),
     ("rust", "std", True), ("rust", "serde", False),
     ("ruby", "json", True), ("ruby", "net", True), ("ruby", "set", True), ("ruby", "rails", False),
-    ("ruby", "minitest", False),
+    ("ruby", "minitest", False), ("ruby", "fiber", True), ("ruby", "rexml", True), ("ruby", "rubygems", True),
+    ("ruby", "bundler", True), ("ruby", "webrick", False), ("ruby", "nokogiri", False),
 ])
 def test_each_language_knows_its_standard_library(language, package, standard):
     assert registry()[language].is_standard_library(package) is standard
