@@ -1,9 +1,11 @@
-"""Ruby: ``require`` / ``require_relative`` / ``load`` resolved against the file and the load path.
+"""Ruby: ``require`` / ``require_relative`` / ``load`` / ``autoload`` resolved against the file and the load path.
 
 The load path is the repository root, every ``lib/`` directory and, in a
 Rails-like tree, every ``app/<kind>/`` directory (models, controllers...).  A
 ``require`` that matches no file names a gem (or the standard library): its
-first path segment becomes the external package.
+first path segment becomes the external package.  ``autoload :Name, "path"`` is a
+require done on first use; ActiveSupport::Autoload's ``autoload :Name`` names the
+path through the module nesting (``active_record/base``).
 
 Rails code rarely requires its own files: Zeitwerk autoloads a constant from the
 file named after it under an autoload root (every ``app/<kind>/`` directory,
@@ -16,6 +18,7 @@ defines it, from any Ruby file of the tree.
 from __future__ import annotations
 
 import posixpath
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -33,14 +36,14 @@ _AUTOLOAD_ROOTS = "autoload_roots"
 
 
 def postprocess_import(ref: ImportRef, stmt: Node) -> ImportRef | None:
-    """Read a ``require`` / ``require_relative`` / ``load`` call (the ``import_calls``) from its argument.
+    """Read a ``require`` / ``require_relative`` / ``load`` / ``autoload`` call (the ``import_calls``).
 
     A plain string is the path (kind ``require_relative`` for ``require_relative``, else
     ``require``).  The pre-``require_relative`` idioms that name a path next to the file are
     worked out as ``require_relative``: ``File.expand_path("../x", __dir__ | __FILE__)``,
     ``File.join(File.dirname(__FILE__) | __dir__, "lib", "x")``, ``File.dirname(__FILE__) + "/x"``
     and ``"#{File.dirname(__FILE__)}/x"``.  Anything else is built at run time (kind ``computed``).
-    A call with a receiver (``obj.require x``) is not a load.
+    A call with a receiver (``obj.require x``) is not a load.  ``autoload`` is read by :func:`_autoload`.
     """
     if stmt.child_by_field_name("receiver") is not None:
         return None
@@ -48,6 +51,8 @@ def postprocess_import(ref: ImportRef, stmt: Node) -> ImportRef | None:
     arguments = call_arguments(stmt)
     if not arguments:
         return None
+    if method == "autoload":
+        return _autoload(ref, stmt, arguments)
     first = arguments[0]
     plain = _plain_string(first)
     if plain is not None:
@@ -57,6 +62,54 @@ def postprocess_import(ref: ImportRef, stmt: Node) -> ImportRef | None:
     if beside is not None:
         return ImportRef(ref.path, beside, ref.names, ref.line, "require_relative", ref.type_only)
     return ImportRef(ref.path, computed_name(node_text(first)), (), ref.line, KIND_COMPUTED, ref.type_only)
+
+
+def _autoload(ref: ImportRef, stmt: Node, arguments: list[Node]) -> ImportRef | None:
+    """``autoload :Name, "path"`` loads ``path`` (kind ``require``) when ``Name`` is first used.
+
+    ActiveSupport::Autoload's one-argument form names no path: it is the enclosing
+    ``autoload_at "path" do`` block's, else the module nesting, any ``autoload_under "dir" do``
+    and the constant, underscored (``module ActiveRecord; autoload :Base`` ->
+    ``active_record/base``), as ``ActiveSupport::Autoload#autoload`` builds it.
+    """
+    if len(arguments) >= 2:
+        path = _plain_string(arguments[1])
+        if path is not None:
+            return ImportRef(ref.path, path, ref.names, ref.line, "require", ref.type_only)
+        beside = _path_beside_file(arguments[1], ref.path)
+        if beside is not None:
+            return ImportRef(ref.path, beside, ref.names, ref.line, "require_relative", ref.type_only)
+        return ImportRef(ref.path, computed_name(node_text(arguments[1])), (), ref.line, KIND_COMPUTED,
+                         ref.type_only)
+    first = arguments[0]
+    if first.type != "simple_symbol":
+        return None  # not a constant's autoload (`autoload name`: some other method)
+    nesting: list[str] = []
+    under: list[str] = []
+    node = stmt.parent
+    while node is not None:
+        if node.type in ("module", "class"):
+            nesting.append(node_text(node.child_by_field_name("name")).lstrip(":"))
+        elif node.type == "call" and node.child_by_field_name("receiver") is None \
+                and node.child_by_field_name("block") is not None:
+            block_method = node_text(node.child_by_field_name("method"))
+            block_args = call_arguments(node)
+            block_path = _plain_string(block_args[0]) if len(block_args) == 1 else None
+            if block_method == "autoload_at" and block_path is not None:  # wins over autoload_under
+                return ImportRef(ref.path, block_path, ref.names, ref.line, "require", ref.type_only)
+            if block_method == "autoload_under" and block_path is not None:
+                under.append(block_path)
+        node = node.parent
+    full = "::".join([*reversed(nesting), *reversed(under), node_text(first).lstrip(":")])
+    return ImportRef(ref.path, _underscore(full), ref.names, ref.line, "require", ref.type_only)
+
+
+def _underscore(name: str) -> str:
+    """``ActiveSupport::Inflector.underscore`` without app-defined acronyms: ``A::HTTPError`` -> ``a/http_error``."""
+    word = name.replace("::", "/")
+    word = re.sub(r"([A-Z\d]+)([A-Z][a-z])", r"\1_\2", word)
+    word = re.sub(r"([a-z\d])([A-Z])", r"\1_\2", word)
+    return word.replace("-", "_").lower()
 
 
 def _plain_string(node: Node) -> str | None:
@@ -269,5 +322,5 @@ SPEC = LanguageSpec(
     filenames=("Rakefile",),
     implicit_links=autoload_links,
     is_standard_library=is_standard_library,
-    import_calls=frozenset({"require", "require_relative", "load"}),
+    import_calls=frozenset({"require", "require_relative", "load", "autoload"}),
 )

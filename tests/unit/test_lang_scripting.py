@@ -39,6 +39,23 @@ def _parse(language: str, source: bytes, path: str) -> ParsedFile:
     ("ruby", b'require "#{__dir__}/e"\n', [("./e", (), "require_relative")]),
     ("ruby", b'require File.expand_path("../x", some_dir)\n', [('File.expand_path("../x", some_dir)', (), "computed")]),
     ("ruby", b"def setup\n  require 'yaml'\nend\n", [("yaml", (), "require")]),
+    # autoload: a require on first use (rack.rb); ActiveSupport::Autoload's form names the path
+    # through the module nesting, autoload_under and autoload_at (active_record.rb, connection_adapters.rb)
+    ("ruby", b'module Rack\n  autoload :Builder, "rack/builder"\n  autoload(:Lint, "rack/lint")\nend\n',
+     [("rack/builder", (), "require"), ("rack/lint", (), "require")]),
+    ("ruby", b"module ActiveRecord\n  autoload :Base\n  autoload :SchemaMigration\n  module Scoping\n"
+             b"    eager_autoload do\n      autoload :Named\n    end\n  end\nend\n",
+     [("active_record/base", (), "require"), ("active_record/schema_migration", (), "require"),
+      ("active_record/scoping/named", (), "require")]),
+    ("ruby", b"module ActiveRecord\n  module ConnectionAdapters\n    autoload_under 'abstract' do\n"
+             b"      autoload :Quoting\n    end\n    autoload_at 'active_record/x/defs' do\n"
+             b"      autoload :IndexDefinition\n    end\n  end\nend\n",
+     [("active_record/connection_adapters/abstract/quoting", (), "require"),
+      ("active_record/x/defs", (), "require")]),
+    ("ruby", b"class Foo::HTTPClient\n  autoload :JSONParser\nend\n",
+     [("foo/http_client/json_parser", (), "require")]),
+    ("ruby", b'autoload :Helper, File.expand_path("helper", __dir__)\nautoload :X, path\nautoload name\n',
+     [("./helper", (), "require_relative"), ("path", (), "computed")]),
     ("php", b"<?php\nuse App\\Models\\User;\n", [("App\\Models\\User", (), "use")]),
     ("php", b"<?php\nuse \\App\\Models\\User as U;\n", [("App\\Models\\User", (), "use")]),
     ("php", b"<?php\nuse App\\Models\\{User, Post as P, Sub\\Tag};\n",

@@ -47,7 +47,7 @@ def test_each_language_knows_its_standard_library(language, package, standard):
     ("js/monolith", {"node:events": True, "node:fs": True, "node:path": True, "@acme/logger": False,
                      "express": False, "jquery": False, "lodash": False, "react": False}),
     ("php/monolith", {"php": True, "Psr": False}),
-    ("ruby/monolith", {"bigdecimal": True, "json": True, "minitest": False, "rake": False}),
+    ("ruby/monolith", {"bigdecimal": True, "csv": True, "json": True, "minitest": False, "rake": False}),
     ("rust/monolith", {"std": True, "serde": False}),
 ])
 def test_fixture_externals_are_flagged(fixture, standard):
