@@ -251,6 +251,8 @@ PHP_FILES = {
     "src/Support/helpers.php": "App\\Support",
     "legacy/classes.php": "Legacy",
     "packages/pay/src/Gateway.php": "Acme\\Pay",
+    "packages/pay/src/Gateways/Stripe/Client.php": "Acme\\Pay\\Gateways\\Stripe",
+    "legacy/Mail/Transport/Smtp.php": "Legacy\\Mail\\Transport",
     "bootstrap.php": "",
     "public/index.php": "",
     "config/app.php": "",
@@ -324,6 +326,13 @@ def test_php_resolves_to_files(tmp_path, importer, module, names, kind, targets)
     ("DateTimeImmutable", "use", "php", ""),
     ("App\\Models\\Missing", "use", "", "use matches no file"),
     ("Acme\\Pay\\Nope", "use", "", "use matches no file"),
+    # a missing class where the repository holds the namespace's directory (PSR-4, or below a declared one)
+    ("Legacy\\Mail\\Missing", "use", "", "use matches no file"),
+    ("Acme\\Pay\\Gateways\\Nope", "use", "", "use matches no file"),
+    # another package under the repository's vendor prefix: no directory holds its namespace
+    ("App\\Billing\\Invoice", "use", "App", ""),
+    ("Acme\\Mail\\Mailer", "use", "Acme", ""),
+    ("Legacy\\Queue\\Job", "use", "Legacy", ""),
     ("__DIR__/missing.php", "require", "", "include matches no file"),
     ("__DIR__/../../../etc/passwd.php", "require", "", "beyond the repository root"),
     ("views/{$page}.php", "dynamic", "", "built at run time"),
@@ -398,3 +407,28 @@ def test_ruby_require_next_to_the_file_idioms_link_files(tmp_path):
         ("lib/shop.rb", 1), ("app/config.rb", 2), ("lib/cart.rb", 3)}
     assert [(u.module, u.reason) for u in static.resolution.unresolved] == [
         ('"plugins/#{ENV[\'PLUGIN\']}"', "module name built at run time")]
+
+
+def test_php_use_of_own_class_and_of_a_sibling_package(tmp_path):
+    """A later namespace block using the file's own class is resolved (no edge, not unresolved);
+    a use under the repository's vendor prefix that no directory holds is an external package
+    (symfony/console's `use Symfony\\Component\\Process\\Process`, guzzle's psr7 StreamTest.php)."""
+    sources = {
+        "Command/Command.php": b"<?php\nnamespace Symfony\\Component\\Console\\Command;\n"
+                               b"use Symfony\\Component\\Console\\Helper\\Helper;\n"
+                               b"use Symfony\\Component\\Process\\Process;\n"
+                               b"use Symfony\\Component\\Console\\Helper\\Missing;\n"
+                               b"class Command { public function run(Helper $h, Process $p) {} }\n",
+        "Helper/Helper.php": b"<?php\nnamespace Symfony\\Component\\Console\\Helper;\nclass Helper {}\n",
+        "tests/StreamTest.php": b"<?php\nnamespace App\\Tests {\n    class StreamTest { public static $flag = false; }\n}\n"
+                                b"namespace App {\n    use App\\Tests\\StreamTest;\n"
+                                b"    function fread() { return StreamTest::$flag; }\n}\n",
+    }
+    parsed = [_parse("php", text, path) for path, text in sources.items()]
+    resolution = resolve_dependencies(parsed, Settings(root=tmp_path, use_cache=False))
+    assert {(d.source, d.target, d.kind) for d in resolution.dependencies} == {
+        ("Command/Command.php", "Helper/Helper.php", "import"), ("Command/Command.php", "Helper/Helper.php", "call")}
+    assert [(e.source, e.package, e.module) for e in resolution.externals] == [
+        ("Command/Command.php", "Symfony", "Symfony\\Component\\Process\\Process")]
+    assert [(u.source, u.module, u.reason) for u in resolution.unresolved] == [
+        ("Command/Command.php", "Symfony\\Component\\Console\\Helper\\Missing", "use matches no file")]
