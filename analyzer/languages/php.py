@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import posixpath
-from functools import lru_cache
 from pathlib import Path
 
 import tree_sitter_php
@@ -24,7 +23,7 @@ from tree_sitter import Node
 
 from ..config import DEFAULT_EXCLUDED_DIRS
 from ..domain import RUN_TIME_REASON_SUFFIX, ImportRef, RepoIndex
-from . import LanguageSpec, ResolvedImport, files_by_suffix, narrow_to_referenced, nearest, node_text
+from . import LanguageSpec, ResolvedImport, ancestor_dirs, files_by_suffix, narrow_to_referenced, nearest, node_text
 
 _DIR_PREFIX = "__DIR__"
 _INCLUDE_TYPES = frozenset(
@@ -215,7 +214,7 @@ def _has_namespace_dir(namespace: str, index: RepoIndex) -> bool:
     """
     if namespace in index.namespaces:
         return True
-    directories = _directories(index.files)
+    directories = ancestor_dirs(index.files)
     for prefix, dirs in _psr4(index):
         if prefix and (namespace + "\\").startswith(prefix):
             rest = namespace[len(prefix):].replace("\\", "/")
@@ -228,17 +227,6 @@ def _has_namespace_dir(namespace: str, index: RepoIndex) -> bool:
         if any(posixpath.join(posixpath.dirname(p), rest) in directories for p in declared if p.endswith(".php")):
             return True
     return False
-
-
-@lru_cache(maxsize=8)
-def _directories(files: frozenset[str]) -> frozenset[str]:
-    """Every directory holding a file, at any depth ("" for the root)."""
-    out = {""}
-    for f in files:
-        parts = f.split("/")[:-1]
-        for i in range(1, len(parts) + 1):
-            out.add("/".join(parts[:i]))
-    return frozenset(out)
 
 
 def _is_internal_root(first: str, index: RepoIndex) -> bool:
