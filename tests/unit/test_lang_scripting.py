@@ -420,7 +420,8 @@ def test_php_use_of_own_class_and_of_a_sibling_package(tmp_path):
                                b"use Symfony\\Component\\Console\\Helper\\Missing;\n"
                                b"class Command { public function run(Helper $h, Process $p) {} }\n",
         "Helper/Helper.php": b"<?php\nnamespace Symfony\\Component\\Console\\Helper;\nclass Helper {}\n",
-        "tests/StreamTest.php": b"<?php\nnamespace App\\Tests {\n    class StreamTest { public static $flag = false; }\n}\n"
+        "tests/StreamTest.php": b"<?php\nnamespace App\\Tests {\n"
+                                b"    class StreamTest { public static $flag = false; }\n}\n"
                                 b"namespace App {\n    use App\\Tests\\StreamTest;\n"
                                 b"    function fread() { return StreamTest::$flag; }\n}\n",
     }
