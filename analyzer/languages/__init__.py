@@ -206,6 +206,17 @@ def strip_quotes(text: str) -> str:
 
 
 @lru_cache(maxsize=8)
+def ancestor_dirs(files: frozenset[str]) -> frozenset[str]:
+    """Every directory holding one of ``files`` at any depth, with its ancestors ("" for the root)."""
+    dirs = {""}
+    for f in files:
+        parts = f.split("/")[:-1]
+        for i in range(1, len(parts) + 1):
+            dirs.add("/".join(parts[:i]))
+    return frozenset(dirs)
+
+
+@lru_cache(maxsize=8)
 def files_by_suffix(files: frozenset[str], extensions: frozenset[str]) -> dict[str, tuple[str, ...]]:
     """``b/c.h`` and ``c.h`` -> the files (with one of ``extensions``, no dot) whose path ends with it.
 

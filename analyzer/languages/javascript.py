@@ -24,6 +24,7 @@ from . import (
     KIND_COMPUTED,
     LanguageSpec,
     ResolvedImport,
+    ancestor_dirs,
     call_arguments,
     computed_name,
     language_for_path,
@@ -97,8 +98,8 @@ def load_config(root: Path, files: frozenset[str]) -> JsConfig:
     apply, above JavaScript/TypeScript sources (a mostly-Python tree costs one read
     per directory, not three).  Broken or unreadable files are ignored.
     """
-    dirs = _ancestor_dirs(files)
-    js_dirs = _ancestor_dirs(frozenset(f for f in files if language_for_path(f) in _JS_FAMILY))
+    dirs = ancestor_dirs(files)
+    js_dirs = ancestor_dirs(frozenset(f for f in files if language_for_path(f) in _JS_FAMILY))
     projects: list[ProjectConfig] = []
     packages: list[WorkspacePackage] = []
     for d in sorted(dirs):
@@ -377,15 +378,6 @@ def _under(directory: str, rel: str) -> str:
 
 
 # --- configuration helpers -------------------------------------------------------
-
-def _ancestor_dirs(files: frozenset[str]) -> set[str]:
-    dirs = {""}
-    for f in files:
-        parts = f.split("/")[:-1]
-        for i in range(1, len(parts) + 1):
-            dirs.add("/".join(parts[:i]))
-    return dirs
-
 
 def _read_json(path: Path) -> dict[str, object] | None:
     """A JSON(C) object from a file, or None when it is missing, unreadable or broken."""

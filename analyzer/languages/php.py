@@ -4,7 +4,9 @@
 ``autoload.psr-4`` / ``autoload-dev.psr-4`` map (prefix -> directories), then
 among the files declaring namespace ``A\\B`` that define ``C``.  A ``use`` that
 matches nothing and whose first segment is unknown to the repository names an
-external vendor (``Symfony``).  ``require`` / ``include`` paths are relative to
+external vendor (``Symfony``); so does one under the repository's own vendor
+prefix whose namespace no directory of the repository holds (``symfony/console``'s
+``use Symfony\\Component\\Process\\Process``).  ``require`` / ``include`` paths are relative to
 the including file (``__DIR__ . '/x.php'`` too), then to the repository root.
 Classes of the same namespace are visible without ``use``.
 """
@@ -21,7 +23,7 @@ from tree_sitter import Node
 
 from ..config import DEFAULT_EXCLUDED_DIRS
 from ..domain import RUN_TIME_REASON_SUFFIX, ImportRef, RepoIndex
-from . import LanguageSpec, ResolvedImport, files_by_suffix, narrow_to_referenced, nearest, node_text
+from . import LanguageSpec, ResolvedImport, ancestor_dirs, files_by_suffix, narrow_to_referenced, nearest, node_text
 
 _DIR_PREFIX = "__DIR__"
 _INCLUDE_TYPES = frozenset(
@@ -88,14 +90,17 @@ def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
     targets: set[str] = set()
     for fqn in fqns:
         targets.update(_resolve_name(fqn, ref.path, index))
-    targets.discard(ref.path)
-    if targets:
+    if targets:  # the importer itself among them (a later namespace block of the same file): no edge, resolved
         return ResolvedImport(targets=tuple(sorted(targets)))
     first = ref.module.split("\\", 1)[0]
     if not first:
         return ResolvedImport(unresolved="empty use")
     if _is_internal_root(first, index):
-        return ResolvedImport(unresolved="use matches no file")
+        if any("\\" not in fqn or _has_namespace_dir(fqn.rpartition("\\")[0], index) for fqn in fqns):
+            return ResolvedImport(unresolved="use matches no file")
+        # another package under the repository's vendor prefix (Symfony\Component\Process from
+        # symfony/console, GuzzleHttp\Promise from guzzle): no directory of the repository holds it
+        return ResolvedImport(external=first)
     if "\\" not in ref.module and not ref.names:
         return ResolvedImport(external=_BUILTIN)  # `use Exception;`: a global built-in class
     return ResolvedImport(external=first)
@@ -198,6 +203,30 @@ def _global_files(index: RepoIndex) -> frozenset[str]:
 
 #: the last index's answer, recognized by the identity of its (never mutated) tables
 _GLOBAL_FILES: list[tuple[frozenset[str], dict[str, tuple[str, ...]], frozenset[str]]] = []
+
+
+def _has_namespace_dir(namespace: str, index: RepoIndex) -> bool:
+    """True when a directory of the repository holds namespace ``namespace``'s files.
+
+    The namespace is declared by a file, or the directory it maps to exists: through a
+    PSR-4 prefix, or below the directory of a declared parent namespace
+    (``GuzzleHttp\\Handler`` -> ``Handler/`` beside the files declaring ``GuzzleHttp``).
+    """
+    if namespace in index.namespaces:
+        return True
+    directories = ancestor_dirs(index.files)
+    for prefix, dirs in _psr4(index):
+        if prefix and (namespace + "\\").startswith(prefix):
+            rest = namespace[len(prefix):].replace("\\", "/")
+            if any(posixpath.join(d, rest).rstrip("/") in directories for d in dirs):
+                return True
+    parts = namespace.split("\\")
+    for i in range(len(parts) - 1, 0, -1):
+        declared = index.namespaces.get("\\".join(parts[:i]), ())
+        rest = "/".join(parts[i:])
+        if any(posixpath.join(posixpath.dirname(p), rest) in directories for p in declared if p.endswith(".php")):
+            return True
+    return False
 
 
 def _is_internal_root(first: str, index: RepoIndex) -> bool:

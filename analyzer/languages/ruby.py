@@ -1,9 +1,11 @@
-"""Ruby: ``require`` / ``require_relative`` / ``load`` resolved against the file and the load path.
+"""Ruby: ``require`` / ``require_relative`` / ``load`` / ``autoload`` resolved against the file and the load path.
 
 The load path is the repository root, every ``lib/`` directory and, in a
 Rails-like tree, every ``app/<kind>/`` directory (models, controllers...).  A
 ``require`` that matches no file names a gem (or the standard library): its
-first path segment becomes the external package.
+first path segment becomes the external package.  ``autoload :Name, "path"`` is a
+require done on first use; ActiveSupport::Autoload's ``autoload :Name`` names the
+path through the module nesting (``active_record/base``).
 
 Rails code rarely requires its own files: Zeitwerk autoloads a constant from the
 file named after it under an autoload root (every ``app/<kind>/`` directory,
@@ -16,6 +18,7 @@ defines it, from any Ruby file of the tree.
 from __future__ import annotations
 
 import posixpath
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -26,19 +29,21 @@ from ..domain import ImportRef, RepoIndex
 from . import KIND_COMPUTED, LanguageSpec, ResolvedImport, call_arguments, computed_name, node_text
 
 _EXTENSIONS = (".rb",)
+#: extensions a require / load may spell out (a Ruby file the analyzer reads: SPEC.extensions)
+_NAMED_EXTENSIONS = (".rb", ".rake", ".gemspec")
 _LOAD_PATHS = "load_paths"
 _AUTOLOAD_ROOTS = "autoload_roots"
 
 
 def postprocess_import(ref: ImportRef, stmt: Node) -> ImportRef | None:
-    """Read a ``require`` / ``require_relative`` / ``load`` call (the ``import_calls``) from its argument.
+    """Read a ``require`` / ``require_relative`` / ``load`` / ``autoload`` call (the ``import_calls``).
 
     A plain string is the path (kind ``require_relative`` for ``require_relative``, else
     ``require``).  The pre-``require_relative`` idioms that name a path next to the file are
     worked out as ``require_relative``: ``File.expand_path("../x", __dir__ | __FILE__)``,
     ``File.join(File.dirname(__FILE__) | __dir__, "lib", "x")``, ``File.dirname(__FILE__) + "/x"``
     and ``"#{File.dirname(__FILE__)}/x"``.  Anything else is built at run time (kind ``computed``).
-    A call with a receiver (``obj.require x``) is not a load.
+    A call with a receiver (``obj.require x``) is not a load.  ``autoload`` is read by :func:`_autoload`.
     """
     if stmt.child_by_field_name("receiver") is not None:
         return None
@@ -46,6 +51,8 @@ def postprocess_import(ref: ImportRef, stmt: Node) -> ImportRef | None:
     arguments = call_arguments(stmt)
     if not arguments:
         return None
+    if method == "autoload":
+        return _autoload(ref, stmt, arguments)
     first = arguments[0]
     plain = _plain_string(first)
     if plain is not None:
@@ -55,6 +62,54 @@ def postprocess_import(ref: ImportRef, stmt: Node) -> ImportRef | None:
     if beside is not None:
         return ImportRef(ref.path, beside, ref.names, ref.line, "require_relative", ref.type_only)
     return ImportRef(ref.path, computed_name(node_text(first)), (), ref.line, KIND_COMPUTED, ref.type_only)
+
+
+def _autoload(ref: ImportRef, stmt: Node, arguments: list[Node]) -> ImportRef | None:
+    """``autoload :Name, "path"`` loads ``path`` (kind ``require``) when ``Name`` is first used.
+
+    ActiveSupport::Autoload's one-argument form names no path: it is the enclosing
+    ``autoload_at "path" do`` block's, else the module nesting, any ``autoload_under "dir" do``
+    and the constant, underscored (``module ActiveRecord; autoload :Base`` ->
+    ``active_record/base``), as ``ActiveSupport::Autoload#autoload`` builds it.
+    """
+    if len(arguments) >= 2:
+        path = _plain_string(arguments[1])
+        if path is not None:
+            return ImportRef(ref.path, path, ref.names, ref.line, "require", ref.type_only)
+        beside = _path_beside_file(arguments[1], ref.path)
+        if beside is not None:
+            return ImportRef(ref.path, beside, ref.names, ref.line, "require_relative", ref.type_only)
+        return ImportRef(ref.path, computed_name(node_text(arguments[1])), (), ref.line, KIND_COMPUTED,
+                         ref.type_only)
+    first = arguments[0]
+    if first.type != "simple_symbol":
+        return None  # not a constant's autoload (`autoload name`: some other method)
+    nesting: list[str] = []
+    under: list[str] = []
+    node = stmt.parent
+    while node is not None:
+        if node.type in ("module", "class"):
+            nesting.append(node_text(node.child_by_field_name("name")).lstrip(":"))
+        elif node.type == "call" and node.child_by_field_name("receiver") is None \
+                and node.child_by_field_name("block") is not None:
+            block_method = node_text(node.child_by_field_name("method"))
+            block_args = call_arguments(node)
+            block_path = _plain_string(block_args[0]) if len(block_args) == 1 else None
+            if block_method == "autoload_at" and block_path is not None:  # wins over autoload_under
+                return ImportRef(ref.path, block_path, ref.names, ref.line, "require", ref.type_only)
+            if block_method == "autoload_under" and block_path is not None:
+                under.append(block_path)
+        node = node.parent
+    full = "::".join([*reversed(nesting), *reversed(under), node_text(first).lstrip(":")])
+    return ImportRef(ref.path, _underscore(full), ref.names, ref.line, "require", ref.type_only)
+
+
+def _underscore(name: str) -> str:
+    """``ActiveSupport::Inflector.underscore`` without app-defined acronyms: ``A::HTTPError`` -> ``a/http_error``."""
+    word = name.replace("::", "/")
+    word = re.sub(r"([A-Z\d]+)([A-Z][a-z])", r"\1_\2", word)
+    word = re.sub(r"([a-z\d])([A-Z])", r"\1_\2", word)
+    return word.replace("-", "_").lower()
 
 
 def _plain_string(node: Node) -> str | None:
@@ -200,8 +255,10 @@ def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
 # --- helpers ----------------------------------------------------------------
 
 def _ruby_file(files: frozenset[str], stem: str) -> str | None:
+    """The file a require / load names: as written when it carries a Ruby file's extension
+    (``load "tasks/db.rake"`` names the ``.rake`` file itself), else with ``.rb`` added."""
     stem = posixpath.normpath(stem)
-    candidates = (stem,) if stem.endswith(_EXTENSIONS) else tuple(stem + e for e in _EXTENSIONS)
+    candidates = (stem,) if stem.endswith(_NAMED_EXTENSIONS) else tuple(stem + e for e in _EXTENSIONS)
     for cand in candidates:
         if cand in files:
             return cand
@@ -232,16 +289,21 @@ def _load_paths(index: RepoIndex, importer: str) -> tuple[str, ...]:
     return tuple(sorted(dirs, key=lambda d: (d == "", -shared(d) if d else 0, d.count("/"), d)))
 
 
-#: libraries that ship with Ruby (default and long-standing bundled gems), by the first path
+#: libraries that ship with Ruby (the standard library, default gems and long-standing bundled
+#: gems, among them those a Ruby 2.x program required without a Gemfile entry: rexml, matrix),
+#: and the features the interpreter provides (fiber, continuation, rubygems), by the first path
 #: element of what `require` names
 _STDLIB = frozenset({
-    "English", "abbrev", "base64", "benchmark", "bigdecimal", "cgi", "coverage", "csv", "date", "delegate",
-    "digest", "drb", "erb", "etc", "expect", "fcntl", "fiddle", "fileutils", "find", "forwardable",
-    "getoptlong", "io", "ipaddr", "json", "logger", "monitor", "mutex_m", "net", "nkf", "objspace",
-    "observer", "open-uri", "open3", "openssl", "optparse", "ostruct", "pathname", "pp", "prettyprint",
-    "prime", "pstore", "psych", "pty", "rbconfig", "readline", "resolv", "ripper", "securerandom", "set",
-    "shellwords", "singleton", "socket", "stringio", "strscan", "syslog", "tempfile", "thread", "time",
-    "timeout", "tmpdir", "tsort", "uri", "weakref", "yaml", "zlib",
+    "English", "abbrev", "base64", "benchmark", "bigdecimal", "bundler", "cgi", "complex", "continuation",
+    "coverage", "csv", "date", "delegate", "did_you_mean", "digest", "drb", "enumerator", "erb",
+    "error_highlight", "etc", "expect", "fcntl", "fiber", "fiddle", "fileutils", "find", "forwardable",
+    "getoptlong", "io", "ipaddr", "irb", "json", "kconv", "logger", "matrix", "mkmf", "monitor", "mutex_m",
+    "net", "nkf", "objspace", "observer", "open-uri", "open3", "openssl", "optparse", "ostruct", "pathname",
+    "pp", "prettyprint", "prime", "pstore", "psych", "pty", "racc", "random", "rational", "rbconfig", "rdoc",
+    "readline", "reline", "resolv", "rexml", "rinda", "ripper", "ruby2_keywords", "rubygems",
+    "securerandom", "set", "shellwords", "singleton", "socket", "stringio", "strscan", "syslog", "tempfile",
+    "thread", "time", "timeout", "tmpdir", "tsort", "un", "unicode_normalize", "uri", "weakref", "win32",
+    "win32ole", "yaml", "zlib",
 })
 
 
@@ -252,7 +314,7 @@ def is_standard_library(package: str) -> bool:
 
 SPEC = LanguageSpec(
     name="ruby",
-    extensions=(".rb", ".rake", ".gemspec"),
+    extensions=_NAMED_EXTENSIONS,
     grammar=tree_sitter_ruby.language,
     resolve_import=resolve_import,
     postprocess_import=postprocess_import,
@@ -260,5 +322,5 @@ SPEC = LanguageSpec(
     filenames=("Rakefile",),
     implicit_links=autoload_links,
     is_standard_library=is_standard_library,
-    import_calls=frozenset({"require", "require_relative", "load"}),
+    import_calls=frozenset({"require", "require_relative", "load", "autoload"}),
 )

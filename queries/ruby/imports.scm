@@ -1,4 +1,5 @@
-; Ruby imports: require / require_relative / load with one plain string literal argument.
+; Ruby imports: require / require_relative / load with one plain string literal argument (autoload too,
+; through import_calls: its path is the second argument, or built from the module nesting).
 ; Every other argument (File.expand_path("../x", __dir__), File.dirname(__FILE__) + "/x", "x#{y}",
 ; a variable) reaches analyzer/languages/ruby.py through the call references of tags.scm
 ; (LanguageSpec.import_calls): a pattern for them here would make every receiver-less call a match.

@@ -39,6 +39,23 @@ def _parse(language: str, source: bytes, path: str) -> ParsedFile:
     ("ruby", b'require "#{__dir__}/e"\n', [("./e", (), "require_relative")]),
     ("ruby", b'require File.expand_path("../x", some_dir)\n', [('File.expand_path("../x", some_dir)', (), "computed")]),
     ("ruby", b"def setup\n  require 'yaml'\nend\n", [("yaml", (), "require")]),
+    # autoload: a require on first use (rack.rb); ActiveSupport::Autoload's form names the path
+    # through the module nesting, autoload_under and autoload_at (active_record.rb, connection_adapters.rb)
+    ("ruby", b'module Rack\n  autoload :Builder, "rack/builder"\n  autoload(:Lint, "rack/lint")\nend\n',
+     [("rack/builder", (), "require"), ("rack/lint", (), "require")]),
+    ("ruby", b"module ActiveRecord\n  autoload :Base\n  autoload :SchemaMigration\n  module Scoping\n"
+             b"    eager_autoload do\n      autoload :Named\n    end\n  end\nend\n",
+     [("active_record/base", (), "require"), ("active_record/schema_migration", (), "require"),
+      ("active_record/scoping/named", (), "require")]),
+    ("ruby", b"module ActiveRecord\n  module ConnectionAdapters\n    autoload_under 'abstract' do\n"
+             b"      autoload :Quoting\n    end\n    autoload_at 'active_record/x/defs' do\n"
+             b"      autoload :IndexDefinition\n    end\n  end\nend\n",
+     [("active_record/connection_adapters/abstract/quoting", (), "require"),
+      ("active_record/x/defs", (), "require")]),
+    ("ruby", b"class Foo::HTTPClient\n  autoload :JSONParser\nend\n",
+     [("foo/http_client/json_parser", (), "require")]),
+    ("ruby", b'autoload :Helper, File.expand_path("helper", __dir__)\nautoload :X, path\nautoload name\n',
+     [("./helper", (), "require_relative"), ("path", (), "computed")]),
     ("php", b"<?php\nuse App\\Models\\User;\n", [("App\\Models\\User", (), "use")]),
     ("php", b"<?php\nuse \\App\\Models\\User as U;\n", [("App\\Models\\User", (), "use")]),
     ("php", b"<?php\nuse App\\Models\\{User, Post as P, Sub\\Tag};\n",
@@ -173,7 +190,7 @@ def test_ruby_mixins_are_inheritance_not_calls():
 # --- Ruby resolution --------------------------------------------------------
 
 RUBY_TREE = frozenset({
-    "lib/shop.rb", "lib/shop/order.rb", "lib/shop/item.rb", "lib/tasks/setup.rb",
+    "lib/shop.rb", "lib/shop/order.rb", "lib/shop/item.rb", "lib/tasks/setup.rb", "lib/tasks/db.rake",
     "app/models/user.rb", "app/services/signup.rb", "config/application.rb",
     "gems/pay/lib/pay.rb", "gems/pay/lib/shop.rb", "gems/pay/test/pay_test.rb",
     "spec/order_spec.rb", "Rakefile",
@@ -202,6 +219,8 @@ def test_ruby_load_path_has_root_lib_and_rails_app_dirs():
     ("app/services/signup.rb", "user", "require", ("app/models/user.rb",)),
     ("Rakefile", "config/application", "require", ("config/application.rb",)),
     ("Rakefile", "tasks/setup.rb", "require", ("lib/tasks/setup.rb",)),
+    # `load "tasks/db.rake"` names the .rake file itself (activerecord's railtie.rb)
+    ("Rakefile", "tasks/db.rake", "require", ("lib/tasks/db.rake",)),
     # in a monorepo the importer's own gem wins
     ("gems/pay/test/pay_test.rb", "shop", "require", ("gems/pay/lib/shop.rb",)),
     ("gems/pay/test/pay_test.rb", "pay", "require", ("gems/pay/lib/pay.rb",)),
@@ -232,6 +251,8 @@ PHP_FILES = {
     "src/Support/helpers.php": "App\\Support",
     "legacy/classes.php": "Legacy",
     "packages/pay/src/Gateway.php": "Acme\\Pay",
+    "packages/pay/src/Gateways/Stripe/Client.php": "Acme\\Pay\\Gateways\\Stripe",
+    "legacy/Mail/Transport/Smtp.php": "Legacy\\Mail\\Transport",
     "bootstrap.php": "",
     "public/index.php": "",
     "config/app.php": "",
@@ -305,6 +326,13 @@ def test_php_resolves_to_files(tmp_path, importer, module, names, kind, targets)
     ("DateTimeImmutable", "use", "php", ""),
     ("App\\Models\\Missing", "use", "", "use matches no file"),
     ("Acme\\Pay\\Nope", "use", "", "use matches no file"),
+    # a missing class where the repository holds the namespace's directory (PSR-4, or below a declared one)
+    ("Legacy\\Mail\\Missing", "use", "", "use matches no file"),
+    ("Acme\\Pay\\Gateways\\Nope", "use", "", "use matches no file"),
+    # another package under the repository's vendor prefix: no directory holds its namespace
+    ("App\\Billing\\Invoice", "use", "App", ""),
+    ("Acme\\Mail\\Mailer", "use", "Acme", ""),
+    ("Legacy\\Queue\\Job", "use", "Legacy", ""),
     ("__DIR__/missing.php", "require", "", "include matches no file"),
     ("__DIR__/../../../etc/passwd.php", "require", "", "beyond the repository root"),
     ("views/{$page}.php", "dynamic", "", "built at run time"),
@@ -379,3 +407,29 @@ def test_ruby_require_next_to_the_file_idioms_link_files(tmp_path):
         ("lib/shop.rb", 1), ("app/config.rb", 2), ("lib/cart.rb", 3)}
     assert [(u.module, u.reason) for u in static.resolution.unresolved] == [
         ('"plugins/#{ENV[\'PLUGIN\']}"', "module name built at run time")]
+
+
+def test_php_use_of_own_class_and_of_a_sibling_package(tmp_path):
+    """A later namespace block using the file's own class is resolved (no edge, not unresolved);
+    a use under the repository's vendor prefix that no directory holds is an external package
+    (symfony/console's `use Symfony\\Component\\Process\\Process`, guzzle's psr7 StreamTest.php)."""
+    sources = {
+        "Command/Command.php": b"<?php\nnamespace Symfony\\Component\\Console\\Command;\n"
+                               b"use Symfony\\Component\\Console\\Helper\\Helper;\n"
+                               b"use Symfony\\Component\\Process\\Process;\n"
+                               b"use Symfony\\Component\\Console\\Helper\\Missing;\n"
+                               b"class Command { public function run(Helper $h, Process $p) {} }\n",
+        "Helper/Helper.php": b"<?php\nnamespace Symfony\\Component\\Console\\Helper;\nclass Helper {}\n",
+        "tests/StreamTest.php": b"<?php\nnamespace App\\Tests {\n"
+                                b"    class StreamTest { public static $flag = false; }\n}\n"
+                                b"namespace App {\n    use App\\Tests\\StreamTest;\n"
+                                b"    function fread() { return StreamTest::$flag; }\n}\n",
+    }
+    parsed = [_parse("php", text, path) for path, text in sources.items()]
+    resolution = resolve_dependencies(parsed, Settings(root=tmp_path, use_cache=False))
+    assert {(d.source, d.target, d.kind) for d in resolution.dependencies} == {
+        ("Command/Command.php", "Helper/Helper.php", "import"), ("Command/Command.php", "Helper/Helper.php", "call")}
+    assert [(e.source, e.package, e.module) for e in resolution.externals] == [
+        ("Command/Command.php", "Symfony", "Symfony\\Component\\Process\\Process")]
+    assert [(u.source, u.module, u.reason) for u in resolution.unresolved] == [
+        ("Command/Command.php", "Symfony\\Component\\Console\\Helper\\Missing", "use matches no file")]

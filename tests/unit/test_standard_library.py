@@ -30,7 +30,8 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
     ("php", "php", True), ("php", "Psr", False),
     ("rust", "std", True), ("rust", "serde", False),
     ("ruby", "json", True), ("ruby", "net", True), ("ruby", "set", True), ("ruby", "rails", False),
-    ("ruby", "minitest", False),
+    ("ruby", "minitest", False), ("ruby", "fiber", True), ("ruby", "rexml", True), ("ruby", "rubygems", True),
+    ("ruby", "bundler", True), ("ruby", "webrick", False), ("ruby", "nokogiri", False),
 ])
 def test_each_language_knows_its_standard_library(language, package, standard):
     assert registry()[language].is_standard_library(package) is standard
@@ -46,7 +47,7 @@ def test_each_language_knows_its_standard_library(language, package, standard):
     ("js/monolith", {"node:events": True, "node:fs": True, "node:path": True, "@acme/logger": False,
                      "express": False, "jquery": False, "lodash": False, "react": False}),
     ("php/monolith", {"php": True, "Psr": False}),
-    ("ruby/monolith", {"bigdecimal": True, "json": True, "minitest": False, "rake": False}),
+    ("ruby/monolith", {"bigdecimal": True, "csv": True, "json": True, "minitest": False, "rake": False}),
     ("rust/monolith", {"std": True, "serde": False}),
 ])
 def test_fixture_externals_are_flagged(fixture, standard):
