@@ -301,7 +301,18 @@ def test_java_wildcard_without_used_names_keeps_the_whole_package():
 @pytest.mark.parametrize(("module", "names", "package"), [
     ("org.springframework.stereotype.Service", (), "org.springframework"),
     ("java.util.List", (), "java"),
-    ("javax.inject", ("*",), "java"),
+    ("javax.swing.JPanel", (), "java"),
+    ("javax.xml.XMLConstants", (), "java"),
+    ("javax.annotation.processing", ("*",), "java"),
+    ("org.w3c.dom.Document", (), "java"),
+    ("org.xml.sax.SAXException", (), "java"),
+    ("com.sun.net.httpserver.HttpServer", (), "java"),
+    ("sun.misc.Unsafe", (), "java"),
+    # javax.* the JDK does not ship: JSR 330, JSR 305, JAXB (dropped in Java 11)
+    ("javax.inject", ("*",), "javax.inject"),
+    ("javax.annotation.CheckForNull", (), "javax.annotation"),
+    ("javax.xml.bind.JAXBContext", (), "javax.xml"),
+    ("com.sun.jna.Native", (), "com.sun"),
     ("com.acme.model.Missing", (), "com.acme"),
     ("lombok", ("*",), "lombok"),
 ])
@@ -309,6 +320,39 @@ def test_java_unknown_is_external(module, names, package):
     ref = ImportRef("src/main/java/com/acme/App.java", module, names, 1, "import")
     result = java.resolve_import(ref, _index(JAVA_TREE))
     assert (result.targets, result.external, result.unresolved) == ((), package, "")
+    assert java.is_standard_library(package) is (package == "java")
+
+
+# two builds of one package (Guava's guava/ and android/guava/): each side resolves to its own copy
+JAVA_VARIANTS = {
+    "guava/src/com/g/base/Strings.java": b"package com.g.base;\npublic final class Strings {}\n",
+    "guava/src/com/g/base/Joiner.java": b"package com.g.base;\npublic class Joiner {}\n",
+    "android/guava/src/com/g/base/Strings.java": b"package com.g.base;\npublic final class Strings {}\n",
+    "android/guava/src/com/g/base/Joiner.java": b"package com.g.base;\npublic class Joiner {}\n",
+    "guava-tests/test/com/g/base/StringsTest.java":
+        b"package com.g.base;\nclass StringsTest { Strings s; Joiner j; }\n",
+    "android/guava-tests/test/com/g/base/StringsTest.java":
+        b"package com.g.base;\nclass StringsTest { Strings s; Joiner j; }\n",
+    "guava/src/com/g/collect/Lists.java": b"package com.g.collect;\nclass Lists { Strings s; Joiner j; }\n",
+    "android/guava/src/com/g/collect/Lists.java": b"package com.g.collect;\nclass Lists { Strings s; Joiner j; }\n",
+}
+
+
+@pytest.mark.parametrize(("importer", "names", "targets"), [
+    ("guava/src/com/g/collect/Lists.java", (), ("guava/src/com/g/base/Strings.java",)),
+    ("android/guava/src/com/g/collect/Lists.java", (), ("android/guava/src/com/g/base/Strings.java",)),
+    # shares no directory with either copy: the shallower one
+    ("guava-tests/test/com/g/base/StringsTest.java", (), ("guava/src/com/g/base/Strings.java",)),
+    ("android/guava-tests/test/com/g/base/StringsTest.java", (), ("android/guava/src/com/g/base/Strings.java",)),
+    ("guava/src/com/g/collect/Lists.java", ("*",),
+     ("guava/src/com/g/base/Joiner.java", "guava/src/com/g/base/Strings.java")),
+    ("android/guava/src/com/g/collect/Lists.java", ("*",),
+     ("android/guava/src/com/g/base/Joiner.java", "android/guava/src/com/g/base/Strings.java")),
+], ids=["main", "android", "test-main", "test-android", "wildcard-main", "wildcard-android"])
+def test_java_class_defined_twice_resolves_to_the_nearest_copy(importer, names, targets):
+    module = "com.g.base" if names else "com.g.base.Strings"
+    ref = ImportRef(importer, module, names, 1, "import")
+    assert java.resolve_import(ref, _index(JAVA_VARIANTS)).targets == targets
 
 
 # --- resolution: C# ---------------------------------------------------------
