@@ -8,7 +8,8 @@ resolve to the class's file.  Anything else is external, grouped by its first
 two segments (``org.springframework``); the JDK's packages (``java.*``, ``jdk.*``, the
 ``javax.*``, ``org.xml.sax``, ``org.w3c.dom`` and ``com.sun.*`` packages it exports) are grouped
 as ``java``.  A class defined by several files (a multi-module build's variants of one package,
-such as Guava's ``android/`` copy) resolves to the copy nearest the importer.
+such as Guava's ``android/`` copy) resolves to the copy nearest the importer, and a file sees
+only that copy of its own package's classes (:func:`namespace_files`).
 """
 
 from __future__ import annotations
@@ -158,6 +159,17 @@ def _nearest_one(importer: str, candidates: tuple[str, ...]) -> str:
     return min(nearest(importer, candidates), key=lambda p: (p.count("/"), p))
 
 
+def namespace_files(importer: str, files: tuple[str, ...]) -> frozenset[str]:
+    """The files of ``importer``'s package it sees: one copy of each class (see :func:`_nearest_copies`)."""
+    return _copies_seen_from(importer.rsplit("/", 1)[0] if "/" in importer else "", files)
+
+
+@lru_cache(maxsize=1024)
+def _copies_seen_from(directory: str, files: tuple[str, ...]) -> frozenset[str]:
+    """Cached per directory: every file of a directory sees the same copies."""
+    return frozenset(_nearest_copies(f"{directory}/_" if directory else "_", files))
+
+
 def _nearest_copies(importer: str, files: tuple[str, ...]) -> tuple[str, ...]:
     """A package's files with one copy per file name (``a/X.java`` and ``android/a/X.java``
     declaring one package define the same class): the copy nearest ``importer``."""
@@ -197,6 +209,7 @@ SPEC = LanguageSpec(
     resolve_import=resolve_import,
     postprocess_import=postprocess_import,
     namespace_visibility=True,
+    namespace_files=namespace_files,
     is_standard_library=is_standard_library,
     import_calls=frozenset({"forName", "loadClass"}),
 )

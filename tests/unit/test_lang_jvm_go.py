@@ -510,6 +510,25 @@ def _edges(root: Path) -> set[tuple[str, str, str]]:
     return {(d.source, d.target, d.kind) for d in static.resolution.dependencies}
 
 
+def test_java_same_package_links_the_nearest_copy_of_a_class(tmp_path):
+    # Guava's layout: guava/ and android/guava/ build the same package; its tests see their own build's
+    # classes; a class only one build has (Spliterators) is seen from both
+    base = "package com.g.base;\n"
+    _write_tree(tmp_path, {
+        "guava/src/com/g/base/Strings.java": base + "public final class Strings { static String of() { return null; } }\n",
+        "android/guava/src/com/g/base/Strings.java": base + "public final class Strings { static String of() { return null; } }\n",
+        "guava/src/com/g/base/Spliterators.java": base + "public final class Spliterators {}\n",
+        "guava-tests/test/com/g/base/StringsTest.java": base + "class StringsTest { Strings s; Spliterators t; }\n",
+        "android/guava-tests/test/com/g/base/StringsTest.java": base + "class StringsTest { Strings s; Spliterators t; }\n",
+    })
+    assert _edges(tmp_path) == {
+        ("guava-tests/test/com/g/base/StringsTest.java", "guava/src/com/g/base/Strings.java", "call"),
+        ("guava-tests/test/com/g/base/StringsTest.java", "guava/src/com/g/base/Spliterators.java", "call"),
+        ("android/guava-tests/test/com/g/base/StringsTest.java", "android/guava/src/com/g/base/Strings.java", "call"),
+        ("android/guava-tests/test/com/g/base/StringsTest.java", "guava/src/com/g/base/Spliterators.java", "call"),
+    }
+
+
 def test_csharp_project_files_and_their_using_items(tmp_path):
     _write_tree(tmp_path, {
         "src/App/App.csproj": (
