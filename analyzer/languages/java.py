@@ -10,12 +10,18 @@ two segments (``org.springframework``); the JDK's packages (``java.*``, ``jdk.*`
 as ``java``.  A class defined by several files (a multi-module build's variants of one package,
 such as Guava's ``android/`` copy) resolves to the copy nearest the importer, and a file sees
 only that copy of its own package's classes (:func:`namespace_files`).
+
+In ``module-info.java``, ``requires m;`` resolves to the ``module-info.java`` that declares module
+``m`` (else it is external: ``java.sql`` is the JDK, ``org.slf4j`` a library); the classes of
+``uses`` and ``provides ... with ...`` resolve like imports.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import tree_sitter_java
 from tree_sitter import Node
@@ -35,6 +41,12 @@ from . import (
 #: import kinds set by :func:`postprocess_import`
 KIND_IMPORT = "import"
 KIND_STATIC = "static"
+#: ``requires m;`` of a module-info.java: ``module`` is a module name, not a class
+KIND_REQUIRES = "requires"
+_MODULE_INFO = "module-info.java"
+#: the declaration of a module-info.java (after comments are removed): ``open module a.b {``
+_MODULE_DECLARATION = re.compile(r"\bmodule\s+([A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*)\s*\{")
+_COMMENT = re.compile(r"/\*.*?\*/|//[^\n]*", re.DOTALL)
 WILDCARD = "*"
 _EXTENSION = ".java"
 #: package prefixes -> whether they (and their subpackages) belong to the JDK; the longest match
@@ -65,6 +77,31 @@ _JDK_PACKAGES: dict[str, bool] = {
 _CLASS_NAME = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*")
 
 
+@dataclass(frozen=True, slots=True)
+class JavaConfig:
+    """The modules the repository's ``module-info.java`` files declare: (module name, file), sorted."""
+
+    modules: tuple[tuple[str, str], ...] = ()
+
+    def declaring(self, module: str) -> tuple[str, ...]:
+        """The module-info.java files declaring ``module``."""
+        return tuple(path for name, path in self.modules if name == module)
+
+
+def load_config(root: Path, files: frozenset[str]) -> JavaConfig:
+    """Read the module name of every ``module-info.java`` (an unreadable one declares none)."""
+    modules = []
+    for path in sorted(f for f in files if f.rsplit("/", 1)[-1] == _MODULE_INFO):
+        try:
+            text = (root / path).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        found = _MODULE_DECLARATION.search(_COMMENT.sub(" ", text))
+        if found:
+            modules.append(("".join(found.group(1).split()), path))
+    return JavaConfig(tuple(sorted(modules)))
+
+
 def postprocess_import(ref: ImportRef, stmt: Node) -> ImportRef | None:
     """Split ``import static a.b.C.m`` into class ``a.b.C`` + name ``m`` and set the kind.
 
@@ -74,6 +111,8 @@ def postprocess_import(ref: ImportRef, stmt: Node) -> ImportRef | None:
     """
     if stmt.type == "method_invocation":
         return _reflective_load(ref, stmt)
+    if stmt.type == "requires_module_directive":
+        return ImportRef(ref.path, ref.module, (), ref.line, KIND_REQUIRES)
     is_static = any(child.type == "static" for child in stmt.children)
     is_wildcard = WILDCARD in ref.names
     module, names = ref.module, ref.names
@@ -104,6 +143,12 @@ def _reflective_load(ref: ImportRef, call: Node) -> ImportRef | None:
 def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
     """Resolve one Java import to files of the repository or an external package."""
     module = ref.module
+    if ref.kind == KIND_REQUIRES:
+        config = index.config.get("java")
+        declaring = config.declaring(module) if isinstance(config, JavaConfig) else ()
+        if declaring:
+            return ResolvedImport(targets=(_nearest_one(ref.path, declaring),))
+        return ResolvedImport(external=external_package(module))
     if ref.kind != KIND_STATIC and WILDCARD in ref.names:
         members = narrow_to_referenced(_nearest_copies(ref.path, _package_files(module, index)), ref.path, index)
         if members:
@@ -208,6 +253,7 @@ SPEC = LanguageSpec(
     grammar=tree_sitter_java.language,
     resolve_import=resolve_import,
     postprocess_import=postprocess_import,
+    load_config=load_config,
     namespace_visibility=True,
     namespace_files=namespace_files,
     is_standard_library=is_standard_library,

@@ -44,6 +44,10 @@ def test_namespace_declarations(language, source, namespace):
     ("java", b"import static a.b.C.*;\n", [("a.b.C", ("*",), "static")]),
     ("java", b"import a.b.C.Inner;\nimport java.util.List;\n",
      [("a.b.C.Inner", (), "import"), ("java.util.List", (), "import")]),
+    ("java", b"open module m.app {\n  requires transitive m.lib;\n  requires static java.sql;\n"
+             b"  exports a.b;\n  uses a.b.Spi;\n  provides a.b.Spi with a.c.One, a.c.Two;\n}\n",
+     [("m.lib", (), "requires"), ("java.sql", (), "requires"), ("a.b.Spi", (), "import"),
+      ("a.b.Spi", (), "import"), ("a.c.One", (), "import"), ("a.c.Two", (), "import")]),
     ("csharp", b"using System;\n", [("System", (), "using")]),
     ("csharp", b"using A.B;\n", [("A.B", (), "using")]),
     ("csharp", b"using static System.Math;\n", [("System.Math", (), "using_static")]),
@@ -54,7 +58,7 @@ def test_namespace_declarations(language, source, namespace):
      [("fmt", (), "import"), ("example.com/m/model", (), "import")]),
     ("go", b'package p\nimport . "strings"\n', [("strings", ("*",), "import_dot")]),
     ("go", b'package p\nimport _ "net/http/pprof"\n', [("net/http/pprof", (), "import_blank")]),
-], ids=["java-single", "java-wildcard", "java-static", "java-static-wildcard", "java-nested",
+], ids=["java-single", "java-wildcard", "java-static", "java-static-wildcard", "java-nested", "java-module-info",
         "cs-using", "cs-dotted", "cs-static", "cs-alias", "cs-global",
         "go-single", "go-grouped-aliased", "go-dot", "go-blank"])
 def test_imports_are_captured(language, source, expected):
@@ -527,6 +531,34 @@ def test_java_same_package_links_the_nearest_copy_of_a_class(tmp_path):
         ("android/guava-tests/test/com/g/base/StringsTest.java", "android/guava/src/com/g/base/Strings.java", "call"),
         ("android/guava-tests/test/com/g/base/StringsTest.java", "guava/src/com/g/base/Spliterators.java", "call"),
     }
+
+
+def test_java_requires_links_the_module_info_declaring_the_module(tmp_path):
+    _write_tree(tmp_path, {
+        "app/src/main/java/module-info.java":
+            "// a module { in a comment is no declaration\nmodule m.app {\n  requires m.lib;\n"
+            "  requires java.sql;\n  requires org.slf4j;\n  uses m.lib.Spi;\n}\n",
+        "lib/src/main/java/module-info.java": "/* module other { */\n@Deprecated\nopen module m . lib { exports m.lib; }\n",
+        "lib/src/main/java/m/lib/Spi.java": "package m.lib;\npublic interface Spi {}\n",
+        # the same module again in another build: app's own tree is nearer
+        "android/lib/src/main/java/module-info.java": "module m.lib {}\n",
+    })
+    from analyzer.config import Settings
+    from analyzer.pipeline import analyze_static
+
+    static = analyze_static(Settings(root=tmp_path, use_cache=False, jobs=1, use_git_history=False))
+    assert {(d.source, d.target, d.kind, d.line) for d in static.resolution.dependencies} == {
+        ("app/src/main/java/module-info.java", "lib/src/main/java/module-info.java", "import", 3),
+        ("app/src/main/java/module-info.java", "lib/src/main/java/m/lib/Spi.java", "import", 6),
+    }
+    assert {(e.module, e.package, e.standard) for e in static.resolution.externals} == {
+        ("java.sql", "java", True), ("org.slf4j", "org.slf4j", False)}
+    config = java.load_config(tmp_path, frozenset({
+        "app/src/main/java/module-info.java", "lib/src/main/java/module-info.java",
+        "android/lib/src/main/java/module-info.java", "lib/src/main/java/m/lib/Spi.java"}))
+    assert config.modules == (
+        ("m.app", "app/src/main/java/module-info.java"), ("m.lib", "android/lib/src/main/java/module-info.java"),
+        ("m.lib", "lib/src/main/java/module-info.java"))
 
 
 def test_csharp_project_files_and_their_using_items(tmp_path):
