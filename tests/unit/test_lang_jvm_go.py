@@ -233,6 +233,15 @@ def test_references(language, name, kind):
     assert (name, kind) in refs
 
 
+def test_java_object_methods_are_not_calls():
+    # every class has java.lang.Object's methods: a call by one of those names links no file
+    source = (b"class A { void f(Object o, B b) { o.toString(); o.equals(b); b.hashCode(); Util.equals(o, b);\n"
+              b"  list.forEach(Object::toString); names.map(B::render); names.map(b::render); o.getClass(); } }\n")
+    refs = {(r.name, r.kind) for r in _parse("java", source).references}
+    assert {name for name, kind in refs if kind == "call"} == {"forEach", "map", "render"}
+    assert ("Util", "type") in refs and ("B", "type") in refs
+
+
 @pytest.mark.parametrize(("language", "name"), [
     ("java", "BaseEntity"), ("csharp", "Entity"), ("go", "Base"),
 ])
