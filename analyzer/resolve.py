@@ -193,9 +193,14 @@ def resolve_dependencies(parsed: Iterable[ParsedFile], settings: Settings,
             continue
         language = p.source.language
 
+        seen: frozenset[str] | None = None  # the namespace files p sees, where the language picks them
+        if ns_keys and spec.namespace_files is not None:
+            seen = frozenset().union(*(spec.namespace_files(p.path, index.namespaces.get(k, ())) for k in ns_keys))
+
         def visible(target: str) -> bool:
             return target != p.path and (target in imports_of or (
-                ns_key.get(target, "") in ns_keys and lang_of.get(target) == language))
+                (ns_key.get(target, "") in ns_keys if seen is None else target in seen)
+                and lang_of.get(target) == language))
 
         # (target, name) for every visible file defining a name this file uses, found from
         # whichever side is smaller: the visible files (a namespace of thousands of files,

@@ -102,6 +102,9 @@ class LanguageSpec:
     namespace_key: Callable[[str, str], str] = _same_namespace
     #: namespaces visible from a namespace key (C#: the enclosing namespaces too)
     visible_namespaces: Callable[[str], tuple[str, ...]] = _only_itself
+    #: (file, files of a namespace it sees) -> those it links to by name (Java: of a class that
+    #: several builds define, the nearest copy); None = all of them
+    namespace_files: Callable[[str, tuple[str, ...]], frozenset[str]] | None = None
     #: files a file uses without importing them, by the names it references (Ruby: Rails
     #: autoloading): (importer, referenced names, index) -> {target: names it defines}
     implicit_links: Callable[[str, frozenset[str], RepoIndex], dict[str, frozenset[str]]] = _no_implicit_links

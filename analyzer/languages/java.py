@@ -5,14 +5,23 @@ defines a top-level ``C`` (or, failing that, to ``a/b/C.java`` under any
 source root such as ``src/main/java``).  ``import a.b.*;`` resolves to the
 files of package ``a.b`` that define a name the importer uses.  Static imports
 resolve to the class's file.  Anything else is external, grouped by its first
-two segments (``org.springframework``); the JDK (``java.*``, ``javax.*``) is
-grouped as ``java``.
+two segments (``org.springframework``); the JDK's packages (``java.*``, ``jdk.*``, the
+``javax.*``, ``org.xml.sax``, ``org.w3c.dom`` and ``com.sun.*`` packages it exports) are grouped
+as ``java``.  A class defined by several files (a multi-module build's variants of one package,
+such as Guava's ``android/`` copy) resolves to the copy nearest the importer, and a file sees
+only that copy of its own package's classes (:func:`namespace_files`).
+
+In ``module-info.java``, ``requires m;`` resolves to the ``module-info.java`` that declares module
+``m`` (else it is external: ``java.sql`` is the JDK, ``org.slf4j`` a library); the classes of
+``uses`` and ``provides ... with ...`` resolve like imports.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import tree_sitter_java
 from tree_sitter import Node
@@ -25,17 +34,72 @@ from . import (
     call_arguments,
     computed_name,
     narrow_to_referenced,
+    nearest,
     node_text,
 )
 
 #: import kinds set by :func:`postprocess_import`
 KIND_IMPORT = "import"
 KIND_STATIC = "static"
+#: ``requires m;`` of a module-info.java: ``module`` is a module name, not a class
+KIND_REQUIRES = "requires"
+_MODULE_INFO = "module-info.java"
+#: the declaration of a module-info.java (after comments are removed): ``open module a.b {``
+_MODULE_DECLARATION = re.compile(r"\bmodule\s+([A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*)\s*\{")
+_COMMENT = re.compile(r"/\*.*?\*/|//[^\n]*", re.DOTALL)
 WILDCARD = "*"
 _EXTENSION = ".java"
-_JDK_ROOTS = frozenset({"java", "javax", "jdk", "sun"})
+#: package prefixes -> whether they (and their subpackages) belong to the JDK; the longest match
+#: wins, no match is third-party.  ``javax.*`` is split: ``javax.annotation.Nullable`` (JSR 305),
+#: ``javax.inject``, ``javax.servlet`` and the Java EE APIs the JDK dropped in 11 (JAXB, JAX-WS)
+#: are libraries
+_JDK_PACKAGES: dict[str, bool] = {
+    "java": True, "jdk": True, "sun": True,
+    **dict.fromkeys((
+        "javax.accessibility", "javax.annotation.processing", "javax.crypto", "javax.imageio",
+        "javax.lang.model", "javax.management", "javax.naming", "javax.net", "javax.print",
+        "javax.rmi.ssl", "javax.script", "javax.security.auth", "javax.security.cert",
+        "javax.security.sasl", "javax.smartcardio", "javax.sound", "javax.sql", "javax.swing",
+        "javax.tools", "javax.transaction.xa", "javax.xml", "org.ietf.jgss", "org.w3c.dom",
+        "org.xml.sax", "com.sun.net.httpserver", "com.sun.management", "com.sun.nio.sctp",
+        "com.sun.nio.file", "com.sun.security.auth", "com.sun.security.jgss", "com.sun.jdi",
+        "com.sun.source", "com.sun.tools.javac", "com.sun.tools.attach", "com.sun.tools.jconsole",
+        "com.sun.tools.javadoc", "com.sun.tools.doclets", "com.sun.javadoc", "com.sun.jndi",
+        "com.sun.crypto.provider", "com.sun.org.apache", "com.sun.xml.internal", "com.sun.java",
+        "com.sun.jarsigner", "com.sun.awt", "com.sun.beans", "com.sun.imageio", "com.sun.media.sound",
+    ), True),
+    **dict.fromkeys((
+        "javax.xml.bind", "javax.xml.ws", "javax.xml.soap", "javax.xml.rpc", "javax.xml.registry",
+        "javax.security.auth.message", "org.w3c.dom.svg", "org.w3c.dom.smil",
+    ), False),
+}
 #: a binary class name as Class.forName takes it (after ``$`` -> ``.``)
 _CLASS_NAME = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*")
+
+
+@dataclass(frozen=True, slots=True)
+class JavaConfig:
+    """The modules the repository's ``module-info.java`` files declare: (module name, file), sorted."""
+
+    modules: tuple[tuple[str, str], ...] = ()
+
+    def declaring(self, module: str) -> tuple[str, ...]:
+        """The module-info.java files declaring ``module``."""
+        return tuple(path for name, path in self.modules if name == module)
+
+
+def load_config(root: Path, files: frozenset[str]) -> JavaConfig:
+    """Read the module name of every ``module-info.java`` (an unreadable one declares none)."""
+    modules = []
+    for path in sorted(f for f in files if f.rsplit("/", 1)[-1] == _MODULE_INFO):
+        try:
+            text = (root / path).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        found = _MODULE_DECLARATION.search(_COMMENT.sub(" ", text))
+        if found:
+            modules.append(("".join(found.group(1).split()), path))
+    return JavaConfig(tuple(sorted(modules)))
 
 
 def postprocess_import(ref: ImportRef, stmt: Node) -> ImportRef | None:
@@ -47,6 +111,8 @@ def postprocess_import(ref: ImportRef, stmt: Node) -> ImportRef | None:
     """
     if stmt.type == "method_invocation":
         return _reflective_load(ref, stmt)
+    if stmt.type == "requires_module_directive":
+        return ImportRef(ref.path, ref.module, (), ref.line, KIND_REQUIRES)
     is_static = any(child.type == "static" for child in stmt.children)
     is_wildcard = WILDCARD in ref.names
     module, names = ref.module, ref.names
@@ -77,11 +143,17 @@ def _reflective_load(ref: ImportRef, call: Node) -> ImportRef | None:
 def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
     """Resolve one Java import to files of the repository or an external package."""
     module = ref.module
+    if ref.kind == KIND_REQUIRES:
+        config = index.config.get("java")
+        declaring = config.declaring(module) if isinstance(config, JavaConfig) else ()
+        if declaring:
+            return ResolvedImport(targets=(_nearest_one(ref.path, declaring),))
+        return ResolvedImport(external=external_package(module))
     if ref.kind != KIND_STATIC and WILDCARD in ref.names:
-        members = narrow_to_referenced(_package_files(module, index), ref.path, index)
+        members = narrow_to_referenced(_nearest_copies(ref.path, _package_files(module, index)), ref.path, index)
         if members:
             return ResolvedImport(targets=members)
-    target = _class_file(module, index)
+    target = _class_file(module, index, ref.path)
     if target:
         return ResolvedImport(targets=(target,))
     return ResolvedImport(external=external_package(module))
@@ -90,31 +162,66 @@ def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
 def external_package(module: str) -> str:
     """Package name of an import that leaves the repository (``org.springframework``, ``java``)."""
     parts = module.split(".")
-    if parts[0] in _JDK_ROOTS:
+    if _is_jdk(parts):
         return "java"
     return ".".join(parts[:2])
 
 
 # --- helpers ----------------------------------------------------------------
 
-def _class_file(dotted: str, index: RepoIndex) -> str | None:
+def _is_jdk(parts: list[str]) -> bool:
+    """Whether a dotted name (split) lies in a JDK package (longest prefix of ``_JDK_PACKAGES``)."""
+    for n in range(len(parts), 0, -1):
+        found = _JDK_PACKAGES.get(".".join(parts[:n]))
+        if found is not None:
+            return found
+    return False
+
+
+def _class_file(dotted: str, index: RepoIndex, importer: str) -> str | None:
     """File defining the (possibly nested) class ``dotted``.
 
     Tries ``a.b.C.D`` as class D in package a.b.C, then class C in package a.b
-    (``D`` nested in ``C``), and so on.
+    (``D`` nested in ``C``), and so on.  Of several files defining it, the one nearest
+    ``importer`` (then the shallowest).
     """
     parts = dotted.split(".")
     lowest = 1 if len(parts) > 1 else 0
     for cut in range(len(parts) - 1, lowest - 1, -1):
         package, cls = ".".join(parts[:cut]), parts[cut]
         declared = set(_package_files(package, index)) if package else set()
-        defining = sorted(declared.intersection(index.definitions.get(cls, ())))
+        defining = tuple(declared.intersection(index.definitions.get(cls, ())))
         if defining:
-            return defining[0]
+            return _nearest_one(importer, defining)
         by_path = _files_by_suffix(index.files).get("/".join(parts[: cut + 1]) + ".java")
         if by_path:
-            return by_path[0]
+            return _nearest_one(importer, by_path)
     return None
+
+
+def _nearest_one(importer: str, candidates: tuple[str, ...]) -> str:
+    """The candidate sharing the most leading directories with ``importer``, then the shallowest."""
+    return min(nearest(importer, candidates), key=lambda p: (p.count("/"), p))
+
+
+def namespace_files(importer: str, files: tuple[str, ...]) -> frozenset[str]:
+    """The files of ``importer``'s package it sees: one copy of each class (see :func:`_nearest_copies`)."""
+    return _copies_seen_from(importer.rsplit("/", 1)[0] if "/" in importer else "", files)
+
+
+@lru_cache(maxsize=1024)
+def _copies_seen_from(directory: str, files: tuple[str, ...]) -> frozenset[str]:
+    """Cached per directory: every file of a directory sees the same copies."""
+    return frozenset(_nearest_copies(f"{directory}/_" if directory else "_", files))
+
+
+def _nearest_copies(importer: str, files: tuple[str, ...]) -> tuple[str, ...]:
+    """A package's files with one copy per file name (``a/X.java`` and ``android/a/X.java``
+    declaring one package define the same class): the copy nearest ``importer``."""
+    by_name: dict[str, list[str]] = {}
+    for f in files:
+        by_name.setdefault(f.rsplit("/", 1)[-1], []).append(f)
+    return tuple(sorted(_nearest_one(importer, tuple(copies)) for copies in by_name.values()))
 
 
 def _package_files(package: str, index: RepoIndex) -> tuple[str, ...]:
@@ -136,7 +243,7 @@ def _files_by_suffix(files: frozenset[str]) -> dict[str, tuple[str, ...]]:
 
 
 def is_standard_library(package: str) -> bool:
-    """The JDK (``java.*``, ``javax.*``, ``jdk.*``... grouped as ``java`` by external_package)."""
+    """The JDK (``java.*``, ``jdk.*``, its ``javax.*``... grouped as ``java`` by external_package)."""
     return package == "java"
 
 
@@ -146,7 +253,9 @@ SPEC = LanguageSpec(
     grammar=tree_sitter_java.language,
     resolve_import=resolve_import,
     postprocess_import=postprocess_import,
+    load_config=load_config,
     namespace_visibility=True,
+    namespace_files=namespace_files,
     is_standard_library=is_standard_library,
     import_calls=frozenset({"forName", "loadClass"}),
 )

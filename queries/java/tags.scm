@@ -35,7 +35,10 @@
    (generic_type [(type_identifier) @name (scoped_type_identifier (type_identifier) @name .)])]) @reference.inherit
 
 ; --- calls: f(), a.b() -> b, new X() -> X ----------------------------------
-(method_invocation name: (identifier) @name) @reference.call
+; the methods of java.lang.Object are left out: every class has them, so x.toString() names no file
+; (a static Util.equals(a, b) still links Util, through the type pattern below)
+(method_invocation name: (identifier) @name
+  (#not-match? @name "^(equals|hashCode|toString|getClass|clone|finalize|notify|notifyAll|wait)$")) @reference.call
 
 (object_creation_expression
   type: [(type_identifier) @name
@@ -43,7 +46,8 @@
          (generic_type [(type_identifier) @name (scoped_type_identifier (type_identifier) @name .)])]) @reference.call
 
 (method_reference . (identifier) @name (#match? @name "^[A-Z]")) @reference.type
-(method_reference (identifier) @name .) @reference.call
+((method_reference (identifier) @name .) @reference.call
+  (#not-match? @name "^(equals|hashCode|toString|getClass|clone|finalize|notify|notifyAll|wait)$"))
 
 ; --- type uses: fields, parameters, variables, returns, casts, generics ----
 ; every `type:` field (field/param/local/return/cast/for/array creation)

@@ -44,6 +44,10 @@ def test_namespace_declarations(language, source, namespace):
     ("java", b"import static a.b.C.*;\n", [("a.b.C", ("*",), "static")]),
     ("java", b"import a.b.C.Inner;\nimport java.util.List;\n",
      [("a.b.C.Inner", (), "import"), ("java.util.List", (), "import")]),
+    ("java", b"open module m.app {\n  requires transitive m.lib;\n  requires static java.sql;\n"
+             b"  exports a.b;\n  uses a.b.Spi;\n  provides a.b.Spi with a.c.One, a.c.Two;\n}\n",
+     [("m.lib", (), "requires"), ("java.sql", (), "requires"), ("a.b.Spi", (), "import"),
+      ("a.b.Spi", (), "import"), ("a.c.One", (), "import"), ("a.c.Two", (), "import")]),
     ("csharp", b"using System;\n", [("System", (), "using")]),
     ("csharp", b"using A.B;\n", [("A.B", (), "using")]),
     ("csharp", b"using static System.Math;\n", [("System.Math", (), "using_static")]),
@@ -54,7 +58,7 @@ def test_namespace_declarations(language, source, namespace):
      [("fmt", (), "import"), ("example.com/m/model", (), "import")]),
     ("go", b'package p\nimport . "strings"\n', [("strings", ("*",), "import_dot")]),
     ("go", b'package p\nimport _ "net/http/pprof"\n', [("net/http/pprof", (), "import_blank")]),
-], ids=["java-single", "java-wildcard", "java-static", "java-static-wildcard", "java-nested",
+], ids=["java-single", "java-wildcard", "java-static", "java-static-wildcard", "java-nested", "java-module-info",
         "cs-using", "cs-dotted", "cs-static", "cs-alias", "cs-global",
         "go-single", "go-grouped-aliased", "go-dot", "go-blank"])
 def test_imports_are_captured(language, source, expected):
@@ -229,6 +233,15 @@ def test_references(language, name, kind):
     assert (name, kind) in refs
 
 
+def test_java_object_methods_are_not_calls():
+    # every class has java.lang.Object's methods: a call by one of those names links no file
+    source = (b"class A { void f(Object o, B b) { o.toString(); o.equals(b); b.hashCode(); Util.equals(o, b);\n"
+              b"  list.forEach(Object::toString); names.map(B::render); names.map(b::render); o.getClass(); } }\n")
+    refs = {(r.name, r.kind) for r in _parse("java", source).references}
+    assert {name for name, kind in refs if kind == "call"} == {"forEach", "map", "render"}
+    assert ("Util", "type") in refs and ("B", "type") in refs
+
+
 @pytest.mark.parametrize(("language", "name"), [
     ("java", "BaseEntity"), ("csharp", "Entity"), ("go", "Base"),
 ])
@@ -301,7 +314,18 @@ def test_java_wildcard_without_used_names_keeps_the_whole_package():
 @pytest.mark.parametrize(("module", "names", "package"), [
     ("org.springframework.stereotype.Service", (), "org.springframework"),
     ("java.util.List", (), "java"),
-    ("javax.inject", ("*",), "java"),
+    ("javax.swing.JPanel", (), "java"),
+    ("javax.xml.XMLConstants", (), "java"),
+    ("javax.annotation.processing", ("*",), "java"),
+    ("org.w3c.dom.Document", (), "java"),
+    ("org.xml.sax.SAXException", (), "java"),
+    ("com.sun.net.httpserver.HttpServer", (), "java"),
+    ("sun.misc.Unsafe", (), "java"),
+    # javax.* the JDK does not ship: JSR 330, JSR 305, JAXB (dropped in Java 11)
+    ("javax.inject", ("*",), "javax.inject"),
+    ("javax.annotation.CheckForNull", (), "javax.annotation"),
+    ("javax.xml.bind.JAXBContext", (), "javax.xml"),
+    ("com.sun.jna.Native", (), "com.sun"),
     ("com.acme.model.Missing", (), "com.acme"),
     ("lombok", ("*",), "lombok"),
 ])
@@ -309,6 +333,39 @@ def test_java_unknown_is_external(module, names, package):
     ref = ImportRef("src/main/java/com/acme/App.java", module, names, 1, "import")
     result = java.resolve_import(ref, _index(JAVA_TREE))
     assert (result.targets, result.external, result.unresolved) == ((), package, "")
+    assert java.is_standard_library(package) is (package == "java")
+
+
+# two builds of one package (Guava's guava/ and android/guava/): each side resolves to its own copy
+JAVA_VARIANTS = {
+    "guava/src/com/g/base/Strings.java": b"package com.g.base;\npublic final class Strings {}\n",
+    "guava/src/com/g/base/Joiner.java": b"package com.g.base;\npublic class Joiner {}\n",
+    "android/guava/src/com/g/base/Strings.java": b"package com.g.base;\npublic final class Strings {}\n",
+    "android/guava/src/com/g/base/Joiner.java": b"package com.g.base;\npublic class Joiner {}\n",
+    "guava-tests/test/com/g/base/StringsTest.java":
+        b"package com.g.base;\nclass StringsTest { Strings s; Joiner j; }\n",
+    "android/guava-tests/test/com/g/base/StringsTest.java":
+        b"package com.g.base;\nclass StringsTest { Strings s; Joiner j; }\n",
+    "guava/src/com/g/collect/Lists.java": b"package com.g.collect;\nclass Lists { Strings s; Joiner j; }\n",
+    "android/guava/src/com/g/collect/Lists.java": b"package com.g.collect;\nclass Lists { Strings s; Joiner j; }\n",
+}
+
+
+@pytest.mark.parametrize(("importer", "names", "targets"), [
+    ("guava/src/com/g/collect/Lists.java", (), ("guava/src/com/g/base/Strings.java",)),
+    ("android/guava/src/com/g/collect/Lists.java", (), ("android/guava/src/com/g/base/Strings.java",)),
+    # shares no directory with either copy: the shallower one
+    ("guava-tests/test/com/g/base/StringsTest.java", (), ("guava/src/com/g/base/Strings.java",)),
+    ("android/guava-tests/test/com/g/base/StringsTest.java", (), ("android/guava/src/com/g/base/Strings.java",)),
+    ("guava/src/com/g/collect/Lists.java", ("*",),
+     ("guava/src/com/g/base/Joiner.java", "guava/src/com/g/base/Strings.java")),
+    ("android/guava/src/com/g/collect/Lists.java", ("*",),
+     ("android/guava/src/com/g/base/Joiner.java", "android/guava/src/com/g/base/Strings.java")),
+], ids=["main", "android", "test-main", "test-android", "wildcard-main", "wildcard-android"])
+def test_java_class_defined_twice_resolves_to_the_nearest_copy(importer, names, targets):
+    module = "com.g.base" if names else "com.g.base.Strings"
+    ref = ImportRef(importer, module, names, 1, "import")
+    assert java.resolve_import(ref, _index(JAVA_VARIANTS)).targets == targets
 
 
 # --- resolution: C# ---------------------------------------------------------
@@ -464,6 +521,53 @@ def _edges(root: Path) -> set[tuple[str, str, str]]:
 
     static = analyze_static(Settings(root=root, use_cache=False, jobs=1, use_git_history=False))
     return {(d.source, d.target, d.kind) for d in static.resolution.dependencies}
+
+
+def test_java_same_package_links_the_nearest_copy_of_a_class(tmp_path):
+    # Guava's layout: guava/ and android/guava/ build the same package; its tests see their own build's
+    # classes; a class only one build has (Spliterators) is seen from both
+    base = "package com.g.base;\n"
+    _write_tree(tmp_path, {
+        "guava/src/com/g/base/Strings.java": base + "public final class Strings { static String of() { return null; } }\n",
+        "android/guava/src/com/g/base/Strings.java": base + "public final class Strings { static String of() { return null; } }\n",
+        "guava/src/com/g/base/Spliterators.java": base + "public final class Spliterators {}\n",
+        "guava-tests/test/com/g/base/StringsTest.java": base + "class StringsTest { Strings s; Spliterators t; }\n",
+        "android/guava-tests/test/com/g/base/StringsTest.java": base + "class StringsTest { Strings s; Spliterators t; }\n",
+    })
+    assert _edges(tmp_path) == {
+        ("guava-tests/test/com/g/base/StringsTest.java", "guava/src/com/g/base/Strings.java", "call"),
+        ("guava-tests/test/com/g/base/StringsTest.java", "guava/src/com/g/base/Spliterators.java", "call"),
+        ("android/guava-tests/test/com/g/base/StringsTest.java", "android/guava/src/com/g/base/Strings.java", "call"),
+        ("android/guava-tests/test/com/g/base/StringsTest.java", "guava/src/com/g/base/Spliterators.java", "call"),
+    }
+
+
+def test_java_requires_links_the_module_info_declaring_the_module(tmp_path):
+    _write_tree(tmp_path, {
+        "app/src/main/java/module-info.java":
+            "// a module { in a comment is no declaration\nmodule m.app {\n  requires m.lib;\n"
+            "  requires java.sql;\n  requires org.slf4j;\n  uses m.lib.Spi;\n}\n",
+        "lib/src/main/java/module-info.java": "/* module other { */\n@Deprecated\nopen module m . lib { exports m.lib; }\n",
+        "lib/src/main/java/m/lib/Spi.java": "package m.lib;\npublic interface Spi {}\n",
+        # the same module again in another build: app's own tree is nearer
+        "android/lib/src/main/java/module-info.java": "module m.lib {}\n",
+    })
+    from analyzer.config import Settings
+    from analyzer.pipeline import analyze_static
+
+    static = analyze_static(Settings(root=tmp_path, use_cache=False, jobs=1, use_git_history=False))
+    assert {(d.source, d.target, d.kind, d.line) for d in static.resolution.dependencies} == {
+        ("app/src/main/java/module-info.java", "lib/src/main/java/module-info.java", "import", 3),
+        ("app/src/main/java/module-info.java", "lib/src/main/java/m/lib/Spi.java", "import", 6),
+    }
+    assert {(e.module, e.package, e.standard) for e in static.resolution.externals} == {
+        ("java.sql", "java", True), ("org.slf4j", "org.slf4j", False)}
+    config = java.load_config(tmp_path, frozenset({
+        "app/src/main/java/module-info.java", "lib/src/main/java/module-info.java",
+        "android/lib/src/main/java/module-info.java", "lib/src/main/java/m/lib/Spi.java"}))
+    assert config.modules == (
+        ("m.app", "app/src/main/java/module-info.java"), ("m.lib", "android/lib/src/main/java/module-info.java"),
+        ("m.lib", "lib/src/main/java/module-info.java"))
 
 
 def test_csharp_project_files_and_their_using_items(tmp_path):
