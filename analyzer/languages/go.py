@@ -3,10 +3,11 @@
 Every ``go.mod`` of the repository maps a module path to a directory.  An
 import path under a module path names a directory; it resolves to that
 directory's non-test ``.go`` files that define a name the importer uses (all
-of them when it uses none by name).  The standard library (no dot in the first
-path segment) is external under its first segment (``fmt``, ``net``); other
-paths are external under their repository (``github.com/x/y``) or, for hosts
-without that layout, the whole path.
+of them when it uses none by name).  A relative path (``./a``, GOPATH mode
+only) names a directory next to the importer.  The standard library (its
+top-level packages by name, and cgo's ``"C"``) is external under its first
+segment (``fmt``, ``net``); other paths are external under their repository
+(``github.com/x/y``) or, for hosts without that layout, the whole path.
 """
 
 from __future__ import annotations
@@ -29,6 +30,14 @@ _MODULE_LINE = re.compile(r"^\s*module\s+(\"[^\"]+\"|`[^`]+`|\S+)", re.MULTILINE
 #: hosts whose import paths are host/owner/repo[/subpackage]
 _REPO_HOSTS = frozenset({"github.com", "gitlab.com", "bitbucket.org", "golang.org",
                          "codeberg.org", "git.sr.ht"})
+#: the top-level directories of the standard library ($GOROOT/src), and cgo's pseudo-package
+_STDLIB = frozenset({
+    "C", "archive", "arena", "bufio", "builtin", "bytes", "cmp", "compress", "container", "context",
+    "crypto", "database", "debug", "embed", "encoding", "errors", "expvar", "flag", "fmt", "go", "hash",
+    "html", "image", "index", "io", "iter", "log", "maps", "math", "mime", "net", "os", "path", "plugin",
+    "reflect", "regexp", "runtime", "slices", "sort", "strconv", "strings", "structs", "sync", "syscall",
+    "testing", "text", "time", "unicode", "unique", "unsafe", "weak",
+})
 KIND_IMPORT = "import"
 KIND_DOT = "import_dot"
 KIND_BLANK = "import_blank"
@@ -77,6 +86,13 @@ def load_config(root: Path, files: frozenset[str]) -> tuple[tuple[str, str], ...
 def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
     """Resolve one Go import path to the files of a package directory, or an external package."""
     path = ref.module
+    if path.startswith(("./", "../")) or path in (".", ".."):
+        target_dir = posixpath.normpath(posixpath.join(posixpath.dirname(ref.path), path))
+        target_dir = "" if target_dir == "." else target_dir
+        members = package_files(target_dir, index.files)
+        if not members:
+            return ResolvedImport(unresolved=f"no Go files in {target_dir or '.'} (relative import)")
+        return ResolvedImport(targets=narrow_to_referenced(members, ref.path, index))
     config = index.config.get("go")
     modules: tuple[tuple[str, str], ...] = config if isinstance(config, tuple) else ()
     for module, directory in modules:
@@ -128,8 +144,13 @@ def namespace_key(path: str, namespace: str) -> str:
 
 
 def is_standard_library(package: str) -> bool:
-    """Go's standard library: an import path whose first element has no dot (``fmt``, ``net``)."""
-    return "." not in package.split("/", 1)[0]
+    """Go's standard library (``fmt``, ``net``; cgo's ``C``), by the first element of the path.
+
+    A path without a dot is not enough: GOPATH-style code and test data import
+    ``a`` or ``lib`` from their own tree, which ``go`` looks up in GOPATH after
+    GOROOT finds no such package.
+    """
+    return package.split("/", 1)[0] in _STDLIB
 
 
 SPEC = LanguageSpec(

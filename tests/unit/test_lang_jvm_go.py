@@ -424,6 +424,20 @@ def test_go_without_go_mod_everything_is_external():
     assert result.external == "example.com/app/x"
 
 
+@pytest.mark.parametrize(("importer", "module", "result"), [
+    # GOPATH-mode relative imports, as in golang.org/x/tools internal/gcimporter/testdata/b.go
+    ("testdata/b.go", "./a", (("testdata/a/a.go",), "", "")),
+    ("testdata/sub/c.go", "../a", (("testdata/a/a.go",), "", "")),
+    ("testdata/b.go", "./missing", ((), "", "no Go files in testdata/missing (relative import)")),
+], ids=["sibling", "parent", "missing"])
+def test_go_relative_import_names_a_directory_next_to_the_importer(importer, module, result):
+    index = _index({"testdata/a/a.go": b"package a\nfunc A() {}\n",
+                    "testdata/b.go": b'package b\nimport "./a"\nvar _ = a.A\n',
+                    "testdata/sub/c.go": b'package c\nimport "../a"\n'})
+    found = go.resolve_import(ImportRef(importer, module, (), 2, "import"), index)
+    assert (found.targets, found.external, found.unresolved) == result
+
+
 @pytest.mark.parametrize(("path", "namespace", "key"), [
     ("internal/store/memory.go", "store", "internal/store:store"),
     ("internal/store/memory_test.go", "store_test", "internal/store:store_test"),
