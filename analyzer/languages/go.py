@@ -4,16 +4,20 @@ Every ``go.mod`` of the repository maps a module path to a directory.  An
 import path under a module path names a directory; it resolves to that
 directory's non-test ``.go`` files that define a name the importer uses (all
 of them when it uses none by name).  A relative path (``./a``, GOPATH mode
-only) names a directory next to the importer.  The standard library (its
-top-level packages by name, and cgo's ``"C"``) is external under its first
-segment (``fmt``, ``net``); other paths are external under their repository
-(``github.com/x/y``) or, for hosts without that layout, the whole path.
+only) names a directory next to the importer; another path resolves to a
+``vendor/`` directory or a GOPATH ``src/`` directory above the importer that
+holds it.  The standard library (its top-level packages by name, and cgo's
+``"C"``) is external under its first segment (``fmt``, ``net``); other paths
+are external under the module a ``go.mod`` requires
+(``google.golang.org/protobuf``), else their repository (``github.com/x/y``),
+else the whole path.
 """
 
 from __future__ import annotations
 
 import posixpath
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -38,6 +42,11 @@ _STDLIB = frozenset({
     "reflect", "regexp", "runtime", "slices", "sort", "strconv", "strings", "structs", "sync", "syscall",
     "testing", "text", "time", "unicode", "unique", "unsafe", "weak",
 })
+#: hosts whose import paths are host/name[/subpackage] (``google.golang.org/grpc``)
+_NAME_HOSTS = frozenset({"google.golang.org", "k8s.io", "sigs.k8s.io", "go.uber.org", "go.etcd.io",
+                         "go.opentelemetry.io", "cloud.google.com"})
+#: gopkg.in paths end their package name with the major version (``yaml.v3``, ``user/pkg.v1``)
+_GOPKG_VERSION = re.compile(r"\.v\d+$")
 KIND_IMPORT = "import"
 KIND_DOT = "import_dot"
 KIND_BLANK = "import_blank"
@@ -55,12 +64,24 @@ def postprocess_import(ref: ImportRef, stmt: Node) -> ImportRef | None:
     return ImportRef(ref.path, ref.module, names, ref.line, kind, ref.type_only)
 
 
-def load_config(root: Path, files: frozenset[str]) -> tuple[tuple[str, str], ...]:
-    """Read the ``go.mod`` files of the directories holding (or above) discovered Go files.
+@dataclass(frozen=True, slots=True)
+class GoConfig:
+    """What the ``go.mod`` files of the tree say.
 
-    Returns:
-        (module path, repo-relative directory) pairs, longest module path first.
+    ``modules``: (module path, repo-relative directory) pairs, longest module
+    path first.  ``requires``: the module paths any of them requires, longest
+    first; an external import is named after the one it lies under.
+    ``root_is_gopath``: the analyzed directory is a GOPATH ``src`` directory,
+    where a package's import path is its directory.
     """
+
+    modules: tuple[tuple[str, str], ...] = ()
+    requires: tuple[str, ...] = ()
+    root_is_gopath: bool = False
+
+
+def load_config(root: Path, files: frozenset[str]) -> GoConfig:
+    """Read the ``go.mod`` files of the directories holding (or above) discovered Go files."""
     dirs: set[str] = set()
     for f in files:
         if not f.endswith(_EXTENSION):
@@ -72,6 +93,7 @@ def load_config(root: Path, files: frozenset[str]) -> tuple[tuple[str, str], ...
                 break
             d = posixpath.dirname(d)
     modules: dict[str, str] = {}
+    requires: set[str] = set()
     for d in sorted(dirs):
         try:
             text = (root / d / _GO_MOD).read_text(encoding="utf-8", errors="replace")
@@ -80,7 +102,32 @@ def load_config(root: Path, files: frozenset[str]) -> tuple[tuple[str, str], ...
         found = _MODULE_LINE.search(text)
         if found:
             modules.setdefault(found.group(1).strip("\"`"), d)
-    return tuple(sorted(modules.items(), key=lambda kv: (-len(kv[0]), kv[0])))
+        requires.update(required_modules(text))
+    return GoConfig(tuple(sorted(modules.items(), key=lambda kv: (-len(kv[0]), kv[0]))),
+                    tuple(sorted(requires - modules.keys(), key=lambda m: (-len(m), m))),
+                    root.name == "src")
+
+
+def required_modules(go_mod: str) -> set[str]:
+    """The module paths of a ``go.mod``'s ``require`` directives (single-line and blocks)."""
+    out: set[str] = set()
+    in_block = False
+    for raw in go_mod.splitlines():
+        line = raw.split("//", 1)[0].strip()
+        if in_block:
+            if line.startswith(")"):
+                in_block = False
+            elif line:
+                out.add(line.split()[0].strip("\"`"))
+            continue
+        if not line.startswith("require"):
+            continue
+        rest = line[len("require"):].strip()
+        if rest.startswith("("):
+            in_block = True
+        elif rest and line[len("require")].isspace():
+            out.add(rest.split()[0].strip("\"`"))
+    return out
 
 
 def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
@@ -94,8 +141,9 @@ def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
             return ResolvedImport(unresolved=f"no Go files in {target_dir or '.'} (relative import)")
         return ResolvedImport(targets=narrow_to_referenced(members, ref.path, index))
     config = index.config.get("go")
-    modules: tuple[tuple[str, str], ...] = config if isinstance(config, tuple) else ()
-    for module, directory in modules:
+    if not isinstance(config, GoConfig):
+        config = GoConfig()
+    for module, directory in config.modules:
         if path != module and not path.startswith(module + "/"):
             continue
         rel = path[len(module):].lstrip("/")
@@ -104,7 +152,11 @@ def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
         if not members:
             return ResolvedImport(unresolved=f"no Go files in {target_dir or '.'} (module {module})")
         return ResolvedImport(targets=narrow_to_referenced(members, ref.path, index))
-    return ResolvedImport(external=external_package(path))
+    if not is_standard_library(path):
+        members = _vendored_or_gopath(path, ref.path, index.files, config.root_is_gopath)
+        if members:
+            return ResolvedImport(targets=narrow_to_referenced(members, ref.path, index))
+    return ResolvedImport(external=external_package(path, config.requires))
 
 
 def package_files(directory: str, files: frozenset[str]) -> tuple[str, ...]:
@@ -122,14 +174,50 @@ def _packages(files: frozenset[str]) -> dict[str, tuple[str, ...]]:
     return {d: tuple(sorted(members)) for d, members in out.items()}
 
 
-def external_package(path: str) -> str:
-    """Package name of an import path outside the repository (``fmt``, ``github.com/x/y``)."""
+def external_package(path: str, requires: tuple[str, ...] = ()) -> str:
+    """Package name of an import path outside the repository (``fmt``, ``github.com/x/y``).
+
+    The module a ``go.mod`` requires that the path lies under names it
+    (``google.golang.org/protobuf``, ``github.com/x/y/v2``); without one, the
+    host's usual layout does.
+    """
+    for module in requires:
+        if path == module or path.startswith(module + "/"):
+            return module
     parts = path.split("/")
     if "." not in parts[0]:
         return parts[0]
     if parts[0] in _REPO_HOSTS:
         return "/".join(parts[:3])
+    if parts[0] in _NAME_HOSTS:
+        return "/".join(parts[:2])
+    if parts[0] == "gopkg.in":
+        for i, part in enumerate(parts[1:], start=2):
+            if _GOPKG_VERSION.search(part):
+                return "/".join(parts[:i])
     return path
+
+
+def _vendored_or_gopath(path: str, importer: str, files: frozenset[str], root_is_gopath: bool) -> tuple[str, ...]:
+    """The package an import path names in a ``vendor/`` directory or a GOPATH ``src/`` directory.
+
+    As ``go`` looks: from the importer's directory up, ``<dir>/vendor/<path>``,
+    and ``<dir>/<path>`` where ``<dir>`` is a ``src`` directory (GOPATH, and
+    the ``testdata/src`` trees of analysis tests); the nearest wins.
+    """
+    packages = _packages(files)
+    d = posixpath.dirname(importer)
+    while True:
+        members = packages.get(posixpath.join(d, "vendor", path))
+        if members:
+            return members
+        if posixpath.basename(d) == "src" or (not d and root_is_gopath):
+            members = packages.get(posixpath.join(d, path))
+            if members:
+                return members
+        if not d:
+            return ()
+        d = posixpath.dirname(d)
 
 
 def namespace_key(path: str, namespace: str) -> str:
