@@ -2,8 +2,8 @@
 
 Every ``go.mod`` of the repository maps a module path to a directory.  An
 import path under a module path names a directory; it resolves to that
-directory's non-test ``.go`` files that define a name the importer uses (all
-of them when it uses none by name).  A relative path (``./a``, GOPATH mode
+directory's package files (see :func:`package_members`) that define a name the
+importer uses (all of them when it uses none by name).  A relative path (``./a``, GOPATH mode
 only) names a directory next to the importer; another path resolves to a
 ``vendor/`` directory or a GOPATH ``src/`` directory above the importer that
 holds it.  The standard library (its top-level packages by name, and cgo's
@@ -135,11 +135,7 @@ def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
     path = ref.module
     if path.startswith(("./", "../")) or path in (".", ".."):
         target_dir = posixpath.normpath(posixpath.join(posixpath.dirname(ref.path), path))
-        target_dir = "" if target_dir == "." else target_dir
-        members = package_files(target_dir, index.files)
-        if not members:
-            return ResolvedImport(unresolved=f"no Go files in {target_dir or '.'} (relative import)")
-        return ResolvedImport(targets=narrow_to_referenced(members, ref.path, index))
+        return _link_package("" if target_dir == "." else target_dir, ref.path, index, "relative import")
     config = index.config.get("go")
     if not isinstance(config, GoConfig):
         config = GoConfig()
@@ -148,15 +144,39 @@ def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
             continue
         rel = path[len(module):].lstrip("/")
         target_dir = posixpath.join(directory, rel) if directory else rel
-        members = package_files(target_dir.rstrip("/"), index.files)
-        if not members:
-            return ResolvedImport(unresolved=f"no Go files in {target_dir or '.'} (module {module})")
-        return ResolvedImport(targets=narrow_to_referenced(members, ref.path, index))
+        return _link_package(target_dir.rstrip("/"), ref.path, index, f"module {module}")
     if not is_standard_library(path):
-        members = _vendored_or_gopath(path, ref.path, index.files, config.root_is_gopath)
-        if members:
-            return ResolvedImport(targets=narrow_to_referenced(members, ref.path, index))
+        found = _vendored_or_gopath(path, ref.path, index.files, config.root_is_gopath)
+        if found is not None:
+            return _link_package(found, ref.path, index, "vendor or GOPATH")
     return ResolvedImport(external=external_package(path, config.requires))
+
+
+def package_members(directory: str, importer: str, index: RepoIndex) -> tuple[str, ...]:
+    """The files of the package in ``directory`` that ``importer`` compiles against.
+
+    The directory's non-test files, less a ``package main`` file beside a
+    library (a ``//go:build ignore`` generator, which nothing can import).  An
+    external test (``package x_test``) importing its own directory's package
+    also gets that package's ``_test.go`` files that define an exported name it
+    uses which the package's other files do not (``export_test.go`` backdoors;
+    not a test helper's ``Describe`` method that the library defines too).
+    """
+    members = package_files(directory, index.files)
+    mains = set(index.namespaces.get(f"{directory}:main", ())).intersection(members)
+    if mains and len(mains) < len(members):
+        members = tuple(m for m in members if m not in mains)
+    if importer.endswith(_TEST_SUFFIX) and posixpath.dirname(importer) == directory:
+        for name in index.defined.get(importer, ()):
+            if name.endswith("_test") and importer in index.namespaces.get(f"{directory}:{name}", ()):
+                # only exported names cross into the external test package
+                used = {n for n in index.referenced.get(importer, ()) if n[:1].isupper()}.difference(
+                    *(index.defined.get(m, ()) for m in members))
+                tests = index.namespaces.get(f"{directory}:{name[:-len('_test')]}", ())
+                extra = (t for t in tests if t.endswith(_TEST_SUFFIX) and used & index.defined.get(t, set()))
+                members = tuple(sorted({*members, *extra}))
+                break
+    return members
 
 
 def package_files(directory: str, files: frozenset[str]) -> tuple[str, ...]:
@@ -198,8 +218,16 @@ def external_package(path: str, requires: tuple[str, ...] = ()) -> str:
     return path
 
 
-def _vendored_or_gopath(path: str, importer: str, files: frozenset[str], root_is_gopath: bool) -> tuple[str, ...]:
-    """The package an import path names in a ``vendor/`` directory or a GOPATH ``src/`` directory.
+def _link_package(directory: str, importer: str, index: RepoIndex, where: str) -> ResolvedImport:
+    """The package's files that define what the importer uses, or unresolved when it has none."""
+    members = package_members(directory, importer, index)
+    if not members:
+        return ResolvedImport(unresolved=f"no Go files in {directory or '.'} ({where})")
+    return ResolvedImport(targets=narrow_to_referenced(members, importer, index))
+
+
+def _vendored_or_gopath(path: str, importer: str, files: frozenset[str], root_is_gopath: bool) -> str | None:
+    """The directory an import path names in a ``vendor/`` directory or a GOPATH ``src/`` directory.
 
     As ``go`` looks: from the importer's directory up, ``<dir>/vendor/<path>``,
     and ``<dir>/<path>`` where ``<dir>`` is a ``src`` directory (GOPATH, and
@@ -208,15 +236,15 @@ def _vendored_or_gopath(path: str, importer: str, files: frozenset[str], root_is
     packages = _packages(files)
     d = posixpath.dirname(importer)
     while True:
-        members = packages.get(posixpath.join(d, "vendor", path))
-        if members:
-            return members
+        vendored = posixpath.join(d, "vendor", path)
+        if vendored in packages:
+            return vendored
         if posixpath.basename(d) == "src" or (not d and root_is_gopath):
-            members = packages.get(posixpath.join(d, path))
-            if members:
-                return members
+            in_gopath = posixpath.join(d, path)
+            if in_gopath in packages:
+                return in_gopath
         if not d:
-            return ()
+            return None
         d = posixpath.dirname(d)
 
 

@@ -499,6 +499,48 @@ def test_go_analyzed_gopath_src_directory_resolves_import_paths_as_directories(t
     assert found.targets == ("github.com/x/lib/lib.go",)
 
 
+MEMBERS_TREE = {
+    # prometheus/client_golang: a //go:build ignore generator (package main) beside the library,
+    # whose String method matched the importer's .String() call
+    "lib/lib.go": b"package lib\ntype T struct{}\nfunc New() T { return T{} }\nfunc (T) String() string { return \"\" }\n",
+    "lib/gen.go": (b"//go:build ignore\n\npackage main\ntype goVersion int\n"
+                   b"func (g goVersion) String() string { return \"\" }\nfunc main() {}\n"),
+    "app/app.go": b'package app\nimport "example.com/m/lib"\nfunc F() string { return lib.New().String() }\n',
+    # golang.org/x/tools cmd/guru: an external test of a command imports the command
+    "cmd/tool/main.go": b"package main\nfunc main() { run() }\n",
+    "cmd/tool/run.go": b"package main\nfunc run() {}\n",
+    "cmd/tool/main_test.go": b'package main_test\nimport "example.com/m/cmd/tool"\n',
+    # golang.org/x/tools container/intsets: export_test.go opens a backdoor for the external test
+    "set/set.go": (b"package set\ntype Sparse struct{}\nfunc (s *Sparse) check() error { return nil }\n"
+                   b"func (s *Sparse) Len() int { return 0 }\n"),
+    "set/export_test.go": b"package set\nfunc (s *Sparse) Check() error { return s.check() }\n",
+    "set/set_test.go": b'package set_test\nimport "example.com/m/set"\nfunc TestX() { var s set.Sparse; s.Check() }\n',
+    "other/o_test.go": b'package other\nimport "example.com/m/set"\nfunc TestY() { var s set.Sparse; s.Check() }\n',
+    # prometheus: a test helper of the package with a method the library defines too is no backdoor
+    "set/helper_test.go": b"package set\ntype fake struct{}\nfunc (fake) Len() int { return 1 }\n",
+    "set/len_test.go": b'package set_test\nimport "example.com/m/set"\nfunc TestZ() { var s set.Sparse; s.Len() }\n',
+    # go/ast/astutil: the external test's own unexported parse helper is not the package's parse
+    "set/parse_test.go": b"package set\nfunc parse() {}\n",
+    "set/ext_test.go": (b'package set_test\nimport "example.com/m/set"\nfunc parse() {}\n'
+                        b"func TestP() { parse(); _ = set.Sparse{} }\n"),
+}
+
+
+@pytest.mark.parametrize(("importer", "module", "targets"), [
+    ("app/app.go", "example.com/m/lib", ("lib/lib.go",)),
+    ("cmd/tool/main_test.go", "example.com/m/cmd/tool", ("cmd/tool/main.go", "cmd/tool/run.go")),
+    ("set/set_test.go", "example.com/m/set", ("set/export_test.go", "set/set.go")),
+    # a test elsewhere does not compile set's test files
+    ("other/o_test.go", "example.com/m/set", ("set/set.go",)),
+    ("set/len_test.go", "example.com/m/set", ("set/set.go",)),
+    ("set/ext_test.go", "example.com/m/set", ("set/set.go",)),
+], ids=["main-beside-library", "all-main", "export-test", "test-elsewhere", "not-a-backdoor", "unexported"])
+def test_go_package_members(tmp_path, importer, module, targets):
+    (tmp_path / "go.mod").write_text("module example.com/m\n")
+    found = go.resolve_import(ImportRef(importer, module, (), 2, "import"), _index(MEMBERS_TREE, tmp_path))
+    assert (found.targets, found.external, found.unresolved) == (targets, "", "")
+
+
 @pytest.mark.parametrize(("path", "namespace", "key"), [
     ("internal/store/memory.go", "store", "internal/store:store"),
     ("internal/store/memory_test.go", "store_test", "internal/store:store_test"),
