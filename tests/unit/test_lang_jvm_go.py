@@ -426,7 +426,12 @@ GO_TREE = {
     "tools/go.mod": None,
     "tools/gen/gen.go": b"package gen\nfunc Gen() {}\n",
 }
-_GO_MODS = {"go.mod": "module example.com/app\n\ngo 1.22\n", "tools/go.mod": 'module "example.com/app/tools"\n'}
+_GO_MODS = {
+    "go.mod": ("module example.com/app\n\ngo 1.22\n\nrequire (\n\tgithub.com/cpuguy83/go-md2man/v2 v2.0.2\n"
+               "\tgoogle.golang.org/protobuf v1.28.1 // indirect\n)\n"),
+    # a module of the tree that another requires stays internal
+    "tools/go.mod": 'module "example.com/app/tools"\nrequire example.com/app v0.0.0\nrequire golang.org/x/mod v0.7.0\n',
+}
 
 
 @pytest.fixture()
@@ -438,7 +443,9 @@ def go_repo(tmp_path: Path) -> RepoIndex:
 
 
 def test_go_config_maps_every_go_mod(go_repo):
-    assert go_repo.config["go"] == (("example.com/app/tools", "tools"), ("example.com/app", ""))
+    assert go_repo.config["go"] == go.GoConfig(
+        (("example.com/app/tools", "tools"), ("example.com/app", "")),
+        ("github.com/cpuguy83/go-md2man/v2", "google.golang.org/protobuf", "golang.org/x/mod"))
 
 
 @pytest.mark.parametrize(("importer", "module", "targets"), [
@@ -462,6 +469,13 @@ def test_go_resolves_to_package_files(go_repo, importer, module, targets):
     ("golang.org/x/sync/errgroup", "golang.org/x/sync"),
     ("gopkg.in/yaml.v3", "gopkg.in/yaml.v3"),
     ("example.com/other/lib", "example.com/other/lib"),
+    # named after the module go.mod requires (client_golang imported two "packages" of protobuf)
+    ("google.golang.org/protobuf/types/known/timestamppb", "google.golang.org/protobuf"),
+    ("github.com/cpuguy83/go-md2man/v2/md2man", "github.com/cpuguy83/go-md2man/v2"),
+    # not required: the host's layout
+    ("google.golang.org/grpc/codes", "google.golang.org/grpc"),
+    ("gopkg.in/alecthomas/kingpin.v2", "gopkg.in/alecthomas/kingpin.v2"),
+    ("gopkg.in/check.v1/sub", "gopkg.in/check.v1"),
 ])
 def test_go_unknown_is_external(go_repo, module, package):
     result = go.resolve_import(ImportRef("cmd/app/main.go", module, (), 1, "import"), go_repo)
@@ -479,6 +493,109 @@ def test_go_without_go_mod_everything_is_external():
     index = _index({"main.go": b"package main\n"})
     result = go.resolve_import(ImportRef("main.go", "example.com/app/x", (), 1, "import"), index)
     assert result.external == "example.com/app/x"
+
+
+@pytest.mark.parametrize(("importer", "module", "result"), [
+    # GOPATH-mode relative imports, as in golang.org/x/tools internal/gcimporter/testdata/b.go
+    ("testdata/b.go", "./a", (("testdata/a/a.go",), "", "")),
+    ("testdata/sub/c.go", "../a", (("testdata/a/a.go",), "", "")),
+    ("testdata/b.go", "./missing", ((), "", "no Go files in testdata/missing (relative import)")),
+], ids=["sibling", "parent", "missing"])
+def test_go_relative_import_names_a_directory_next_to_the_importer(importer, module, result):
+    index = _index({"testdata/a/a.go": b"package a\nfunc A() {}\n",
+                    "testdata/b.go": b'package b\nimport "./a"\nvar _ = a.A\n',
+                    "testdata/sub/c.go": b'package c\nimport "../a"\n'})
+    found = go.resolve_import(ImportRef(importer, module, (), 2, "import"), index)
+    assert (found.targets, found.external, found.unresolved) == result
+
+
+@pytest.mark.parametrize(("line", "required"), [
+    ("require github.com/a/b v1.0.0\n", {"github.com/a/b"}),
+    ("require (\n\tgithub.com/a/b v1.0.0 // indirect\n\t// github.com/c/d v1\n\n\tgolang.org/x/mod v0.7.0\n)\n",
+     {"github.com/a/b", "golang.org/x/mod"}),
+    ("require(\n\tgithub.com/a/b v1.0.0\n)\nrequire github.com/e/f v2.0.0+incompatible\n",
+     {"github.com/a/b", "github.com/e/f"}),
+    ("module x\n// require github.com/a/b v1\nreplace github.com/c/d => ../d\n", set()),
+], ids=["single", "block", "block-no-space", "comment-and-replace"])
+def test_go_required_modules(line, required):
+    assert go.required_modules(line) == required
+
+
+GOPATH_TREE = {
+    "cmd/app/main.go": b'package main\nimport "github.com/pkg/errors"\nfunc main() { errors.New("x") }\n',
+    "vendor/github.com/pkg/errors/errors.go": b"package errors\nfunc New(s string) error { return nil }\n",
+    # golang.org/x/tools analysis tests: GOPATH=testdata, packages under testdata/src
+    "testdata/src/a/a.go": b'package a\nimport (\n\t"b"\n\t"fmt"\n)\nvar _ = b.B\n',
+    "testdata/src/b/b.go": b"package b\nvar B = 1\n",
+    "testdata/src/fmt/fmt.go": b"package fmt\n",
+}
+
+
+@pytest.mark.parametrize(("importer", "module", "targets", "external"), [
+    ("cmd/app/main.go", "github.com/pkg/errors", ("vendor/github.com/pkg/errors/errors.go",), ""),
+    ("testdata/src/a/a.go", "b", ("testdata/src/b/b.go",), ""),
+    # GOROOT comes before GOPATH: the standard library is never looked up in the tree
+    ("testdata/src/a/a.go", "fmt", (), "fmt"),
+    # a src directory counts only above the importer
+    ("cmd/app/main.go", "b", (), "b"),
+], ids=["vendor", "gopath-src", "stdlib-first", "src-not-above"])
+def test_go_vendor_and_gopath_directories(tmp_path, importer, module, targets, external):
+    (tmp_path / "go.mod").write_text("module example.com/app\n")
+    index = _index(GOPATH_TREE, tmp_path)
+    found = go.resolve_import(ImportRef(importer, module, (), 2, "import"), index)
+    assert (found.targets, found.external, found.unresolved) == (targets, external, "")
+
+
+def test_go_analyzed_gopath_src_directory_resolves_import_paths_as_directories(tmp_path):
+    root = tmp_path / "src"
+    root.mkdir()
+    index = _index({"github.com/x/app/main.go": b'package main\nimport "github.com/x/lib"\n',
+                    "github.com/x/lib/lib.go": b"package lib\n"}, root)
+    assert index.config["go"] == go.GoConfig(root_is_gopath=True)
+    found = go.resolve_import(ImportRef("github.com/x/app/main.go", "github.com/x/lib", (), 2, "import"), index)
+    assert found.targets == ("github.com/x/lib/lib.go",)
+
+
+MEMBERS_TREE = {
+    # prometheus/client_golang: a //go:build ignore generator (package main) beside the library,
+    # whose String method matched the importer's .String() call
+    "lib/lib.go": b"package lib\ntype T struct{}\nfunc New() T { return T{} }\nfunc (T) String() string { return \"\" }\n",
+    "lib/gen.go": (b"//go:build ignore\n\npackage main\ntype goVersion int\n"
+                   b"func (g goVersion) String() string { return \"\" }\nfunc main() {}\n"),
+    "app/app.go": b'package app\nimport "example.com/m/lib"\nfunc F() string { return lib.New().String() }\n',
+    # golang.org/x/tools cmd/guru: an external test of a command imports the command
+    "cmd/tool/main.go": b"package main\nfunc main() { run() }\n",
+    "cmd/tool/run.go": b"package main\nfunc run() {}\n",
+    "cmd/tool/main_test.go": b'package main_test\nimport "example.com/m/cmd/tool"\n',
+    # golang.org/x/tools container/intsets: export_test.go opens a backdoor for the external test
+    "set/set.go": (b"package set\ntype Sparse struct{}\nfunc (s *Sparse) check() error { return nil }\n"
+                   b"func (s *Sparse) Len() int { return 0 }\n"),
+    "set/export_test.go": b"package set\nfunc (s *Sparse) Check() error { return s.check() }\n",
+    "set/set_test.go": b'package set_test\nimport "example.com/m/set"\nfunc TestX() { var s set.Sparse; s.Check() }\n',
+    "other/o_test.go": b'package other\nimport "example.com/m/set"\nfunc TestY() { var s set.Sparse; s.Check() }\n',
+    # prometheus: a test helper of the package with a method the library defines too is no backdoor
+    "set/helper_test.go": b"package set\ntype fake struct{}\nfunc (fake) Len() int { return 1 }\n",
+    "set/len_test.go": b'package set_test\nimport "example.com/m/set"\nfunc TestZ() { var s set.Sparse; s.Len() }\n',
+    # go/ast/astutil: the external test's own unexported parse helper is not the package's parse
+    "set/parse_test.go": b"package set\nfunc parse() {}\n",
+    "set/ext_test.go": (b'package set_test\nimport "example.com/m/set"\nfunc parse() {}\n'
+                        b"func TestP() { parse(); _ = set.Sparse{} }\n"),
+}
+
+
+@pytest.mark.parametrize(("importer", "module", "targets"), [
+    ("app/app.go", "example.com/m/lib", ("lib/lib.go",)),
+    ("cmd/tool/main_test.go", "example.com/m/cmd/tool", ("cmd/tool/main.go", "cmd/tool/run.go")),
+    ("set/set_test.go", "example.com/m/set", ("set/export_test.go", "set/set.go")),
+    # a test elsewhere does not compile set's test files
+    ("other/o_test.go", "example.com/m/set", ("set/set.go",)),
+    ("set/len_test.go", "example.com/m/set", ("set/set.go",)),
+    ("set/ext_test.go", "example.com/m/set", ("set/set.go",)),
+], ids=["main-beside-library", "all-main", "export-test", "test-elsewhere", "not-a-backdoor", "unexported"])
+def test_go_package_members(tmp_path, importer, module, targets):
+    (tmp_path / "go.mod").write_text("module example.com/m\n")
+    found = go.resolve_import(ImportRef(importer, module, (), 2, "import"), _index(MEMBERS_TREE, tmp_path))
+    assert (found.targets, found.external, found.unresolved) == (targets, "", "")
 
 
 @pytest.mark.parametrize(("path", "namespace", "key"), [

@@ -22,7 +22,9 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
     ("typescript", "node:path", True), ("tsx", "node:url", True), ("vue", "node:fs", True),
     ("svelte", "svelte", False),
     ("go", "fmt", True), ("go", "net", True), ("go", "github.com/google/uuid", False),
-    ("go", "golang.org/x/sync", False),
+    ("go", "golang.org/x/sync", False), ("go", "slices", True), ("go", "C", True),
+    # GOPATH-style test data of golang.org/x/tools imports "a", "lib": no dot, yet not the standard library
+    ("go", "a", False), ("go", "lib", False), ("go", "nosuchpkg", False),
     ("java", "java", True), ("java", "org.slf4j", False),
     ("c", "libc", True), ("c", "zlib", False), ("cpp", "c++std", True), ("cpp", "libc", True),
     ("cpp", "boost", False), ("c", "windows", True), ("cpp", "windows", True), ("c", "readline", False),
