@@ -237,17 +237,6 @@ def files_by_suffix(files: frozenset[str], extensions: frozenset[str]) -> dict[s
     return {k: tuple(sorted(v)) for k, v in out.items()}
 
 
-@lru_cache(maxsize=8)
-def directories_of(files: frozenset[str]) -> frozenset[str]:
-    """Every directory holding one of ``files`` (repository-relative, the root left out)."""
-    out: set[str] = set()
-    for f in files:
-        parts = f.split("/")[:-1]
-        for i in range(1, len(parts) + 1):
-            out.add("/".join(parts[:i]))
-    return frozenset(out)
-
-
 def innermost_holding(path: str, items: Iterable[T], directory: Callable[[T], str]) -> T | None:
     """The item whose directory ("" = the root) holds ``path`` most closely, if any."""
     best: T | None = None

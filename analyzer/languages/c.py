@@ -34,7 +34,7 @@ import tree_sitter_c
 from tree_sitter import Node
 
 from ..domain import ImportRef, RepoIndex
-from . import LanguageSpec, ResolvedImport, directories_of, files_by_suffix, nearest
+from . import LanguageSpec, ResolvedImport, ancestor_dirs, files_by_suffix, nearest
 
 #: configuration key shared by C and C++
 CONFIG_KEY = "c"
@@ -207,9 +207,9 @@ def _in_repository_directory(name: str, bases: tuple[str, ...], files: frozenset
     Only where the compiler looks: spdlog's ``include/spdlog/fmt/`` does not make the
     external ``<fmt/format.h>`` its own."""
     first = name.split("/", 1)[0]
-    if "/" not in name or first in (".", ".."):
+    if "/" not in name or first in ("", ".", ".."):
         return False
-    directories = directories_of(files)
+    directories = ancestor_dirs(files)
     return any(posixpath.join(base, first) in directories if base else first in directories for base in bases)
 
 

@@ -10,7 +10,7 @@ import tree_sitter_python
 from tree_sitter import Node
 
 from ..domain import ImportRef, RepoIndex
-from . import (KIND_COMPUTED, LanguageSpec, ResolvedImport, call_arguments, computed_name, directories_of,
+from . import (KIND_COMPUTED, LanguageSpec, ResolvedImport, ancestor_dirs, call_arguments, computed_name,
                node_text)
 
 _SOURCE_ROOT_NAMES = ("src", "lib", "python")
@@ -105,7 +105,7 @@ def _module_file(files: frozenset[str], base: str, dotted: str) -> str | None:
 
 def _is_namespace_dir(files: frozenset[str], base: str, dotted: str) -> bool:
     prefix = (f"{base}/" if base else "") + dotted.replace(".", "/")
-    return prefix in directories_of(files)
+    return prefix in ancestor_dirs(files)
 
 
 @lru_cache(maxsize=4096)

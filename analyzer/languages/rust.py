@@ -9,6 +9,9 @@ item rather than a module).  A file under a Cargo crate's ``src/`` belongs to
 ``src/lib.rs`` (else ``src/main.rs``).  ``#[path = "x.rs"] mod m;`` links the
 declaring file to ``x.rs`` (relative to the declaring file's directory); a
 ``use`` path through such a module is still walked by the default layout.
+Inline modules count like directories (``mod a { mod b; }`` is ``a/b.rs``), a
+``use`` path is first rewritten as seen from the file (:mod:`._rust_syntax`),
+and in an edition-2015 crate a plain path starts at the crate root.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from tree_sitter import Node
 
 from ..domain import ImportRef, RepoIndex
 from . import LanguageSpec, ResolvedImport, innermost_holding, node_text, strip_quotes
+from ._rust_syntax import file_relative, in_macro_definition, inline_chain, path_tokens
 
 #: first path segments that name the standard library
 STD_CRATES = frozenset({"std", "core", "alloc", "proc_macro", "test"})
@@ -74,10 +78,10 @@ def postprocess_import(ref: ImportRef, stmt: Node) -> ImportRef | None:
     (see :func:`_file_relative`).
     """
     if stmt.type in ("mod_item", "identifier"):
-        if stmt.type == "identifier" and _in_macro_definition(stmt):
+        if stmt.type == "identifier" and in_macro_definition(stmt):
             return None  # a macro_rules! body: a template, not a declaration
-        chain = _inline_chain(stmt)
-        path = _path_attribute(stmt) if stmt.type == "mod_item" else _path_tokens(stmt)
+        chain = inline_chain(stmt)
+        path = _path_attribute(stmt) if stmt.type == "mod_item" else path_tokens(stmt)
         if path is not None:
             return ImportRef(ref.path, path, ("::".join([*chain, ref.module]),), ref.line, KIND_MOD_PATH)
         return ImportRef(ref.path, "::".join([*chain, ref.module]), (), ref.line, "mod")
@@ -90,7 +94,7 @@ def postprocess_import(ref: ImportRef, stmt: Node) -> ImportRef | None:
     argument = stmt.child_by_field_name("argument")
     if argument is not None and argument.type == "use_wildcard":
         names.add("*")
-    return ImportRef(ref.path, _file_relative(module, stmt), tuple(sorted(n for n in names if n)),
+    return ImportRef(ref.path, file_relative(module, stmt), tuple(sorted(n for n in names if n)),
                      ref.line, "use")
 
 
@@ -106,160 +110,6 @@ def _path_attribute(item: Node) -> str | None:
                     and value.type == "string_literal":
                 return strip_quotes(node_text(value))
         sibling = sibling.prev_named_sibling
-    return None
-
-
-#: items a path can go through: a first segment naming one of these in scope is local
-_PATH_ITEMS = frozenset({"mod_item", "enum_item", "struct_item", "union_item", "trait_item", "type_item"})
-#: nodes whose direct children are the items and ``use`` bindings of one scope
-_SCOPES = frozenset({"source_file", "declaration_list", "block"})
-_RELATIVE_HEADS = frozenset({"self", "super", "crate", "$crate", ""})
-
-
-def _inline_chain(node: Node) -> list[str]:
-    """Names of the inline modules (``mod a { ... }``) around ``node``, outermost first.
-
-    Inside a macro call's tokens an inline module is ``mod`` + a name + a token tree.
-    """
-    chain: list[str] = []
-    parent = node.parent
-    while parent is not None:
-        if parent.type == "mod_item" and parent.child_by_field_name("body") is not None:
-            chain.append(node_text(parent.child_by_field_name("name")))
-        elif parent.type == "token_tree":
-            name = parent.prev_sibling
-            keyword = name.prev_sibling if name is not None else None
-            if name is not None and name.type == "identifier" and keyword is not None and keyword.type == "mod":
-                chain.append(node_text(name))
-        parent = parent.parent
-    return chain[::-1]
-
-
-def _file_relative(module: str, stmt: Node, depth: int = 0) -> str:
-    """A ``use`` path as seen from the file's own module rather than the inline module around it.
-
-    ``self::x`` inside ``mod a { }`` is ``self::a::x``; ``super::x`` there is
-    ``self::x``.  A first segment naming an item declared in an enclosing scope
-    (``mod m { }``, ``mod m;``, an enum...) becomes ``self::<inline path>::m``;
-    one naming a ``use`` binding (``use crate::a::chan; use chan::X;``) is
-    replaced by the path that binding imports.  Other paths (``crate::``, extern
-    crates) are returned as written.
-    """
-    segments = module.split("::")
-    head = segments[0]
-    chain = _inline_chain(stmt)
-    if head == "self":
-        return "::".join(["self", *chain, *segments[1:]])
-    if head == "super":
-        ups = 0
-        while ups < len(segments) and segments[ups] == "super":
-            ups += 1
-        if ups <= len(chain):
-            return "::".join(["self", *chain[:len(chain) - ups], *segments[ups:]])
-        return "::".join(["super"] * (ups - len(chain)) + segments[ups:])
-    if head in _RELATIVE_HEADS or depth > 4:
-        return module
-    scope = stmt.parent
-    while scope is not None:
-        if scope.type in _SCOPES:
-            found = _lookup(scope, head, stmt)
-            if isinstance(found, Node):
-                return "::".join(["self", *_inline_chain(found), *segments])
-            if found is not None:
-                bound, binding = found
-                return "::".join([_file_relative(bound, binding, depth + 1), *segments[1:]])
-        scope = scope.parent
-    return module
-
-
-def _lookup(scope: Node, name: str, stmt: Node) -> Node | tuple[str, Node] | None:
-    """What ``name`` is among the direct children of ``scope``: an item, a ``use`` binding or nothing.
-
-    An item is returned as its node; a binding as (the path it imports, its
-    ``use`` declaration).  Module declarations inside macro calls (``cfg_x! {
-    mod m; }``) count as items.
-    """
-    for child in scope.named_children:
-        if child.type in _PATH_ITEMS:
-            if node_text(child.child_by_field_name("name")) == name:
-                return child
-        elif child.type == "use_declaration" and child != stmt:
-            bound = _binding(child.child_by_field_name("argument"), name, "")
-            if bound is not None:
-                return bound, child
-        elif child.type in ("macro_invocation", "expression_statement") \
-                and _declares_module(child, name):
-            return child
-    return None
-
-
-def _binding(node: Node | None, name: str, prefix: str) -> str | None:
-    """The full path a ``use`` tree binds to ``name`` (``a::{b::c as name}`` -> ``a::b::c``)."""
-    if node is None:
-        return None
-    kind = node.type
-    if kind == "use_as_clause":
-        alias = node_text(node.child_by_field_name("alias"))
-        path = _SPACE.sub("", node_text(node.child_by_field_name("path")))
-        return _join_path(prefix, path) if alias == name else None
-    if kind == "scoped_use_list":
-        inner = _join_path(prefix, _SPACE.sub("", node_text(node.child_by_field_name("path"))))
-        return _binding(node.child_by_field_name("list"), name, inner)
-    if kind == "use_list":
-        for item in node.named_children:
-            if item.type == "self" and prefix.rsplit("::", 1)[-1] == name:
-                return prefix
-            found = _binding(item, name, prefix)
-            if found is not None:
-                return found
-        return None
-    if kind in ("identifier", "scoped_identifier"):
-        path = _SPACE.sub("", node_text(node))
-        if path.rsplit("::", 1)[-1] == name:
-            return _join_path(prefix, path)
-    return None
-
-
-def _join_path(prefix: str, path: str) -> str:
-    return f"{prefix}::{path}" if prefix else path
-
-
-def _declares_module(node: Node, name: str) -> bool:
-    """Whether a macro call's token trees hold ``mod <name>`` (tokio's ``cfg_rt! { mod rt; }``)."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        previous = ""
-        for child in current.children:
-            if child.type == "token_tree" or child.type == "macro_invocation":
-                stack.append(child)
-            elif previous == "mod" and child.type == "identifier" and node_text(child) == name:
-                return True
-            previous = child.type
-    return False
-
-
-def _in_macro_definition(node: Node) -> bool:
-    parent = node.parent
-    while parent is not None:
-        if parent.type == "macro_definition":
-            return True
-        parent = parent.parent
-    return False
-
-
-def _path_tokens(name: Node) -> str | None:
-    """``#[path = "x.rs"]`` among the tokens before ``mod <name>`` in a macro call's token tree."""
-    token = name.prev_sibling  # the `mod` keyword
-    token = token.prev_sibling if token is not None else None
-    while token is not None:
-        if token.type == "token_tree" and node_text(token).startswith("["):
-            parts = [c for c in token.named_children]
-            if len(parts) == 2 and node_text(parts[0]) == "path" and parts[1].type == "string_literal":
-                return strip_quotes(node_text(parts[1]))
-        elif token.type not in ("#", "pub", "token_tree", "crate", "in", "super", "self"):
-            return None  # the end of the previous item
-        token = token.prev_sibling
     return None
 
 
