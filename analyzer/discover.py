@@ -46,6 +46,7 @@ SKIP_UNREADABLE = "unreadable"
 SKIP_SYMLINK_OUTSIDE = "symlink outside the root"
 SKIP_SYMLINK_LOOP = "symlink loop or repeat"
 SKIP_OUTPUT = "analyzer output"
+SKIP_GO_IGNORED = "ignored by the go tool (testdata/, _ or . names)"
 
 _GENERATED_SUFFIXES = ("_pb2.py", "_pb2_grpc.py", ".pb.go", ".pb.cc", ".pb.h", ".generated.cs",
                        ".g.cs", ".designer.cs", ".min.js", ".min.mjs", ".bundle.js", "-min.js")
@@ -251,6 +252,9 @@ def _consider_file(w: _Walker, entry: os.DirEntry[str], rel: str,
     if language is None:
         w.skipped[SKIP_UNSUPPORTED] += 1
         return
+    if w.settings.use_default_excludes and language == "go" and _go_ignores(rel):
+        w.skipped[SKIP_GO_IGNORED] += 1
+        return
     if w.settings.use_default_excludes and entry.name.lower().endswith(_GENERATED_SUFFIXES):
         w.skipped[SKIP_MINIFIED if ".min." in entry.name or "-min." in entry.name
                   else SKIP_GENERATED] += 1
@@ -283,6 +287,14 @@ def _consider_file(w: _Walker, entry: os.DirEntry[str], rel: str,
         w.skipped[verdict] += 1
         return
     w.files.append(SourceFile(rel, language, size, verdict))
+
+
+def _go_ignores(rel: str) -> bool:
+    """Whether the go tool leaves out a .go file: one whose name, or a directory's above it, starts
+    with ``_`` or ``.``, or one below a directory named ``testdata`` (fixtures, often invalid Go
+    on purpose)."""
+    *dirs, name = rel.split("/")
+    return name.startswith(("_", ".")) or any(d == "testdata" or d.startswith(("_", ".")) for d in dirs)
 
 
 def _verdict(data: bytes, language: str) -> str:

@@ -108,6 +108,25 @@ def test_vendored_directories_are_pruned_and_counted_per_directory(tmp_path):
     assert d.SKIP_VENDORED_DIR not in everything.skipped.as_dict()
 
 
+def test_go_files_the_go_tool_ignores_are_skipped(tmp_path):
+    root = _tree(tmp_path / "repo", {
+        "go.mod": "module example.com/m\n",
+        "pkg/a.go": "package pkg\n",
+        "pkg/testdata/bad.go": "package broken(\n",
+        "pkg/testdata/deep/x.go": "package x\n",
+        "_examples/main.go": "package main\n",
+        ".hidden/h.go": "package h\n",
+        "testdata/data.py": "x = 1\n",  # only the go tool ignores testdata/: other languages keep it
+        "pkg/_note.go": "package pkg\n",
+        "pkg/testdata_helpers.go": "package pkg\n",  # only a directory named testdata counts
+    })
+    found = _discover(root)
+    assert _paths(found) == ["pkg/a.go", "pkg/testdata_helpers.go", "testdata/data.py"]
+    assert found.skipped.as_dict()[d.SKIP_GO_IGNORED] == 5
+    everything = _discover(root, use_default_excludes=False)
+    assert len(everything.files) == 8
+
+
 def test_minified_generated_binary_and_oversized_files_are_skipped_by_reason(tmp_path):
     long_line = "var a=" + "1+" * 40_000 + "1;"
     root = _tree(tmp_path / "repo", {
