@@ -4,8 +4,11 @@
 defines a top-level ``C`` (or, failing that, to ``a/b/C.java`` under any
 source root such as ``src/main/java``).  ``import a.b.*;`` resolves to the
 files of package ``a.b`` that define a name the importer uses.  Static imports
-resolve to the class's file.  Anything else is external, grouped by its first
-two segments (``org.springframework``); the JDK's packages (``java.*``, ``jdk.*``, the
+resolve to the class's file.  A class missing from a package the repository
+declares is unresolved (generated at build time, like AutoValue or protobuf
+classes).  Anything else is external, grouped by its first two segments
+(``org.springframework``), or more while those name the repository's own package
+prefix (Guava's ``com.google.errorprone``, not ``com.google``); the JDK's packages (``java.*``, ``jdk.*``, the
 ``javax.*``, ``org.xml.sax``, ``org.w3c.dom`` and ``com.sun.*`` packages it exports) are grouped
 as ``java``.  A class defined by several files (a multi-module build's variants of one package,
 such as Guava's ``android/`` copy) resolves to the copy nearest the importer, and a file sees
@@ -148,23 +151,69 @@ def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
         declaring = config.declaring(module) if isinstance(config, JavaConfig) else ()
         if declaring:
             return ResolvedImport(targets=(_nearest_one(ref.path, declaring),))
-        return ResolvedImport(external=external_package(module))
-    if ref.kind != KIND_STATIC and WILDCARD in ref.names:
-        members = narrow_to_referenced(_nearest_copies(ref.path, _package_files(module, index)), ref.path, index)
+        return ResolvedImport(external=external_package(module, _repository_packages(index)[1]))
+    wildcard = ref.kind != KIND_STATIC and WILDCARD in ref.names
+    if wildcard:
+        package_files = _package_files(module, index)
+        members = narrow_to_referenced(_nearest_copies(ref.path, package_files), ref.path, index)
         if members:
             return ResolvedImport(targets=members)
+        if package_files:  # the importer's own package, which it alone declares
+            return ResolvedImport()
     target = _class_file(module, index, ref.path)
     if target:
         return ResolvedImport(targets=(target,))
-    return ResolvedImport(external=external_package(module))
+    packages = _repository_packages(index)
+    package = _package_part(module) if not wildcard else module
+    if package in packages[0] and not _is_jdk(module.split(".")):
+        # a class its package in the repository lacks: generated at build time (AutoValue,
+        # protobuf, annotation processors) or gone; not a library named after the project
+        return ResolvedImport(unresolved=f"no class {module.removeprefix(package + '.')} in the repository's "
+                                         f"package {package} (generated at build time?)")
+    return ResolvedImport(external=external_package(module, packages[1]))
 
 
-def external_package(module: str) -> str:
-    """Package name of an import that leaves the repository (``org.springframework``, ``java``)."""
+def external_package(module: str, repository_prefixes: frozenset[str] = frozenset()) -> str:
+    """Package name of an import that leaves the repository (``org.springframework``, ``java``).
+
+    Two segments, or more while they still name a package prefix of the repository itself
+    (Guava's ``com.google.errorprone`` and ``com.google.common.truth`` are not ``com.google``,
+    which is Guava's own), never past the package part (the lowercase segments before the class).
+    """
     parts = module.split(".")
     if _is_jdk(parts):
         return "java"
-    return ".".join(parts[:2])
+    limit = max(2, len(_package_part(module).split(".")))
+    n = 2
+    while n < limit and ".".join(parts[:n]) in repository_prefixes:
+        n += 1
+    return ".".join(parts[:n])
+
+
+def _package_part(module: str) -> str:
+    """The segments before the first one that starts with an uppercase letter (Java's naming
+    convention for classes): ``a.b`` of ``a.b.C.D``; the whole name when none does."""
+    parts = module.split(".")
+    for i, part in enumerate(parts):
+        if part[:1].isupper():
+            return ".".join(parts[:i])
+    return module
+
+
+_PACKAGES_MEMO: list[tuple[dict[str, tuple[str, ...]], tuple[frozenset[str], frozenset[str]]]] = []
+
+
+def _repository_packages(index: RepoIndex) -> tuple[frozenset[str], frozenset[str]]:
+    """(the Java packages the repository declares, every dotted prefix of them), memoized for the
+    index's namespace table (one resolution run asks once per external import)."""
+    if _PACKAGES_MEMO and _PACKAGES_MEMO[0][0] is index.namespaces:
+        return _PACKAGES_MEMO[0][1]
+    packages = frozenset(name for name, paths in index.namespaces.items()
+                         if any(p.endswith(_EXTENSION) for p in paths))
+    prefixes = frozenset(".".join(parts[:n]) for parts in (p.split(".") for p in packages)
+                         for n in range(1, len(parts) + 1))
+    _PACKAGES_MEMO[:] = [(index.namespaces, (packages, prefixes))]
+    return packages, prefixes
 
 
 # --- helpers ----------------------------------------------------------------

@@ -326,14 +326,36 @@ def test_java_wildcard_without_used_names_keeps_the_whole_package():
     ("javax.annotation.CheckForNull", (), "javax.annotation"),
     ("javax.xml.bind.JAXBContext", (), "javax.xml"),
     ("com.sun.jna.Native", (), "com.sun"),
-    ("com.acme.model.Missing", (), "com.acme"),
     ("lombok", ("*",), "lombok"),
+    # named past two segments while those name the repository's own packages (com.acme here),
+    # never past the package part: com.acme.model.Missing's package is the repository's (below)
+    ("com.acme.audit.Log", (), "com.acme.audit"),
+    ("com.acme.model.history.Entry", (), "com.acme.model.history"),
+    ("com.acme.audit", ("*",), "com.acme.audit"),
+    ("org.junit.Test", (), "org.junit"),
 ])
 def test_java_unknown_is_external(module, names, package):
     ref = ImportRef("src/main/java/com/acme/App.java", module, names, 1, "import")
     result = java.resolve_import(ref, _index(JAVA_TREE))
     assert (result.targets, result.external, result.unresolved) == ((), package, "")
     assert java.is_standard_library(package) is (package == "java")
+
+
+@pytest.mark.parametrize(("module", "names", "kind", "unresolved"), [
+    # AutoValue / protobuf / annotation processors write these at build time
+    ("com.acme.model.AutoValue_Order", (), "import", "no class AutoValue_Order in the repository's package "
+                                                     "com.acme.model (generated at build time?)"),
+    ("com.acme.util.Gone.Inner", (), "import", "no class Gone.Inner in the repository's package com.acme.util "
+                                               "(generated at build time?)"),
+    ("com.acme.util.Gone", ("helper",), "static", "no class Gone in the repository's package com.acme.util "
+                                                  "(generated at build time?)"),
+    # a wildcard of the importer's own package (it alone declares it): no edge, nothing external
+    ("com.acme", ("*",), "import", ""),
+])
+def test_java_missing_class_of_a_repository_package_is_unresolved(module, names, kind, unresolved):
+    ref = ImportRef("src/main/java/com/acme/App.java", module, names, 1, kind)
+    result = java.resolve_import(ref, _index(JAVA_TREE))
+    assert (result.targets, result.external, result.unresolved) == ((), "", unresolved)
 
 
 # two builds of one package (Guava's guava/ and android/guava/): each side resolves to its own copy
@@ -663,7 +685,7 @@ def test_java_requires_links_the_module_info_declaring_the_module(tmp_path):
     _write_tree(tmp_path, {
         "app/src/main/java/module-info.java":
             "// a module { in a comment is no declaration\nmodule m.app {\n  requires m.lib;\n"
-            "  requires java.sql;\n  requires org.slf4j;\n  uses m.lib.Spi;\n}\n",
+            "  requires java.sql;\n  requires org.slf4j; requires m.lib.extra;\n  uses m.lib.Spi;\n}\n",
         "lib/src/main/java/module-info.java": "/* module other { */\n@Deprecated\nopen module m . lib { exports m.lib; }\n",
         "lib/src/main/java/m/lib/Spi.java": "package m.lib;\npublic interface Spi {}\n",
         # the same module again in another build: app's own tree is nearer
@@ -678,7 +700,8 @@ def test_java_requires_links_the_module_info_declaring_the_module(tmp_path):
         ("app/src/main/java/module-info.java", "lib/src/main/java/m/lib/Spi.java", "import", 6),
     }
     assert {(e.module, e.package, e.standard) for e in static.resolution.externals} == {
-        ("java.sql", "java", True), ("org.slf4j", "org.slf4j", False)}
+        # a module under the repository's own package prefix m.lib is named in full, as its classes would be
+        ("java.sql", "java", True), ("org.slf4j", "org.slf4j", False), ("m.lib.extra", "m.lib.extra", False)}
     config = java.load_config(tmp_path, frozenset({
         "app/src/main/java/module-info.java", "lib/src/main/java/module-info.java",
         "android/lib/src/main/java/module-info.java", "lib/src/main/java/m/lib/Spi.java"}))
