@@ -2,15 +2,16 @@
 
 Read by :func:`analyzer.languages.rust.postprocess_import` (in the parse workers): a ``use`` path is
 rewritten as seen from the file's own module (``self::``, ``super::`` and a first segment naming an
-item or ``use`` binding in scope), and module declarations inside macro calls (tokio's
-``cfg_rt! { mod rt; }``) are read from the macro's tokens.
+item or ``use`` binding in scope), and module declarations and ``use`` declarations inside macro
+calls (tokio's ``cfg_rt! { mod rt; }``, ``cfg_net! { use x::Y; }``) are read from the macro's tokens.
 """
 
 from __future__ import annotations
 
 import re
 
-from tree_sitter import Node
+import tree_sitter_rust
+from tree_sitter import Language, Node, Parser
 
 from . import node_text, strip_quotes
 
@@ -22,6 +23,12 @@ _PATH_ITEMS = frozenset({"mod_item", "enum_item", "struct_item", "union_item", "
 #: nodes whose direct children are the items and ``use`` bindings of one scope
 _SCOPES = frozenset({"source_file", "declaration_list", "block"})
 _RELATIVE_HEADS = frozenset({"self", "super", "crate", "$crate", ""})
+#: the ``use`` list items imports.scm captures as names (a ``use_as_clause`` gives its path)
+_LIST_ITEMS = frozenset({"identifier", "self", "crate", "super", "scoped_identifier", "use_wildcard",
+                         "scoped_use_list", "use_as_clause"})
+_WILDCARD_HEADS = frozenset({"identifier", "scoped_identifier", "crate", "super", "self"})
+#: one parser per worker process, for the ``use`` declarations found in macro tokens
+_PARSER: list[Parser] = []
 
 
 def inline_chain(node: Node) -> list[str]:
@@ -168,4 +175,54 @@ def path_tokens(name: Node) -> str | None:
         elif token.type not in ("#", "pub", "token_tree", "crate", "in", "super", "self"):
             return None  # the end of the previous item
         token = token.prev_sibling
+    return None
+
+
+def macro_use(keyword: Node) -> tuple[str, list[str]] | None:
+    """Module and names of a ``use`` among a macro call's tokens (``cfg_net! { use a::{B, C}; }``).
+
+    tree-sitter leaves a macro call's body as flat tokens, so the tokens from
+    ``use`` to the next ``;`` of the same token tree are parsed again as a use
+    declaration and read the way imports.scm reads one (``a``, ``[B, C]``; a glob
+    gives ``*``).  None when there is no ``;`` or the tokens are no use
+    declaration (a quasi-quote's ``#name``).
+    """
+    tokens = [b"use"]
+    token = keyword.next_sibling
+    while token is not None and token.type != ";":
+        tokens.append(token.text or b"")
+        token = token.next_sibling
+    if token is None:
+        return None
+    if not _PARSER:
+        _PARSER.append(Parser(Language(tree_sitter_rust.language())))
+    root = _PARSER[0].parse(b" ".join(tokens) + b";").root_node
+    declaration = root.named_children[0] if root.named_child_count == 1 else None
+    if root.has_error or declaration is None or declaration.type != "use_declaration":
+        return None
+    argument = declaration.child_by_field_name("argument")
+    return _use_parts(argument) if argument is not None else None
+
+
+def _use_parts(argument: Node) -> tuple[str, list[str]] | None:
+    """(module, names) of a use declaration's argument, as the patterns of imports.scm capture them."""
+    kind = argument.type
+    path = argument.child_by_field_name("path")
+    if kind == "scoped_use_list":
+        items = argument.child_by_field_name("list")
+        if path is None or items is None:
+            return None
+        names = [node_text(item.child_by_field_name("path")) if item.type == "use_as_clause" else node_text(item)
+                 for item in items.named_children if item.type in _LIST_ITEMS]
+        return node_text(path), names
+    if kind == "use_as_clause" and path is not None:
+        argument, kind = path, path.type
+        path = argument.child_by_field_name("path")
+    if kind == "scoped_identifier" and path is not None:
+        return node_text(path), [node_text(argument.child_by_field_name("name"))]
+    if kind == "identifier":
+        return node_text(argument), []
+    if kind == "use_wildcard":
+        head = next((c for c in argument.named_children if c.type in _WILDCARD_HEADS), None)
+        return (node_text(head), ["*"]) if head is not None else None
     return None

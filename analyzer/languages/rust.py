@@ -19,6 +19,7 @@ from __future__ import annotations
 import posixpath
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import attrgetter
@@ -29,7 +30,7 @@ from tree_sitter import Node
 
 from ..domain import ImportRef, RepoIndex
 from . import LanguageSpec, ResolvedImport, innermost_holding, node_text, strip_quotes
-from ._rust_syntax import file_relative, in_macro_definition, inline_chain, path_tokens
+from ._rust_syntax import file_relative, in_macro_definition, inline_chain, macro_use, path_tokens
 
 #: first path segments that name the standard library
 STD_CRATES = frozenset({"std", "core", "alloc", "proc_macro", "test"})
@@ -75,7 +76,8 @@ def postprocess_import(ref: ImportRef, stmt: Node) -> ImportRef | None:
     is the inline path down to it (``a::b``), and a ``#[path]`` one carries that
     path as its name; ``self::`` / ``super::`` of a ``use`` and a first segment
     naming an item or ``use`` binding in scope are rewritten relative to the file
-    (see :func:`_file_relative`).
+    (see :func:`_file_relative`).  A ``use`` among a macro call's tokens (its
+    ``use`` keyword is the statement) is parsed again from those tokens.
     """
     if stmt.type in ("mod_item", "identifier"):
         if stmt.type == "identifier" and in_macro_definition(stmt):
@@ -85,17 +87,25 @@ def postprocess_import(ref: ImportRef, stmt: Node) -> ImportRef | None:
         if path is not None:
             return ImportRef(ref.path, path, ("::".join([*chain, ref.module]),), ref.line, KIND_MOD_PATH)
         return ImportRef(ref.path, "::".join([*chain, ref.module]), (), ref.line, "mod")
-    module = _SPACE.sub("", ref.module)
+    if stmt.type == "use":
+        parts = None if in_macro_definition(stmt) else macro_use(stmt)
+        return _use_ref(ref, *parts, stmt) if parts is not None else None
     if stmt.type == "extern_crate_declaration":
+        module = _SPACE.sub("", ref.module)
         if module in ("self", "crate", "super"):
             return None
         return ImportRef(ref.path, module, (), ref.line, "use")
-    names = {_clean_name(n) for n in ref.names}
     argument = stmt.child_by_field_name("argument")
     if argument is not None and argument.type == "use_wildcard":
-        names.add("*")
-    return ImportRef(ref.path, file_relative(module, stmt), tuple(sorted(n for n in names if n)),
-                     ref.line, "use")
+        return _use_ref(ref, ref.module, [*ref.names, "*"], stmt)
+    return _use_ref(ref, ref.module, ref.names, stmt)
+
+
+def _use_ref(ref: ImportRef, module: str, names: Iterable[str], stmt: Node) -> ImportRef:
+    """A ``use`` import: whitespace removed, names cut below the module, the path as seen from the file."""
+    cleaned = {_clean_name(n) for n in names}
+    return ImportRef(ref.path, file_relative(_SPACE.sub("", module), stmt),
+                     tuple(sorted(n for n in cleaned if n)), ref.line, "use")
 
 
 def _path_attribute(item: Node) -> str | None:

@@ -9,6 +9,9 @@
 ; `extern crate foo;`     -> module "foo"
 ; `cfg_rt! { mod rt; }`   -> module "rt" (kind "mod"): a module declared in a macro call's
 ;                            tokens (tokio's cfg_* macros); the name is the statement
+; `cfg_net! { use a::B; }` -> module "a", names "B": a `use` in a macro call's tokens; the
+;                            `use` keyword is the statement (both captures), and
+;                            postprocess_import re-parses the tokens up to `;`
 
 (use_declaration argument: (scoped_use_list path: (_) @import.module
   list: (use_list [(identifier) (self) (crate) (super) (scoped_identifier)] @import.name))) @import.statement
@@ -29,5 +32,6 @@
 
 (mod_item name: (identifier) @import.module !body) @import.statement
 (token_tree "mod" . (identifier) @import.module @import.statement . ";")
+(token_tree "use" @import.module @import.statement)
 
 (extern_crate_declaration name: (identifier) @import.module) @import.statement

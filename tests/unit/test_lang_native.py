@@ -198,6 +198,17 @@ def test_import_captures(language: str, source: bytes, expected: tuple[str, tupl
     (b"cfg_aio! {\n    pub mod bsd {\n        mod poll_aio;\n    }\n}", [(3, "bsd::poll_aio", (), "mod")]),
     (b"mod o {\n    cfg_x! { mod deep; }\n}", [(2, "o::deep", (), "mod")]),
     (b"macro_rules! m {\n    () => { mod tmpl; };\n}", []),
+    # use declarations in a macro call's tokens: re-parsed, then rewritten like any use
+    (b"cfg_io! { pub(crate) mod poll_evented; }\ncfg_net! {\n    #[cfg(unix)]\n"
+     b"    pub(crate) use poll_evented::{PollEvented, x::{y as z}};\n    use std::io;\n}",
+     [(1, "poll_evented", (), "mod"), (4, "self::poll_evented", ("PollEvented", "x"), "use"),
+      (5, "std", ("io",), "use")]),
+    (b"cfg_x! {\n    mod a {\n        use super::B;\n        use self::c::*;\n    }\n}",
+     [(3, "self", ("B",), "use"), (4, "self::a::c", ("*",), "use")]),
+    (b"cfg_a! {\n    cfg_b! { use crate::deep::D; }\n}", [(2, "crate::deep", ("D",), "use")]),
+    # ... not in a macro_rules! template, a quasi-quote's #interpolation, or tokens without `;`
+    (b"macro_rules! m {\n    () => { use $crate::x::Y; };\n}", []),
+    (b"quote! { use #krate::Z; }\nm! { use }\nm! { use a::b }", []),
     # an extern crate, and a crate path, stay as written
     (b"mod a {\n    use serde::Serialize;\n    use crate::x::Y;\n}",
      [(2, "serde", ("Serialize",), "use"), (3, "crate::x", ("Y",), "use")]),
@@ -205,6 +216,18 @@ def test_import_captures(language: str, source: bytes, expected: tuple[str, tupl
 def test_rust_scoped_imports(source: bytes, expected: list[tuple[int, str, tuple[str, ...], str]]) -> None:
     parsed = _parse("rust", "src/f.rs", source)
     assert [(i.line, i.module, i.names, i.kind) for i in parsed.imports] == expected
+
+
+@pytest.mark.parametrize("source", [
+    b"use a::b::{c, d as e, f::g, h::{i, j}, self};", b"use crate::a::b::C;", b"pub use super::thing::Thing;",
+    b"use a::b as c;", b"use serde as s;", b"use a::b::*;", b"use crate::x::{y::*, z};", b"use ::ext::Thing;",
+    b"use serde;", b"pub(crate) use self::m::{N as _};",
+])
+def test_rust_use_in_macro_call_reads_like_a_plain_use(source: bytes) -> None:
+    plain = _parse("rust", "src/f.rs", source).imports
+    wrapped = _parse("rust", "src/f.rs", b"cfg_std! {\n    " + source + b"\n}").imports
+    assert [(i.module, i.names, i.kind) for i in wrapped] == [(i.module, i.names, i.kind) for i in plain]
+    assert [i.line for i in wrapped] == [2]
 
 
 def test_inline_module_is_not_an_import() -> None:
