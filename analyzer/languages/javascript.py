@@ -3,14 +3,16 @@
 Imports: ES ``import``/``export ... from``, CommonJS ``require('x')``, dynamic
 ``import('x')``, AMD ``define(['x'], f)`` / ``require(['x'], f)`` and TypeScript
 ``import x = require('x')``; ``import type`` marks an import type-only.  Resolution, in order: relative paths (with
-extension and ``index.*`` resolution, and ``./x.js`` meaning ``x.ts``),
-``tsconfig.json``/``jsconfig.json`` ``paths``, workspace packages
-(``package.json`` files inside the repository), node builtins
-(``node:fs``), ``baseUrl``; anything else is an external package.
+extension and ``index.*`` resolution, ``./x.js`` meaning ``x.ts``, and a directory's own
+``package.json`` entry point), ``tsconfig.json``/``jsconfig.json`` ``paths``, ``#name`` through
+the nearest ``package.json`` ``imports`` map, workspace packages (``package.json`` files inside
+the repository, through their ``exports`` map, so a package's self-references resolve too),
+node builtins (``node:fs``), ``baseUrl``; anything else is an external package.
 """
 
 from __future__ import annotations
 
+import bisect
 import json
 import posixpath
 from dataclasses import dataclass
@@ -30,6 +32,7 @@ from . import (
     language_for_path,
     node_text,
 )
+from ._js_packages import WorkspacePackage, join_inside, match_subpath, read_package
 
 #: the configuration every JS-family spec shares (``RepoIndex.config`` key)
 CONFIG_KEY = "js"
@@ -48,6 +51,7 @@ _ASSET_SUFFIXES = frozenset(
     ".css .scss .sass .less .styl .svg .png .jpg .jpeg .gif .webp .ico .bmp .avif .json .html .md"
     " .txt .woff .woff2 .ttf .eot .otf .wasm .graphql .gql .yaml .yml .mp3 .mp4".split())
 _CONFIG_FILES = ("tsconfig.json", "jsconfig.json")
+_DECLARATION_SUFFIXES = (".d.ts", ".d.mts", ".d.cts")
 _MAX_EXTENDS = 8
 NODE_BUILTINS = frozenset(
     "assert async_hooks buffer child_process cluster console constants crypto dgram"
@@ -73,21 +77,15 @@ class ProjectConfig:
 
 
 @dataclass(frozen=True, slots=True)
-class WorkspacePackage:
-    """A ``package.json`` with a ``name`` inside the repository."""
-
-    name: str
-    directory: str
-    #: entry candidates from main/module/types/exports["."], repo-relative
-    entries: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
 class JsConfig:
     """Configuration shared by the JavaScript, TypeScript and TSX resolvers."""
 
     projects: tuple[ProjectConfig, ...] = ()
+    #: the named packages, by name then directory (what a bare specifier can name)
     packages: tuple[WorkspacePackage, ...] = ()
+    #: every package.json the resolver uses, named or not, by directory (``imports`` maps and
+    #: directory entry points: Node loads a directory through the ``main`` of its package.json)
+    manifests: tuple[WorkspacePackage, ...] = ()
 
 
 def load_config(root: Path, files: frozenset[str]) -> JsConfig:
@@ -111,7 +109,8 @@ def load_config(root: Path, files: frozenset[str]) -> JsConfig:
         package = _load_package(root, d)
         if package is not None:
             packages.append(package)
-    return JsConfig(tuple(projects), tuple(sorted(packages, key=lambda p: (p.name, p.directory))))
+    named = tuple(sorted((p for p in packages if p.name), key=lambda p: (p.name, p.directory)))
+    return JsConfig(tuple(projects), named, tuple(sorted(packages, key=lambda p: p.directory)))
 
 
 def strip_jsonc(text: str) -> str:
@@ -216,41 +215,110 @@ def _all_specifiers_typed(stmt: Node, clause_type: str) -> bool:
 def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
     """Resolve one JS/TS import to repository files, an external package or a reason it failed."""
     spec = ref.module
-    files = index.files
     config = index.config.get(CONFIG_KEY)
     if not isinstance(config, JsConfig):
         config = JsConfig()
+    tree = _Tree(index.files, config.manifests, ref.path.endswith(_DECLARATION_SUFFIXES))
     if spec.startswith(("./", "../")) or spec in (".", ".."):
-        base = _join(posixpath.dirname(ref.path), spec)
+        base = join_inside(posixpath.dirname(ref.path), spec)
         if base is None:
             return ResolvedImport(unresolved="relative import beyond the repository root")
-        return _found_or(files, base, "relative import matches no file")
+        return _found_or(tree, base, "relative import matches no file")
     if spec.startswith("/"):
         return ResolvedImport(unresolved="absolute path import")
     if spec.startswith("node:"):
         return ResolvedImport(external="node:" + spec[5:].split("/")[0])
     project = _project_for(ref.path, config.projects)
     if project is not None:
-        aliased = _resolve_paths(files, project, spec)
+        aliased = _resolve_paths(tree, project, spec)
         if aliased is not None:
             return aliased
-    package = _resolve_workspace(files, config.packages, spec)
+    if spec.startswith("#"):
+        return _resolve_subpath_import(tree, ref.path, spec)
+    package = _resolve_workspace(tree, config.packages, spec)
     if package is not None:
         return package
-    first = spec.split("/")[0]
-    if first in NODE_BUILTINS:
-        return ResolvedImport(external=f"node:{first}")
-    if project is not None and project.base_url is not None:
-        base = _join(project.base_url, spec)
-        found = _find(files, base) if base is not None else None
+    if project is not None and project.base_url is not None and spec.split("/")[0] not in NODE_BUILTINS:
+        base = join_inside(project.base_url, spec)
+        found = tree.find(base) if base is not None else None
         if found:
             return ResolvedImport(targets=(found,))
     if spec.startswith(_SOURCE_ALIASES):
-        return _resolve_source_alias(files, ref.path, spec)
-    return ResolvedImport(external=package_name(spec))
+        return _resolve_source_alias(tree, ref.path, spec)
+    return ResolvedImport(external=_external_name(spec))
 
 
-def _resolve_source_alias(files: frozenset[str], importer: str, spec: str) -> ResolvedImport:
+@dataclass(frozen=True, slots=True)
+class _Tree:
+    """What an import can reach: the analyzed files and the package.json files among them."""
+
+    files: frozenset[str]
+    #: every package.json, by directory (``JsConfig.manifests``)
+    manifests: tuple[WorkspacePackage, ...]
+    #: the importer is a declaration file: a package's ``types`` entry comes first, as for tsc
+    declaration: bool
+
+    def find(self, base: str) -> str | None:
+        """The file a module path means: exact, + extension, ``.js`` -> ``.ts``, the entry point of
+        the directory's package.json (Node's ``main``; ``module``, ``types`` too), or ``base/index.*``."""
+        found = _find_file(self.files, base)
+        if found:
+            return found
+        manifest = self.manifest_at(base)
+        for entry in self.entries(manifest) if manifest is not None else ():
+            found = _find_file(self.files, entry) or _find_index(self.files, entry)
+            if found:
+                return found
+        return _find_index(self.files, base)
+
+    def manifest_at(self, directory: str) -> WorkspacePackage | None:
+        """The package.json in ``directory`` itself, if the resolver kept one."""
+        i = bisect.bisect_left(self.manifests, directory, key=lambda m: m.directory)
+        return self.manifests[i] if i < len(self.manifests) and self.manifests[i].directory == directory else None
+
+    def entries(self, package: WorkspacePackage) -> list[str]:
+        """A package's entry candidates, declaration files first for a declaration importer."""
+        if not self.declaration:
+            return list(package.entries)
+        return sorted(package.entries, key=lambda e: not e.endswith(_DECLARATION_SUFFIXES))
+
+
+def _resolve_subpath_import(tree: _Tree, importer: str, spec: str) -> ResolvedImport:
+    """``#name``: the ``imports`` map of the nearest package.json declaring one (never an npm package).
+
+    A target starting with ``./`` is a file of that package; a bare target is a package
+    (``"#dep": "some-lib"``), external unless the repository defines it.
+    """
+    parts = importer.split("/")[:-1]
+    for directory in ("/".join(parts[:i]) for i in range(len(parts), -1, -1)):  # nearest first
+        manifest = tree.manifest_at(directory)
+        if manifest is None or not manifest.imports:
+            continue
+        targets = match_subpath(manifest.imports, spec)
+        if targets is None:
+            break
+        for target in targets:
+            if target.startswith("./"):
+                base = join_inside(directory, target)
+                found = tree.find(base) if base is not None else None
+                if found:
+                    return ResolvedImport(targets=(found,))
+        bare = [t for t in targets if not t.startswith((".", "/", "#"))]
+        if bare:
+            return ResolvedImport(external=_external_name(bare[0]))
+        if targets and all(posixpath.splitext(t)[1].lower() in _ASSET_SUFFIXES for t in targets):
+            return ResolvedImport()
+        return ResolvedImport(unresolved="package.json imports entry matches no file")
+    return ResolvedImport(unresolved="subpath import matches no package.json imports entry")
+
+
+def _external_name(spec: str) -> str:
+    """The external package of a bare specifier: ``node:<name>`` for a Node builtin."""
+    first = spec.split("/")[0]
+    return f"node:{first}" if first in NODE_BUILTINS else package_name(spec)
+
+
+def _resolve_source_alias(tree: _Tree, importer: str, spec: str) -> ResolvedImport:
     """``@/x`` and ``~/x`` that no tsconfig/jsconfig maps: the bundler convention (Vue CLI,
     Vite and Nuxt templates) is the project's ``src/`` (``~/``: or the project root).
 
@@ -260,12 +328,12 @@ def _resolve_source_alias(files: frozenset[str], importer: str, spec: str) -> Re
     parts = importer.split("/")[:-1]
     ancestors = ["/".join(parts[:i]) for i in range(len(parts), -1, -1)]  # nearest first
     for directory in ancestors:
-        base = _join(posixpath.join(directory, "src") if directory else "src", rest)
-        found = _find(files, base) if base is not None else None
+        base = join_inside(posixpath.join(directory, "src") if directory else "src", rest)
+        found = tree.find(base) if base is not None else None
         if found:
             return ResolvedImport(targets=(found,))
     if spec.startswith("~/"):
-        found = _find(files, posixpath.normpath(rest)) if rest else None
+        found = tree.find(posixpath.normpath(rest)) if rest else None
         if found:
             return ResolvedImport(targets=(found,))
     return ResolvedImport(unresolved=f"{spec[:2]} alias matches no file under src/ "
@@ -280,8 +348,8 @@ def package_name(spec: str) -> str:
     return parts[0]
 
 
-def _found_or(files: frozenset[str], base: str, reason: str) -> ResolvedImport:
-    found = _find(files, base)
+def _found_or(tree: _Tree, base: str, reason: str) -> ResolvedImport:
+    found = tree.find(base)
     if found:
         return ResolvedImport(targets=(found,))
     if posixpath.splitext(base)[1].lower() in _ASSET_SUFFIXES:
@@ -289,8 +357,8 @@ def _found_or(files: frozenset[str], base: str, reason: str) -> ResolvedImport:
     return ResolvedImport(unresolved=reason)
 
 
-def _find(files: frozenset[str], base: str) -> str | None:
-    """The file a module path means: exact, + extension, ``.js`` -> ``.ts``, or ``base/index.*``."""
+def _find_file(files: frozenset[str], base: str) -> str | None:
+    """``base`` as a file: exact, + extension, or ``.js`` written for ``.ts``."""
     if base in files:
         return base
     for ext in _EXTENSIONS:
@@ -300,21 +368,16 @@ def _find(files: frozenset[str], base: str) -> str | None:
     for alt in _TS_FOR_JS.get(ext, ()):
         if stem + alt in files:
             return stem + alt
+    return None
+
+
+def _find_index(files: frozenset[str], base: str) -> str | None:
+    """``base`` as a directory: its ``index.*``."""
     prefix = f"{base}/index" if base else "index"
     for ext in _EXTENSIONS:
         if prefix + ext in files:
             return prefix + ext
     return None
-
-
-def _join(directory: str, spec: str) -> str | None:
-    """Join and normalise; None when the result leaves the repository."""
-    joined = posixpath.normpath(posixpath.join(directory, spec)) if directory else posixpath.normpath(spec)
-    if joined == ".":
-        return ""
-    if joined.startswith("../") or joined == ".." or joined.startswith("/"):
-        return None
-    return joined
 
 
 def _project_for(path: str, projects: tuple[ProjectConfig, ...]) -> ProjectConfig | None:
@@ -327,7 +390,7 @@ def _project_for(path: str, projects: tuple[ProjectConfig, ...]) -> ProjectConfi
     return best
 
 
-def _resolve_paths(files: frozenset[str], project: ProjectConfig, spec: str) -> ResolvedImport | None:
+def _resolve_paths(tree: _Tree, project: ProjectConfig, spec: str) -> ResolvedImport | None:
     """Apply ``compilerOptions.paths``: the matching pattern with the longest prefix wins."""
     best: tuple[int, str, tuple[str, ...]] | None = None
     for pattern, targets in project.paths:
@@ -344,7 +407,7 @@ def _resolve_paths(files: frozenset[str], project: ProjectConfig, spec: str) -> 
         return None
     _, star, targets = best
     for target in targets:
-        found = _find(files, target.replace("*", star, 1))
+        found = tree.find(target.replace("*", star, 1))
         if found:
             return ResolvedImport(targets=(found,))
     if all(t.startswith("node_modules/") or "/node_modules/" in t for t in targets):
@@ -354,19 +417,23 @@ def _resolve_paths(files: frozenset[str], project: ProjectConfig, spec: str) -> 
     return ResolvedImport(unresolved="tsconfig path alias matches no file")
 
 
-def _resolve_workspace(files: frozenset[str], packages: tuple[WorkspacePackage, ...],
+def _resolve_workspace(tree: _Tree, packages: tuple[WorkspacePackage, ...],
                        spec: str) -> ResolvedImport | None:
-    """Imports of a package defined inside the repository (``name`` or ``name/sub/path``)."""
+    """Imports of a package defined inside the repository (``name`` or ``name/sub/path``): its
+    ``exports`` map first (``./addons/*``), then the path inside the package (or its ``src/``)."""
     for pkg in sorted(packages, key=lambda p: -len(p.name)):
         if spec == pkg.name:
-            candidates = [*pkg.entries, pkg.directory, _under(pkg.directory, "src")]
+            candidates = [*tree.entries(pkg), pkg.directory, _under(pkg.directory, "src")]
         elif spec.startswith(pkg.name + "/"):
             sub = spec[len(pkg.name) + 1:]
-            candidates = [_under(pkg.directory, sub), _under(pkg.directory, f"src/{sub}")]
+            exported = match_subpath(pkg.exports, f"./{sub}") or ()
+            candidates = [*(j for j in (join_inside(pkg.directory, t) for t in exported if t.startswith("./"))
+                            if j is not None),
+                          _under(pkg.directory, sub), _under(pkg.directory, f"src/{sub}")]
         else:
             continue
         for cand in candidates:
-            found = _find(files, cand)
+            found = tree.find(cand)
             if found:
                 return ResolvedImport(targets=(found,))
         return ResolvedImport(unresolved=f"workspace package {pkg.name!r} has no matching file")
@@ -403,7 +470,7 @@ def _load_project(root: Path, directory: str, name: str) -> ProjectConfig | None
     for config_dir, options in reversed(chain):  # most distant ancestor first, then overrides
         raw_base = options.get("baseUrl")
         if isinstance(raw_base, str):
-            base_url = _join(config_dir, raw_base)
+            base_url = join_inside(config_dir, raw_base)
         raw_paths = options.get("paths")
         if isinstance(raw_paths, dict):
             paths = {k: [t for t in v if isinstance(t, str)] for k, v in raw_paths.items()
@@ -413,7 +480,7 @@ def _load_project(root: Path, directory: str, name: str) -> ProjectConfig | None
     for pattern, targets in sorted((paths or {}).items()):
         # paths are relative to baseUrl when set, else to the config that declared them
         anchor = base_url if base_url is not None else paths_dir
-        joined = tuple(j for j in (_join(anchor, t) for t in targets) if j is not None)
+        joined = tuple(j for j in (join_inside(anchor, t) for t in targets) if j is not None)
         resolved.append((pattern, joined))
     if base_url is None and not resolved:
         return ProjectConfig(directory, None, ())
@@ -436,40 +503,13 @@ def _extends_chain(root: Path, rel: str) -> list[tuple[str, dict[str, object]]]:
         parent = data.get("extends")
         current = None
         if isinstance(parent, str) and parent.startswith("."):  # package configs live outside the repo
-            current = _join(directory, parent if parent.endswith(".json") else parent + ".json")
+            current = join_inside(directory, parent if parent.endswith(".json") else parent + ".json")
     return chain
 
 
 def _load_package(root: Path, directory: str) -> WorkspacePackage | None:
-    rel = f"{directory}/package.json" if directory else "package.json"
-    data = _read_json(root / rel)
-    if data is None:
-        return None
-    name = data.get("name")
-    if not isinstance(name, str) or not name:
-        return None
-    entries: list[str] = []
-    exports = data.get("exports")
-    dot = exports.get(".") if isinstance(exports, dict) else exports
-    for value in (_first_string(dot), data.get("source"), data.get("module"), data.get("main"),
-                  data.get("types"), data.get("typings")):
-        if isinstance(value, str) and value:
-            joined = _join(directory, value)
-            if joined is not None and joined not in entries:
-                entries.append(joined)
-    return WorkspacePackage(name, directory, tuple(entries))
-
-
-def _first_string(value: object) -> str | None:
-    """The first path in a conditional ``exports`` entry (``{"import": {"types": "..."}}``)."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dict):
-        for key in ("source", "types", "import", "module", "default", "require", "node"):
-            found = _first_string(value.get(key))
-            if found:
-                return found
-    return None
+    data = _read_json(root / (f"{directory}/package.json" if directory else "package.json"))
+    return read_package(data, directory) if data is not None else None
 
 
 def is_standard_library(package: str) -> bool:

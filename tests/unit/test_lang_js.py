@@ -258,6 +258,18 @@ TREE = {
     "packages/empty/README.md": "",
     "apps/web/tsconfig.json": '{"compilerOptions": {"paths": {"~/*": ["./src/*"]}}}',
     "apps/web/src/main.ts": "", "apps/web/src/page.tsx": "",
+    # exports subpaths and conditions (a source condition first), imports ('#x') maps
+    "packages/kit/package.json": '{"name": "@mono/kit", "exports": {".": {"types": "./dist/index.d.ts",'
+                                 ' "@kit/source": "./src/index.ts", "import": "./dist/index.js"},'
+                                 ' "./addons/*": "./examples/jsm/*", "./tsl": "./dist/tsl.js", "./private/*": null},'
+                                 ' "imports": {"#internal/*": "./src/internal/*.ts", "#dep": "left-pad",'
+                                 ' "#fs": {"node": "fs", "default": "./src/fs-shim.ts"}, "#gone": "./vendor/gone.js"}}',
+    "packages/kit/src/index.ts": "", "packages/kit/src/internal/clock.ts": "",
+    "packages/kit/examples/jsm/orbit.js": "", "packages/kit/private/secret.ts": "",
+    # a nameless package.json naming a directory's entry points (primevue's per-component folders)
+    "legacy/button/package.json": '{"main": "./button.cjs.js", "module": "./button.esm.js", "types": "./Button.d.ts"}',
+    "legacy/button/button.cjs.js": "", "legacy/button/button.esm.js": "", "legacy/button/Button.d.ts": "",
+    "legacy/types.d.ts": "",
 }
 SOURCES = frozenset(p for p in TREE if not p.endswith((".json", ".md")))
 
@@ -297,6 +309,12 @@ def resolve(index: RepoIndex, importer: str, module: str) -> ResolvedImport:
     ("src/a/b.ts", "@/util", "src/util.ts"),                  # bundler alias, unmapped: src/
     ("src/a/b.ts", "~/components", "src/components/index.tsx"),
     ("packages/shared/src/format.ts", "@/index", "packages/shared/src/index.ts"),  # the nearest src/
+    ("src/a/b.ts", "@mono/kit", "packages/kit/src/index.ts"),   # a "*source*" exports condition first
+    ("src/a/b.ts", "@mono/kit/addons/orbit.js", "packages/kit/examples/jsm/orbit.js"),  # exports "./addons/*"
+    ("packages/kit/src/index.ts", "@mono/kit/addons/orbit", "packages/kit/examples/jsm/orbit.js"),  # self-reference
+    ("packages/kit/src/index.ts", "#internal/clock", "packages/kit/src/internal/clock.ts"),  # imports map
+    ("src/a/b.ts", "../../legacy/button", "legacy/button/button.esm.js"),  # directory: its package.json
+    ("legacy/types.d.ts", "./button", "legacy/button/Button.d.ts"),  # a declaration file reads "types" first
 ])
 def test_resolves_internal(index, importer, module, target):
     assert resolve(index, importer, module) == ResolvedImport(targets=(target,))
@@ -319,12 +337,28 @@ def test_external_packages(index, module, package):
     assert resolve(index, "src/a/b.ts", module) == ResolvedImport(external=package)
 
 
+@pytest.mark.parametrize(("module", "package"), [("#dep", "left-pad"), ("#fs", "node:fs")])
+def test_subpath_import_to_a_package_is_external(index, module, package):
+    """A bare target in the imports map (``"#dep": "left-pad"``) names the package; a Node builtin is standard."""
+    assert resolve(index, "packages/kit/src/internal/clock.ts", module) == ResolvedImport(external=package)
+
+
+@pytest.mark.parametrize(("importer", "module", "reason"), [
+    ("packages/kit/src/index.ts", "#gone", "package.json imports entry matches no file"),
+    ("packages/kit/src/index.ts", "#nope", "subpath import matches no package.json imports entry"),
+    ("src/a/b.ts", "#internal/clock", "subpath import matches no package.json imports entry"),  # not its package
+])
+def test_subpath_import_miss_is_unresolved_never_a_package(index, importer, module, reason):
+    assert resolve(index, importer, module) == ResolvedImport(unresolved=reason)
+
+
 @pytest.mark.parametrize(("importer", "module"), [
     ("src/a/b.ts", "./missing"),
     ("src/a/b.ts", "../../../outside"),
     ("src/a/b.ts", "@app/missing"),
     ("src/a/b.ts", "empty-pkg"),
     ("src/a/b.ts", "@/missing"),  # never an npm package
+    ("src/a/b.ts", "@mono/kit/tsl"),  # exported from a build output that is not analyzed
 ])
 def test_unresolved(index, importer, module):
     result = resolve(index, importer, module)
