@@ -52,6 +52,7 @@ _ASSET_SUFFIXES = frozenset(
     " .txt .woff .woff2 .ttf .eot .otf .wasm .graphql .gql .yaml .yml .mp3 .mp4".split())
 _CONFIG_FILES = ("tsconfig.json", "jsconfig.json")
 _DECLARATION_SUFFIXES = (".d.ts", ".d.mts", ".d.cts")
+_TYPESCRIPT_SUFFIXES = (".ts", ".tsx", ".mts", ".cts")
 _MAX_EXTENDS = 8
 NODE_BUILTINS = frozenset(
     "assert async_hooks buffer child_process cluster console constants crypto dgram"
@@ -218,7 +219,8 @@ def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
     config = index.config.get(CONFIG_KEY)
     if not isinstance(config, JsConfig):
         config = JsConfig()
-    tree = _Tree(index.files, config.manifests, ref.path.endswith(_DECLARATION_SUFFIXES))
+    tree = _Tree(index.files, config.manifests, ref.path.endswith(_DECLARATION_SUFFIXES),
+                 ref.path.endswith(_TYPESCRIPT_SUFFIXES))
     if spec.startswith(("./", "../")) or spec in (".", ".."):
         base = join_inside(posixpath.dirname(ref.path), spec)
         if base is None:
@@ -257,16 +259,18 @@ class _Tree:
     manifests: tuple[WorkspacePackage, ...]
     #: the importer is a declaration file: a package's ``types`` entry comes first, as for tsc
     declaration: bool
+    #: the importer is TypeScript: ``./x.js`` means ``x.ts`` / ``x.d.ts`` even beside an ``x.js``
+    typescript: bool
 
     def find(self, base: str) -> str | None:
         """The file a module path means: exact, + extension, ``.js`` -> ``.ts``, the entry point of
         the directory's package.json (Node's ``main``; ``module``, ``types`` too), or ``base/index.*``."""
-        found = _find_file(self.files, base)
+        found = _find_file(self.files, base, self.typescript)
         if found:
             return found
         manifest = self.manifest_at(base)
         for entry in self.entries(manifest) if manifest is not None else ():
-            found = _find_file(self.files, entry) or _find_index(self.files, entry)
+            found = _find_file(self.files, entry, self.typescript) or _find_index(self.files, entry)
             if found:
                 return found
         return _find_index(self.files, base)
@@ -357,17 +361,21 @@ def _found_or(tree: _Tree, base: str, reason: str) -> ResolvedImport:
     return ResolvedImport(unresolved=reason)
 
 
-def _find_file(files: frozenset[str], base: str) -> str | None:
-    """``base`` as a file: exact, + extension, or ``.js`` written for ``.ts``."""
-    if base in files:
-        return base
+def _find_file(files: frozenset[str], base: str, typescript: bool) -> str | None:
+    """``base`` as a file: exact, + extension, or ``.js`` written for ``.ts``.
+
+    For a TypeScript importer the TypeScript file comes first, as tsc reads it: a ``.d.ts``
+    shipped beside its ``.js`` (zod's ``export * from "./core.cjs"`` in ``index.d.cts``)
+    links to the declaration ``core.d.cts``, not to the compiled ``core.cjs``.
+    """
+    stem, ext = posixpath.splitext(base)
+    alternatives = [stem + alt for alt in _TS_FOR_JS.get(ext, ())]
+    for candidate in (*alternatives, base) if typescript else (base, *alternatives):
+        if candidate in files:
+            return candidate
     for ext in _EXTENSIONS:
         if base + ext in files:
             return base + ext
-    stem, ext = posixpath.splitext(base)
-    for alt in _TS_FOR_JS.get(ext, ()):
-        if stem + alt in files:
-            return stem + alt
     return None
 
 
@@ -436,6 +444,8 @@ def _resolve_workspace(tree: _Tree, packages: tuple[WorkspacePackage, ...],
             found = tree.find(cand)
             if found:
                 return ResolvedImport(targets=(found,))
+        if posixpath.splitext(spec)[1].lower() in _ASSET_SUFFIXES:
+            return ResolvedImport()  # 'pkg/package.json', 'pkg/theme.css': data, not code
         return ResolvedImport(unresolved=f"workspace package {pkg.name!r} has no matching file")
     return None
 

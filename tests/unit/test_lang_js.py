@@ -270,6 +270,7 @@ TREE = {
     "legacy/button/package.json": '{"main": "./button.cjs.js", "module": "./button.esm.js", "types": "./Button.d.ts"}',
     "legacy/button/button.cjs.js": "", "legacy/button/button.esm.js": "", "legacy/button/Button.d.ts": "",
     "legacy/types.d.ts": "",
+    "src/shipped.js": "", "src/shipped.d.ts": "",  # compiled output beside its declaration
 }
 SOURCES = frozenset(p for p in TREE if not p.endswith((".json", ".md")))
 
@@ -315,6 +316,9 @@ def resolve(index: RepoIndex, importer: str, module: str) -> ResolvedImport:
     ("packages/kit/src/index.ts", "#internal/clock", "packages/kit/src/internal/clock.ts"),  # imports map
     ("src/a/b.ts", "../../legacy/button", "legacy/button/button.esm.js"),  # directory: its package.json
     ("legacy/types.d.ts", "./button", "legacy/button/Button.d.ts"),  # a declaration file reads "types" first
+    ("src/a/b.ts", "../shipped.js", "src/shipped.d.ts"),       # TypeScript: x.d.ts before the x.js written
+    ("src/types.d.ts", "./shipped.js", "src/shipped.d.ts"),
+    ("lib/helpers.js", "../src/shipped.js", "src/shipped.js"),  # JavaScript: the file written
 ])
 def test_resolves_internal(index, importer, module, target):
     assert resolve(index, importer, module) == ResolvedImport(targets=(target,))
@@ -380,7 +384,7 @@ def test_a_computed_name_is_unresolved_never_guessed(tmp_path, language):
         ("'./a' + ''", 1, "module name built at run time"), ("name", 2, "module name built at run time")]
 
 
-@pytest.mark.parametrize("module", ["./styles.css", "../logo.svg", "@app/theme.scss"])
+@pytest.mark.parametrize("module", ["./styles.css", "../logo.svg", "@app/theme.scss", "ui-kit/package.json"])
 def test_asset_imports_are_ignored(index, module):
     assert resolve(index, "src/a/b.ts", module) == ResolvedImport()
 
