@@ -26,8 +26,11 @@ WORK = BENCH / "_work"
 RESULTS = BENCH / "results"
 DOWNLOADS = WORK / "downloads"
 SOURCES = WORK / "src"
-#: the project's interpreter (the one with the analyzer installed)
+#: the project's interpreter (the one with the analyzer installed); a git worktree without its own
+#: .venv runs the benchmarks with the interpreter that runs them (``-m analyzer`` from REPO)
 PYTHON = REPO / ".venv" / "bin" / "python"
+if not PYTHON.exists():
+    PYTHON = Path(sys.executable)
 MEASURE = BENCH / "_measure.py"
 
 PIP_PACKAGES = {"django": "5.2.8", "flask": "3.1.3", "requests": "2.34.2"}

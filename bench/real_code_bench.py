@@ -1,4 +1,4 @@
-"""Real-code check: the analyzer on released projects in every language family, from Debian's archive.
+"""Real-code check: the analyzer on released projects in every language family (Debian's archive, npm).
 
 For each project: files, LOC, edges by kind, unresolved imports by reason, and external packages
 (standard library / third-party), from ``analyze --no-llm --json`` (cache off, default settings).
@@ -6,7 +6,9 @@ It measures what resolution leaves unexplained on code nobody wrote for this too
 for what is left are discussed in the README.  Sources come from the Debian archive (bookworm):
 ``-dev`` packages that ship sources (Go, Rust, Ruby, PHP) and upstream ``.orig`` tarballs (Java,
 C, C++), fetched over HTTP from deb.debian.org into ``bench/_work/`` and extracted in Python (no
-dpkg needed).  Versions are pinned: a file the archive has since replaced fails with its URL.
+dpkg needed).  JavaScript and TypeScript come from npm (``npm:NAME@VERSION``, fetched with
+``npm pack``): packages that ship their sources, analyzed at the tarball's ``package/`` root.
+Versions are pinned: a file the archive has since replaced fails with its URL.
 
     .venv/bin/python bench/real_code_bench.py [--only tokio,guava]
 
@@ -35,7 +37,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _common as c  # noqa: E402
 
 POOL = "http://deb.debian.org/debian/pool/main/"
-#: name -> (language family, archive path under POOL, directory to analyze inside the extracted archive)
+NPM = "npm:"
+#: name -> (language family, archive path under POOL or ``npm:NAME@VERSION``, directory to analyze
+#: inside the extracted archive; for npm, inside its ``package/`` folder)
 PROJECTS: dict[str, tuple[str, str, str]] = {
     "cobra": ("Go", "g/golang-github-spf13-cobra/golang-github-spf13-cobra-dev_1.6.1-1_all.deb",
               "usr/share/gocode/src/github.com/spf13/cobra"),
@@ -75,6 +79,13 @@ PROJECTS: dict[str, tuple[str, str, str]] = {
     "fmt": ("C++", "f/fmtlib/fmtlib_9.1.0+ds1.orig.tar.gz", "fmtlib-9.1.0+ds1"),
     "spdlog": ("C++", "s/spdlog/spdlog_1.10.0+ds.orig.tar.xz", "spdlog-1.10.0"),
     "yaml-cpp": ("C++", "y/yaml-cpp/yaml-cpp_0.7.0+dfsg.orig.tar.xz", "yaml-cpp-yaml-cpp-0.7.0"),
+    "eslint": ("JS", "npm:eslint@9.15.0", ""),
+    "webpack": ("JS", "npm:webpack@5.96.1", ""),
+    "three": ("JS", "npm:three@0.170.0", ""),
+    "chalk": ("JS", "npm:chalk@5.3.0", ""),
+    "primevue": ("JS", "npm:primevue@3.53.0", ""),
+    "rxjs": ("TS", "npm:rxjs@7.8.1", ""),
+    "zod": ("TS", "npm:zod@3.25.76", ""),
 }
 REAL = c.WORK / "real"
 
@@ -100,6 +111,12 @@ def _deb_data(deb: bytes) -> tarfile.TarFile:
 def fetch(name: str) -> Path:
     """The directory to analyze for project ``name`` (downloaded and extracted when missing)."""
     _, archive, inner = PROJECTS[name]
+    if archive.startswith(NPM):
+        package, _, version = archive[len(NPM):].rpartition("@")
+        root = c.fetch_npm(package, version) / inner
+        if not root.is_dir():
+            raise SystemExit(f"{name}: {inner} not found in {archive}")
+        return root
     dest = REAL / name
     if not dest.is_dir():
         c.DOWNLOADS.mkdir(parents=True, exist_ok=True)
@@ -170,9 +187,9 @@ def render(results: dict[str, Any], machine: dict[str, Any]) -> str:
                         "files with syntax errors (tree-sitter)",
                         "wall s (whole command, cache off)"], rows)
     return "\n".join([
-        "### Real code from the Debian archive (bookworm), `analyze --no-llm --no-cache --json`", "",
-        "Sources: `-dev` packages that ship sources (Go, Rust, Ruby, PHP) and `.orig` upstream tarballs "
-        "(Java, C, C++, psr7), pinned in `bench/real_code_bench.py`.", "", table, "",
+        "### Real code from the Debian archive (bookworm) and npm, `analyze --no-llm --no-cache --json`", "",
+        "Sources: `-dev` packages that ship sources (Go, Rust, Ruby, PHP), `.orig` upstream tarballs "
+        "(Java, C, C++, psr7) and npm tarballs (JS, TS), pinned in `bench/real_code_bench.py`.", "", table, "",
         "Third-party externals per project:", "",
         *[f"- {name}: {', '.join(r['external_third_party']) or '-'}" for name, r in results.items()], "",
         c.machine_line(machine), ""])
