@@ -9,7 +9,8 @@ import pytest
 
 from analyzer.domain import ImportRef, ParsedFile, RepoIndex, SourceFile
 from analyzer.languages import ResolvedImport, registry
-from analyzer.languages.javascript import CONFIG_KEY, JsConfig, load_config, package_name, strip_jsonc
+from analyzer.languages._js_config import strip_jsonc
+from analyzer.languages.javascript import CONFIG_KEY, JsConfig, load_config, package_name
 from analyzer.parse import parse_file
 from analyzer.queries import compiled_queries, is_known_capture, query_text
 
