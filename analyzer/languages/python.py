@@ -18,10 +18,15 @@ _SOURCE_ROOT_NAMES = ("src", "lib", "python")
 _TYPE_CHECKING = re.compile(r"(?:\w+\.)?TYPE_CHECKING")
 #: a module name as import_module() takes it: optional leading dots, then dotted identifiers
 _DOTTED = re.compile(r"\.*[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
+#: what may separate the dots and names of an import statement's module (``from . aix_data import x``)
+_BLANKS = re.compile(r"[\s\\]+")
 
 
 def postprocess_import(ref: ImportRef, stmt: Node) -> ImportRef | None:
     """Set ``kind`` (import | from) and ``type_only`` (inside ``if TYPE_CHECKING:``).
+
+    The module is the dotted name without the blanks Python allows between its tokens
+    (``from . aix_data import x``, ``import os . path``, a backslash continuation).
 
     A call (``import_module("a.b")``, ``__import__("a.b")``) imports like ``import a.b``
     when its first argument is a plain literal; a relative name only with ``__package__``
@@ -36,7 +41,8 @@ def postprocess_import(ref: ImportRef, stmt: Node) -> ImportRef | None:
             return ImportRef(ref.path, expression, (), ref.line, KIND_COMPUTED, _is_type_checking_only(stmt))
         return ImportRef(ref.path, module, (), ref.line, "import", _is_type_checking_only(stmt))
     kind = "from" if stmt.type == "import_from_statement" else "import"
-    return ImportRef(ref.path, ref.module, ref.names, ref.line, kind, _is_type_checking_only(stmt))
+    module = _BLANKS.sub("", ref.module)
+    return ImportRef(ref.path, module, ref.names, ref.line, kind, _is_type_checking_only(stmt))
 
 
 def _literal_module(call: Node) -> str | None:
