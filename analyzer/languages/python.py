@@ -196,9 +196,17 @@ def _resolve(importer_dir: str, module: str, names: tuple[str, ...], is_from: bo
 
 
 #: standard modules this interpreter's list lacks: ``__main__``, Python 2 modules renamed or removed
-#: in Python 3 (legacy code still imports them), and those added after 3.11
+#: in Python 3 (legacy code still imports them), those added after 3.11, those removed before 3.11
+#: and after it (the answer must not depend on the interpreter running the analyzer: pip's vendored
+#: distlib still imports ``dummy_threading``), typeshed's ``_typeshed`` (stubs every type checker
+#: ships with the standard library's) and PyPy's built-in ``__pypy__``
 _MORE_STDLIB = frozenset({
-    "__main__", "annotationlib", "compression",
+    "__main__", "annotationlib", "compression", "_typeshed", "__pypy__",
+    "_bootlocale", "_dummy_thread", "binhex", "dummy_threading", "formatter", "macpath", "parser", "symbol",
+    "asynchat", "asyncore", "distutils", "imp", "smtpd",
+    "aifc", "audioop", "cgi", "cgitb", "chunk", "crypt", "imghdr", "lib2to3", "mailcap", "msilib", "nis",
+    "nntplib", "ossaudiodev", "pipes", "sndhdr", "spwd", "sunau", "telnetlib", "uu", "xdrlib",
+    "_abcoll", "_winreg",
     "__builtin__", "anydbm", "BaseHTTPServer", "CGIHTTPServer", "commands", "ConfigParser", "Cookie",
     "cookielib", "copy_reg", "cPickle", "cStringIO", "dbhash", "dircache", "dummy_thread", "exceptions",
     "htmlentitydefs", "HTMLParser", "httplib", "md5", "mimetools", "new", "popen2", "Queue", "repr",
