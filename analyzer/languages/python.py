@@ -176,6 +176,10 @@ def _resolve(importer_dir: str, module: str, names: tuple[str, ...], is_from: bo
         base = "/".join(base_parts)
         found = _resolve_in(files, base, rest, names, is_from)
         if found is None:
+            # a plain module (not a package) answers for the names below it: six.py's six.moves
+            prefix_file = _prefix_file(files, base, rest)
+            if prefix_file and not prefix_file.rsplit("/", 1)[-1].startswith("__init__."):
+                return ResolvedImport(targets=(prefix_file,))
             return ResolvedImport(unresolved="relative import matches no file")
         return ResolvedImport(targets=found) if found else ResolvedImport()
     roots = _source_roots(files)
@@ -187,12 +191,20 @@ def _resolve(importer_dir: str, module: str, names: tuple[str, ...], is_from: bo
         if found is not None:
             return ResolvedImport(targets=found) if found else ResolvedImport()
         # top-level package exists here but the submodule does not: try a deeper prefix
-        parts = module.split(".")
-        for cut in range(len(parts) - 1, 0, -1):
-            prefix_file = _module_file(files, base, ".".join(parts[:cut]))
-            if prefix_file:
-                return ResolvedImport(targets=(prefix_file,))
+        prefix_file = _prefix_file(files, base, module)
+        if prefix_file:
+            return ResolvedImport(targets=(prefix_file,))
     return ResolvedImport(external=top)
+
+
+def _prefix_file(files: frozenset[str], base: str, module: str) -> str | None:
+    """The file of the deepest proper prefix of ``module`` under ``base`` (``a.b`` for ``a.b.c``)."""
+    parts = module.split(".") if module else []
+    for cut in range(len(parts) - 1, 0, -1):
+        prefix_file = _module_file(files, base, ".".join(parts[:cut]))
+        if prefix_file:
+            return prefix_file
+    return None
 
 
 #: standard modules this interpreter's list lacks: ``__main__``, Python 2 modules renamed or removed

@@ -147,6 +147,10 @@ def _resolve(path: str, module: str, names: tuple[str, ...] = (), kind: str = "i
     ("src/shop/services/billing.py", "..models", ("Order",), "from", ("src/shop/models/__init__.py",)),
     ("src/shop/services/billing.py", "..models.order", ("Order",), "from",
      ("src/shop/models/order.py",)),
+    # below a plain module, a name is its own business (urllib3's "from .packages.six.moves import x")
+    ("src/shop/models/order.py", "..config.moves.http_client", ("HTTPConnection",), "from",
+     ("src/shop/config.py",)),
+    ("src/shop/models/order.py", "..config.moves", (), "import", ("src/shop/config.py",)),
     # src layout: absolute imports from outside src/ and inside it
     ("tests/test_order.py", "shop.models.order", ("Order",), "from", ("src/shop/models/order.py",)),
     ("tests/test_order.py", "shop.models", ("order",), "from", ("src/shop/models/order.py",)),
@@ -170,6 +174,8 @@ def test_resolves_to_files(importer, module, names, kind, targets):
     ("setup.py", "..", ("x",), "beyond"),
     ("tools/run.py", "...", ("x",), "beyond"),
     ("src/shop/config.py", ".nothing", ("x",), "matches no file"),
+    # below a package, a missing submodule is missing (a compiled extension, a stripped file)
+    ("src/shop/config.py", ".models.missing", ("x",), "matches no file"),
 ])
 def test_unresolvable_relative_imports(importer, module, names, reason):
     result = _resolve(importer, module, names, "from")
