@@ -37,6 +37,12 @@ import _common as c  # noqa: E402
 POOL = "http://deb.debian.org/debian/pool/main/"
 #: name -> (language family, archive path under POOL, directory to analyze inside the extracted archive)
 PROJECTS: dict[str, tuple[str, str, str]] = {
+    # PyPI sdists ("pypi:NAME==VERSION", fetched with c.fetch_pip), analyzed at the sdist root
+    "ansible-core": ("Python", "pypi:ansible_core==2.17.7", ""),
+    "pip": ("Python", "pypi:pip==24.3.1", ""),
+    "sqlalchemy": ("Python", "pypi:sqlalchemy==2.0.36", ""),
+    "pydantic": ("Python", "pypi:pydantic==2.10.3", ""),
+    "attrs": ("Python", "pypi:attrs==24.2.0", ""),
     "cobra": ("Go", "g/golang-github-spf13-cobra/golang-github-spf13-cobra-dev_1.6.1-1_all.deb",
               "usr/share/gocode/src/github.com/spf13/cobra"),
     "client_golang": ("Go", "g/golang-github-prometheus-client-golang/"
@@ -100,6 +106,9 @@ def _deb_data(deb: bytes) -> tarfile.TarFile:
 def fetch(name: str) -> Path:
     """The directory to analyze for project ``name`` (downloaded and extracted when missing)."""
     _, archive, inner = PROJECTS[name]
+    if archive.startswith("pypi:"):
+        package, version = archive.removeprefix("pypi:").split("==")
+        return c.fetch_pip(package, version) / inner
     dest = REAL / name
     if not dest.is_dir():
         c.DOWNLOADS.mkdir(parents=True, exist_ok=True)
