@@ -34,6 +34,9 @@ from .languages import language_for_path
 SKIP_GITIGNORED = "ignored by .gitignore"
 SKIP_GITIGNORED_DIR = "ignored by .gitignore (directories)"
 SKIP_VENDORED_DIR = "vendored or generated tree (directories)"
+#: default-excluded names that mean someone else's code, even in a Python package
+_VENDORED_NAMES = frozenset({"node_modules", "vendor", "third_party", "third-party", "bower_components",
+                             "site-packages"})
 SKIP_EXCLUDED = "excluded by --exclude"
 SKIP_NOT_INCLUDED = "not matched by --include"
 SKIP_UNSUPPORTED = "unsupported language"
@@ -193,7 +196,8 @@ def _walk_one(w: _Walker, directory: str, rel_dir: str,
         if is_dir:
             if entry.name == ".git":
                 continue
-            if w.settings.use_default_excludes and entry.name in DEFAULT_EXCLUDED_DIRS:
+            if w.settings.use_default_excludes and entry.name in DEFAULT_EXCLUDED_DIRS \
+                    and not _is_source_package(entry):
                 w.skipped[SKIP_VENDORED_DIR] += 1
                 continue
             if _ignored(rel, True, specs):
@@ -216,6 +220,16 @@ def _walk_one(w: _Walker, directory: str, rel_dir: str,
         if on_progress and w.files and len(w.files) % 500 == 0:
             on_progress(len(w.files))
     return subdirs
+
+
+def _is_source_package(entry: os.DirEntry[str]) -> bool:
+    """A Python package (``__init__.py`` inside) named like a build output or a virtualenv.
+
+    pip's ``operations/build/`` and ansible-test's ``commands/env/`` and ``coverage/`` are
+    source; a build output, a virtualenv or a cache holds no ``__init__.py`` of its own.
+    A vendored tree (``vendor/``, ``third_party/``) stays skipped even when it is a package.
+    """
+    return entry.name not in _VENDORED_NAMES and os.path.isfile(os.path.join(entry.path, "__init__.py"))
 
 
 def _dir_key(entry: os.DirEntry[str] | str | Path) -> tuple[int, int]:

@@ -1,4 +1,4 @@
-"""Real-code check: the analyzer on released projects in every language family (Debian's archive, npm).
+"""Real-code check: the analyzer on released projects in every language family (Debian's archive, npm, PyPI).
 
 For each project: files, LOC, edges by kind, unresolved imports by reason, and external packages
 (standard library / third-party), from ``analyze --no-llm --json`` (cache off, default settings).
@@ -7,7 +7,8 @@ for what is left are discussed in the README.  Sources come from the Debian arch
 ``-dev`` packages that ship sources (Go, Rust, Ruby, PHP) and upstream ``.orig`` tarballs (Java,
 C, C++), fetched over HTTP from deb.debian.org into ``bench/_work/`` and extracted in Python (no
 dpkg needed).  JavaScript and TypeScript come from npm (``npm:NAME@VERSION``, fetched with
-``npm pack``): packages that ship their sources, analyzed at the tarball's ``package/`` root.
+``npm pack``): packages that ship their sources, analyzed at the tarball's ``package/`` root;
+Python from PyPI (``pypi:NAME==VERSION``, sdists fetched with ``pip download``), at the sdist root.
 Versions are pinned: a file the archive has since replaced fails with its URL.
 
     .venv/bin/python bench/real_code_bench.py [--only tokio,guava]
@@ -38,9 +39,15 @@ import _common as c  # noqa: E402
 
 POOL = "http://deb.debian.org/debian/pool/main/"
 NPM = "npm:"
-#: name -> (language family, archive path under POOL or ``npm:NAME@VERSION``, directory to analyze
-#: inside the extracted archive; for npm, inside its ``package/`` folder)
+PYPI = "pypi:"
+#: name -> (language family, archive path under POOL, ``npm:NAME@VERSION`` or ``pypi:NAME==VERSION``,
+#: directory to analyze inside the extracted archive; for npm, inside its ``package/`` folder)
 PROJECTS: dict[str, tuple[str, str, str]] = {
+    "ansible-core": ("Python", "pypi:ansible_core==2.17.7", ""),
+    "pip": ("Python", "pypi:pip==24.3.1", ""),
+    "sqlalchemy": ("Python", "pypi:sqlalchemy==2.0.36", ""),
+    "pydantic": ("Python", "pypi:pydantic==2.10.3", ""),
+    "attrs": ("Python", "pypi:attrs==24.2.0", ""),
     "cobra": ("Go", "g/golang-github-spf13-cobra/golang-github-spf13-cobra-dev_1.6.1-1_all.deb",
               "usr/share/gocode/src/github.com/spf13/cobra"),
     "client_golang": ("Go", "g/golang-github-prometheus-client-golang/"
@@ -111,9 +118,13 @@ def _deb_data(deb: bytes) -> tarfile.TarFile:
 def fetch(name: str) -> Path:
     """The directory to analyze for project ``name`` (downloaded and extracted when missing)."""
     _, archive, inner = PROJECTS[name]
-    if archive.startswith(NPM):
-        package, _, version = archive[len(NPM):].rpartition("@")
-        root = c.fetch_npm(package, version) / inner
+    if archive.startswith((NPM, PYPI)):
+        if archive.startswith(NPM):
+            package, _, version = archive[len(NPM):].rpartition("@")
+            root = c.fetch_npm(package, version) / inner
+        else:
+            package, _, version = archive[len(PYPI):].partition("==")
+            root = c.fetch_pip(package, version) / inner
         if not root.is_dir():
             raise SystemExit(f"{name}: {inner} not found in {archive}")
         return root
@@ -187,9 +198,10 @@ def render(results: dict[str, Any], machine: dict[str, Any]) -> str:
                         "files with syntax errors (tree-sitter)",
                         "wall s (whole command, cache off)"], rows)
     return "\n".join([
-        "### Real code from the Debian archive (bookworm) and npm, `analyze --no-llm --no-cache --json`", "",
+        "### Real code from the Debian archive (bookworm), npm and PyPI, `analyze --no-llm --no-cache --json`", "",
         "Sources: `-dev` packages that ship sources (Go, Rust, Ruby, PHP), `.orig` upstream tarballs "
-        "(Java, C, C++, psr7) and npm tarballs (JS, TS), pinned in `bench/real_code_bench.py`.", "", table, "",
+        "(Java, C, C++, psr7), npm tarballs (JS, TS) and PyPI sdists (Python), pinned in "
+        "`bench/real_code_bench.py`.", "", table, "",
         "Third-party externals per project:", "",
         *[f"- {name}: {', '.join(r['external_third_party']) or '-'}" for name, r in results.items()], "",
         c.machine_line(machine), ""])

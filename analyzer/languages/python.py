@@ -18,10 +18,15 @@ _SOURCE_ROOT_NAMES = ("src", "lib", "python")
 _TYPE_CHECKING = re.compile(r"(?:\w+\.)?TYPE_CHECKING")
 #: a module name as import_module() takes it: optional leading dots, then dotted identifiers
 _DOTTED = re.compile(r"\.*[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
+#: what may separate the dots and names of an import statement's module (``from . aix_data import x``)
+_BLANKS = re.compile(r"[\s\\]+")
 
 
 def postprocess_import(ref: ImportRef, stmt: Node) -> ImportRef | None:
     """Set ``kind`` (import | from) and ``type_only`` (inside ``if TYPE_CHECKING:``).
+
+    The module is the dotted name without the blanks Python allows between its tokens
+    (``from . aix_data import x``, ``import os . path``, a backslash continuation).
 
     A call (``import_module("a.b")``, ``__import__("a.b")``) imports like ``import a.b``
     when its first argument is a plain literal; a relative name only with ``__package__``
@@ -36,7 +41,8 @@ def postprocess_import(ref: ImportRef, stmt: Node) -> ImportRef | None:
             return ImportRef(ref.path, expression, (), ref.line, KIND_COMPUTED, _is_type_checking_only(stmt))
         return ImportRef(ref.path, module, (), ref.line, "import", _is_type_checking_only(stmt))
     kind = "from" if stmt.type == "import_from_statement" else "import"
-    return ImportRef(ref.path, ref.module, ref.names, ref.line, kind, _is_type_checking_only(stmt))
+    module = _BLANKS.sub("", ref.module)
+    return ImportRef(ref.path, module, ref.names, ref.line, kind, _is_type_checking_only(stmt))
 
 
 def _literal_module(call: Node) -> str | None:
@@ -170,6 +176,10 @@ def _resolve(importer_dir: str, module: str, names: tuple[str, ...], is_from: bo
         base = "/".join(base_parts)
         found = _resolve_in(files, base, rest, names, is_from)
         if found is None:
+            # a plain module (not a package) answers for the names below it: six.py's six.moves
+            prefix_file = _prefix_file(files, base, rest)
+            if prefix_file and not prefix_file.rsplit("/", 1)[-1].startswith("__init__."):
+                return ResolvedImport(targets=(prefix_file,))
             return ResolvedImport(unresolved="relative import matches no file")
         return ResolvedImport(targets=found) if found else ResolvedImport()
     roots = _source_roots(files)
@@ -181,18 +191,34 @@ def _resolve(importer_dir: str, module: str, names: tuple[str, ...], is_from: bo
         if found is not None:
             return ResolvedImport(targets=found) if found else ResolvedImport()
         # top-level package exists here but the submodule does not: try a deeper prefix
-        parts = module.split(".")
-        for cut in range(len(parts) - 1, 0, -1):
-            prefix_file = _module_file(files, base, ".".join(parts[:cut]))
-            if prefix_file:
-                return ResolvedImport(targets=(prefix_file,))
+        prefix_file = _prefix_file(files, base, module)
+        if prefix_file:
+            return ResolvedImport(targets=(prefix_file,))
     return ResolvedImport(external=top)
 
 
+def _prefix_file(files: frozenset[str], base: str, module: str) -> str | None:
+    """The file of the deepest proper prefix of ``module`` under ``base`` (``a.b`` for ``a.b.c``)."""
+    parts = module.split(".") if module else []
+    for cut in range(len(parts) - 1, 0, -1):
+        prefix_file = _module_file(files, base, ".".join(parts[:cut]))
+        if prefix_file:
+            return prefix_file
+    return None
+
+
 #: standard modules this interpreter's list lacks: ``__main__``, Python 2 modules renamed or removed
-#: in Python 3 (legacy code still imports them), and those added after 3.11
+#: in Python 3 (legacy code still imports them), those added after 3.11, those removed before 3.11
+#: and after it (the answer must not depend on the interpreter running the analyzer: pip's vendored
+#: distlib still imports ``dummy_threading``), typeshed's ``_typeshed`` (stubs every type checker
+#: ships with the standard library's) and PyPy's built-in ``__pypy__``
 _MORE_STDLIB = frozenset({
-    "__main__", "annotationlib", "compression",
+    "__main__", "annotationlib", "compression", "_typeshed", "__pypy__",
+    "_bootlocale", "_dummy_thread", "binhex", "dummy_threading", "formatter", "macpath", "parser", "symbol",
+    "asynchat", "asyncore", "distutils", "imp", "smtpd",
+    "aifc", "audioop", "cgi", "cgitb", "chunk", "crypt", "imghdr", "lib2to3", "mailcap", "msilib", "nis",
+    "nntplib", "ossaudiodev", "pipes", "sndhdr", "spwd", "sunau", "telnetlib", "uu", "xdrlib",
+    "_abcoll", "_winreg",
     "__builtin__", "anydbm", "BaseHTTPServer", "CGIHTTPServer", "commands", "ConfigParser", "Cookie",
     "cookielib", "copy_reg", "cPickle", "cStringIO", "dbhash", "dircache", "dummy_thread", "exceptions",
     "htmlentitydefs", "HTMLParser", "httplib", "md5", "mimetools", "new", "popen2", "Queue", "repr",

@@ -108,6 +108,23 @@ def test_vendored_directories_are_pruned_and_counted_per_directory(tmp_path):
     assert d.SKIP_VENDORED_DIR not in everything.skipped.as_dict()
 
 
+def test_python_packages_named_like_build_outputs_are_source(tmp_path):
+    # pip's operations/build/ and ansible-test's commands/env/ are packages; a build/ or env/ output
+    # has no __init__.py of its own, and a vendored package stays skipped
+    root = _tree(tmp_path / "repo", {
+        "pip/operations/__init__.py": "", "pip/operations/build/__init__.py": "",
+        "pip/operations/build/wheel.py": "x = 1\n",
+        "tests/commands/env/__init__.py": "", "tests/commands/coverage/__init__.py": "",
+        "build/lib/pip/__init__.py": "", "env/lib/site.py": "x = 1\n",
+        "pip/vendor/__init__.py": "", "pip/vendor/six.py": "x = 1\n",
+    })
+    found = _discover(root)
+    assert _paths(found) == ["pip/operations/__init__.py", "pip/operations/build/__init__.py",
+                             "pip/operations/build/wheel.py", "tests/commands/coverage/__init__.py",
+                             "tests/commands/env/__init__.py"]
+    assert found.skipped.as_dict()[d.SKIP_VENDORED_DIR] == 3
+
+
 def test_go_files_the_go_tool_ignores_are_skipped(tmp_path):
     root = _tree(tmp_path / "repo", {
         "go.mod": "module example.com/m\n",

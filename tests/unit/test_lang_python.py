@@ -27,6 +27,11 @@ def _imports(source: bytes) -> list[tuple[str, tuple[str, ...], str, bool]]:
      [("..models", ("Customer", "Order"), "from", False)]),
     (b"from . import views\n", [(".", ("views",), "from", False)]),
     (b"from pkg.sub import *\n", [("pkg.sub", ("*",), "from", False)]),
+    # blanks between the tokens of a module name (ansible: "from . aix_data import ...")
+    (b"from . aix_data import X\n", [(".aix_data", ("X",), "from", False)]),
+    (b"from .. base import B\n", [("..base", ("B",), "from", False)]),
+    (b"import os . path\n", [("os.path", (), "import", False)]),
+    (b"from a.\\\n    b import c\n", [("a.b", ("c",), "from", False)]),
     (b"from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from app.models import User\n",
      [("typing", ("TYPE_CHECKING",), "from", False), ("app.models", ("User",), "from", True)]),
     (b"import typing\nif typing.TYPE_CHECKING:\n    import app.db\nelse:\n    pass\n",
@@ -54,6 +59,7 @@ def _imports(source: bytes) -> list[tuple[str, tuple[str, ...], str, bool]]:
     (b"m = import_module(' app ')\n", [("' app '", (), "computed", False)]),
     (b"m = other_loader('app.views')\n", []),
 ], ids=["plain", "dotted-alias", "several", "relative-from", "from-dot", "wildcard",
+        "blank-after-dot", "blank-after-dots", "blanks-around-dot", "continuation",
         "type-checking", "typing-attr", "local", "else-branch", "elif-branch", "negated", "nested-if",
         "import-module", "raw-string", "dunder-import", "relative-package", "dynamic-type-checking",
         "f-string", "variable", "concatenated", "bytes", "escaped", "relative-elsewhere", "spaces",
@@ -141,6 +147,10 @@ def _resolve(path: str, module: str, names: tuple[str, ...] = (), kind: str = "i
     ("src/shop/services/billing.py", "..models", ("Order",), "from", ("src/shop/models/__init__.py",)),
     ("src/shop/services/billing.py", "..models.order", ("Order",), "from",
      ("src/shop/models/order.py",)),
+    # below a plain module, a name is its own business (urllib3's "from .packages.six.moves import x")
+    ("src/shop/models/order.py", "..config.moves.http_client", ("HTTPConnection",), "from",
+     ("src/shop/config.py",)),
+    ("src/shop/models/order.py", "..config.moves", (), "import", ("src/shop/config.py",)),
     # src layout: absolute imports from outside src/ and inside it
     ("tests/test_order.py", "shop.models.order", ("Order",), "from", ("src/shop/models/order.py",)),
     ("tests/test_order.py", "shop.models", ("order",), "from", ("src/shop/models/order.py",)),
@@ -164,6 +174,8 @@ def test_resolves_to_files(importer, module, names, kind, targets):
     ("setup.py", "..", ("x",), "beyond"),
     ("tools/run.py", "...", ("x",), "beyond"),
     ("src/shop/config.py", ".nothing", ("x",), "matches no file"),
+    # below a package, a missing submodule is missing (a compiled extension, a stripped file)
+    ("src/shop/config.py", ".models.missing", ("x",), "matches no file"),
 ])
 def test_unresolvable_relative_imports(importer, module, names, reason):
     result = _resolve(importer, module, names, "from")

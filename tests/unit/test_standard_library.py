@@ -3,6 +3,7 @@ external packages of every fixture (expected values written by hand from the fix
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,11 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 @pytest.mark.parametrize(("language", "package", "standard"), [
     ("python", "os", True), ("python", "unittest", True), ("python", "cPickle", True),
     ("python", "urllib2", True), ("python", "__main__", True), ("python", "annotationlib", True),
+    # removed before 3.11 or after it, Python 2's private names, typeshed's and PyPy's (pip's vendored code)
+    ("python", "dummy_threading", True), ("python", "distutils", True), ("python", "telnetlib", True),
+    ("python", "_winreg", True), ("python", "_abcoll", True), ("python", "_typeshed", True),
+    ("python", "__pypy__", True), ("python", "tomllib", True), ("python", "_thread", True),
+    ("python", "yaml", False), ("python", "attr", False),
     ("python", "requests", False), ("python", "django", False),
     ("javascript", "node:fs", True), ("javascript", "lodash", False), ("javascript", "@acme/ui", False),
     ("typescript", "node:path", True), ("tsx", "node:url", True), ("vue", "node:fs", True),
@@ -37,6 +43,13 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 ])
 def test_each_language_knows_its_standard_library(language, package, standard):
     assert registry()[language].is_standard_library(package) is standard
+
+
+def test_python_standard_library_does_not_depend_on_the_running_interpreter(monkeypatch):
+    # Python 3.13's list lacks what 3.12 and 3.13 removed; legacy code still imports them
+    removed = {"asynchat", "asyncore", "distutils", "imp", "smtpd", "cgi", "pipes", "telnetlib", "lib2to3"}
+    monkeypatch.setattr(sys, "stdlib_module_names", frozenset(sys.stdlib_module_names) - removed)
+    assert all(registry()["python"].is_standard_library(name) for name in sorted(removed))
 
 
 @pytest.mark.parametrize(("fixture", "standard"), [
