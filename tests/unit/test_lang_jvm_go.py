@@ -28,8 +28,13 @@ def _parse(language: str, source: bytes, path: str = "") -> ParsedFile:
     ("csharp", b"namespace Acme.Shop\n{\n    class A {}\n}\n", "Acme.Shop"),
     ("csharp", b"namespace Acme.Shop.Data;\nclass A {}\n", "Acme.Shop.Data"),
     ("csharp", b"namespace A { class X {} }\nnamespace B { class Y {} }\n", "A"),
+    # the Mono linker's AssemblyResolver.cs: `#if` around a class header leaves the namespace block an
+    # ERROR node, which still begins with the keyword and the name
+    ("csharp", b"namespace Acme.Linker {\n#if NEW\n\tpublic class Resolver : Base {\n#else\n"
+               b"\tpublic class Resolver : Other {\n#endif\n\t\tint F() { return 1; }\n\t}\n}\n", "Acme.Linker"),
     ("go", b"package store\n", "store"),
-], ids=["java-dotted", "java-simple", "java-default", "cs-block", "cs-file-scoped", "cs-first-wins", "go"])
+], ids=["java-dotted", "java-simple", "java-default", "cs-block", "cs-file-scoped", "cs-first-wins",
+        "cs-unparsed-block", "go"])
 def test_namespace_declarations(language, source, namespace):
     parsed = _parse(language, source)
     assert parsed.namespace == namespace
