@@ -4,7 +4,7 @@
 a name the importer uses.  ``using static A.B.C;`` resolves to the file that
 defines type ``C`` in namespace ``A.B``; an alias resolves like either form.
 Anything else is external, grouped by its first segment (``System``,
-``Newtonsoft``).  Files see the names of their own namespace without a
+``Newtonsoft``; two for ``Microsoft.*``: see :func:`external_package`).  Files see the names of their own namespace without a
 ``using`` (``namespace_visibility``); see :func:`visible_namespaces` for the
 enclosing ones.
 
@@ -50,6 +50,8 @@ KIND_ALIAS = "using_alias"
 KIND_TYPE_LOAD = "type_load"
 _TYPE_NAME = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 _EXTENSION = ".cs"
+#: external packages (see external_package) that are the .NET base class library
+_STANDARD_PACKAGES = frozenset({"System", "Microsoft.Win32", "Microsoft.CSharp", "Microsoft.VisualBasic"})
 _PROJECT_SUFFIX = ".csproj"
 #: project files larger than this are not read (a real one is a few kilobytes)
 _MAX_PROJECT_BYTES = 1 << 20
@@ -201,7 +203,15 @@ def _resolve(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
     if _is_internal_prefix(module, index):
         # a namespace of this repository that only has sub-namespaces: nothing to link
         return ResolvedImport()
-    return ResolvedImport(external=module.split(".")[0])
+    return ResolvedImport(external=external_package(module))
+
+
+def external_package(module: str) -> str:
+    """The package a namespace outside the repository belongs to: its first segment (``System``,
+    ``Newtonsoft``, ``NUnit``), two for ``Microsoft.*``, whose namespaces are partly the base class
+    library (``Microsoft.Win32``) and partly separate packages (``Microsoft.Extensions``)."""
+    parts = module.split(".")
+    return ".".join(parts[:2]) if parts[0] == "Microsoft" and len(parts) > 1 else parts[0]
 
 
 def visible_namespaces(namespace: str) -> tuple[str, ...]:
@@ -225,7 +235,7 @@ def _resolve_type_load(name: str, index: RepoIndex) -> ResolvedImport:
             return ResolvedImport(targets=(target,))
     if any(_namespace_files(".".join(parts[:cut]), index) for cut in range(len(parts) - 1, 0, -1)):
         return ResolvedImport(unresolved="no type of that name in its namespace")
-    return ResolvedImport(external=parts[0])
+    return ResolvedImport(external=external_package(name))
 
 
 def _read_project(path: Path, directory: str) -> tuple[list[tuple[str, str]], list[str] | None]:
@@ -311,8 +321,9 @@ def _is_internal_prefix(module: str, index: RepoIndex) -> bool:
 
 
 def is_standard_library(package: str) -> bool:
-    """The .NET base class library (``System.*``)."""
-    return package == "System"
+    """The .NET base class library: ``System.*`` and the ``Microsoft.*`` namespaces it ships
+    (``Microsoft.Win32``, ``Microsoft.CSharp``, ``Microsoft.VisualBasic``)."""
+    return package in _STANDARD_PACKAGES
 
 
 SPEC = LanguageSpec(

@@ -400,6 +400,11 @@ def test_csharp_resolves_to_files(module, kind, targets):
     ("Newtonsoft.Json", "using", "Newtonsoft"),
     ("System.Math", "using_static", "System"),
     ("Acme.Util.Guard", "using", "Acme"),  # a plain using names a namespace, never a type
+    # Microsoft.* is split: part base class library, part separate packages
+    ("Microsoft.Win32.SafeHandles", "using", "Microsoft.Win32"),
+    ("Microsoft.Extensions.Logging", "using", "Microsoft.Extensions"),
+    ("Microsoft.CSharp.RuntimeBinder.Binder", "using_alias", "Microsoft.CSharp"),
+    ("Microsoft", "using", "Microsoft"),
 ])
 def test_csharp_unknown_is_external(module, kind, package):
     result = csharp.resolve_import(ImportRef("App.cs", module, (), 1, kind), _index(CS_TREE))
