@@ -95,6 +95,9 @@ def postprocess_import(ref: ImportRef, stmt: Node) -> ImportRef | None:
     else:
         kind = KIND_USING
     module = ref.module.removeprefix("global::")
+    if kind == KIND_ALIAS:
+        # `using Row2 = Row<int, Guid>;` aliases a constructed generic type: the type is `Row`
+        module = "".join(module.split()).partition("<")[0]
     # `global using X;` (C# 10) imports X into every file of the project: resolve_import
     # replaces this scope (the declaring file's directory) with the project's directory
     scope = ref.path.rpartition("/")[0] if any(child.type == "global" for child in stmt.children) else None
@@ -193,13 +196,20 @@ def _resolve(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
         return _resolve_type_load(ref.module, index)
     module = ref.module
     if ref.kind != KIND_STATIC:
-        members = narrow_to_referenced(_namespace_files(module, index), ref.path, index)
+        declaring = _namespace_files(module, index)
+        members = narrow_to_referenced(declaring, ref.path, index)
         if members:
             return ResolvedImport(targets=members)
+        if declaring:
+            return ResolvedImport()  # the importer's own namespace, declared by no other file
     if ref.kind != KIND_USING:
         target = _type_file(module, index)
         if target:
             return ResolvedImport(targets=(target,))
+        if "." not in module and any(p.endswith(_EXTENSION) for p in index.definitions.get(module, ())):
+            # `using R = Row<A>;`: a type of the repository named as seen from the file's namespace
+            # and its other usings (the alias target is a reference: those link its file)
+            return ResolvedImport()
     if _is_internal_prefix(module, index):
         # a namespace of this repository that only has sub-namespaces: nothing to link
         return ResolvedImport()

@@ -74,3 +74,9 @@
                   (generic_name . (identifier) @name)
                   (qualified_name name: [(identifier) @name (generic_name . (identifier) @name)])
                   (alias_qualified_name name: [(identifier) @name (generic_name . (identifier) @name)])]) @reference.type
+
+; the type an alias names by its simple name: using R = Row<int>; (a qualified one is an import)
+(using_directive
+  name: (identifier)
+  [(identifier) @name
+   (generic_name . (identifier) @name)]) @reference.type
