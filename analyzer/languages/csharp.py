@@ -237,12 +237,11 @@ def visible_namespaces(namespace: str) -> tuple[str, ...]:
 # --- helpers ----------------------------------------------------------------
 
 def _resolve_type_load(name: str, index: RepoIndex) -> ResolvedImport:
-    """The file defining a type loaded by name; a nested ``A.B.Outer.Inner`` is found through ``Outer``."""
+    """The file defining a type loaded by name."""
     parts = name.split(".")
-    for cut in range(len(parts), 1, -1):
-        target = _type_file(".".join(parts[:cut]), index)
-        if target:
-            return ResolvedImport(targets=(target,))
+    target = _type_file(name, index)
+    if target:
+        return ResolvedImport(targets=(target,))
     if any(_namespace_files(".".join(parts[:cut]), index) for cut in range(len(parts) - 1, 0, -1)):
         return ResolvedImport(unresolved="no type of that name in its namespace")
     return ResolvedImport(external=external_package(name))
@@ -311,13 +310,15 @@ def _glob(pattern: str) -> re.Pattern[str]:
 
 
 def _type_file(dotted: str, index: RepoIndex) -> str | None:
-    """File defining type ``C`` in namespace ``A.B`` for ``A.B.C``."""
-    if "." not in dotted:
-        return None
-    namespace, name = dotted.rsplit(".", 1)
-    defining = sorted(set(_namespace_files(namespace, index)).intersection(
-        index.definitions.get(name, ())))
-    return defining[0] if defining else None
+    """File defining type ``C`` in namespace ``A.B`` for ``A.B.C``; a nested ``A.B.Outer.Inner`` is
+    found through ``Outer``."""
+    parts = dotted.split(".")
+    for cut in range(len(parts) - 1, 0, -1):
+        defining = sorted(set(_namespace_files(".".join(parts[:cut]), index)).intersection(
+            index.definitions.get(parts[cut], ())))
+        if defining:
+            return defining[0]
+    return None
 
 
 def _namespace_files(namespace: str, index: RepoIndex) -> tuple[str, ...]:

@@ -390,7 +390,10 @@ CS_TREE = {
     ("Acme.Util.Guard", "using_static", ("Util/Guard.cs",)),
     ("Acme.Models", "using_alias", ("Models/Order.cs",)),
     ("Acme.Util.Guard", "using_alias", ("Util/Guard.cs",)),
-], ids=["using-narrowed", "static", "alias-namespace", "alias-type"])
+    # a nested type (Lucene.Net's `using static ...DocumentsWriter.IndexingChain;`): the file of the outer one
+    ("Acme.Util.Guard.Inner", "using_static", ("Util/Guard.cs",)),
+    ("Acme.Util.Guard.Inner", "using_alias", ("Util/Guard.cs",)),
+], ids=["using-narrowed", "static", "alias-namespace", "alias-type", "static-nested", "alias-nested"])
 def test_csharp_resolves_to_files(module, kind, targets):
     result = csharp.resolve_import(ImportRef("App.cs", module, (), 1, kind), _index(CS_TREE))
     assert (result.targets, result.external, result.unresolved) == (targets, "", "")
