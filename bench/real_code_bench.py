@@ -5,7 +5,7 @@ For each project: files, LOC, edges by kind, unresolved imports by reason, and e
 It measures what resolution leaves unexplained on code nobody wrote for this tool; the reasons
 for what is left are discussed in the README.  Sources come from the Debian archive (bookworm):
 ``-dev`` packages that ship sources (Go, Rust, Ruby, PHP) and upstream ``.orig`` tarballs (Java,
-C, C++), fetched over HTTP from deb.debian.org into ``bench/_work/`` and extracted in Python (no
+C, C++, C#), fetched over HTTP from deb.debian.org into ``bench/_work/`` and extracted in Python (no
 dpkg needed).  JavaScript and TypeScript come from npm (``npm:NAME@VERSION``, fetched with
 ``npm pack``): packages that ship their sources, analyzed at the tarball's ``package/`` root;
 Python from PyPI (``pypi:NAME==VERSION``, sdists fetched with ``pip download``), at the sdist root.
@@ -86,6 +86,9 @@ PROJECTS: dict[str, tuple[str, str, str]] = {
     "fmt": ("C++", "f/fmtlib/fmtlib_9.1.0+ds1.orig.tar.gz", "fmtlib-9.1.0+ds1"),
     "spdlog": ("C++", "s/spdlog/spdlog_1.10.0+ds.orig.tar.xz", "spdlog-1.10.0"),
     "yaml-cpp": ("C++", "y/yaml-cpp/yaml-cpp_0.7.0+dfsg.orig.tar.xz", "yaml-cpp-yaml-cpp-0.7.0"),
+    "newtonsoft-json": ("C#", "n/newtonsoft-json/newtonsoft-json_6.0.8+dfsg.orig.tar.gz", "newtonsoft-json-6.0.8"),
+    "dnlib": ("C#", "d/dnlib/dnlib_2.1.orig.tar.gz", "dnlib-2.1_VS2010"),
+    "nunit": ("C#", "n/nunit/nunit_2.6.4+dfsg.orig.tar.bz2", "nunit-2.6.4"),
     "eslint": ("JS", "npm:eslint@9.15.0", ""),
     "webpack": ("JS", "npm:webpack@5.96.1", ""),
     "three": ("JS", "npm:three@0.170.0", ""),
@@ -200,7 +203,7 @@ def render(results: dict[str, Any], machine: dict[str, Any]) -> str:
     return "\n".join([
         "### Real code from the Debian archive (bookworm), npm and PyPI, `analyze --no-llm --no-cache --json`", "",
         "Sources: `-dev` packages that ship sources (Go, Rust, Ruby, PHP), `.orig` upstream tarballs "
-        "(Java, C, C++, psr7), npm tarballs (JS, TS) and PyPI sdists (Python), pinned in "
+        "(Java, C, C++, C#, psr7), npm tarballs (JS, TS) and PyPI sdists (Python), pinned in "
         "`bench/real_code_bench.py`.", "", table, "",
         "Third-party externals per project:", "",
         *[f"- {name}: {', '.join(r['external_third_party']) or '-'}" for name, r in results.items()], "",

@@ -4,7 +4,7 @@
 a name the importer uses.  ``using static A.B.C;`` resolves to the file that
 defines type ``C`` in namespace ``A.B``; an alias resolves like either form.
 Anything else is external, grouped by its first segment (``System``,
-``Newtonsoft``).  Files see the names of their own namespace without a
+``Newtonsoft``; two for ``Microsoft.*``: see :func:`external_package`).  Files see the names of their own namespace without a
 ``using`` (``namespace_visibility``); see :func:`visible_namespaces` for the
 enclosing ones.
 
@@ -50,6 +50,8 @@ KIND_ALIAS = "using_alias"
 KIND_TYPE_LOAD = "type_load"
 _TYPE_NAME = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 _EXTENSION = ".cs"
+#: external packages (see external_package) that are the .NET base class library
+_STANDARD_PACKAGES = frozenset({"System", "Microsoft.Win32", "Microsoft.CSharp", "Microsoft.VisualBasic"})
 _PROJECT_SUFFIX = ".csproj"
 #: project files larger than this are not read (a real one is a few kilobytes)
 _MAX_PROJECT_BYTES = 1 << 20
@@ -93,6 +95,9 @@ def postprocess_import(ref: ImportRef, stmt: Node) -> ImportRef | None:
     else:
         kind = KIND_USING
     module = ref.module.removeprefix("global::")
+    if kind == KIND_ALIAS:
+        # `using Row2 = Row<int, Guid>;` aliases a constructed generic type: the type is `Row`
+        module = "".join(module.split()).partition("<")[0]
     # `global using X;` (C# 10) imports X into every file of the project: resolve_import
     # replaces this scope (the declaring file's directory) with the project's directory
     scope = ref.path.rpartition("/")[0] if any(child.type == "global" for child in stmt.children) else None
@@ -191,17 +196,32 @@ def _resolve(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
         return _resolve_type_load(ref.module, index)
     module = ref.module
     if ref.kind != KIND_STATIC:
-        members = narrow_to_referenced(_namespace_files(module, index), ref.path, index)
+        declaring = _namespace_files(module, index)
+        members = narrow_to_referenced(declaring, ref.path, index)
         if members:
             return ResolvedImport(targets=members)
+        if declaring:
+            return ResolvedImport()  # the importer's own namespace, declared by no other file
     if ref.kind != KIND_USING:
         target = _type_file(module, index)
         if target:
             return ResolvedImport(targets=(target,))
+        if "." not in module and any(p.endswith(_EXTENSION) for p in index.definitions.get(module, ())):
+            # `using R = Row<A>;`: a type of the repository named as seen from the file's namespace
+            # and its other usings (the alias target is a reference: those link its file)
+            return ResolvedImport()
     if _is_internal_prefix(module, index):
         # a namespace of this repository that only has sub-namespaces: nothing to link
         return ResolvedImport()
-    return ResolvedImport(external=module.split(".")[0])
+    return ResolvedImport(external=external_package(module))
+
+
+def external_package(module: str) -> str:
+    """The package a namespace outside the repository belongs to: its first segment (``System``,
+    ``Newtonsoft``, ``NUnit``), two for ``Microsoft.*``, whose namespaces are partly the base class
+    library (``Microsoft.Win32``) and partly separate packages (``Microsoft.Extensions``)."""
+    parts = module.split(".")
+    return ".".join(parts[:2]) if parts[0] == "Microsoft" and len(parts) > 1 else parts[0]
 
 
 def visible_namespaces(namespace: str) -> tuple[str, ...]:
@@ -217,15 +237,14 @@ def visible_namespaces(namespace: str) -> tuple[str, ...]:
 # --- helpers ----------------------------------------------------------------
 
 def _resolve_type_load(name: str, index: RepoIndex) -> ResolvedImport:
-    """The file defining a type loaded by name; a nested ``A.B.Outer.Inner`` is found through ``Outer``."""
+    """The file defining a type loaded by name."""
     parts = name.split(".")
-    for cut in range(len(parts), 1, -1):
-        target = _type_file(".".join(parts[:cut]), index)
-        if target:
-            return ResolvedImport(targets=(target,))
+    target = _type_file(name, index)
+    if target:
+        return ResolvedImport(targets=(target,))
     if any(_namespace_files(".".join(parts[:cut]), index) for cut in range(len(parts) - 1, 0, -1)):
         return ResolvedImport(unresolved="no type of that name in its namespace")
-    return ResolvedImport(external=parts[0])
+    return ResolvedImport(external=external_package(name))
 
 
 def _read_project(path: Path, directory: str) -> tuple[list[tuple[str, str]], list[str] | None]:
@@ -291,13 +310,15 @@ def _glob(pattern: str) -> re.Pattern[str]:
 
 
 def _type_file(dotted: str, index: RepoIndex) -> str | None:
-    """File defining type ``C`` in namespace ``A.B`` for ``A.B.C``."""
-    if "." not in dotted:
-        return None
-    namespace, name = dotted.rsplit(".", 1)
-    defining = sorted(set(_namespace_files(namespace, index)).intersection(
-        index.definitions.get(name, ())))
-    return defining[0] if defining else None
+    """File defining type ``C`` in namespace ``A.B`` for ``A.B.C``; a nested ``A.B.Outer.Inner`` is
+    found through ``Outer``."""
+    parts = dotted.split(".")
+    for cut in range(len(parts) - 1, 0, -1):
+        defining = sorted(set(_namespace_files(".".join(parts[:cut]), index)).intersection(
+            index.definitions.get(parts[cut], ())))
+        if defining:
+            return defining[0]
+    return None
 
 
 def _namespace_files(namespace: str, index: RepoIndex) -> tuple[str, ...]:
@@ -311,8 +332,9 @@ def _is_internal_prefix(module: str, index: RepoIndex) -> bool:
 
 
 def is_standard_library(package: str) -> bool:
-    """The .NET base class library (``System.*``)."""
-    return package == "System"
+    """The .NET base class library: ``System.*`` and the ``Microsoft.*`` namespaces it ships
+    (``Microsoft.Win32``, ``Microsoft.CSharp``, ``Microsoft.VisualBasic``)."""
+    return package in _STANDARD_PACKAGES
 
 
 SPEC = LanguageSpec(

@@ -5,6 +5,9 @@
 ; --- namespaces (block and file-scoped): the first becomes ParsedFile.namespace
 (namespace_declaration name: [(identifier) (qualified_name)] @name) @definition.module
 (file_scoped_namespace_declaration name: [(identifier) (qualified_name)] @name) @definition.module
+; a namespace block the parser could not build (`#if` inside an expression or a base list, common in
+; multi-target code): tree-sitter keeps `namespace` and its name as the first children of an ERROR node
+(ERROR . "namespace" . [(identifier) (qualified_name)] @name) @definition.module
 
 ; --- type declarations ------------------------------------------------------
 (class_declaration name: (identifier) @name) @definition.class
@@ -71,3 +74,9 @@
                   (generic_name . (identifier) @name)
                   (qualified_name name: [(identifier) @name (generic_name . (identifier) @name)])
                   (alias_qualified_name name: [(identifier) @name (generic_name . (identifier) @name)])]) @reference.type
+
+; the type an alias names by its simple name: using R = Row<int>; (a qualified one is an import)
+(using_directive
+  name: (identifier)
+  [(identifier) @name
+   (generic_name . (identifier) @name)]) @reference.type

@@ -28,8 +28,13 @@ def _parse(language: str, source: bytes, path: str = "") -> ParsedFile:
     ("csharp", b"namespace Acme.Shop\n{\n    class A {}\n}\n", "Acme.Shop"),
     ("csharp", b"namespace Acme.Shop.Data;\nclass A {}\n", "Acme.Shop.Data"),
     ("csharp", b"namespace A { class X {} }\nnamespace B { class Y {} }\n", "A"),
+    # the Mono linker's AssemblyResolver.cs: `#if` around a class header leaves the namespace block an
+    # ERROR node, which still begins with the keyword and the name
+    ("csharp", b"namespace Acme.Linker {\n#if NEW\n\tpublic class Resolver : Base {\n#else\n"
+               b"\tpublic class Resolver : Other {\n#endif\n\t\tint F() { return 1; }\n\t}\n}\n", "Acme.Linker"),
     ("go", b"package store\n", "store"),
-], ids=["java-dotted", "java-simple", "java-default", "cs-block", "cs-file-scoped", "cs-first-wins", "go"])
+], ids=["java-dotted", "java-simple", "java-default", "cs-block", "cs-file-scoped", "cs-first-wins",
+        "cs-unparsed-block", "go"])
 def test_namespace_declarations(language, source, namespace):
     parsed = _parse(language, source)
     assert parsed.namespace == namespace
@@ -53,13 +58,15 @@ def test_namespace_declarations(language, source, namespace):
     ("csharp", b"using static System.Math;\n", [("System.Math", (), "using_static")]),
     ("csharp", b"using X = A.B.C;\n", [("A.B.C", (), "using_alias")]),
     ("csharp", b"global using G.H;\n", [("G.H", (), "using")]),
+    ("csharp", b"using ModuleRow = Row<StringIndex, Guid>;\n", [("Row", (), "using_alias")]),
+    ("csharp", b"using Rows = A.B.Row< int >;\n", [("A.B.Row", (), "using_alias")]),
     ("go", b'package p\nimport "fmt"\n', [("fmt", (), "import")]),
     ("go", b'package p\nimport (\n\t"fmt"\n\tm "example.com/m/model"\n)\n',
      [("fmt", (), "import"), ("example.com/m/model", (), "import")]),
     ("go", b'package p\nimport . "strings"\n', [("strings", ("*",), "import_dot")]),
     ("go", b'package p\nimport _ "net/http/pprof"\n', [("net/http/pprof", (), "import_blank")]),
 ], ids=["java-single", "java-wildcard", "java-static", "java-static-wildcard", "java-nested", "java-module-info",
-        "cs-using", "cs-dotted", "cs-static", "cs-alias", "cs-global",
+        "cs-using", "cs-dotted", "cs-static", "cs-alias", "cs-global", "cs-alias-generic", "cs-alias-generic-dotted",
         "go-single", "go-grouped-aliased", "go-dot", "go-blank"])
 def test_imports_are_captured(language, source, expected):
     assert [(i.module, i.names, i.kind) for i in _parse(language, source).imports] == expected
@@ -405,7 +412,10 @@ CS_TREE = {
     ("Acme.Util.Guard", "using_static", ("Util/Guard.cs",)),
     ("Acme.Models", "using_alias", ("Models/Order.cs",)),
     ("Acme.Util.Guard", "using_alias", ("Util/Guard.cs",)),
-], ids=["using-narrowed", "static", "alias-namespace", "alias-type"])
+    # a nested type (Lucene.Net's `using static ...DocumentsWriter.IndexingChain;`): the file of the outer one
+    ("Acme.Util.Guard.Inner", "using_static", ("Util/Guard.cs",)),
+    ("Acme.Util.Guard.Inner", "using_alias", ("Util/Guard.cs",)),
+], ids=["using-narrowed", "static", "alias-namespace", "alias-type", "static-nested", "alias-nested"])
 def test_csharp_resolves_to_files(module, kind, targets):
     result = csharp.resolve_import(ImportRef("App.cs", module, (), 1, kind), _index(CS_TREE))
     assert (result.targets, result.external, result.unresolved) == (targets, "", "")
@@ -417,10 +427,45 @@ def test_csharp_resolves_to_files(module, kind, targets):
     ("Newtonsoft.Json", "using", "Newtonsoft"),
     ("System.Math", "using_static", "System"),
     ("Acme.Util.Guard", "using", "Acme"),  # a plain using names a namespace, never a type
+    # Microsoft.* is split: part base class library, part separate packages
+    ("Microsoft.Win32.SafeHandles", "using", "Microsoft.Win32"),
+    ("Microsoft.Extensions.Logging", "using", "Microsoft.Extensions"),
+    ("Microsoft.CSharp.RuntimeBinder.Binder", "using_alias", "Microsoft.CSharp"),
+    ("Microsoft", "using", "Microsoft"),
 ])
 def test_csharp_unknown_is_external(module, kind, package):
     result = csharp.resolve_import(ImportRef("App.cs", module, (), 1, kind), _index(CS_TREE))
     assert (result.targets, result.external, result.unresolved) == ((), package, "")
+
+
+def test_csharp_using_of_the_importers_own_namespace_is_internal_but_empty():
+    # dnlib's IThreadSafeList.cs: `using ThreadSafe = dnlib.Threading.Collections;`, the namespace it declares
+    index = _index({"Threading/IThreadSafeList.cs":
+                    b"using ThreadSafe = Acme.Threading.Collections;\n"
+                    b"namespace Acme.Threading.Collections { public interface IThreadSafeList<T> {} }\n"})
+    for kind in ("using", "using_alias"):
+        ref = ImportRef("Threading/IThreadSafeList.cs", "Acme.Threading.Collections", (), 1, kind)
+        result = csharp.resolve_import(ref, index)
+        assert (result.targets, result.external, result.unresolved) == ((), "", "")
+
+
+def test_csharp_alias_of_a_generic_type_links_through_the_files_usings(tmp_path):
+    # Mono.Cecil's AssemblyWriter.cs: `using Mono.Cecil.Metadata;` outside, `using ModuleRow = Row<...>;` inside
+    from analyzer.config import Settings
+    from analyzer.pipeline import analyze_static
+
+    _write_tree(tmp_path, {
+        "Metadata/Row.cs": "namespace Acme.Metadata { struct Row<T1, T2> {} struct Index {} }\n",
+        "Metadata/Table.cs": "namespace Acme.Metadata { class Table {} }\n",
+        "Writer.cs": "using Acme.Metadata;\nusing RID = System.UInt32;\n"
+                     "namespace Acme {\n\tusing ModuleRow = Row<RID, Index>;\n"
+                     "\tclass Writer { ModuleRow row; }\n}\n",
+    })
+    static = analyze_static(Settings(root=tmp_path, use_cache=False, jobs=1, use_git_history=False))
+    edges = {(d.source, d.target, d.kind) for d in static.resolution.dependencies}
+    assert edges == {("Writer.cs", "Metadata/Row.cs", "import"), ("Writer.cs", "Metadata/Row.cs", "call")}
+    assert [(e.package, e.module) for e in static.resolution.externals] == [("System", "System.UInt32")]
+    assert static.resolution.unresolved == ()
 
 
 def test_csharp_namespace_with_only_sub_namespaces_is_internal_but_empty():

@@ -35,6 +35,7 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
     ("c", "libc", True), ("c", "zlib", False), ("cpp", "c++std", True), ("cpp", "libc", True),
     ("cpp", "boost", False), ("c", "windows", True), ("cpp", "windows", True), ("c", "readline", False),
     ("csharp", "System", True), ("csharp", "Newtonsoft", False), ("csharp", "Microsoft", False),
+    ("csharp", "Microsoft.Win32", True), ("csharp", "Microsoft.CSharp", True), ("csharp", "Microsoft.Extensions", False),
     ("php", "php", True), ("php", "Psr", False),
     ("rust", "std", True), ("rust", "serde", False),
     ("ruby", "json", True), ("ruby", "net", True), ("ruby", "set", True), ("ruby", "rails", False),
