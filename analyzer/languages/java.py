@@ -39,6 +39,7 @@ from . import (
     narrow_to_referenced,
     nearest,
     node_text,
+    per_file_set,
 )
 
 #: import kinds set by :func:`postprocess_import`
@@ -278,7 +279,7 @@ def _package_files(package: str, index: RepoIndex) -> tuple[str, ...]:
     return tuple(p for p in index.namespaces.get(package, ()) if p.endswith(_EXTENSION))
 
 
-@lru_cache(maxsize=8)
+@per_file_set
 def _files_by_suffix(files: frozenset[str]) -> dict[str, tuple[str, ...]]:
     """``a/b/C.java`` -> files ending with that path (under any source root)."""
     out: dict[str, list[str]] = {}
