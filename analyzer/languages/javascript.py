@@ -30,6 +30,7 @@ from . import (
     computed_name,
     language_for_path,
     node_text,
+    per_file_set,
 )
 from ._js_config import ProjectConfig, load_package, load_project
 from ._js_packages import WorkspacePackage, join_inside, match_subpath
@@ -380,10 +381,15 @@ def _resolve_paths(tree: _Tree, project: ProjectConfig, spec: str) -> ResolvedIm
 def _resolve_workspace(tree: _Tree, packages: tuple[WorkspacePackage, ...],
                        spec: str) -> ResolvedImport | None:
     """Imports of a package defined inside the repository (``name`` or ``name/sub/path``): its
-    ``exports`` map first (``./addons/*``), then the path inside the package (or its ``src/``)."""
+    ``exports`` map first (``./addons/*``), then the path inside the package (or its ``src/``).
+
+    A package's own name whose entries are build outputs discovery skipped (``build/three.module.js``)
+    falls back to its sources: ``src/index.*``, then ``src/<name>.*`` in any letter case (three's
+    ``src/Three.js``, jQuery's ``src/jquery.js``, Moment's ``src/moment.js``)."""
     for pkg in sorted(packages, key=lambda p: -len(p.name)):
         if spec == pkg.name:
-            candidates = [*tree.entries(pkg), pkg.directory, _under(pkg.directory, "src")]
+            candidates = [*tree.entries(pkg), pkg.directory, _under(pkg.directory, "src"),
+                          *_named_source_entry(tree.files, _under(pkg.directory, "src"), pkg.name)]
         elif spec.startswith(pkg.name + "/"):
             sub = spec[len(pkg.name) + 1:]
             exported = match_subpath(pkg.exports, f"./{sub}") or ()
@@ -400,6 +406,31 @@ def _resolve_workspace(tree: _Tree, packages: tuple[WorkspacePackage, ...],
             return ResolvedImport()  # 'pkg/package.json', 'pkg/theme.css': data, not code
         return ResolvedImport(unresolved=f"workspace package {pkg.name!r} has no matching file")
     return None
+
+
+def _named_source_entry(files: frozenset[str], src: str, name: str) -> list[str]:
+    """``src/<name>.<ext>`` for the last segment of a package name, in any letter case (``[]`` if none)."""
+    stem = name.rsplit("/", 1)[-1].lower()
+    found = _stems_by_directory(files).get((src, stem), ())
+    return [min(found, key=lambda f: (_EXTENSIONS.index(_extension_of(f)), f))] if found else []
+
+
+def _extension_of(path: str) -> str:
+    name = path.rsplit("/", 1)[-1]
+    return next(e for e in _EXTENSIONS if name.endswith(e))
+
+
+@per_file_set
+def _stems_by_directory(files: frozenset[str]) -> dict[tuple[str, str], tuple[str, ...]]:
+    """(directory, lowercase name without a source extension) -> the source files so named."""
+    out: dict[tuple[str, str], list[str]] = {}
+    for f in files:
+        directory, _, name = f.rpartition("/")
+        for ext in _EXTENSIONS:
+            if name.endswith(ext):
+                out.setdefault((directory, name[:-len(ext)].lower()), []).append(f)
+                break
+    return {k: tuple(sorted(v)) for k, v in out.items()}
 
 
 def _under(directory: str, rel: str) -> str:

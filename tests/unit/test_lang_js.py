@@ -272,6 +272,9 @@ TREE = {
     "legacy/button/button.cjs.js": "", "legacy/button/button.esm.js": "", "legacy/button/Button.d.ts": "",
     "legacy/types.d.ts": "",
     "src/shipped.js": "", "src/shipped.d.ts": "",  # compiled output beside its declaration
+    # entries in a skipped build/ (three.js): the package's sources are src/<Name>.js
+    "packages/three/package.json": '{"name": "three", "main": "./build/three.cjs", "module": "./build/three.module.js"}',
+    "packages/three/src/Three.js": "", "packages/three/src/three.d.ts": "", "packages/three/src/math/Vector3.js": "",
 }
 SOURCES = frozenset(p for p in TREE if not p.endswith((".json", ".md")))
 
@@ -320,6 +323,7 @@ def resolve(index: RepoIndex, importer: str, module: str) -> ResolvedImport:
     ("src/a/b.ts", "../shipped.js", "src/shipped.d.ts"),       # TypeScript: x.d.ts before the x.js written
     ("src/types.d.ts", "./shipped.js", "src/shipped.d.ts"),
     ("lib/helpers.js", "../src/shipped.js", "src/shipped.js"),  # JavaScript: the file written
+    ("src/a/b.ts", "three", "packages/three/src/Three.js"),    # entries absent: src/<name>.* in any case
 ])
 def test_resolves_internal(index, importer, module, target):
     assert resolve(index, importer, module) == ResolvedImport(targets=(target,))
