@@ -104,6 +104,8 @@ class ImportRef:
     (``if TYPE_CHECKING:``, TypeScript ``import type``).  ``scope`` is set for
     an import that applies beyond its file (C# ``global using``): the directory
     whose files of the same language all see what it imports ("" = the root).
+    ``within`` is the namespace the import is written inside (C# ``namespace A.B { using C; }``:
+    ``A.B``), where a relative name is looked up before the global one.
     """
 
     path: str
@@ -113,6 +115,7 @@ class ImportRef:
     kind: str = "import"
     type_only: bool = False
     scope: str | None = None
+    within: str = ""
 
     def sort_key(self) -> tuple[str, int, str, tuple[str, ...]]:
         return (self.path, self.line, self.module, self.names)

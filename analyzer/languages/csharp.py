@@ -101,7 +101,40 @@ def postprocess_import(ref: ImportRef, stmt: Node) -> ImportRef | None:
     # `global using X;` (C# 10) imports X into every file of the project: resolve_import
     # replaces this scope (the declaring file's directory) with the project's directory
     scope = ref.path.rpartition("/")[0] if any(child.type == "global" for child in stmt.children) else None
-    return ImportRef(ref.path, module, ref.names, ref.line, kind, ref.type_only, scope)
+    return ImportRef(ref.path, module, ref.names, ref.line, kind, ref.type_only, scope, _enclosing_namespace(stmt))
+
+
+def _enclosing_namespace(node: Node) -> str:
+    """The namespace blocks around ``node``, outermost first (``namespace A { namespace B.C { ... } }``
+    -> ``A.B.C``); "" at the top level."""
+    names: list[str] = []
+    child, parent = node, node.parent
+    while parent is not None:
+        name = None
+        if parent.type == "namespace_declaration":
+            name = parent.child_by_field_name("name")
+        elif parent.type == "ERROR":
+            # a block tree-sitter could not build (`#if` around a using or in an expression): its
+            # `namespace` keyword and name stay children of the ERROR node, before what they hold
+            name = _namespace_before(parent, child)
+        if name is not None:
+            names.append("".join(node_text(name).split()))
+        child, parent = parent, parent.parent
+    return ".".join(reversed(names))
+
+
+def _namespace_before(error: Node, child: Node) -> Node | None:
+    """The name after the last ``namespace`` keyword among ``error``'s children before ``child``."""
+    found = None
+    previous = None
+    for current in error.children:
+        if current == child:
+            break
+        if previous is not None and previous.type == "namespace" \
+                and current.type in ("identifier", "qualified_name"):
+            found = current
+        previous = current
+    return found
 
 
 def _type_load(ref: ImportRef, call: Node) -> ImportRef | None:
@@ -194,7 +227,7 @@ def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
 def _resolve(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
     if ref.kind == KIND_TYPE_LOAD:
         return _resolve_type_load(ref.module, index)
-    module = ref.module
+    module = _as_seen_from(ref.within, ref.module, index) if ref.within else ref.module
     if ref.kind != KIND_STATIC:
         declaring = _namespace_files(module, index)
         members = narrow_to_referenced(declaring, ref.path, index)
@@ -319,6 +352,18 @@ def _type_file(dotted: str, index: RepoIndex) -> str | None:
         if defining:
             return defining[0]
     return None
+
+
+def _as_seen_from(within: str, module: str, index: RepoIndex) -> str:
+    """The name a using inside ``namespace A.B { }`` means: ``A.B.<module>``, then ``A.<module>``, when
+    the repository has that namespace or type (C# looks a using's name up from its enclosing namespace
+    outwards, Rx's ``using ObservableImpl;`` in ``System.Reactive.Linq``); else the name as written."""
+    parts = within.split(".")
+    for cut in range(len(parts), 0, -1):
+        candidate = ".".join([*parts[:cut], module])
+        if _namespace_files(candidate, index) or _type_file(candidate, index):
+            return candidate
+    return module
 
 
 def _namespace_files(namespace: str, index: RepoIndex) -> tuple[str, ...]:

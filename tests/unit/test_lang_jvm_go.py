@@ -421,6 +421,32 @@ def test_csharp_resolves_to_files(module, kind, targets):
     assert (result.targets, result.external, result.unresolved) == (targets, "", "")
 
 
+def test_csharp_using_inside_a_namespace_is_looked_up_from_it_outwards():
+    """``namespace A.B { using C; }`` means A.B.C, then A.C, then C (Rx's ``using ObservableImpl;``)."""
+    tree = {
+        "Linq/Query.cs": b"namespace Acme.Reactive.Linq\n{\n    using ObservableImpl;\n    using Util;\n"
+                         b"    using System;\n    class Query { Zip z; Guard g; }\n}\n",
+        "Linq/ObservableImpl/Zip.cs": b"namespace Acme.Reactive.Linq.ObservableImpl { class Zip {} }\n",
+        "Util/Guard.cs": b"namespace Acme.Util { class Guard {} }\n",
+        "Top.cs": b"using Util;\nnamespace Acme { class Top { Guard g; } }\n",  # outside any namespace: global
+    }
+    parsed = _parse("csharp", tree["Linq/Query.cs"], "Linq/Query.cs")
+    assert [(i.module, i.within) for i in parsed.imports] == [
+        ("ObservableImpl", "Acme.Reactive.Linq"), ("Util", "Acme.Reactive.Linq"), ("System", "Acme.Reactive.Linq")]
+    index = _index(tree)
+    found = {i.module: csharp.resolve_import(i, index) for i in parsed.imports}
+    assert found["ObservableImpl"].targets == ("Linq/ObservableImpl/Zip.cs",)
+    assert found["Util"].targets == ("Util/Guard.cs",)  # Acme.Reactive.Linq.Util, Acme.Reactive.Util: no; Acme.Util
+    assert (found["System"].targets, found["System"].external) == ((), "System")
+    top = _parse("csharp", tree["Top.cs"], "Top.cs").imports[0]
+    assert top.within == "" and csharp.resolve_import(top, index).external == "Util"
+    # Rx's QueryLanguage.Events.cs: `#if` around the class header leaves the block an ERROR node
+    unparsed = _parse("csharp", b"using System;\nnamespace Acme.Reactive.Linq {\n#if !NO_PERF\n    using ObservableImpl;\n"
+                                b"#endif\n#if NEW\n\tpublic class Q : Base {\n#else\n\tpublic class Q : Other {\n#endif\n"
+                                b"\t\tZip F() { return null; }\n\t}\n}\n", "Linq/Events.cs")
+    assert [(i.module, i.within) for i in unparsed.imports] == [("System", ""), ("ObservableImpl", "Acme.Reactive.Linq")]
+
+
 @pytest.mark.parametrize(("module", "kind", "package"), [
     ("System", "using", "System"),
     ("System.Collections.Generic", "using", "System"),
