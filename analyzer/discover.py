@@ -51,6 +51,9 @@ SKIP_SYMLINK_LOOP = "symlink loop or repeat"
 SKIP_OUTPUT = "analyzer output"
 SKIP_GO_IGNORED = "ignored by the go tool (testdata/, _ or . names)"
 
+#: skip reasons that --no-default-excludes lifts
+DEFAULT_EXCLUSION_REASONS = frozenset({SKIP_VENDORED_DIR, SKIP_GENERATED, SKIP_MINIFIED, SKIP_GO_IGNORED})
+
 _GENERATED_SUFFIXES = ("_pb2.py", "_pb2_grpc.py", ".pb.go", ".pb.cc", ".pb.h", ".generated.cs",
                        ".g.cs", ".designer.cs", ".min.js", ".min.mjs", ".bundle.js", "-min.js")
 _MINIFY_SNIFF = 65536

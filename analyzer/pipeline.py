@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeGuard
 
 from . import __version__, _cache, report
 from .config import Settings
-from .discover import discover_files
+from .discover import DEFAULT_EXCLUSION_REASONS, discover_files
 from .domain import NOT_BUILT_PREFIX, Diagnostic, Discovery, GraphAnalysis, ParsedFile, Resolution
 from .errors import NoSourceFilesError
 from .history import git_churn
@@ -91,9 +91,12 @@ def analyze_static(settings: Settings, on_progress: Progress | None = None) -> S
         discovery = discover_files(settings, lambda n: on_progress("discover", n, 0) if on_progress else None)
         step("discover")
         if not discovery.files:
+            counts = sorted(discovery.skipped.counts, key=lambda rc: (-rc[1], rc[0]))
+            hint = ("; --no-default-excludes reads vendored and generated trees too"
+                    if settings.use_default_excludes and DEFAULT_EXCLUSION_REASONS & {r for r, _ in counts} else "")
             raise NoSourceFilesError(
                 f"{settings.root}: no source files in a supported language "
-                f"({discovery.skipped.total} files skipped)")
+                f"(skipped: {', '.join(f'{n} {r}' for r, n in counts) or 'nothing'}{hint})")
         # everything after discovery depends only on what run_key hashes (every file's
         # digest, the queries, the settings, the language configs): a warm run reuses the
         # stored result and parses nothing; the graph is rebuilt when an output needs it

@@ -70,8 +70,9 @@ def test_a_file_instead_of_a_directory(capsys, out):
 
 def test_empty_directory(capsys, tmp_path, out):
     (tmp_path / "empty").mkdir()
-    _fails(capsys, [str(tmp_path / "empty"), "--report", str(out / "r.md"), "--json", str(out / "g.json"),
-                    "--no-llm"], 3, "no source files")
+    line = _fails(capsys, [str(tmp_path / "empty"), "--report", str(out / "r.md"), "--json", str(out / "g.json"),
+                           "--no-llm"], 3, "no source files")
+    assert "(skipped: nothing)" in line and "--no-default-excludes" not in line
     assert list(out.iterdir()) == []
 
 
@@ -83,7 +84,9 @@ def test_tree_with_no_supported_language(capsys, tmp_path, out):
     (tree / "node_modules").mkdir()
     (tree / "node_modules" / "x.js").write_text("module.exports = 1;\n")
     line = _fails(capsys, [str(tree), "--report", str(out / "r.md"), "--no-llm"], 3, "no source files")
-    assert "3 files skipped" in line  # two unsupported files and one vendored directory
+    # the reasons, and the option that lifts the default exclusions (an npm package ships dist/ only)
+    assert "skipped: 2 unsupported language, 1 vendored or generated tree (directories)" in line
+    assert "--no-default-excludes" in line
     assert list(out.iterdir()) == []
 
 
