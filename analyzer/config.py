@@ -8,12 +8,13 @@ from pathlib import Path
 
 from .errors import ConfigError
 
-#: directories skipped by default, wherever they appear (vendored / generated / tooling)
+#: directories skipped by default, wherever they appear (vendored / generated / tooling);
+#: ``built`` is a build output too (Ghost's ``core/built/admin`` bundles, TypeScript's ``built/local``)
 DEFAULT_EXCLUDED_DIRS: frozenset[str] = frozenset(
     {
         "node_modules", "vendor", "third_party", "third-party", "bower_components",
         ".venv", "venv", "env", ".env", "virtualenv", ".tox", ".nox", "site-packages",
-        "dist", "build", "out", "target", "__pycache__", ".mypy_cache", ".pytest_cache",
+        "dist", "build", "built", "out", "target", "__pycache__", ".mypy_cache", ".pytest_cache",
         ".git", ".hg", ".svn", ".idea", ".vscode", ".gradle", ".next", ".nuxt", "coverage",
         ".analyzer-cache",
     }

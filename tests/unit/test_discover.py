@@ -90,7 +90,7 @@ def test_include_and_exclude_globs(tmp_path, include, exclude, expected, reasons
 
 # --- vendored, generated, minified, binary, oversized -------------------------
 
-VENDORED = ["node_modules", "vendor", "venv", ".venv", "dist", "build", "__pycache__", "target",
+VENDORED = ["node_modules", "vendor", "venv", ".venv", "dist", "build", "built", "__pycache__", "target",
             "third_party", "site-packages"]
 
 
