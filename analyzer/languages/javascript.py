@@ -4,7 +4,8 @@ Imports: ES ``import``/``export ... from``, CommonJS ``require('x')``, dynamic
 ``import('x')``, AMD ``define(['x'], f)`` / ``require(['x'], f)`` and TypeScript
 ``import x = require('x')``; ``import type`` marks an import type-only.  Resolution, in order: relative paths (with
 extension and ``index.*`` resolution, ``./x.js`` meaning ``x.ts``, and a directory's own
-``package.json`` entry point), ``tsconfig.json``/``jsconfig.json`` ``paths``, ``#name`` through
+``package.json`` entry point; ``require('./x')`` of an ``x.json`` is data, not a miss),
+``tsconfig.json``/``jsconfig.json`` ``paths``, ``#name`` through
 the nearest ``package.json`` ``imports`` map, workspace packages (``package.json`` files inside
 the repository, through their ``exports`` map, so a package's self-references resolve too),
 node builtins (``node:fs``), ``baseUrl``; anything else is an external package.
@@ -13,6 +14,7 @@ node builtins (``node:fs``), ``baseUrl``; anything else is an external package.
 from __future__ import annotations
 
 import bisect
+import os
 import posixpath
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,6 +75,9 @@ class JsConfig:
     #: every package.json the resolver uses, named or not, by directory (``imports`` maps and
     #: directory entry points: Node loads a directory through the ``main`` of its package.json)
     manifests: tuple[WorkspacePackage, ...] = ()
+    #: the ``.json`` files in the directories above JavaScript/TypeScript sources: CommonJS
+    #: ``require('./defaults')`` loads ``defaults.json`` when no ``defaults.js`` exists
+    data_files: frozenset[str] = frozenset()
 
 
 def load_config(root: Path, files: frozenset[str]) -> JsConfig:
@@ -81,7 +86,7 @@ def load_config(root: Path, files: frozenset[str]) -> JsConfig:
     Only the source files' directories and their ancestors are looked at (so
     ``node_modules`` is never walked); tsconfig/jsconfig files only where they can
     apply, above JavaScript/TypeScript sources (a mostly-Python tree costs one read
-    per directory, not three).  Broken or unreadable files are ignored.
+    per directory, not three), and the JSON files there listed.  Broken or unreadable files are ignored.
     """
     dirs = ancestor_dirs(files)
     js_dirs = ancestor_dirs(frozenset(f for f in files if language_for_path(f) in _JS_FAMILY))
@@ -97,7 +102,21 @@ def load_config(root: Path, files: frozenset[str]) -> JsConfig:
         if package is not None:
             packages.append(package)
     named = tuple(sorted((p for p in packages if p.name), key=lambda p: (p.name, p.directory)))
-    return JsConfig(tuple(projects), named, tuple(sorted(packages, key=lambda p: p.directory)))
+    return JsConfig(tuple(projects), named, tuple(sorted(packages, key=lambda p: p.directory)),
+                    _json_files(root, js_dirs))
+
+
+def _json_files(root: Path, directories: frozenset[str]) -> frozenset[str]:
+    """The ``.json`` files directly inside ``directories`` (repo-relative paths)."""
+    found: set[str] = set()
+    for d in directories:
+        try:
+            with os.scandir(root / d if d else root) as entries:
+                found.update(f"{d}/{e.name}" if d else e.name for e in entries
+                             if e.name.endswith(".json") and e.is_file())
+        except OSError:
+            continue
+    return frozenset(found)
 
 
 # --- parsing -----------------------------------------------------------------
@@ -173,7 +192,7 @@ def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
     if not isinstance(config, JsConfig):
         config = JsConfig()
     tree = _Tree(index.files, config.manifests, ref.path.endswith(_DECLARATION_SUFFIXES),
-                 ref.path.endswith(_TYPESCRIPT_SUFFIXES))
+                 ref.path.endswith(_TYPESCRIPT_SUFFIXES), config.data_files)
     if spec.startswith(("./", "../")) or spec in (".", ".."):
         base = join_inside(posixpath.dirname(ref.path), spec)
         if base is None:
@@ -214,6 +233,8 @@ class _Tree:
     declaration: bool
     #: the importer is TypeScript: ``./x.js`` means ``x.ts`` / ``x.d.ts`` even beside an ``x.js``
     typescript: bool
+    #: JSON files a module path without extension can name (``JsConfig.data_files``)
+    data_files: frozenset[str] = frozenset()
 
     def find(self, base: str) -> str | None:
         """The file a module path means: exact, + extension, ``.js`` -> ``.ts``, the entry point of
@@ -311,6 +332,8 @@ def _found_or(tree: _Tree, base: str, reason: str) -> ResolvedImport:
         return ResolvedImport(targets=(found,))
     if posixpath.splitext(base)[1].lower() in _ASSET_SUFFIXES:
         return ResolvedImport()  # a stylesheet, image or JSON file: not code
+    if base + ".json" in tree.data_files:
+        return ResolvedImport()  # Node's require() tries x.js, then x.json: data, not code
     return ResolvedImport(unresolved=reason)
 
 

@@ -389,6 +389,26 @@ def test_a_computed_name_is_unresolved_never_guessed(tmp_path, language):
         ("'./a' + ''", 1, "module name built at run time"), ("name", 2, "module name built at run time")]
 
 
+def test_require_of_a_json_file_without_its_extension_is_data(tmp_path):
+    """Node's require('./defaults') loads defaults.json when no defaults.js exists (Ghost's theme-engine
+    config): data, neither an edge nor unresolved; a .js file of the same name still comes first."""
+    from analyzer.config import Settings
+    from analyzer.pipeline import analyze_static
+
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config/index.js").write_text(
+        "const defaults = require('./defaults');\nconst loader = require('./loader');\n"
+        "const gone = require('./gone');\n")
+    (tmp_path / "config/defaults.json").write_text('{"a": 1}')
+    (tmp_path / "config/loader.js").write_text("module.exports = 1;\n")
+    (tmp_path / "config/loader.json").write_text("{}")
+    static = analyze_static(Settings(root=tmp_path, use_cache=False, jobs=1, use_git_history=False))
+    assert [(d.source, d.target, d.line) for d in static.resolution.dependencies] == [
+        ("config/index.js", "config/loader.js", 2)]
+    assert [(u.module, u.reason) for u in static.resolution.unresolved] == [
+        ("./gone", "relative import matches no file")]
+
+
 @pytest.mark.parametrize("module", ["./styles.css", "../logo.svg", "@app/theme.scss", "ui-kit/package.json"])
 def test_asset_imports_are_ignored(index, module):
     assert resolve(index, "src/a/b.ts", module) == ResolvedImport()
@@ -406,7 +426,7 @@ def test_broken_tsconfig_is_ignored(tmp_path, broken):
     (tmp_path / "src/util.ts").write_text("")
     files = frozenset({"src/util.ts", "src/main.ts"})
     config = load_config(tmp_path, files)
-    assert config == JsConfig()
+    assert config == JsConfig(data_files=frozenset({"tsconfig.json"}))  # listed, as any JSON file
     idx = RepoIndex(files=files, config={CONFIG_KEY: config})
     assert resolve(idx, "src/main.ts", "@app/util") == ResolvedImport(external="@app/util")
     assert resolve(idx, "src/main.ts", "./util") == ResolvedImport(targets=("src/util.ts",))
