@@ -94,6 +94,7 @@ PROJECTS: dict[str, tuple[str, str, str]] = {
     "three": ("JS", "npm:three@0.170.0", ""),
     "chalk": ("JS", "npm:chalk@5.3.0", ""),
     "primevue": ("JS", "npm:primevue@3.53.0", ""),
+    "ghost": ("JS", "npm:ghost@6.65.0", ""),
     "rxjs": ("TS", "npm:rxjs@7.8.1", ""),
     "zod": ("TS", "npm:zod@3.25.76", ""),
 }
