@@ -12,7 +12,8 @@ prefix (Guava's ``com.google.errorprone``, not ``com.google``); the JDK's packag
 ``javax.*``, ``org.xml.sax``, ``org.w3c.dom`` and ``com.sun.*`` packages it exports) are grouped
 as ``java``.  A class defined by several files (a multi-module build's variants of one package,
 such as Guava's ``android/`` copy) resolves to the copy nearest the importer, and a file sees
-only that copy of its own package's classes (:func:`namespace_files`).
+only that copy of its own package's classes, and main code none of its package's test classes
+(:func:`namespace_files`).
 
 In ``module-info.java``, ``requires m;`` resolves to the ``module-info.java`` that declares module
 ``m`` (else it is external: ``java.sql`` is the JDK, ``org.slf4j`` a library); the classes of
@@ -77,6 +78,8 @@ _JDK_PACKAGES: dict[str, bool] = {
         "javax.security.auth.message", "org.w3c.dom.svg", "org.w3c.dom.smil",
     ), False),
 }
+#: folder names of test source trees, whose classes the main code of a package cannot see
+_TEST_DIRECTORIES = frozenset({"test", "tests"})
 #: a binary class name as Class.forName takes it (after ``$`` -> ``.``)
 _CLASS_NAME = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*")
 
@@ -255,14 +258,26 @@ def _nearest_one(importer: str, candidates: tuple[str, ...]) -> str:
 
 
 def namespace_files(importer: str, files: tuple[str, ...]) -> frozenset[str]:
-    """The files of ``importer``'s package it sees: one copy of each class (see :func:`_nearest_copies`)."""
+    """The files of ``importer``'s package it sees: one copy of each class (see :func:`_nearest_copies`),
+    and, from main code, none of the package's test classes (see :func:`_is_test_source`)."""
     return _copies_seen_from(importer.rsplit("/", 1)[0] if "/" in importer else "", files)
 
 
 @lru_cache(maxsize=1024)
 def _copies_seen_from(directory: str, files: tuple[str, ...]) -> frozenset[str]:
     """Cached per directory: every file of a directory sees the same copies."""
+    if not _is_test_source(directory):
+        files = tuple(f for f in files if not _is_test_source(f.rsplit("/", 1)[0] if "/" in f else ""))
     return frozenset(_nearest_copies(f"{directory}/_" if directory else "_", files))
+
+
+def _is_test_source(directory: str) -> bool:
+    """Whether a directory lies in a test source tree (Maven's ``src/test/java``, Tomcat's ``test/``):
+    one of its folders is named ``test`` or ``tests``.  Main code does not compile against the test
+    classes its package has there (Tomcat's ``test/org/apache/catalina/core/TestStandardContext.java``
+    is no dependency of ``java/org/apache/catalina/core/StandardContext.java``); a package whose own
+    name has such a segment is a test source on both sides, so nothing is hidden from it."""
+    return any(part in _TEST_DIRECTORIES for part in directory.split("/"))
 
 
 def _nearest_copies(importer: str, files: tuple[str, ...]) -> tuple[str, ...]:

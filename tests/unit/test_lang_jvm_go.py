@@ -752,6 +752,24 @@ def test_java_same_package_links_the_nearest_copy_of_a_class(tmp_path):
     }
 
 
+def test_java_main_code_does_not_see_its_packages_test_classes(tmp_path):
+    # Tomcat's layout: java/ and test/ both hold package org.a.core; the main class's call of run()
+    # and its type Async name nothing in test/ (nor src/test/), while the test sees the main classes
+    base = "package org.a.core;\n"
+    _write_tree(tmp_path, {
+        "java/org/a/core/Wrapper.java": base + "public class Wrapper { Async a; void go() { Helper.run(); } }\n",
+        "java/org/a/core/Helper.java": base + "class Helper { static void run() {} }\n",
+        "test/org/a/core/TestWrapper.java":
+            base + "public class TestWrapper { public static class Async {} void check() { new Wrapper().go(); Helper.run(); } }\n",
+        "mod/src/test/java/org/a/core/TesterAsync.java": base + "class TesterAsync { static class Async {} }\n",
+    })
+    assert _edges(tmp_path) == {
+        ("java/org/a/core/Wrapper.java", "java/org/a/core/Helper.java", "call"),
+        ("test/org/a/core/TestWrapper.java", "java/org/a/core/Wrapper.java", "call"),
+        ("test/org/a/core/TestWrapper.java", "java/org/a/core/Helper.java", "call"),
+    }
+
+
 def test_java_requires_links_the_module_info_declaring_the_module(tmp_path):
     _write_tree(tmp_path, {
         "app/src/main/java/module-info.java":
