@@ -183,10 +183,14 @@ def external_package(module: str, repository_prefixes: frozenset[str] = frozense
     Two segments, or more while they still name a package prefix of the repository itself
     (Guava's ``com.google.errorprone`` and ``com.google.common.truth`` are not ``com.google``,
     which is Guava's own), never past the package part (the lowercase segments before the class).
+    A library inside a JDK namespace keeps its whole ``_JDK_PACKAGES`` name (``javax.xml.bind``).
     """
     parts = module.split(".")
     if _is_jdk(parts):
         return "java"
+    carved_out = _library_in_jdk_namespace(parts)
+    if carved_out:
+        return carved_out
     limit = max(2, len(_package_part(module).split(".")))
     n = 2
     while n < limit and ".".join(parts[:n]) in repository_prefixes:
@@ -229,6 +233,17 @@ def _is_jdk(parts: list[str]) -> bool:
         if found is not None:
             return found
     return False
+
+
+def _library_in_jdk_namespace(parts: list[str]) -> str | None:
+    """The ``_JDK_PACKAGES`` entry that makes a name a library inside a JDK namespace (``javax.xml.rpc``
+    of ``javax.xml.rpc.Service``: JAX-RPC, not the JDK's ``javax.xml``), so that it is not named
+    ``javax.xml`` like a JDK package; None for any other name."""
+    for n in range(len(parts), 2, -1):
+        prefix = ".".join(parts[:n])
+        if _JDK_PACKAGES.get(prefix) is False:
+            return prefix
+    return None
 
 
 def _class_file(dotted: str, index: RepoIndex, importer: str) -> str | None:

@@ -331,7 +331,11 @@ def test_java_wildcard_without_used_names_keeps_the_whole_package():
     # javax.* the JDK does not ship: JSR 330, JSR 305, JAXB (dropped in Java 11)
     ("javax.inject", ("*",), "javax.inject"),
     ("javax.annotation.CheckForNull", (), "javax.annotation"),
-    ("javax.xml.bind.JAXBContext", (), "javax.xml"),
+    # named by the library, never "javax.xml" like the JDK's own javax.xml.parsers (Tomcat's JAX-RPC)
+    ("javax.xml.bind.JAXBContext", (), "javax.xml.bind"),
+    ("javax.xml.rpc.handler.HandlerInfo", (), "javax.xml.rpc"),
+    ("javax.security.auth.message.config.AuthConfigProvider", (), "javax.security.auth.message"),
+    ("javax.xml.parsers.SAXParser", (), "java"),
     ("com.sun.jna.Native", (), "com.sun"),
     ("lombok", ("*",), "lombok"),
     # named past two segments while those name the repository's own packages (com.acme here),
