@@ -249,6 +249,18 @@ def test_java_object_methods_are_not_calls():
     assert ("Util", "type") in refs and ("B", "type") in refs
 
 
+def test_java_a_nested_type_named_through_its_outer_type_references_the_outer_type():
+    # RemoteEndpoint.Async names the Async nested in RemoteEndpoint (the file the importer imports),
+    # not any class of its package called Async; a package-qualified name keeps its class name
+    source = (b"class A extends Base.Impl implements RemoteEndpoint.Async, java.io.Serializable {\n"
+              b"  Map.Entry<String, Outer.Mid.Leaf> e = new Holder.Node(); org.acme.Config c;\n"
+              b"  boolean f(Object o) { return o instanceof Shape.Circle || o == Kind.Sub.class; } }\n")
+    refs = {(r.name, r.kind) for r in _parse("java", source).references}
+    assert {("Base", "inherit"), ("RemoteEndpoint", "inherit"), ("Serializable", "inherit"), ("Map", "type"),
+            ("Leaf", "type"), ("Holder", "call"), ("Config", "type"), ("Shape", "type"), ("Kind", "type")} <= refs
+    assert not {name for name, _ in refs} & {"Impl", "Async", "Entry", "Node", "Circle", "Sub", "Outer", "Mid"}
+
+
 @pytest.mark.parametrize(("language", "name"), [
     ("java", "BaseEntity"), ("csharp", "Entity"), ("go", "Base"),
 ])
