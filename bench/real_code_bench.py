@@ -80,6 +80,7 @@ PROJECTS: dict[str, tuple[str, str, str]] = {
     "jackson-databind": ("Java", "j/jackson-databind/jackson-databind_2.14.0.orig.tar.xz",
                          "jackson-databind-jackson-databind-2.14.0"),
     "guava": ("Java", "g/guava-libraries/guava-libraries_31.1.orig.tar.xz", "guava-31.1"),
+    "tomcat": ("Java", "t/tomcat10/tomcat10_10.1.55.orig.tar.xz", "tomcat10-10.1.55"),
     "lua": ("C", "l/lua5.4/lua5.4_5.4.4.orig.tar.gz", "lua-5.4.4"),
     "redis": ("C", "r/redis/redis_7.0.15.orig.tar.gz", "redis-7.0.15"),
     "leveldb": ("C++", "l/leveldb/leveldb_1.23.orig.tar.gz", "leveldb-1.23"),

@@ -12,7 +12,8 @@ prefix (Guava's ``com.google.errorprone``, not ``com.google``); the JDK's packag
 ``javax.*``, ``org.xml.sax``, ``org.w3c.dom`` and ``com.sun.*`` packages it exports) are grouped
 as ``java``.  A class defined by several files (a multi-module build's variants of one package,
 such as Guava's ``android/`` copy) resolves to the copy nearest the importer, and a file sees
-only that copy of its own package's classes (:func:`namespace_files`).
+only that copy of its own package's classes, and main code none of its package's test classes
+(:func:`namespace_files`).
 
 In ``module-info.java``, ``requires m;`` resolves to the ``module-info.java`` that declares module
 ``m`` (else it is external: ``java.sql`` is the JDK, ``org.slf4j`` a library); the classes of
@@ -77,6 +78,8 @@ _JDK_PACKAGES: dict[str, bool] = {
         "javax.security.auth.message", "org.w3c.dom.svg", "org.w3c.dom.smil",
     ), False),
 }
+#: folder names of test source trees, whose classes the main code of a package cannot see
+_TEST_DIRECTORIES = frozenset({"test", "tests"})
 #: a binary class name as Class.forName takes it (after ``$`` -> ``.``)
 _CLASS_NAME = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*")
 
@@ -180,10 +183,14 @@ def external_package(module: str, repository_prefixes: frozenset[str] = frozense
     Two segments, or more while they still name a package prefix of the repository itself
     (Guava's ``com.google.errorprone`` and ``com.google.common.truth`` are not ``com.google``,
     which is Guava's own), never past the package part (the lowercase segments before the class).
+    A library inside a JDK namespace keeps its whole ``_JDK_PACKAGES`` name (``javax.xml.bind``).
     """
     parts = module.split(".")
     if _is_jdk(parts):
         return "java"
+    carved_out = _library_in_jdk_namespace(parts)
+    if carved_out:
+        return carved_out
     limit = max(2, len(_package_part(module).split(".")))
     n = 2
     while n < limit and ".".join(parts[:n]) in repository_prefixes:
@@ -228,6 +235,17 @@ def _is_jdk(parts: list[str]) -> bool:
     return False
 
 
+def _library_in_jdk_namespace(parts: list[str]) -> str | None:
+    """The ``_JDK_PACKAGES`` entry that makes a name a library inside a JDK namespace (``javax.xml.rpc``
+    of ``javax.xml.rpc.Service``: JAX-RPC, not the JDK's ``javax.xml``), so that it is not named
+    ``javax.xml`` like a JDK package; None for any other name."""
+    for n in range(len(parts), 2, -1):
+        prefix = ".".join(parts[:n])
+        if _JDK_PACKAGES.get(prefix) is False:
+            return prefix
+    return None
+
+
 def _class_file(dotted: str, index: RepoIndex, importer: str) -> str | None:
     """File defining the (possibly nested) class ``dotted``.
 
@@ -255,14 +273,26 @@ def _nearest_one(importer: str, candidates: tuple[str, ...]) -> str:
 
 
 def namespace_files(importer: str, files: tuple[str, ...]) -> frozenset[str]:
-    """The files of ``importer``'s package it sees: one copy of each class (see :func:`_nearest_copies`)."""
+    """The files of ``importer``'s package it sees: one copy of each class (see :func:`_nearest_copies`),
+    and, from main code, none of the package's test classes (see :func:`_is_test_source`)."""
     return _copies_seen_from(importer.rsplit("/", 1)[0] if "/" in importer else "", files)
 
 
 @lru_cache(maxsize=1024)
 def _copies_seen_from(directory: str, files: tuple[str, ...]) -> frozenset[str]:
     """Cached per directory: every file of a directory sees the same copies."""
+    if not _is_test_source(directory):
+        files = tuple(f for f in files if not _is_test_source(f.rsplit("/", 1)[0] if "/" in f else ""))
     return frozenset(_nearest_copies(f"{directory}/_" if directory else "_", files))
+
+
+def _is_test_source(directory: str) -> bool:
+    """Whether a directory lies in a test source tree (Maven's ``src/test/java``, Tomcat's ``test/``):
+    one of its folders is named ``test`` or ``tests``.  Main code does not compile against the test
+    classes its package has there (Tomcat's ``test/org/apache/catalina/core/TestStandardContext.java``
+    is no dependency of ``java/org/apache/catalina/core/StandardContext.java``); a package whose own
+    name has such a segment is a test source on both sides, so nothing is hidden from it."""
+    return any(part in _TEST_DIRECTORIES for part in directory.split("/"))
 
 
 def _nearest_copies(importer: str, files: tuple[str, ...]) -> tuple[str, ...]:

@@ -23,16 +23,20 @@
 (constant_declaration declarator: (variable_declarator name: (identifier) @name)) @definition.constant
 (enum_constant name: (identifier) @name) @definition.constant
 
+; A qualified type is named by its outer type when it has two segments (RemoteEndpoint.Async, Map.Entry:
+; the file the importer imports or its package holds, not any class called Async it sees) and by its
+; last segment when longer (org.acme.Config, a package-qualified name).
+
 ; --- inheritance: extends / implements --------------------------------------
 (superclass
   [(type_identifier) @name
-   (scoped_type_identifier (type_identifier) @name .)
-   (generic_type [(type_identifier) @name (scoped_type_identifier (type_identifier) @name .)])]) @reference.inherit
+   (scoped_type_identifier . (type_identifier) @name) (scoped_type_identifier (scoped_type_identifier) (type_identifier) @name .)
+   (generic_type [(type_identifier) @name (scoped_type_identifier . (type_identifier) @name) (scoped_type_identifier (scoped_type_identifier) (type_identifier) @name .)])]) @reference.inherit
 
 (type_list
   [(type_identifier) @name
-   (scoped_type_identifier (type_identifier) @name .)
-   (generic_type [(type_identifier) @name (scoped_type_identifier (type_identifier) @name .)])]) @reference.inherit
+   (scoped_type_identifier . (type_identifier) @name) (scoped_type_identifier (scoped_type_identifier) (type_identifier) @name .)
+   (generic_type [(type_identifier) @name (scoped_type_identifier . (type_identifier) @name) (scoped_type_identifier (scoped_type_identifier) (type_identifier) @name .)])]) @reference.inherit
 
 ; --- calls: f(), a.b() -> b, new X() -> X ----------------------------------
 ; the methods of java.lang.Object are left out: every class has them, so x.toString() names no file
@@ -42,8 +46,8 @@
 
 (object_creation_expression
   type: [(type_identifier) @name
-         (scoped_type_identifier (type_identifier) @name .)
-         (generic_type [(type_identifier) @name (scoped_type_identifier (type_identifier) @name .)])]) @reference.call
+         (scoped_type_identifier . (type_identifier) @name) (scoped_type_identifier (scoped_type_identifier) (type_identifier) @name .)
+         (generic_type [(type_identifier) @name (scoped_type_identifier . (type_identifier) @name) (scoped_type_identifier (scoped_type_identifier) (type_identifier) @name .)])]) @reference.call
 
 (method_reference . (identifier) @name (#match? @name "^[A-Z]")) @reference.type
 ((method_reference (identifier) @name .) @reference.call
@@ -52,42 +56,42 @@
 ; --- type uses: fields, parameters, variables, returns, casts, generics ----
 ; every `type:` field (field/param/local/return/cast/for/array creation)
 (_ type: [(type_identifier) @name
-          (scoped_type_identifier (type_identifier) @name .)
-          (generic_type [(type_identifier) @name (scoped_type_identifier (type_identifier) @name .)])
+          (scoped_type_identifier . (type_identifier) @name) (scoped_type_identifier (scoped_type_identifier) (type_identifier) @name .)
+          (generic_type [(type_identifier) @name (scoped_type_identifier . (type_identifier) @name) (scoped_type_identifier (scoped_type_identifier) (type_identifier) @name .)])
           (array_type element: [(type_identifier) @name
-                                (scoped_type_identifier (type_identifier) @name .)
-                                (generic_type [(type_identifier) @name (scoped_type_identifier (type_identifier) @name .)])])]) @reference.type
+                                (scoped_type_identifier . (type_identifier) @name) (scoped_type_identifier (scoped_type_identifier) (type_identifier) @name .)
+                                (generic_type [(type_identifier) @name (scoped_type_identifier . (type_identifier) @name) (scoped_type_identifier (scoped_type_identifier) (type_identifier) @name .)])])]) @reference.type
 
 ; type arguments, bounds, throws, catch, instanceof, class literals
 (type_arguments
   [(type_identifier) @name
-   (scoped_type_identifier (type_identifier) @name .)
-   (generic_type [(type_identifier) @name (scoped_type_identifier (type_identifier) @name .)])
+   (scoped_type_identifier . (type_identifier) @name) (scoped_type_identifier (scoped_type_identifier) (type_identifier) @name .)
+   (generic_type [(type_identifier) @name (scoped_type_identifier . (type_identifier) @name) (scoped_type_identifier (scoped_type_identifier) (type_identifier) @name .)])
    (array_type element: [(type_identifier) @name (generic_type (type_identifier) @name)])]) @reference.type
 
 (type_bound
   [(type_identifier) @name
-   (scoped_type_identifier (type_identifier) @name .)
-   (generic_type [(type_identifier) @name (scoped_type_identifier (type_identifier) @name .)])
+   (scoped_type_identifier . (type_identifier) @name) (scoped_type_identifier (scoped_type_identifier) (type_identifier) @name .)
+   (generic_type [(type_identifier) @name (scoped_type_identifier . (type_identifier) @name) (scoped_type_identifier (scoped_type_identifier) (type_identifier) @name .)])
    (array_type element: [(type_identifier) @name (generic_type (type_identifier) @name)])]) @reference.type
 
 (throws
   [(type_identifier) @name
-   (scoped_type_identifier (type_identifier) @name .)
-   (generic_type [(type_identifier) @name (scoped_type_identifier (type_identifier) @name .)])
+   (scoped_type_identifier . (type_identifier) @name) (scoped_type_identifier (scoped_type_identifier) (type_identifier) @name .)
+   (generic_type [(type_identifier) @name (scoped_type_identifier . (type_identifier) @name) (scoped_type_identifier (scoped_type_identifier) (type_identifier) @name .)])
    (array_type element: [(type_identifier) @name (generic_type (type_identifier) @name)])]) @reference.type
 
 (catch_type
   [(type_identifier) @name
-   (scoped_type_identifier (type_identifier) @name .)
-   (generic_type [(type_identifier) @name (scoped_type_identifier (type_identifier) @name .)])
+   (scoped_type_identifier . (type_identifier) @name) (scoped_type_identifier (scoped_type_identifier) (type_identifier) @name .)
+   (generic_type [(type_identifier) @name (scoped_type_identifier . (type_identifier) @name) (scoped_type_identifier (scoped_type_identifier) (type_identifier) @name .)])
    (array_type element: [(type_identifier) @name (generic_type (type_identifier) @name)])]) @reference.type
 
 (instanceof_expression
-  right: [(type_identifier) @name (scoped_type_identifier (type_identifier) @name .)
+  right: [(type_identifier) @name (scoped_type_identifier . (type_identifier) @name) (scoped_type_identifier (scoped_type_identifier) (type_identifier) @name .)
           (generic_type (type_identifier) @name)]) @reference.type
 
-(class_literal [(type_identifier) @name (scoped_type_identifier (type_identifier) @name .)]) @reference.type
+(class_literal [(type_identifier) @name (scoped_type_identifier . (type_identifier) @name) (scoped_type_identifier (scoped_type_identifier) (type_identifier) @name .)]) @reference.type
 
 ; static member access through a class name: Util.run(), Config.MAX
 (method_invocation object: (identifier) @name (#match? @name "^[A-Z]")) @reference.type

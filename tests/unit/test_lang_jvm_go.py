@@ -249,6 +249,18 @@ def test_java_object_methods_are_not_calls():
     assert ("Util", "type") in refs and ("B", "type") in refs
 
 
+def test_java_a_nested_type_named_through_its_outer_type_references_the_outer_type():
+    # RemoteEndpoint.Async names the Async nested in RemoteEndpoint (the file the importer imports),
+    # not any class of its package called Async; a package-qualified name keeps its class name
+    source = (b"class A extends Base.Impl implements RemoteEndpoint.Async, java.io.Serializable {\n"
+              b"  Map.Entry<String, Outer.Mid.Leaf> e = new Holder.Node(); org.acme.Config c;\n"
+              b"  boolean f(Object o) { return o instanceof Shape.Circle || o == Kind.Sub.class; } }\n")
+    refs = {(r.name, r.kind) for r in _parse("java", source).references}
+    assert {("Base", "inherit"), ("RemoteEndpoint", "inherit"), ("Serializable", "inherit"), ("Map", "type"),
+            ("Leaf", "type"), ("Holder", "call"), ("Config", "type"), ("Shape", "type"), ("Kind", "type")} <= refs
+    assert not {name for name, _ in refs} & {"Impl", "Async", "Entry", "Node", "Circle", "Sub", "Outer", "Mid"}
+
+
 @pytest.mark.parametrize(("language", "name"), [
     ("java", "BaseEntity"), ("csharp", "Entity"), ("go", "Base"),
 ])
@@ -331,7 +343,11 @@ def test_java_wildcard_without_used_names_keeps_the_whole_package():
     # javax.* the JDK does not ship: JSR 330, JSR 305, JAXB (dropped in Java 11)
     ("javax.inject", ("*",), "javax.inject"),
     ("javax.annotation.CheckForNull", (), "javax.annotation"),
-    ("javax.xml.bind.JAXBContext", (), "javax.xml"),
+    # named by the library, never "javax.xml" like the JDK's own javax.xml.parsers (Tomcat's JAX-RPC)
+    ("javax.xml.bind.JAXBContext", (), "javax.xml.bind"),
+    ("javax.xml.rpc.handler.HandlerInfo", (), "javax.xml.rpc"),
+    ("javax.security.auth.message.config.AuthConfigProvider", (), "javax.security.auth.message"),
+    ("javax.xml.parsers.SAXParser", (), "java"),
     ("com.sun.jna.Native", (), "com.sun"),
     ("lombok", ("*",), "lombok"),
     # named past two segments while those name the repository's own packages (com.acme here),
@@ -749,6 +765,24 @@ def test_java_same_package_links_the_nearest_copy_of_a_class(tmp_path):
         ("guava-tests/test/com/g/base/StringsTest.java", "guava/src/com/g/base/Spliterators.java", "call"),
         ("android/guava-tests/test/com/g/base/StringsTest.java", "android/guava/src/com/g/base/Strings.java", "call"),
         ("android/guava-tests/test/com/g/base/StringsTest.java", "guava/src/com/g/base/Spliterators.java", "call"),
+    }
+
+
+def test_java_main_code_does_not_see_its_packages_test_classes(tmp_path):
+    # Tomcat's layout: java/ and test/ both hold package org.a.core; the main class's call of run()
+    # and its type Async name nothing in test/ (nor src/test/), while the test sees the main classes
+    base = "package org.a.core;\n"
+    _write_tree(tmp_path, {
+        "java/org/a/core/Wrapper.java": base + "public class Wrapper { Async a; void go() { Helper.run(); } }\n",
+        "java/org/a/core/Helper.java": base + "class Helper { static void run() {} }\n",
+        "test/org/a/core/TestWrapper.java":
+            base + "public class TestWrapper { public static class Async {} void check() { new Wrapper().go(); Helper.run(); } }\n",
+        "mod/src/test/java/org/a/core/TesterAsync.java": base + "class TesterAsync { static class Async {} }\n",
+    })
+    assert _edges(tmp_path) == {
+        ("java/org/a/core/Wrapper.java", "java/org/a/core/Helper.java", "call"),
+        ("test/org/a/core/TestWrapper.java", "java/org/a/core/Wrapper.java", "call"),
+        ("test/org/a/core/TestWrapper.java", "java/org/a/core/Helper.java", "call"),
     }
 
 
