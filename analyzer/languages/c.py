@@ -5,7 +5,9 @@ configuration, keyed ``"c"``).  Include directories are every directory named
 ``include``, the ``-I`` directories of a ``compile_commands.json`` (at the
 root or in ``build/``), then the repository root; without a
 ``compile_commands.json``, last, the repository file whose path ends with the
-included path (nearest to the includer).  ``.h`` files are C unless
+included path (nearest to the includer), never for a C, POSIX or C++ standard header
+(``<sys/socket.h>`` stays the system's though PostgreSQL ships a Windows stand-in in
+``src/include/port/win32/sys/socket.h``).  ``.h`` files are C unless
 their content has C++-only lines (classes, namespaces, templates, access
 specifiers, ``std::``): discovery then gives them to C++ (see
 ``discover._language_from_content``).
@@ -50,12 +52,15 @@ _C_HEADERS = frozenset({
     "limits.h", "locale.h", "math.h", "setjmp.h", "signal.h", "stdalign.h", "stdarg.h",
     "stdatomic.h", "stdbool.h", "stdbit.h", "stdckdint.h", "stddef.h", "stdint.h", "stdio.h", "stdlib.h",
     "stdnoreturn.h", "string.h", "tgmath.h", "threads.h", "time.h", "uchar.h", "wchar.h", "wctype.h",
-    # POSIX (the headers outside sys/, arpa/, net/, netinet/; ucontext.h and stropts.h were dropped in 2008)
+    # POSIX (ucontext.h and stropts.h were dropped in 2008)
     "aio.h", "cpio.h", "dirent.h", "dlfcn.h", "fcntl.h", "fmtmsg.h", "fnmatch.h", "ftw.h", "glob.h", "grp.h",
     "iconv.h", "langinfo.h", "libgen.h", "monetary.h", "mqueue.h", "ndbm.h", "netdb.h", "nl_types.h",
     "poll.h", "pthread.h", "pwd.h", "regex.h", "sched.h", "search.h", "semaphore.h", "spawn.h",
     "strings.h", "stropts.h", "syslog.h", "tar.h", "termios.h", "trace.h", "ucontext.h", "ulimit.h",
     "unistd.h", "utime.h", "utmpx.h", "wordexp.h",
+    "arpa/inet.h", "net/if.h", "netinet/in.h", "netinet/tcp.h", "sys/ipc.h", "sys/mman.h", "sys/msg.h",
+    "sys/resource.h", "sys/select.h", "sys/sem.h", "sys/shm.h", "sys/socket.h", "sys/stat.h", "sys/statvfs.h",
+    "sys/time.h", "sys/times.h", "sys/types.h", "sys/uio.h", "sys/un.h", "sys/utsname.h", "sys/wait.h",
 })
 #: the C libraries' own headers (glibc, musl, the BSDs): ``libc`` when no repository file has the name
 _LIBC_EXTENSIONS = frozenset({

@@ -437,7 +437,8 @@ def test_c_and_cpp_share_one_include_config() -> None:
 
 SUFFIX_TREE = {"lib/core/log.h": "", "src/app/main.c": "", "compat/stdio.h": "", "a/util.h": "", "b/util.h": "",
                "a/sub/x.c": "", "c/y.c": "", "src/app/view.cpp": "", "src/gui/widget.hpp": "",
-               "compat/malloc.h": ""}
+               "compat/malloc.h": "", "port/win32/sys/socket.h": "", "port/win32/netinet/in.h": "",
+               "port/win32_msvc/sys/param.h": ""}
 
 
 @pytest.mark.parametrize(("importer", "module", "kind", "expected"), [
@@ -447,8 +448,13 @@ SUFFIX_TREE = {"lib/core/log.h": "", "src/app/main.c": "", "compat/stdio.h": "",
     ("src/app/view.cpp", "gui/widget.hpp", "system_include", ResolvedImport(targets=("src/gui/widget.hpp",))),
     # a standard header stays the standard library even when the repository has one
     ("src/app/main.c", "stdio.h", "system_include", ResolvedImport(external="libc")),
+    # ...and so does a POSIX header in sys/, netinet/ (PostgreSQL's Windows stand-ins in
+    # src/include/port/win32/ are not where a POSIX build looks)
+    ("src/app/main.c", "sys/socket.h", "system_include", ResolvedImport(external="libc")),
+    ("src/app/main.c", "netinet/in.h", "system_include", ResolvedImport(external="libc")),
     # a C library's own header (not C or POSIX) is the repository's file when there is one
     ("src/app/main.c", "malloc.h", "system_include", ResolvedImport(targets=("compat/malloc.h",))),
+    ("src/app/main.c", "sys/param.h", "system_include", ResolvedImport(targets=("port/win32_msvc/sys/param.h",))),
     # several matches: the nearest to the includer, else unresolved as ambiguous
     ("a/sub/x.c", "util.h", "include", ResolvedImport(targets=("a/util.h",))),
     ("c/y.c", "util.h", "include", ResolvedImport(unresolved="ambiguous include: 2 files end with util.h")),
