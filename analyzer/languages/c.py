@@ -13,8 +13,8 @@ specifiers, ``std::``): discovery then gives them to C++ (see
 ``discover._language_from_content``).
 
 A ``<header>`` no repository file answers is an external package: ``libc`` (the C
-standard, POSIX and the C libraries' own headers), ``c++std`` and ``windows`` (the
-Windows SDK and MSVC runtime) are the standard library; any other is named by its
+standard, POSIX, the C libraries' own headers and the compilers' intrinsics), ``c++std``
+and ``windows`` (the Windows SDK and MSVC runtime) are the standard library; any other is named by its
 first path component (``openssl/ssl.h`` -> ``openssl``).  An include that no repository
 file answers is looked at once more: a standard header is the standard library even when
 quoted (the quoted search ends on the system path, as ``#include "limits.h"`` in redis);
@@ -67,8 +67,15 @@ _LIBC_EXTENSIONS = frozenset({
     "alloca.h", "byteswap.h", "endian.h", "err.h", "error.h", "execinfo.h", "features.h", "getopt.h",
     "ifaddrs.h", "malloc.h", "memory.h", "mntent.h", "paths.h", "pty.h", "shadow.h", "sysexits.h",
     "utmp.h", "xlocale.h", "pthread_np.h", "malloc_np.h", "thread.h", "lwp.h",
+    # macOS libSystem, OpenBSD, Solaris/illumos, HP-UX (PostgreSQL's port layer includes them)
+    "copyfile.h", "crt_externs.h", "bsd_auth.h", "ucred.h", "atomic.h", "mbarrier.h", "note.h", "dl.h", "a.out.h",
+    # the compilers' own intrinsics headers (GCC, Clang; MSVC's intrin.h is in _WINDOWS_HEADERS)
+    "cpuid.h", "mmintrin.h", "xmmintrin.h", "emmintrin.h", "pmmintrin.h", "tmmintrin.h", "smmintrin.h",
+    "nmmintrin.h", "wmmintrin.h", "immintrin.h", "ammintrin.h", "x86intrin.h", "arm_neon.h", "arm_acle.h",
+    "arm_sve.h", "altivec.h",
 })
-_POSIX_DIRS = frozenset({"sys", "arpa", "netinet", "net", "linux", "bits", "asm", "asm-generic"})
+#: directories of the C libraries' and kernels' headers (glibc's gnu/, the BSDs' machine/)
+_POSIX_DIRS = frozenset({"sys", "arpa", "netinet", "net", "linux", "bits", "asm", "asm-generic", "gnu", "machine"})
 _CXX_HEADERS = frozenset({
     # (the other <cNAME> forms of C headers count for C++ only: see external_package)
     "algorithm", "any", "array", "atomic", "barrier", "bit", "bitset", "cassert", "cctype", "cerrno",
@@ -96,7 +103,11 @@ _WINDOWS_HEADERS = frozenset({
     "wincrypt.h", "bcrypt.h", "wtypes.h", "objbase.h", "shlobj.h", "shlwapi.h", "shellapi.h",
     "psapi.h", "dbghelp.h", "tlhelp32.h", "versionhelpers.h", "sdkddkver.h", "mmsystem.h",
     "io.h", "process.h", "direct.h", "share.h", "crtdbg.h", "conio.h", "tchar.h", "intrin.h",
+    "crtdefs.h", "ntstatus.h", "ntsecapi.h", "mstcpip.h", "winioctl.h", "winldap.h", "olectl.h", "security.h",
+    "sspi.h", "lmcons.h",
 })
+#: Cygwin's and MinGW's directory of the Windows API headers (``<w32api/winioctl.h>``)
+_WINDOWS_DIRS = frozenset({"w32api"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +196,7 @@ def external_package(header: str, cxx: bool) -> str:
             (header.startswith("c") and header[1:] + ".h" in _C_HEADERS)
             or (first in _CXX_DIRS and "/" in header) or header.startswith("__"))):
         return CXX_STD
-    if header.lower() in _WINDOWS_HEADERS:
+    if header.lower() in _WINDOWS_HEADERS or (first.lower() in _WINDOWS_DIRS and "/" in header):
         return WINDOWS
     if "/" in header:
         return first

@@ -422,6 +422,16 @@ def test_include_resolver(c_index: RepoIndex, importer: str, module: str, kind: 
     # the Windows SDK and the MSVC runtime are one package, whatever the case of the name
     ("windows.h", False, "windows"), ("Windows.h", True, "windows"), ("winsock2.h", False, "windows"),
     ("io.h", False, "windows"), ("process.h", True, "windows"),
+    # more of them, and Cygwin's w32api/ directory; <security.h> is SSPI, <security/...> is PAM
+    # (all from PostgreSQL 15)
+    ("winldap.h", False, "windows"), ("ntstatus.h", False, "windows"), ("crtdefs.h", False, "windows"),
+    ("mstcpip.h", False, "windows"), ("security.h", False, "windows"), ("w32api/winioctl.h", False, "windows"),
+    ("security/pam_appl.h", False, "security"),
+    # other platforms' C library headers (glibc's gnu/, the BSDs' machine/, macOS, Solaris) and the
+    # compilers' intrinsics are the system's, not third-party packages
+    ("gnu/libc-version.h", False, "libc"), ("machine/vmparam.h", False, "libc"), ("crt_externs.h", False, "libc"),
+    ("ucred.h", False, "libc"), ("atomic.h", False, "libc"), ("cpuid.h", False, "libc"),
+    ("nmmintrin.h", False, "libc"), ("arm_acle.h", True, "libc"), ("intrin.h", False, "windows"),
     ("readline/readline.h", False, "readline"), ("openssl/ssl.h", False, "openssl"),
 ])
 def test_external_package_names(header: str, cxx: bool, package: str) -> None:
