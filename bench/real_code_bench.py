@@ -83,6 +83,7 @@ PROJECTS: dict[str, tuple[str, str, str]] = {
     "tomcat": ("Java", "t/tomcat10/tomcat10_10.1.55.orig.tar.xz", "tomcat10-10.1.55"),
     "lua": ("C", "l/lua5.4/lua5.4_5.4.4.orig.tar.gz", "lua-5.4.4"),
     "redis": ("C", "r/redis/redis_7.0.15.orig.tar.gz", "redis-7.0.15"),
+    "postgres": ("C", "p/postgresql-15/postgresql-15_15.18.orig.tar.bz2", "postgresql-15.18"),
     "leveldb": ("C++", "l/leveldb/leveldb_1.23.orig.tar.gz", "leveldb-1.23"),
     "fmt": ("C++", "f/fmtlib/fmtlib_9.1.0+ds1.orig.tar.gz", "fmtlib-9.1.0+ds1"),
     "spdlog": ("C++", "s/spdlog/spdlog_1.10.0+ds.orig.tar.xz", "spdlog-1.10.0"),

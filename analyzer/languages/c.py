@@ -5,14 +5,16 @@ configuration, keyed ``"c"``).  Include directories are every directory named
 ``include``, the ``-I`` directories of a ``compile_commands.json`` (at the
 root or in ``build/``), then the repository root; without a
 ``compile_commands.json``, last, the repository file whose path ends with the
-included path (nearest to the includer).  ``.h`` files are C unless
+included path (nearest to the includer), never for a C, POSIX or C++ standard header
+(``<sys/socket.h>`` stays the system's though PostgreSQL ships a Windows stand-in in
+``src/include/port/win32/sys/socket.h``).  ``.h`` files are C unless
 their content has C++-only lines (classes, namespaces, templates, access
 specifiers, ``std::``): discovery then gives them to C++ (see
 ``discover._language_from_content``).
 
 A ``<header>`` no repository file answers is an external package: ``libc`` (the C
-standard, POSIX and the C libraries' own headers), ``c++std`` and ``windows`` (the
-Windows SDK and MSVC runtime) are the standard library; any other is named by its
+standard, POSIX, the C libraries' own headers and the compilers' intrinsics), ``c++std``
+and ``windows`` (the Windows SDK and MSVC runtime) are the standard library; any other is named by its
 first path component (``openssl/ssl.h`` -> ``openssl``).  An include that no repository
 file answers is looked at once more: a standard header is the standard library even when
 quoted (the quoted search ends on the system path, as ``#include "limits.h"`` in redis);
@@ -50,20 +52,30 @@ _C_HEADERS = frozenset({
     "limits.h", "locale.h", "math.h", "setjmp.h", "signal.h", "stdalign.h", "stdarg.h",
     "stdatomic.h", "stdbool.h", "stdbit.h", "stdckdint.h", "stddef.h", "stdint.h", "stdio.h", "stdlib.h",
     "stdnoreturn.h", "string.h", "tgmath.h", "threads.h", "time.h", "uchar.h", "wchar.h", "wctype.h",
-    # POSIX (the headers outside sys/, arpa/, net/, netinet/; ucontext.h and stropts.h were dropped in 2008)
+    # POSIX (ucontext.h and stropts.h were dropped in 2008)
     "aio.h", "cpio.h", "dirent.h", "dlfcn.h", "fcntl.h", "fmtmsg.h", "fnmatch.h", "ftw.h", "glob.h", "grp.h",
     "iconv.h", "langinfo.h", "libgen.h", "monetary.h", "mqueue.h", "ndbm.h", "netdb.h", "nl_types.h",
     "poll.h", "pthread.h", "pwd.h", "regex.h", "sched.h", "search.h", "semaphore.h", "spawn.h",
     "strings.h", "stropts.h", "syslog.h", "tar.h", "termios.h", "trace.h", "ucontext.h", "ulimit.h",
     "unistd.h", "utime.h", "utmpx.h", "wordexp.h",
+    "arpa/inet.h", "net/if.h", "netinet/in.h", "netinet/tcp.h", "sys/ipc.h", "sys/mman.h", "sys/msg.h",
+    "sys/resource.h", "sys/select.h", "sys/sem.h", "sys/shm.h", "sys/socket.h", "sys/stat.h", "sys/statvfs.h",
+    "sys/time.h", "sys/times.h", "sys/types.h", "sys/uio.h", "sys/un.h", "sys/utsname.h", "sys/wait.h",
 })
 #: the C libraries' own headers (glibc, musl, the BSDs): ``libc`` when no repository file has the name
 _LIBC_EXTENSIONS = frozenset({
     "alloca.h", "byteswap.h", "endian.h", "err.h", "error.h", "execinfo.h", "features.h", "getopt.h",
     "ifaddrs.h", "malloc.h", "memory.h", "mntent.h", "paths.h", "pty.h", "shadow.h", "sysexits.h",
     "utmp.h", "xlocale.h", "pthread_np.h", "malloc_np.h", "thread.h", "lwp.h",
+    # macOS libSystem, OpenBSD, Solaris/illumos, HP-UX (PostgreSQL's port layer includes them)
+    "copyfile.h", "crt_externs.h", "bsd_auth.h", "ucred.h", "atomic.h", "mbarrier.h", "note.h", "dl.h", "a.out.h",
+    # the compilers' own intrinsics headers (GCC, Clang; MSVC's intrin.h is in _WINDOWS_HEADERS)
+    "cpuid.h", "mmintrin.h", "xmmintrin.h", "emmintrin.h", "pmmintrin.h", "tmmintrin.h", "smmintrin.h",
+    "nmmintrin.h", "wmmintrin.h", "immintrin.h", "ammintrin.h", "x86intrin.h", "arm_neon.h", "arm_acle.h",
+    "arm_sve.h", "altivec.h",
 })
-_POSIX_DIRS = frozenset({"sys", "arpa", "netinet", "net", "linux", "bits", "asm", "asm-generic"})
+#: directories of the C libraries' and kernels' headers (glibc's gnu/, the BSDs' machine/)
+_POSIX_DIRS = frozenset({"sys", "arpa", "netinet", "net", "linux", "bits", "asm", "asm-generic", "gnu", "machine"})
 _CXX_HEADERS = frozenset({
     # (the other <cNAME> forms of C headers count for C++ only: see external_package)
     "algorithm", "any", "array", "atomic", "barrier", "bit", "bitset", "cassert", "cctype", "cerrno",
@@ -91,7 +103,11 @@ _WINDOWS_HEADERS = frozenset({
     "wincrypt.h", "bcrypt.h", "wtypes.h", "objbase.h", "shlobj.h", "shlwapi.h", "shellapi.h",
     "psapi.h", "dbghelp.h", "tlhelp32.h", "versionhelpers.h", "sdkddkver.h", "mmsystem.h",
     "io.h", "process.h", "direct.h", "share.h", "crtdbg.h", "conio.h", "tchar.h", "intrin.h",
+    "crtdefs.h", "ntstatus.h", "ntsecapi.h", "mstcpip.h", "winioctl.h", "winldap.h", "olectl.h", "security.h",
+    "sspi.h", "lmcons.h",
 })
+#: Cygwin's and MinGW's directory of the Windows API headers (``<w32api/winioctl.h>``)
+_WINDOWS_DIRS = frozenset({"w32api"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +196,7 @@ def external_package(header: str, cxx: bool) -> str:
             (header.startswith("c") and header[1:] + ".h" in _C_HEADERS)
             or (first in _CXX_DIRS and "/" in header) or header.startswith("__"))):
         return CXX_STD
-    if header.lower() in _WINDOWS_HEADERS:
+    if header.lower() in _WINDOWS_HEADERS or (first.lower() in _WINDOWS_DIRS and "/" in header):
         return WINDOWS
     if "/" in header:
         return first

@@ -422,6 +422,16 @@ def test_include_resolver(c_index: RepoIndex, importer: str, module: str, kind: 
     # the Windows SDK and the MSVC runtime are one package, whatever the case of the name
     ("windows.h", False, "windows"), ("Windows.h", True, "windows"), ("winsock2.h", False, "windows"),
     ("io.h", False, "windows"), ("process.h", True, "windows"),
+    # more of them, and Cygwin's w32api/ directory; <security.h> is SSPI, <security/...> is PAM
+    # (all from PostgreSQL 15)
+    ("winldap.h", False, "windows"), ("ntstatus.h", False, "windows"), ("crtdefs.h", False, "windows"),
+    ("mstcpip.h", False, "windows"), ("security.h", False, "windows"), ("w32api/winioctl.h", False, "windows"),
+    ("security/pam_appl.h", False, "security"),
+    # other platforms' C library headers (glibc's gnu/, the BSDs' machine/, macOS, Solaris) and the
+    # compilers' intrinsics are the system's, not third-party packages
+    ("gnu/libc-version.h", False, "libc"), ("machine/vmparam.h", False, "libc"), ("crt_externs.h", False, "libc"),
+    ("ucred.h", False, "libc"), ("atomic.h", False, "libc"), ("cpuid.h", False, "libc"),
+    ("nmmintrin.h", False, "libc"), ("arm_acle.h", True, "libc"), ("intrin.h", False, "windows"),
     ("readline/readline.h", False, "readline"), ("openssl/ssl.h", False, "openssl"),
 ])
 def test_external_package_names(header: str, cxx: bool, package: str) -> None:
@@ -437,7 +447,8 @@ def test_c_and_cpp_share_one_include_config() -> None:
 
 SUFFIX_TREE = {"lib/core/log.h": "", "src/app/main.c": "", "compat/stdio.h": "", "a/util.h": "", "b/util.h": "",
                "a/sub/x.c": "", "c/y.c": "", "src/app/view.cpp": "", "src/gui/widget.hpp": "",
-               "compat/malloc.h": ""}
+               "compat/malloc.h": "", "port/win32/sys/socket.h": "", "port/win32/netinet/in.h": "",
+               "port/win32_msvc/sys/param.h": ""}
 
 
 @pytest.mark.parametrize(("importer", "module", "kind", "expected"), [
@@ -447,8 +458,13 @@ SUFFIX_TREE = {"lib/core/log.h": "", "src/app/main.c": "", "compat/stdio.h": "",
     ("src/app/view.cpp", "gui/widget.hpp", "system_include", ResolvedImport(targets=("src/gui/widget.hpp",))),
     # a standard header stays the standard library even when the repository has one
     ("src/app/main.c", "stdio.h", "system_include", ResolvedImport(external="libc")),
+    # ...and so does a POSIX header in sys/, netinet/ (PostgreSQL's Windows stand-ins in
+    # src/include/port/win32/ are not where a POSIX build looks)
+    ("src/app/main.c", "sys/socket.h", "system_include", ResolvedImport(external="libc")),
+    ("src/app/main.c", "netinet/in.h", "system_include", ResolvedImport(external="libc")),
     # a C library's own header (not C or POSIX) is the repository's file when there is one
     ("src/app/main.c", "malloc.h", "system_include", ResolvedImport(targets=("compat/malloc.h",))),
+    ("src/app/main.c", "sys/param.h", "system_include", ResolvedImport(targets=("port/win32_msvc/sys/param.h",))),
     # several matches: the nearest to the includer, else unresolved as ambiguous
     ("a/sub/x.c", "util.h", "include", ResolvedImport(targets=("a/util.h",))),
     ("c/y.c", "util.h", "include", ResolvedImport(unresolved="ambiguous include: 2 files end with util.h")),
