@@ -12,7 +12,8 @@ file named after it under an autoload root (every ``app/<kind>/`` directory,
 its ``concerns/``, and the app's ``lib/``).  :func:`autoload_links` links a reference to a constant
 (``User``, ``Admin::UsersController``) to the autoloaded file named after it
 (``user.rb``, ``users_controller.rb``; acronyms match case-insensitively) that
-defines it, from any Ruby file of the tree.
+defines it, from any Ruby file of the tree, when the reference fits the constant the
+file's path names (``ActiveRecord::Base`` is not ``lib/redmine/scm/base.rb``).
 """
 
 from __future__ import annotations
@@ -201,31 +202,70 @@ def load_config(root: Path, files: frozenset[str]) -> tuple[tuple[str, tuple[str
 
 
 def autoload_links(importer: str, names: frozenset[str], index: RepoIndex) -> dict[str, frozenset[str]]:
-    """The autoloaded files defining constants that ``importer`` references (Zeitwerk)."""
+    """The autoloaded files defining constants that ``importer`` references (Zeitwerk).
+
+    A file stands for the constant its path names below its autoload root (the deepest
+    one holding it): ``lib/redmine/scm/base.rb`` is ``Redmine::Scm::Base``.  A qualified
+    reference links to it when it spells the end of that path (``Scm::Base``, not
+    ``ActiveRecord::Base``), or all of it after a leading ``::``; a bare ``Base`` only from a file
+    that opens the enclosing namespace (defines ``Scm``), where Ruby's lexical lookup finds it.
+    A file at the top of its root (``User``) is reached by its bare name from anywhere.
+    """
     config = index.config.get("ruby")
     roots = dict(config).get(_AUTOLOAD_ROOTS, ()) if isinstance(config, tuple) else ()
     if not roots:
         return {}
     table = _autoloaded(index.files, roots)
+    opened: frozenset[str] | None = None  # namespaces the importer defines, built on first need
     found: dict[str, set[str]] = {}
     for name in names:
-        if not name[:1].isupper():
-            continue
-        for target in table.get(name.lower(), ()):
-            if target != importer and name in index.defined.get(target, ()):
-                found.setdefault(target, set()).add(name)
+        parts = name.lstrip(":").split("::")
+        if not all(p[:1].isupper() for p in parts):
+            continue  # a method, or a path through an expression (`self.class::X`)
+        wanted = tuple(_flat(p) for p in parts)
+        last = parts[-1]
+        for target, constant in table.get(wanted[-1], ()):
+            if target == importer or last not in index.defined.get(target, ()):
+                continue
+            if name.startswith("::"):  # from the top: the whole path
+                if constant != wanted:
+                    continue
+            elif len(wanted) > 1:
+                if constant[-len(wanted):] != wanted:
+                    continue
+            elif len(constant) > 1:
+                if opened is None:
+                    opened = frozenset(_flat(d) for d in index.defined.get(importer, ()) if d[:1].isupper())
+                if constant[-2] not in opened:
+                    continue
+            found.setdefault(target, set()).add(name)
     return {t: frozenset(n) for t, n in found.items()}
 
 
+def symbol_of(name: str) -> str:
+    """The constant a qualified reference ends with (``Redmine::Scm::Base`` -> ``Base``)."""
+    return name.rpartition("::")[2]
+
+
+def _flat(name: str) -> str:
+    """A constant or file name as Zeitwerk's camelizing matches it: no underscores, any letter case."""
+    return name.replace("_", "").lower()
+
+
 @lru_cache(maxsize=8)
-def _autoloaded(files: frozenset[str], roots: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
-    """Constant name, lower case (``userscontroller``) -> ``.rb`` files under an autoload root named after it."""
-    out: dict[str, list[str]] = {}
-    prefixes = tuple(f"{r}/" for r in roots)
+def _autoloaded(files: frozenset[str], roots: tuple[str, ...]) -> dict[str, tuple[tuple[str, tuple[str, ...]], ...]]:
+    """Constant name, flattened (``base``) -> ``(file, its constant path flattened)`` for every
+    ``.rb`` file under an autoload root (``("lib/redmine/scm/base.rb", ("redmine", "scm", "base"))``)."""
+    out: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    by_depth = sorted(roots, key=lambda r: (-r.count("/"), r))  # nested roots (concerns/) first
     for f in files:
-        if f.endswith(".rb") and f.startswith(prefixes):
-            stem = posixpath.basename(f)[:-3]
-            out.setdefault(stem.replace("_", "").lower(), []).append(f)
+        if not f.endswith(".rb"):
+            continue
+        root = next((r for r in by_depth if f.startswith(f"{r}/")), None)
+        if root is None:
+            continue
+        constant = tuple(_flat(p) for p in f[len(root) + 1:-3].split("/"))
+        out.setdefault(constant[-1], []).append((f, constant))
     return {k: tuple(sorted(v)) for k, v in out.items()}
 
 
@@ -321,6 +361,7 @@ SPEC = LanguageSpec(
     load_config=load_config,
     filenames=("Rakefile",),
     implicit_links=autoload_links,
+    symbol_of=symbol_of,
     is_standard_library=is_standard_library,
     import_calls=frozenset({"require", "require_relative", "load", "autoload"}),
 )

@@ -388,6 +388,37 @@ def test_ruby_autoload_links_constants_to_the_files_named_after_them():
         defined={"lib/shop/order.rb": frozenset({"Order"})})) == {}
 
 
+def test_ruby_autoload_links_follow_the_namespace_the_path_names(tmp_path):
+    """lib/redmine/scm/base.rb is Redmine::Scm::Base: `ActiveRecord::Base` (Redmine 5's migrations) and a bare
+    `Base` outside `module Scm` do not reach it; `Scm::Base`, `::Redmine::Scm::Base` and `Base` inside do."""
+    sources = {
+        "app/models/user.rb": b"class User < ActiveRecord::Base\n  def f; ::I18n.t(:x); end\nend\n",
+        "app/models/repo.rb": b"class Repo < Redmine::Scm::Base\n  include ::Redmine::I18n\nend\n",
+        "app/models/wiki.rb": b"class Wiki < ::Base\nend\n",
+        "app/models/store.rb": b"class Store < ActiveRecord::Base\n  def f; Redmine::Scm::Base.all; end\nend\n",
+        "db/migrate/001_setup.rb": b"class Setup < ActiveRecord::Migration[5.2]\n  Base = 1\nend\n",
+        "lib/redmine/scm/base.rb": b"module Redmine\n  module Scm\n    class Base\n    end\n  end\nend\n",
+        "lib/redmine/scm/git.rb": b"module Redmine\n  module Scm\n    class Git < Base\n    end\n  end\nend\n",
+        "lib/redmine/scm/svn.rb": b"module Redmine\n  class Svn < Scm::Base\n  end\nend\n",
+        "lib/redmine/i18n.rb": b"module Redmine\n  module I18n\n  end\nend\n",
+        "lib/redmine/menu.rb": b"module Redmine\n  class Menu\n    include I18n\n  end\nend\n",
+    }
+    parsed = [_parse("ruby", text, path) for path, text in sources.items()]
+    resolution = resolve_dependencies(parsed, Settings(root=tmp_path, use_cache=False))
+    edges = {(d.source, d.target) for d in resolution.dependencies}
+    assert {t for s, t in edges if t.startswith("lib/redmine/")} == {
+        "lib/redmine/scm/base.rb", "lib/redmine/i18n.rb"}
+    assert {s for s, t in edges if t == "lib/redmine/scm/base.rb"} == {
+        "app/models/repo.rb", "app/models/store.rb", "lib/redmine/scm/git.rb", "lib/redmine/scm/svn.rb"}
+    # Store uses Redmine::Scm::Base, and inherits from ActiveRecord::Base: a use, not inheritance
+    assert [(d.kind, d.symbols) for d in resolution.dependencies
+            if (d.source, d.target) == ("app/models/store.rb", "lib/redmine/scm/base.rb")] == [("call", ("Base",))]
+    assert {s for s, t in edges if t == "lib/redmine/i18n.rb"} == {"app/models/repo.rb", "lib/redmine/menu.rb"}
+    inherit = {(d.target, d.symbols) for d in resolution.dependencies
+               if d.source == "app/models/repo.rb" and d.kind == "inherit"}
+    assert inherit == {("lib/redmine/scm/base.rb", ("Base",)), ("lib/redmine/i18n.rb", ("I18n",))}
+
+
 def test_ruby_require_next_to_the_file_idioms_link_files(tmp_path):
     """The pre-require_relative idioms resolve like require_relative; a name built at run time is listed."""
     files = {
