@@ -5,7 +5,8 @@ Rails-like tree, every ``app/<kind>/`` directory (models, controllers...).  A
 ``require`` that matches no file names a gem (or the standard library): its
 first path segment becomes the external package.  ``autoload :Name, "path"`` is a
 require done on first use; ActiveSupport::Autoload's ``autoload :Name`` names the
-path through the module nesting (``active_record/base``).
+path through the module nesting (``active_record/base``).  A Rails ``helper :queries``
+is a load of ``queries_helper`` (``app/helpers/queries_helper.rb``).
 
 Rails code rarely requires its own files: Zeitwerk autoloads a constant from the
 file named after it under an autoload root (every ``app/<kind>/`` directory,
@@ -33,6 +34,8 @@ _EXTENSIONS = (".rb",)
 #: extensions a require / load may spell out (a Ruby file the analyzer reads: SPEC.extensions)
 _NAMED_EXTENSIONS = (".rb", ".rake", ".gemspec")
 _LOAD_PATHS = "load_paths"
+#: kind of a Rails ``helper :name`` declaration (not a require: its module is a constant, not a gem)
+_HELPER = "helper"
 _AUTOLOAD_ROOTS = "autoload_roots"
 
 
@@ -44,11 +47,16 @@ def postprocess_import(ref: ImportRef, stmt: Node) -> ImportRef | None:
     worked out as ``require_relative``: ``File.expand_path("../x", __dir__ | __FILE__)``,
     ``File.join(File.dirname(__FILE__) | __dir__, "lib", "x")``, ``File.dirname(__FILE__) + "/x"``
     and ``"#{File.dirname(__FILE__)}/x"``.  Anything else is built at run time (kind ``computed``).
-    A call with a receiver (``obj.require x``) is not a load.  ``autoload`` is read by :func:`_autoload`.
+    A call with a receiver (``obj.require x``) is not a load.  ``autoload`` is read by :func:`_autoload`;
+    a Rails controller's ``helper :queries`` (each symbol or string, from imports.scm) names
+    ``queries_helper`` (kind ``helper``: found on the load path, ``app/helpers/``, or unresolved).
     """
     if stmt.child_by_field_name("receiver") is not None:
         return None
     method = node_text(stmt.child_by_field_name("method"))
+    if method == "helper":  # Rails: `helper :queries` is QueriesHelper (queries_helper.rb)
+        name = ref.module.strip().lstrip(":")
+        return ImportRef(ref.path, f"{name}_helper", ref.names, ref.line, _HELPER, ref.type_only) if name else None
     arguments = call_arguments(stmt)
     if not arguments:
         return None
@@ -289,6 +297,8 @@ def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
         found = _ruby_file(index.files, posixpath.join(base, module) if base else module)
         if found:
             return ResolvedImport(targets=(found,))
+    if ref.kind == _HELPER:
+        return ResolvedImport(unresolved="Rails helper matches no file (defined by a gem or an engine?)")
     return ResolvedImport(external=module.split("/", 1)[0].removesuffix(".rb"))
 
 

@@ -56,6 +56,11 @@ def _parse(language: str, source: bytes, path: str) -> ParsedFile:
      [("foo/http_client/json_parser", (), "require")]),
     ("ruby", b'autoload :Helper, File.expand_path("helper", __dir__)\nautoload :X, path\nautoload name\n',
      [("./helper", (), "require_relative"), ("path", (), "computed")]),
+    # Rails: a controller's `helper :queries` mixes in QueriesHelper (Redmine's controllers, 75 of them);
+    # a constant argument is a reference, `helper.x` / `helper = x` are not declarations
+    ("ruby", b'class IssuesController < ApplicationController\n  helper :journals\n  helper :queries, "admin/users"\n'
+             b'  helper Redmine::MenuHelper\n  def x; helper.foo; helper = 3; end\nend\n',
+     [("journals_helper", (), "helper"), ("admin/users_helper", (), "helper"), ("queries_helper", (), "helper")]),
     ("php", b"<?php\nuse App\\Models\\User;\n", [("App\\Models\\User", (), "use")]),
     ("php", b"<?php\nuse \\App\\Models\\User as U;\n", [("App\\Models\\User", (), "use")]),
     ("php", b"<?php\nuse App\\Models\\{User, Post as P, Sub\\Tag};\n",
@@ -191,7 +196,7 @@ def test_ruby_mixins_are_inheritance_not_calls():
 
 RUBY_TREE = frozenset({
     "lib/shop.rb", "lib/shop/order.rb", "lib/shop/item.rb", "lib/tasks/setup.rb", "lib/tasks/db.rake",
-    "app/models/user.rb", "app/services/signup.rb", "config/application.rb",
+    "app/models/user.rb", "app/services/signup.rb", "config/application.rb", "app/helpers/queries_helper.rb",
     "gems/pay/lib/pay.rb", "gems/pay/lib/shop.rb", "gems/pay/test/pay_test.rb",
     "spec/order_spec.rb", "Rakefile",
 })
@@ -204,8 +209,8 @@ def _ruby_index(files: frozenset[str] = RUBY_TREE) -> RepoIndex:
 def test_ruby_load_path_has_root_lib_and_rails_app_dirs():
     (roots_key, roots), (key, dirs) = ruby.load_config(Path("/nonexistent"), RUBY_TREE)
     assert key == "load_paths"
-    assert dirs == ("", "app/models", "app/services", "gems/pay/lib", "lib")
-    assert roots_key == "autoload_roots" and roots == ("app/models", "app/services", "lib")  # lib/ beside app/
+    assert dirs == ("", "app/helpers", "app/models", "app/services", "gems/pay/lib", "lib")
+    assert roots_key == "autoload_roots" and roots == ("app/helpers", "app/models", "app/services", "lib")  # lib/ beside app/
 
 
 @pytest.mark.parametrize(("importer", "module", "kind", "targets"), [
@@ -224,6 +229,8 @@ def test_ruby_load_path_has_root_lib_and_rails_app_dirs():
     # in a monorepo the importer's own gem wins
     ("gems/pay/test/pay_test.rb", "shop", "require", ("gems/pay/lib/shop.rb",)),
     ("gems/pay/test/pay_test.rb", "pay", "require", ("gems/pay/lib/pay.rb",)),
+    # Rails `helper :queries`
+    ("app/services/signup.rb", "queries_helper", "helper", ("app/helpers/queries_helper.rb",)),
 ], ids=lambda v: v if isinstance(v, str) else None)
 def test_ruby_resolves_to_files(importer, module, kind, targets):
     result = ruby.resolve_import(ImportRef(importer, module, (), 1, kind), _ruby_index())
@@ -235,6 +242,8 @@ def test_ruby_resolves_to_files(importer, module, kind, targets):
     ("lib/shop.rb", "active_support/core_ext/string", "require", "active_support", ""),
     ("lib/shop.rb", "missing", "require_relative", "", "matches no file"),
     ("lib/shop.rb", "../../outside", "require_relative", "", "beyond the repository root"),
+    # a helper no file defines is not a gem named `sort_helper`
+    ("app/services/signup.rb", "sort_helper", "helper", "", "Rails helper matches no file"),
 ])
 def test_ruby_gems_and_unresolved(importer, module, kind, external, unresolved):
     result = ruby.resolve_import(ImportRef(importer, module, (), 1, kind), _ruby_index())
