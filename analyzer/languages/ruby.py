@@ -299,10 +299,24 @@ def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
             return ResolvedImport(targets=(found,))
     if ref.kind == _HELPER:
         return ResolvedImport(unresolved="Rails helper matches no file (defined by a gem or an engine?)")
-    return ResolvedImport(external=module.split("/", 1)[0].removesuffix(".rb"))
+    return ResolvedImport(external=_package(module))
 
 
 # --- helpers ----------------------------------------------------------------
+
+#: load-path directories that Ruby and gems both put libraries in (``net/http`` ships with Ruby,
+#: ``net/ldap`` and ``net/ssh`` are gems): a package under one is named by two segments
+_SHARED_DIRS = frozenset({"net"})
+
+
+def _package(module: str) -> str:
+    """The external package a require names: its first segment (``active_support/core_ext`` ->
+    ``active_support``), two under a shared directory (``net/ldap/dn`` -> ``net/ldap``)."""
+    parts = module.split("/", 2)
+    if parts[0] in _SHARED_DIRS and len(parts) > 1:
+        return f"{parts[0]}/{parts[1].removesuffix('.rb')}"
+    return parts[0].removesuffix(".rb")
+
 
 def _ruby_file(files: frozenset[str], stem: str) -> str | None:
     """The file a require / load names: as written when it carries a Ruby file's extension
@@ -341,14 +355,15 @@ def _load_paths(index: RepoIndex, importer: str) -> tuple[str, ...]:
 
 #: libraries that ship with Ruby (the standard library, default gems and long-standing bundled
 #: gems, among them those a Ruby 2.x program required without a Gemfile entry: rexml, matrix),
-#: and the features the interpreter provides (fiber, continuation, rubygems), by the first path
-#: element of what `require` names
+#: and the features the interpreter provides (fiber, continuation, rubygems), by the package
+#: :func:`_package` names (the first path element of what `require` names; two under ``net/``)
 _STDLIB = frozenset({
     "English", "abbrev", "base64", "benchmark", "bigdecimal", "bundler", "cgi", "complex", "continuation",
     "coverage", "csv", "date", "delegate", "did_you_mean", "digest", "drb", "enumerator", "erb",
     "error_highlight", "etc", "expect", "fcntl", "fiber", "fiddle", "fileutils", "find", "forwardable",
     "getoptlong", "io", "ipaddr", "irb", "json", "kconv", "logger", "matrix", "mkmf", "monitor", "mutex_m",
-    "net", "nkf", "objspace", "observer", "open-uri", "open3", "openssl", "optparse", "ostruct", "pathname",
+    "net", "net/ftp", "net/http", "net/https", "net/imap", "net/pop", "net/protocol", "net/smtp", "net/telnet",
+    "nkf", "objspace", "observer", "open-uri", "open3", "openssl", "optparse", "ostruct", "pathname",
     "pp", "prettyprint", "prime", "pstore", "psych", "pty", "racc", "random", "rational", "rbconfig", "rdoc",
     "readline", "reline", "resolv", "rexml", "rinda", "ripper", "ruby2_keywords", "rubygems",
     "securerandom", "set", "shellwords", "singleton", "socket", "stringio", "strscan", "syslog", "tempfile",

@@ -240,6 +240,8 @@ def test_ruby_resolves_to_files(importer, module, kind, targets):
 @pytest.mark.parametrize(("importer", "module", "kind", "external", "unresolved"), [
     ("lib/shop.rb", "json", "require", "json", ""),
     ("lib/shop.rb", "active_support/core_ext/string", "require", "active_support", ""),
+    ("lib/shop.rb", "net/ldap/dn", "require", "net/ldap", ""),
+    ("lib/shop.rb", "net/http.rb", "require", "net/http", ""),
     ("lib/shop.rb", "missing", "require_relative", "", "matches no file"),
     ("lib/shop.rb", "../../outside", "require_relative", "", "beyond the repository root"),
     # a helper no file defines is not a gem named `sort_helper`
