@@ -230,7 +230,7 @@ def resolve_dependencies(parsed: Iterable[ParsedFile], settings: Settings,
                 for use in by_name[name]:
                     kind = _REF_KIND[use.kind]
                     add(p.path, target, kind, use.line, count=use.count)
-                    used[(p.path, target, kind)].add(name)
+                    used[(p.path, target, kind)].add(spec.symbol_of(name))
 
     dependencies = tuple(sorted(
         (Dependency(s, t, k, v[0], v[1], bool(v[2]), tuple(sorted(used.get((s, t, k), ()))))

@@ -69,6 +69,7 @@ PROJECTS: dict[str, tuple[str, str, str]] = {
                      "usr/share/rubygems-integration/all/gems/activerecord-6.1.7.10"),
     "rack": ("Ruby", "r/ruby-rack/ruby-rack_2.2.22-0+deb12u1_all.deb",
              "usr/share/rubygems-integration/all/gems/rack-2.2.22"),
+    "redmine": ("Ruby", "r/redmine/redmine_5.0.4-5+deb12u1_all.deb", "usr/share/redmine"),
     "symfony-console": ("PHP", "s/symfony/php-symfony-console_5.4.53+dfsg-0+deb12u1_all.deb",
                         "usr/share/php/Symfony/Component/Console"),
     "guzzle": ("PHP", "g/guzzle/php-guzzlehttp-guzzle_7.4.5-1_all.deb", "usr/share/php/GuzzleHttp"),
@@ -121,6 +122,15 @@ def _deb_data(deb: bytes) -> tarfile.TarFile:
     raise RuntimeError("no data.tar member in the .deb")
 
 
+def _data_inside(member: tarfile.TarInfo, dest: str) -> tarfile.TarInfo | None:
+    """tarfile's ``data`` filter, skipping a link that leaves the tree (Debian's redmine links
+    ``Gemfile.lock`` and ``config/database.yml`` to ``/var/lib/redmine``) instead of failing."""
+    try:
+        return tarfile.data_filter(member, dest)
+    except tarfile.FilterError:
+        return None
+
+
 def fetch(name: str) -> Path:
     """The directory to analyze for project ``name`` (downloaded and extracted when missing)."""
     _, archive, inner = PROJECTS[name]
@@ -152,7 +162,7 @@ def fetch(name: str) -> Path:
             blob = local.read_bytes()
             tar = _deb_data(blob) if local.suffix == ".deb" else tarfile.open(local)
             with tar:
-                tar.extractall(tmp, filter="data")
+                tar.extractall(tmp, filter=_data_inside)
             os.replace(tmp, dest)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)

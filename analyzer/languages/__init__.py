@@ -89,6 +89,10 @@ def _only_itself(key: str) -> tuple[str, ...]:
     return (key,) if key else ()
 
 
+def _same_name(name: str) -> str:
+    return name
+
+
 def _not_standard(package: str) -> bool:
     return False
 
@@ -133,8 +137,11 @@ class LanguageSpec:
     #: several builds define, the nearest copy); None = all of them
     namespace_files: Callable[[str, tuple[str, ...]], frozenset[str]] | None = None
     #: files a file uses without importing them, by the names it references (Ruby: Rails
-    #: autoloading): (importer, referenced names, index) -> {target: names it defines}
+    #: autoloading): (importer, referenced names, index) -> {target: the referenced names that reach it}
     implicit_links: Callable[[str, frozenset[str], RepoIndex], dict[str, frozenset[str]]] = _no_implicit_links
+    #: the name a referenced name stands for among its target's definitions, for the edge's
+    #: symbols (Ruby: an implicit link found by ``Redmine::Scm::Base`` names ``Base``)
+    symbol_of: Callable[[str], str] = _same_name
     #: byte ranges of the code inside a file of mixed content (Vue: its <script> blocks);
     #: None = the whole file is code
     source_ranges: Callable[[bytes], list[tuple[int, int]]] | None = None

@@ -5,14 +5,16 @@ Rails-like tree, every ``app/<kind>/`` directory (models, controllers...).  A
 ``require`` that matches no file names a gem (or the standard library): its
 first path segment becomes the external package.  ``autoload :Name, "path"`` is a
 require done on first use; ActiveSupport::Autoload's ``autoload :Name`` names the
-path through the module nesting (``active_record/base``).
+path through the module nesting (``active_record/base``).  A Rails ``helper :queries``
+is a load of ``queries_helper`` (``app/helpers/queries_helper.rb``).
 
 Rails code rarely requires its own files: Zeitwerk autoloads a constant from the
 file named after it under an autoload root (every ``app/<kind>/`` directory,
 its ``concerns/``, and the app's ``lib/``).  :func:`autoload_links` links a reference to a constant
 (``User``, ``Admin::UsersController``) to the autoloaded file named after it
 (``user.rb``, ``users_controller.rb``; acronyms match case-insensitively) that
-defines it, from any Ruby file of the tree.
+defines it, from any Ruby file of the tree, when the reference fits the constant the
+file's path names (``ActiveRecord::Base`` is not ``lib/redmine/scm/base.rb``).
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ _EXTENSIONS = (".rb",)
 #: extensions a require / load may spell out (a Ruby file the analyzer reads: SPEC.extensions)
 _NAMED_EXTENSIONS = (".rb", ".rake", ".gemspec")
 _LOAD_PATHS = "load_paths"
+#: kind of a Rails ``helper :name`` declaration (not a require: its module is a constant, not a gem)
+_HELPER = "helper"
 _AUTOLOAD_ROOTS = "autoload_roots"
 
 
@@ -43,11 +47,16 @@ def postprocess_import(ref: ImportRef, stmt: Node) -> ImportRef | None:
     worked out as ``require_relative``: ``File.expand_path("../x", __dir__ | __FILE__)``,
     ``File.join(File.dirname(__FILE__) | __dir__, "lib", "x")``, ``File.dirname(__FILE__) + "/x"``
     and ``"#{File.dirname(__FILE__)}/x"``.  Anything else is built at run time (kind ``computed``).
-    A call with a receiver (``obj.require x``) is not a load.  ``autoload`` is read by :func:`_autoload`.
+    A call with a receiver (``obj.require x``) is not a load.  ``autoload`` is read by :func:`_autoload`;
+    a Rails controller's ``helper :queries`` (each symbol or string, from imports.scm) names
+    ``queries_helper`` (kind ``helper``: found on the load path, ``app/helpers/``, or unresolved).
     """
     if stmt.child_by_field_name("receiver") is not None:
         return None
     method = node_text(stmt.child_by_field_name("method"))
+    if method == "helper":  # Rails: `helper :queries` is QueriesHelper (queries_helper.rb)
+        name = ref.module.strip().lstrip(":")
+        return ImportRef(ref.path, f"{name}_helper", ref.names, ref.line, _HELPER, ref.type_only) if name else None
     arguments = call_arguments(stmt)
     if not arguments:
         return None
@@ -201,31 +210,70 @@ def load_config(root: Path, files: frozenset[str]) -> tuple[tuple[str, tuple[str
 
 
 def autoload_links(importer: str, names: frozenset[str], index: RepoIndex) -> dict[str, frozenset[str]]:
-    """The autoloaded files defining constants that ``importer`` references (Zeitwerk)."""
+    """The autoloaded files defining constants that ``importer`` references (Zeitwerk).
+
+    A file stands for the constant its path names below its autoload root (the deepest
+    one holding it): ``lib/redmine/scm/base.rb`` is ``Redmine::Scm::Base``.  A qualified
+    reference links to it when it spells the end of that path (``Scm::Base``, not
+    ``ActiveRecord::Base``), or all of it after a leading ``::``; a bare ``Base`` only from a file
+    that opens the enclosing namespace (defines ``Scm``), where Ruby's lexical lookup finds it.
+    A file at the top of its root (``User``) is reached by its bare name from anywhere.
+    """
     config = index.config.get("ruby")
     roots = dict(config).get(_AUTOLOAD_ROOTS, ()) if isinstance(config, tuple) else ()
     if not roots:
         return {}
     table = _autoloaded(index.files, roots)
+    opened: frozenset[str] | None = None  # namespaces the importer defines, built on first need
     found: dict[str, set[str]] = {}
     for name in names:
-        if not name[:1].isupper():
-            continue
-        for target in table.get(name.lower(), ()):
-            if target != importer and name in index.defined.get(target, ()):
-                found.setdefault(target, set()).add(name)
+        parts = name.lstrip(":").split("::")
+        if not all(p[:1].isupper() for p in parts):
+            continue  # a method, or a path through an expression (`self.class::X`)
+        wanted = tuple(_flat(p) for p in parts)
+        last = parts[-1]
+        for target, constant in table.get(wanted[-1], ()):
+            if target == importer or last not in index.defined.get(target, ()):
+                continue
+            if name.startswith("::"):  # from the top: the whole path
+                if constant != wanted:
+                    continue
+            elif len(wanted) > 1:
+                if constant[-len(wanted):] != wanted:
+                    continue
+            elif len(constant) > 1:
+                if opened is None:
+                    opened = frozenset(_flat(d) for d in index.defined.get(importer, ()) if d[:1].isupper())
+                if constant[-2] not in opened:
+                    continue
+            found.setdefault(target, set()).add(name)
     return {t: frozenset(n) for t, n in found.items()}
 
 
+def symbol_of(name: str) -> str:
+    """The constant a qualified reference ends with (``Redmine::Scm::Base`` -> ``Base``)."""
+    return name.rpartition("::")[2]
+
+
+def _flat(name: str) -> str:
+    """A constant or file name as Zeitwerk's camelizing matches it: no underscores, any letter case."""
+    return name.replace("_", "").lower()
+
+
 @lru_cache(maxsize=8)
-def _autoloaded(files: frozenset[str], roots: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
-    """Constant name, lower case (``userscontroller``) -> ``.rb`` files under an autoload root named after it."""
-    out: dict[str, list[str]] = {}
-    prefixes = tuple(f"{r}/" for r in roots)
+def _autoloaded(files: frozenset[str], roots: tuple[str, ...]) -> dict[str, tuple[tuple[str, tuple[str, ...]], ...]]:
+    """Constant name, flattened (``base``) -> ``(file, its constant path flattened)`` for every
+    ``.rb`` file under an autoload root (``("lib/redmine/scm/base.rb", ("redmine", "scm", "base"))``)."""
+    out: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    by_depth = sorted(roots, key=lambda r: (-r.count("/"), r))  # nested roots (concerns/) first
     for f in files:
-        if f.endswith(".rb") and f.startswith(prefixes):
-            stem = posixpath.basename(f)[:-3]
-            out.setdefault(stem.replace("_", "").lower(), []).append(f)
+        if not f.endswith(".rb"):
+            continue
+        root = next((r for r in by_depth if f.startswith(f"{r}/")), None)
+        if root is None:
+            continue
+        constant = tuple(_flat(p) for p in f[len(root) + 1:-3].split("/"))
+        out.setdefault(constant[-1], []).append((f, constant))
     return {k: tuple(sorted(v)) for k, v in out.items()}
 
 
@@ -249,10 +297,26 @@ def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
         found = _ruby_file(index.files, posixpath.join(base, module) if base else module)
         if found:
             return ResolvedImport(targets=(found,))
-    return ResolvedImport(external=module.split("/", 1)[0].removesuffix(".rb"))
+    if ref.kind == _HELPER:
+        return ResolvedImport(unresolved="Rails helper matches no file (defined by a gem or an engine?)")
+    return ResolvedImport(external=_package(module))
 
 
 # --- helpers ----------------------------------------------------------------
+
+#: load-path directories that Ruby and gems both put libraries in (``net/http`` ships with Ruby,
+#: ``net/ldap`` and ``net/ssh`` are gems): a package under one is named by two segments
+_SHARED_DIRS = frozenset({"net"})
+
+
+def _package(module: str) -> str:
+    """The external package a require names: its first segment (``active_support/core_ext`` ->
+    ``active_support``), two under a shared directory (``net/ldap/dn`` -> ``net/ldap``)."""
+    parts = module.split("/", 2)
+    if parts[0] in _SHARED_DIRS and len(parts) > 1:
+        return f"{parts[0]}/{parts[1].removesuffix('.rb')}"
+    return parts[0].removesuffix(".rb")
+
 
 def _ruby_file(files: frozenset[str], stem: str) -> str | None:
     """The file a require / load names: as written when it carries a Ruby file's extension
@@ -291,14 +355,15 @@ def _load_paths(index: RepoIndex, importer: str) -> tuple[str, ...]:
 
 #: libraries that ship with Ruby (the standard library, default gems and long-standing bundled
 #: gems, among them those a Ruby 2.x program required without a Gemfile entry: rexml, matrix),
-#: and the features the interpreter provides (fiber, continuation, rubygems), by the first path
-#: element of what `require` names
+#: and the features the interpreter provides (fiber, continuation, rubygems), by the package
+#: :func:`_package` names (the first path element of what `require` names; two under ``net/``)
 _STDLIB = frozenset({
     "English", "abbrev", "base64", "benchmark", "bigdecimal", "bundler", "cgi", "complex", "continuation",
     "coverage", "csv", "date", "delegate", "did_you_mean", "digest", "drb", "enumerator", "erb",
     "error_highlight", "etc", "expect", "fcntl", "fiber", "fiddle", "fileutils", "find", "forwardable",
     "getoptlong", "io", "ipaddr", "irb", "json", "kconv", "logger", "matrix", "mkmf", "monitor", "mutex_m",
-    "net", "nkf", "objspace", "observer", "open-uri", "open3", "openssl", "optparse", "ostruct", "pathname",
+    "net", "net/ftp", "net/http", "net/https", "net/imap", "net/pop", "net/protocol", "net/smtp", "net/telnet",
+    "nkf", "objspace", "observer", "open-uri", "open3", "openssl", "optparse", "ostruct", "pathname",
     "pp", "prettyprint", "prime", "pstore", "psych", "pty", "racc", "random", "rational", "rbconfig", "rdoc",
     "readline", "reline", "resolv", "rexml", "rinda", "ripper", "ruby2_keywords", "rubygems",
     "securerandom", "set", "shellwords", "singleton", "socket", "stringio", "strscan", "syslog", "tempfile",
@@ -321,6 +386,7 @@ SPEC = LanguageSpec(
     load_config=load_config,
     filenames=("Rakefile",),
     implicit_links=autoload_links,
+    symbol_of=symbol_of,
     is_standard_library=is_standard_library,
     import_calls=frozenset({"require", "require_relative", "load", "autoload"}),
 )

@@ -9,3 +9,12 @@
   method: (identifier) @_method
   arguments: (argument_list . (string . (string_content) @import.module .) .)
   (#any-of? @_method "require" "require_relative" "load")) @import.statement
+
+; Rails: `helper :queries, "admin/users"` in a controller mixes in QueriesHelper, Admin::UsersHelper
+; (app/helpers/queries_helper.rb): each symbol or plain string is one module (ruby.py adds `_helper`)
+(call
+  !receiver
+  method: (identifier) @_method
+  arguments: (argument_list [(simple_symbol) @import.module
+                             (string . (string_content) @import.module .)])
+  (#eq? @_method "helper")) @import.statement

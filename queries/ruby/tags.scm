@@ -48,3 +48,15 @@
 (rescue exceptions: (exceptions
   [(constant) @name
    (scope_resolution name: (constant) @name)]) @reference.type)
+
+; a qualified constant as one name (`Redmine::Scm::Base`, `::Foo`, and `Redmine::Scm` inside it), besides
+; its parts above: Rails autoloading (analyzer/languages/ruby.py) tells `ActiveRecord::Base` from the
+; autoloaded `Redmine::Scm::Base` by it; no definition has such a name, so it links no other way
+(scope_resolution) @name @reference.type
+(class
+  superclass: (superclass (scope_resolution) @name @reference.inherit))
+(call
+  !receiver
+  method: (identifier) @_mixin
+  arguments: (argument_list (scope_resolution) @name @reference.inherit)
+  (#any-of? @_mixin "include" "extend" "prepend"))

@@ -56,6 +56,11 @@ def _parse(language: str, source: bytes, path: str) -> ParsedFile:
      [("foo/http_client/json_parser", (), "require")]),
     ("ruby", b'autoload :Helper, File.expand_path("helper", __dir__)\nautoload :X, path\nautoload name\n',
      [("./helper", (), "require_relative"), ("path", (), "computed")]),
+    # Rails: a controller's `helper :queries` mixes in QueriesHelper (Redmine's controllers, 75 of them);
+    # a constant argument is a reference, `helper.x` / `helper = x` are not declarations
+    ("ruby", b'class IssuesController < ApplicationController\n  helper :journals\n  helper :queries, "admin/users"\n'
+             b'  helper Redmine::MenuHelper\n  def x; helper.foo; helper = 3; end\nend\n',
+     [("journals_helper", (), "helper"), ("admin/users_helper", (), "helper"), ("queries_helper", (), "helper")]),
     ("php", b"<?php\nuse App\\Models\\User;\n", [("App\\Models\\User", (), "use")]),
     ("php", b"<?php\nuse \\App\\Models\\User as U;\n", [("App\\Models\\User", (), "use")]),
     ("php", b"<?php\nuse App\\Models\\{User, Post as P, Sub\\Tag};\n",
@@ -191,7 +196,7 @@ def test_ruby_mixins_are_inheritance_not_calls():
 
 RUBY_TREE = frozenset({
     "lib/shop.rb", "lib/shop/order.rb", "lib/shop/item.rb", "lib/tasks/setup.rb", "lib/tasks/db.rake",
-    "app/models/user.rb", "app/services/signup.rb", "config/application.rb",
+    "app/models/user.rb", "app/services/signup.rb", "config/application.rb", "app/helpers/queries_helper.rb",
     "gems/pay/lib/pay.rb", "gems/pay/lib/shop.rb", "gems/pay/test/pay_test.rb",
     "spec/order_spec.rb", "Rakefile",
 })
@@ -204,8 +209,8 @@ def _ruby_index(files: frozenset[str] = RUBY_TREE) -> RepoIndex:
 def test_ruby_load_path_has_root_lib_and_rails_app_dirs():
     (roots_key, roots), (key, dirs) = ruby.load_config(Path("/nonexistent"), RUBY_TREE)
     assert key == "load_paths"
-    assert dirs == ("", "app/models", "app/services", "gems/pay/lib", "lib")
-    assert roots_key == "autoload_roots" and roots == ("app/models", "app/services", "lib")  # lib/ beside app/
+    assert dirs == ("", "app/helpers", "app/models", "app/services", "gems/pay/lib", "lib")
+    assert roots_key == "autoload_roots" and roots == ("app/helpers", "app/models", "app/services", "lib")  # lib/ beside app/
 
 
 @pytest.mark.parametrize(("importer", "module", "kind", "targets"), [
@@ -224,6 +229,8 @@ def test_ruby_load_path_has_root_lib_and_rails_app_dirs():
     # in a monorepo the importer's own gem wins
     ("gems/pay/test/pay_test.rb", "shop", "require", ("gems/pay/lib/shop.rb",)),
     ("gems/pay/test/pay_test.rb", "pay", "require", ("gems/pay/lib/pay.rb",)),
+    # Rails `helper :queries`
+    ("app/services/signup.rb", "queries_helper", "helper", ("app/helpers/queries_helper.rb",)),
 ], ids=lambda v: v if isinstance(v, str) else None)
 def test_ruby_resolves_to_files(importer, module, kind, targets):
     result = ruby.resolve_import(ImportRef(importer, module, (), 1, kind), _ruby_index())
@@ -233,8 +240,12 @@ def test_ruby_resolves_to_files(importer, module, kind, targets):
 @pytest.mark.parametrize(("importer", "module", "kind", "external", "unresolved"), [
     ("lib/shop.rb", "json", "require", "json", ""),
     ("lib/shop.rb", "active_support/core_ext/string", "require", "active_support", ""),
+    ("lib/shop.rb", "net/ldap/dn", "require", "net/ldap", ""),
+    ("lib/shop.rb", "net/http.rb", "require", "net/http", ""),
     ("lib/shop.rb", "missing", "require_relative", "", "matches no file"),
     ("lib/shop.rb", "../../outside", "require_relative", "", "beyond the repository root"),
+    # a helper no file defines is not a gem named `sort_helper`
+    ("app/services/signup.rb", "sort_helper", "helper", "", "Rails helper matches no file"),
 ])
 def test_ruby_gems_and_unresolved(importer, module, kind, external, unresolved):
     result = ruby.resolve_import(ImportRef(importer, module, (), 1, kind), _ruby_index())
@@ -386,6 +397,37 @@ def test_ruby_autoload_links_constants_to_the_files_named_after_them():
     assert ruby.autoload_links("lib/shop.rb", frozenset({"Order"}), RepoIndex(
         files=plain, config={"ruby": ruby.load_config(Path("/nonexistent"), plain)},
         defined={"lib/shop/order.rb": frozenset({"Order"})})) == {}
+
+
+def test_ruby_autoload_links_follow_the_namespace_the_path_names(tmp_path):
+    """lib/redmine/scm/base.rb is Redmine::Scm::Base: `ActiveRecord::Base` (Redmine 5's migrations) and a bare
+    `Base` outside `module Scm` do not reach it; `Scm::Base`, `::Redmine::Scm::Base` and `Base` inside do."""
+    sources = {
+        "app/models/user.rb": b"class User < ActiveRecord::Base\n  def f; ::I18n.t(:x); end\nend\n",
+        "app/models/repo.rb": b"class Repo < Redmine::Scm::Base\n  include ::Redmine::I18n\nend\n",
+        "app/models/wiki.rb": b"class Wiki < ::Base\nend\n",
+        "app/models/store.rb": b"class Store < ActiveRecord::Base\n  def f; Redmine::Scm::Base.all; end\nend\n",
+        "db/migrate/001_setup.rb": b"class Setup < ActiveRecord::Migration[5.2]\n  Base = 1\nend\n",
+        "lib/redmine/scm/base.rb": b"module Redmine\n  module Scm\n    class Base\n    end\n  end\nend\n",
+        "lib/redmine/scm/git.rb": b"module Redmine\n  module Scm\n    class Git < Base\n    end\n  end\nend\n",
+        "lib/redmine/scm/svn.rb": b"module Redmine\n  class Svn < Scm::Base\n  end\nend\n",
+        "lib/redmine/i18n.rb": b"module Redmine\n  module I18n\n  end\nend\n",
+        "lib/redmine/menu.rb": b"module Redmine\n  class Menu\n    include I18n\n  end\nend\n",
+    }
+    parsed = [_parse("ruby", text, path) for path, text in sources.items()]
+    resolution = resolve_dependencies(parsed, Settings(root=tmp_path, use_cache=False))
+    edges = {(d.source, d.target) for d in resolution.dependencies}
+    assert {t for s, t in edges if t.startswith("lib/redmine/")} == {
+        "lib/redmine/scm/base.rb", "lib/redmine/i18n.rb"}
+    assert {s for s, t in edges if t == "lib/redmine/scm/base.rb"} == {
+        "app/models/repo.rb", "app/models/store.rb", "lib/redmine/scm/git.rb", "lib/redmine/scm/svn.rb"}
+    # Store uses Redmine::Scm::Base, and inherits from ActiveRecord::Base: a use, not inheritance
+    assert [(d.kind, d.symbols) for d in resolution.dependencies
+            if (d.source, d.target) == ("app/models/store.rb", "lib/redmine/scm/base.rb")] == [("call", ("Base",))]
+    assert {s for s, t in edges if t == "lib/redmine/i18n.rb"} == {"app/models/repo.rb", "lib/redmine/menu.rb"}
+    inherit = {(d.target, d.symbols) for d in resolution.dependencies
+               if d.source == "app/models/repo.rb" and d.kind == "inherit"}
+    assert inherit == {("lib/redmine/scm/base.rb", ("Base",)), ("lib/redmine/i18n.rb", ("I18n",))}
 
 
 def test_ruby_require_next_to_the_file_idioms_link_files(tmp_path):

@@ -41,6 +41,8 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
     ("ruby", "json", True), ("ruby", "net", True), ("ruby", "set", True), ("ruby", "rails", False),
     ("ruby", "minitest", False), ("ruby", "fiber", True), ("ruby", "rexml", True), ("ruby", "rubygems", True),
     ("ruby", "bundler", True), ("ruby", "webrick", False), ("ruby", "nokogiri", False),
+    # net/ holds both: net/http and net/imap ship with Ruby, net/ldap (Redmine's LDAP auth) is a gem
+    ("ruby", "net/http", True), ("ruby", "net/imap", True), ("ruby", "net/ldap", False), ("ruby", "net/ssh", False),
 ])
 def test_each_language_knows_its_standard_library(language, package, standard):
     assert registry()[language].is_standard_library(package) is standard
