@@ -331,8 +331,8 @@ def run_key(settings: Settings, files: Sequence[SourceFile], fingerprint: str) -
     Analyzer build (:func:`code_digest`), cache format, query fingerprint, the settings that change the
     result, every selected file (path, language, size, digest), the per-language
     configuration read from the tree (go.mod, tsconfig.json, composer.json...: the
-    values resolution would load, compared by ``repr``) and, when git history is used,
-    the commit at HEAD.  None when HEAD cannot be read (no caching).
+    values resolution would load, compared by :func:`_stable_repr`) and, when git history
+    is used, the commit at HEAD.  None when HEAD cannot be read (no caching).
     """
     configs = _language_configs(settings.root, files)
     h = hashlib.sha256()
@@ -344,11 +344,27 @@ def run_key(settings: Settings, files: Sequence[SourceFile], fingerprint: str) -
         head = found
     parts = (_FORMAT, code_digest(), fingerprint, str(settings.root.resolve()), settings.include,
              settings.exclude, settings.use_default_excludes, settings.max_file_bytes,
-             settings.use_git_history, head, repr(configs))
+             settings.use_git_history, head, _stable_repr(configs))
     h.update(repr(parts).encode())
     for f in files:
         h.update(f"\0{f.path}\0{f.language}\0{f.size}\0{f.digest}".encode())
     return h.hexdigest()
+
+
+def _stable_repr(value: object) -> str:
+    """``repr`` with sets and dicts in sorted order: a set's iteration order follows string hashes,
+    which differ from one process to the next (a JavaScript configuration's set of JSON files made
+    every other warm run miss its key)."""
+    if isinstance(value, (set, frozenset)):
+        return "{" + ", ".join(sorted(_stable_repr(v) for v in value)) + "}"
+    if isinstance(value, dict):
+        return "{" + ", ".join(sorted(f"{_stable_repr(k)}: {_stable_repr(v)}" for k, v in value.items())) + "}"
+    if isinstance(value, (list, tuple)):
+        return "(" + ", ".join(_stable_repr(v) for v in value) + ")"
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return type(value).__name__ + "(" + ", ".join(
+            f"{f.name}={_stable_repr(getattr(value, f.name))}" for f in dataclasses.fields(value)) + ")"
+    return repr(value)
 
 
 def _language_configs(root: Path, files: Sequence[SourceFile]) -> list[tuple[str, object]]:
