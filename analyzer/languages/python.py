@@ -188,6 +188,11 @@ def _resolve(importer_dir: str, module: str, names: tuple[str, ...], is_from: bo
         if _module_file(files, base, top) is None and not _is_namespace_dir(files, base, top):
             continue
         found = _resolve_in(files, base, module, names, is_from)
+        if found == () and is_from and _names_outside_namespace(files, base, module, names):
+            # a namespace package has no attributes but its submodules: names that are none of them
+            # come from elsewhere (Redmine's adapters/mercurial/ holds a Mercurial extension whose
+            # `from mercurial import cmdutil` means the installed Mercurial)
+            continue
         if found is not None:
             return ResolvedImport(targets=found) if found else ResolvedImport()
         # top-level package exists here but the submodule does not: try a deeper prefix
@@ -195,6 +200,12 @@ def _resolve(importer_dir: str, module: str, names: tuple[str, ...], is_from: bo
         if prefix_file:
             return ResolvedImport(targets=(prefix_file,))
     return ResolvedImport(external=top)
+
+
+def _names_outside_namespace(files: frozenset[str], base: str, module: str, names: tuple[str, ...]) -> bool:
+    """Whether ``from module import names`` names something, and nothing a namespace directory holds."""
+    named = [n for n in names if n != "*"]
+    return bool(named) and not any(_is_namespace_dir(files, base, f"{module}.{n}") for n in named)
 
 
 def _prefix_file(files: frozenset[str], base: str, module: str) -> str | None:

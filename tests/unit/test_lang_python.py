@@ -268,3 +268,18 @@ def test_file_set_helpers_memoize_on_identity():
     assert dirs == frozenset({"", "pkg", "pkg/sub"})
     assert ancestor_dirs(first_set) is dirs
     assert ancestor_dirs(equal_copy) == dirs
+
+
+@pytest.mark.parametrize(("module", "names", "expected"), [
+    # Redmine's lib/redmine/scm/adapters/mercurial/redminehelper.py, a Mercurial extension: its
+    # directory is named like the package it imports, which is the installed Mercurial
+    ("mercurial", ("cmdutil", "error"), ((), "mercurial")),
+    # the namespace directory does hold what is named: a submodule, a sub-namespace
+    ("mercurial", ("redminehelper",), (("adapters/mercurial/redminehelper.py",), "")),
+    ("mercurial", ("hgext",), ((), "")),
+    ("mercurial", ("*",), ((), "")),
+])
+def test_names_a_namespace_directory_lacks_come_from_elsewhere(module, names, expected):
+    files = {"adapters/mercurial/redminehelper.py", "adapters/mercurial/hgext/x.py", "adapters/git.py"}
+    found = _resolve_in_tree(files, "adapters/mercurial/redminehelper.py", module, names, "from")
+    assert (found.targets, found.external) == expected and found.unresolved == ""
