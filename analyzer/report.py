@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import json.encoder
 import os
+import re
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -393,7 +394,15 @@ def appendix_section(lines: Sequence[str], diagnostics: Sequence[str]) -> Sectio
     body = "\n".join(f"- {line}" for line in lines)
     if diagnostics:
         shown = diagnostics[:50]
-        body += "\n\n### Diagnostics\n\n" + "\n".join(f"- {_code(d)}" for d in shown)
+        body += "\n\n### Diagnostics\n\n"
+        if len(diagnostics) > len(shown):
+            # a long list reads as noise (PostgreSQL: 870 files whose macros tree-sitter cannot
+            # expand): first how many of each kind, then the first ones
+            kinds = Counter(_DIAGNOSTIC.sub("", d) for d in diagnostics)
+            body += "| files | diagnostic |\n|---:|---|\n" + "\n".join(
+                f"| {n} | {_cell(kind)} |" for kind, n in sorted(kinds.items(), key=lambda kn: (-kn[1], kn[0])))
+            body += f"\n\nThe first {len(shown)}:\n\n"
+        body += "\n".join(f"- {_code(d)}" for d in shown)
         if len(diagnostics) > len(shown):
             body += f"\n- … and {len(diagnostics) - len(shown)} more (see --json)"
     return Section("appendix", "Appendix", body)
@@ -403,6 +412,10 @@ def appendix_section(lines: Sequence[str], diagnostics: Sequence[str]) -> Sectio
 
 def _package(path: str) -> str:
     return path.rsplit("/", 1)[0] if "/" in path else ""
+
+
+#: the ``path:line: `` that begins a diagnostic line (the rest is its severity and message)
+_DIAGNOSTIC = re.compile(r"^.*?:\d+: ")
 
 
 def _code(text: str) -> str:

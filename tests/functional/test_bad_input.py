@@ -211,3 +211,22 @@ def test_twenty_megabyte_minified_js_is_skipped_and_counted(capsys, tmp_path, ou
     assert data["skipped"] == {reason: 1}
     assert [(e["source"], e["target"], e["kind"]) for e in data["edges"]] == \
         [("app.js", "util.js", "call"), ("app.js", "util.js", "import")]
+
+
+def test_many_diagnostics_are_counted_by_kind_in_the_report(capsys, tmp_path, out):
+    """PostgreSQL gives 870 syntax warnings (macros tree-sitter cannot expand): the report counts
+    them by kind before listing the first 50."""
+    tree = tmp_path / "repo"
+    tree.mkdir()
+    for i in range(60):
+        (tree / f"broken_{i:02d}.py").write_text("def f(:\n    pass\n")
+    (tree / "ok.py").write_text("import broken_00\n")
+    (tree / "latin1.py").write_bytes(b"x = '\xe9'\n")
+    assert main([str(tree), "--report", str(out / "r.md"), "--no-llm", "--no-cache"]) == 0
+    capsys.readouterr()
+    text = (out / "r.md").read_text()
+    section = text[text.index("### Diagnostics"):]
+    assert "| 60 | warning: syntax errors: results for this file may be partial |" in section
+    assert "| 1 | warning: invalid UTF-8; undecodable bytes replaced |" in section
+    assert section.index("| 60 |") < section.index("| 1 |") < section.index("The first 50:")
+    assert "- … and 11 more (see --json)" in section
