@@ -263,6 +263,12 @@ def dependency_health_section(f: StaticFacts) -> Section:
         out.append("No import cycles between files.")
     if a.type_only_cycles:
         out += ["", f"{len(a.type_only_cycles)} further cycle(s) exist only through type-only imports."]
+    unimported = _pairs_without_import(f.dependencies)
+    if unimported:
+        out += ["", f"Cycles and layers follow import statements. {unimported[0]} of the {unimported[1]} file pairs "
+                "linked by a call, type use or inheritance have no import between them (same-package or "
+                "same-namespace visibility, autoloading): they couple files too, and can close cycles this "
+                "section does not show."]
     out += ["", "### Layering", ""]
     if a.layers:
         out.append("Depth over the condensation of the import graph (0 = imports no other file):")
@@ -412,6 +418,15 @@ def appendix_section(lines: Sequence[str], diagnostics: Sequence[str]) -> Sectio
 
 def _package(path: str) -> str:
     return path.rsplit("/", 1)[0] if "/" in path else ""
+
+
+def _pairs_without_import(dependencies: Sequence[Dependency]) -> tuple[int, int] | None:
+    """(file pairs linked by symbols but not by an import, all pairs linked by symbols) when the former
+    are at least a tenth of the latter (Java's same-package and Rails' autoloaded references), else None."""
+    imported = {(d.source, d.target) for d in dependencies if d.kind == "import"}
+    by_symbol = {(d.source, d.target) for d in dependencies if d.kind != "import" and d.source != d.target}
+    without = len(by_symbol - imported)
+    return (without, len(by_symbol)) if by_symbol and without * 10 >= len(by_symbol) else None
 
 
 #: the ``path:line: `` that begins a diagnostic line (the rest is its severity and message)

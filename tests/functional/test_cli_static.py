@@ -189,3 +189,19 @@ def test_report_lists_third_party_packages_apart_from_the_standard_library(outpu
 
 def test_no_run_time_import_risk_without_run_time_imports(outputs):
     assert "module at run time" not in outputs["report"].read_text()
+
+
+def test_cycles_section_says_when_symbols_couple_files_without_imports(outputs, tmp_path):
+    """Python files import what they use: no note. A Rails app's autoloaded constants link files
+    with no require between them: the section says cycles follow imports only, and how many pairs."""
+    assert "follow import statements" not in outputs["report"].read_text()
+    (tmp_path / "rails").mkdir()
+    rails = _run(tmp_path / "rails", "--no-cache", root=FIXTURE.parents[1] / "ruby" / "rails_app")
+    section = rails["report"].read_text().split("### Cycles", 1)[1].split("### Layering", 1)[0]
+    facts = json.loads(rails["json"].read_text())
+    imported = {(e["source"], e["target"]) for e in facts["edges"] if e["kind"] == "import"}
+    by_symbol = {(e["source"], e["target"]) for e in facts["edges"]
+                 if e["kind"] != "import" and e["source"] != e["target"]}
+    expected = f"{len(by_symbol - imported)} of the {len(by_symbol)} file pairs linked by a call"
+    assert len(by_symbol - imported) * 10 >= len(by_symbol) > 0
+    assert f"Cycles and layers follow import statements. {expected}" in section
