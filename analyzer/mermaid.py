@@ -133,10 +133,10 @@ def rollup(
 
     While the graph has at most ``max_nodes`` nodes, files are kept and
     grouped into subgraphs by package.  Otherwise files are replaced by their
-    package (``package_of[path]``; unmapped keys keep their own name), then
-    packages by their parent packages (``a/b/c`` -> ``a/b``, ``a.b.c`` ->
-    ``a.b``) until the count fits, unless one level up would leave fewer than
-    ``max_nodes // 2`` boxes; then (and as a last resort) the least connected
+    package (``package_of[path]``; unmapped keys keep their own name), and
+    packages by boxes: the top-level packages (``a`` of ``a/b/c`` or ``a.b.c``),
+    the one holding the most files split into its sub-packages while the count
+    fits (:func:`_split_largest_first`); as a last resort the least connected
     boxes merge into one ``other`` box.  Merged edges are labelled with how
     many original edges they stand for; self-loops are dropped.
 
@@ -163,13 +163,9 @@ def rollup(
         return Diagram(tuple(sorted(labels.items())), plain_edges, groups)
 
     owner = {key: package_of.get(key, key) for key in labels}
-    depth = max(_depth(p) for p in owner.values())
-    while len(set(owner.values())) > max_nodes and depth > 1:
-        coarser = {key: _truncate(p, depth - 1) for key, p in owner.items()}
-        if len(set(coarser.values())) < max_nodes // 2:
-            break  # one level up would say too little: keep this level, merge the least connected below
-        depth -= 1
-        owner = coarser
+    if len(set(owner.values())) > max_nodes:
+        boxes_of = _split_largest_first(Counter(owner.values()), max_nodes)
+        owner = {key: boxes_of[p] for key, p in owner.items()}
     boxes = set(owner.values())
     if len(boxes) > max_nodes:
         degree: Counter[str] = Counter()
@@ -189,6 +185,59 @@ def rollup(
 
 
 # --- private helpers ----------------------------------------------------------
+
+
+def _split_largest_first(files_per_package: Mapping[str, int], max_nodes: int) -> dict[str, str]:
+    """Package -> the box it rolls up into: top-level packages first, then the box holding the most
+    files is split into its sub-packages while the count fits ``max_nodes`` (a chain of single
+    folders, ``java/org/apache``, is followed for free).  Large trees are shown in detail, small ones
+    stay whole: Tomcat's 1,500 files under ``java/org/apache`` become catalina, coyote, jasper...
+    instead of one box.  While fewer than ``max_nodes // 2`` boxes would be shown, the largest is
+    split even past ``max_nodes``; the caller then merges the least connected into ``other``."""
+    packages = sorted(files_per_package)
+    # prefix -> the packages below it, once for every depth (each package is in one prefix per depth)
+    below: dict[tuple[str, int], list[str]] = defaultdict(list)
+    for p in packages:
+        for d in range(1, _depth(p) + 1):
+            below[(_truncate(p, d), d)].append(p)
+        below[(p, _depth(p) + 1)].append(p)  # a package's own files, once it is split off its parent
+
+    def under(box: str, depth: int) -> list[str]:
+        return below.get((box, depth), [])
+
+    def children(box: str, depth: int) -> set[str]:
+        return {_truncate(p, depth + 1) for p in under(box, depth)}
+
+    depth_of = {_truncate(p, 1): 1 for p in packages}
+    size = {box: sum(files_per_package[p] for p in under(box, 1)) for box in depth_of}
+    done: set[str] = set()
+    while True:
+        splittable = [b for b in sorted(depth_of, key=lambda b: (-size[b], b))
+                      if b not in done and children(b, depth_of[b]) != {b}]
+        chosen = None
+        for box in splittable:
+            if len(depth_of) - 1 + len(children(box, depth_of[box])) <= max_nodes:
+                chosen = box
+                break
+            done.add(box)
+        if chosen is None and splittable and len(depth_of) < max_nodes // 2:
+            chosen = splittable[0]  # too few boxes to say anything: split, and merge the rest later
+        if chosen is None:
+            break
+        depth = depth_of.pop(chosen) + 1
+        del size[chosen]
+        for child in children(chosen, depth - 1):
+            depth_of[child] = depth
+            size[child] = sum(files_per_package[p] for p in under(child, depth))
+        done.discard(chosen)
+    boxes = set(depth_of)
+    out: dict[str, str] = {}
+    for p in packages:
+        for d in range(_depth(p), 0, -1):
+            if _truncate(p, d) in boxes:
+                out[p] = _truncate(p, d)
+                break
+    return out
 
 
 def _printable(text: str) -> str:

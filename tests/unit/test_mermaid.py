@@ -142,3 +142,17 @@ def test_rollup_keeps_a_level_rather_than_collapsing_to_a_few_boxes() -> None:
     diagram = rollup(files, edges, package_of, max_nodes=40)
     labels = {label for _, label in diagram.nodes}
     assert len(labels) == 40 and "other" in labels and "app/mod1" in labels  # not just "app"
+
+
+def test_rollup_splits_the_largest_trees_first() -> None:
+    """Tomcat: 1,500 files under java/org/apache became one box at a uniform depth; the largest box
+    is now split first (following single-folder chains), so its modules show while small trees stay whole."""
+    files = [f"java/org/apache/{mod}/p{j}/F{k}.java" for mod in ("catalina", "coyote", "jasper", "tomcat")
+             for j in range(12) for k in range(3)]
+    files += [f"webapps/examples/W{k}.java" for k in range(3)] + [f"res/tools/T{k}.java" for k in range(2)]
+    edges = [(files[i], files[(i * 7 + 3) % len(files)]) for i in range(len(files))]
+    diagram = rollup(files, edges, {f: f.rsplit("/", 1)[0] for f in files}, max_nodes=10)
+    boxes = [key for key, _ in diagram.nodes]
+    assert boxes == ["java/org/apache/catalina", "java/org/apache/coyote", "java/org/apache/jasper",
+                     "java/org/apache/tomcat", "res/tools", "webapps/examples"]
+    assert all(s in boxes and t in boxes and s != t for s, t, _ in diagram.edges)
