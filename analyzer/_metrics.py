@@ -163,6 +163,28 @@ def community_name(packages: Sequence[str]) -> str:
     return top or "(root)"
 
 
+def community_names(groups: Sequence[Sequence[str]]) -> list[str]:
+    """A distinct name per group of packages (one package per file), in order.
+
+    Each group is named by :func:`community_name`; groups that would share a name take their most
+    common package instead, when that differs (Ghost's boundaries were ``core~2`` ... ``core~8``,
+    now ``core/server/models``, ``core/server/api/endpoints``...); names still shared get ``~2``,
+    ``~3`` in order.
+    """
+    names = [community_name(g) for g in groups]
+    shared = Counter(names)
+    for i, packages in enumerate(groups):
+        if shared[names[i]] > 1 and packages:
+            counts = Counter(packages)
+            names[i] = min(counts, key=lambda p: (-counts[p], p)) or "(root)"
+    used: Counter[str] = Counter()
+    out = []
+    for name in names:
+        used[name] += 1
+        out.append(name if used[name] == 1 else f"{name}~{used[name]}")
+    return out
+
+
 def decomposition_metrics_of(files: Iterable[str], edges: Iterable[Edge],
                              partition: Mapping[str, str]) -> DecompositionMetrics:
     """SM, ICP, IFN and NED (see :class:`DecompositionMetrics`) for ``partition``.

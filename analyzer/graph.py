@@ -33,7 +33,7 @@ from ._metrics import (
     DIGITS,
     DecompositionMetrics,
     ExtractionOrder,
-    community_name,
+    community_names,
     cycle_through_edge,
     decomposition_metrics_of,
     hotspot_scores,
@@ -360,12 +360,9 @@ def _communities(graph: nx.DiGraph, files: list[str], internal: list[tuple[str, 
         undirected.add_edge(a, b, weight=w)
     groups = [tuple(sorted(c)) for c in nx.community.louvain_communities(undirected, weight="weight", seed=seed)]
     groups.sort(key=lambda g: (-len(g), g[0]))
-    result: list[Community] = []
-    used: Counter[str] = Counter()
-    for i, group in enumerate(groups):
-        name = community_name([str(graph.nodes[f].get(NODE_PACKAGE, _package_of(f))) for f in group])
-        used[name] += 1
-        result.append(Community(i, name if used[name] == 1 else f"{name}~{used[name]}", group))
+    names = community_names([[str(graph.nodes[f].get(NODE_PACKAGE, _package_of(f))) for f in group]
+                             for group in groups])
+    result = [Community(i, name, group) for i, (name, group) in enumerate(zip(names, groups))]
     if orphans:
         result.append(Community(len(result), UNASSIGNED, tuple(sorted(orphans))))
     return tuple(result)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analyzer._metrics import normalized, pagerank, shortest_cycle
+from analyzer._metrics import community_names, normalized, pagerank, shortest_cycle
 from analyzer.domain import CALL, IMPORT, Dependency, ParsedFile, Resolution, SourceFile
 from analyzer.graph import DecompositionMetrics, ExtractionOrder, build_graph, decomposition_metrics, extraction_order
 
@@ -93,3 +93,17 @@ def test_pagerank_and_normalized_edge_cases():
     assert ranks == pytest.approx({"x": 1 / 3, "y": 1 / 3, "z": 1 / 3})
     assert normalized({"a": 2.0, "b": 4.0}) == {"a": 0.5, "b": 1.0}
     assert normalized({"a": 0.0}) == {"a": 0.0}
+
+
+def test_community_names_prefer_the_dominant_package_over_a_numbered_common_one():
+    """Ghost's candidate boundaries were core~2 ... core~8: groups sharing a common directory are
+    named by their most common package; only names still shared are numbered."""
+    groups = [
+        ["core/server/api", "core/server/api", "core/shared"],      # common "core" -> core/server/api
+        ["core/server/models", "core/frontend", "core/server/models"],  # common "core" -> core/server/models
+        ["lib/a", "lib/a"],                                          # unique: its common directory
+        ["core", "core/x"],                                          # common "core", dominant "core"
+        ["b", "a"], ["a", "b"],                                      # ties: the first name in order
+    ]
+    assert community_names(groups) == [
+        "core/server/api", "core/server/models", "lib/a", "core", "a", "a~2"]
