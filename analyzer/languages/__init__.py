@@ -23,7 +23,7 @@ R = TypeVar("R")
 
 
 def per_file_set(fn: Callable[P, R]) -> Callable[P, R]:
-    """Memoize a function of a repository's file set (and constants) on its arguments' identity.
+    """Memoize a function of a per-run table (the file set, the namespace table) and constants on its arguments' identity.
 
     ``lru_cache`` compares an equal but distinct frozenset element by element on every hit: the
     run key's configuration pass and the resolver each build their own set of the same paths,

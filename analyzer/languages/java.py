@@ -208,19 +208,17 @@ def _package_part(module: str) -> str:
     return module
 
 
-_PACKAGES_MEMO: list[tuple[dict[str, tuple[str, ...]], tuple[frozenset[str], frozenset[str]]]] = []
-
-
 def _repository_packages(index: RepoIndex) -> tuple[frozenset[str], frozenset[str]]:
-    """(the Java packages the repository declares, every dotted prefix of them), memoized for the
-    index's namespace table (one resolution run asks once per external import)."""
-    if _PACKAGES_MEMO and _PACKAGES_MEMO[0][0] is index.namespaces:
-        return _PACKAGES_MEMO[0][1]
-    packages = frozenset(name for name, paths in index.namespaces.items()
-                         if any(p.endswith(_EXTENSION) for p in paths))
+    """(the Java packages the repository declares, every dotted prefix of them)."""
+    return _packages_and_prefixes(index.namespaces)
+
+
+@per_file_set
+def _packages_and_prefixes(namespaces: dict[str, tuple[str, ...]]) -> tuple[frozenset[str], frozenset[str]]:
+    """Computed once per resolution run (its namespace table), asked once per external import."""
+    packages = frozenset(name for name, paths in namespaces.items() if any(p.endswith(_EXTENSION) for p in paths))
     prefixes = frozenset(".".join(parts[:n]) for parts in (p.split(".") for p in packages)
                          for n in range(1, len(parts) + 1))
-    _PACKAGES_MEMO[:] = [(index.namespaces, (packages, prefixes))]
     return packages, prefixes
 
 
