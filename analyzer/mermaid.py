@@ -229,7 +229,6 @@ def _split_largest_first(files_per_package: Mapping[str, int], max_nodes: int) -
         for child in children(chosen, depth - 1):
             depth_of[child] = depth
             size[child] = sum(files_per_package[p] for p in under(child, depth))
-        done.discard(chosen)
     boxes = set(depth_of)
     out: dict[str, str] = {}
     for p in packages:
