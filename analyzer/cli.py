@@ -27,9 +27,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-from . import __version__
-from .config import Settings
-from .errors import AnalyzerError, ConfigError
+from analyzer import __version__
+from analyzer.config import Settings
+from analyzer.errors import AnalyzerError, ConfigError
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -136,18 +136,19 @@ def _progress(err: Console, verbose: bool) -> Progress:
 
 
 def _cmd_analyze(args: argparse.Namespace, out: Console, err: Console) -> int:
-    from . import pipeline, report
+    from analyzer import pipeline
+    from analyzer.documents.output import check_writable
 
     settings = _settings(args)
     if args.graph:
-        from . import export
+        from analyzer.documents.graph_export import FORMATS
 
-        if args.graph.suffix.lower() not in export.FORMATS:  # fail before writing anything
+        if args.graph.suffix.lower() not in FORMATS:  # fail before writing anything
             raise ConfigError(f"--graph: unknown format {args.graph.suffix or '(none)'}; "
-                              f"use one of {', '.join(export.FORMATS)}")
+                              f"use one of {', '.join(FORMATS)}")
     outputs = [p for p in (args.report, args.plan, args.json, args.graph) if p]
     for path in [*outputs, *([Path(args.context)] if args.context and args.context != "-" else [])]:
-        report.check_writable(path)
+        check_writable(path)
     if not outputs and not args.context:
         raise ConfigError("nothing to do: give --report, --plan, --json, --graph or --context")
     with _progress(err, args.verbose) as progress:
@@ -193,9 +194,12 @@ def _cmd_analyze(args: argparse.Namespace, out: Console, err: Console) -> int:
 
 
 def _model_outputs(static, request, args: argparse.Namespace, err: Console) -> tuple[list[Path], object]:
-    from . import author, pipeline
-    from .llm import LlamaCppGenerator, OpenAIServerGenerator, RuntimeOptions
-    from .prompt import load_prompt
+    from analyzer import pipeline
+    from analyzer.model import passes
+    from analyzer.model.generator import RuntimeOptions
+    from analyzer.model.llama import LlamaCppGenerator, open_tokenizer
+    from analyzer.model.openai_server import OpenAIServerGenerator
+    from analyzer.model.prompt import load_prompt
 
     settings = static.settings
     options = RuntimeOptions(
@@ -204,11 +208,11 @@ def _model_outputs(static, request, args: argparse.Namespace, err: Console) -> t
     ).validate()
     template = load_prompt(args.prompt_file if args.prompt_file else args.prompt)
     run = pipeline.ModelRun(
-        author.AuthorOptions(template=template, goal=args.goal, max_tokens=args.max_tokens or 1024,
+        passes.AuthorOptions(template=template, goal=args.goal, max_tokens=args.max_tokens or 1024,
                              budget=args.budget),
         keep_reasoning=args.keep_reasoning)
-    factory = (lambda: OpenAIServerGenerator(args.server, options)) if args.server else \
-        (lambda: LlamaCppGenerator(options))
+    factory = (lambda: OpenAIServerGenerator(args.server, options, tokenizer=open_tokenizer(args.model))) \
+        if args.server else (lambda: LlamaCppGenerator(options))
     with factory() as generator:
         for line in generator.describe_choices():
             err.print(f"[dim]model:[/] {escape(line)}", highlight=False)
@@ -238,8 +242,8 @@ def _model_outputs(static, request, args: argparse.Namespace, err: Console) -> t
 
 def _context_output(static, request, args: argparse.Namespace, model_context) -> list[Path]:
     """Write --context: the context the model read when one ran, else one fitted to --budget."""
-    from . import pipeline
-    from .llm import VocabTokenizer
+    from analyzer import pipeline
+    from analyzer.model.llama import VocabTokenizer
 
     if model_context is not None:
         context = model_context
@@ -250,7 +254,7 @@ def _context_output(static, request, args: argparse.Namespace, model_context) ->
         sys.stdout.write(context.text)
         sys.stdout.flush()
         return []
-    from .report import write_atomic
+    from analyzer.documents.output import write_atomic
 
     path = Path(args.context)
     write_atomic(path, context.text)
@@ -260,7 +264,7 @@ def _context_output(static, request, args: argparse.Namespace, model_context) ->
 def _cmd_models(args: argparse.Namespace, out: Console) -> int:
     from rich.table import Table
 
-    from .llm import list_models
+    from analyzer.model.gguf_file import list_models
 
     table = Table("path", "arch", "params", "quant", "ctx", "size")
     table.columns[0].overflow = "fold"

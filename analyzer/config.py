@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import ConfigError
+from analyzer.errors import ConfigError
 
 #: directories skipped by default, wherever they appear (vendored / generated / tooling);
 #: ``built`` is a build output too (Ghost's ``core/built/admin`` bundles, TypeScript's ``built/local``)

@@ -19,7 +19,7 @@ CALL = "call"
 INHERIT = "inherit"
 DEPENDENCY_KINDS = (IMPORT, CALL, INHERIT)
 
-# --- graph node / edge attribute names (shared by graph.py and serialize.py) --
+# --- graph node / edge attribute names (shared by static/graph.py and context/write.py) --
 #: node attribute: "file" | "external" | "package"
 NODE_KIND = "kind"
 NODE_FILE = "file"

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 _PARSERS: dict[str, Any] = {}
-_BATCH = 64  # same batch size as analyzer.parse
+_BATCH = 64  # same batch size as analyzer.static.parse
 
 
 def _parse_chunk(root: str, items: list[tuple[str, str]], query: bool = False) -> tuple[int, int]:
@@ -42,8 +42,8 @@ def _parse_chunk(root: str, items: list[tuple[str, str]], query: bool = False) -
     dropping its matches (tree-sitter's own matching cost, no Python-side extraction)."""
     from tree_sitter import Parser, QueryCursor
 
-    from analyzer.languages import ts_language
-    from analyzer.queries import compiled_queries
+    from analyzer.static.languages import ts_language
+    from analyzer.static.queries import compiled_queries
 
     total = 0
     for path, lang in items:
@@ -54,7 +54,7 @@ def _parse_chunk(root: str, items: list[tuple[str, str]], query: bool = False) -
         tree = parser.parse(data)
         if query:
             cursor = QueryCursor(compiled_queries(lang).combined)
-            cursor.set_max_start_depth(1000)  # as analyzer.parse does
+            cursor.set_max_start_depth(1000)  # as analyzer.static.parse does
             cursor.matches(tree.root_node)
         total += len(data)
     return total, len(items)
@@ -74,7 +74,7 @@ def _parse_query_chunk(root: str, items: list[tuple[str, str]]) -> tuple[int, in
 
 def _raw_parse(root: str, jobs_arg: str, query: bool = False) -> dict[str, Any]:
     from analyzer.config import Settings
-    from analyzer.discover import discover_files
+    from analyzer.static.discover import discover_files
 
     settings = Settings(root=Path(root), jobs=int(jobs_arg), use_git_history=False).validate()
     files = sorted(discover_files(settings).files, key=lambda f: f.path)

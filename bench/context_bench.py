@@ -16,7 +16,7 @@ tree (``pip download --no-binary :all: --no-deps django==5.2.8``, extracted unde
   its ``main_model.token_count`` is SmolLM2's count, served over a pipe by a child process of the
   project's interpreter (``VocabTokenizer``), so the map is fitted with the same tokenizer we count.
 
-Every output is counted with ONE tokenizer: SmolLM2-135M-Instruct's, via ``analyzer.llm.VocabTokenizer``.
+Every output is counted with ONE tokenizer: SmolLM2-135M-Instruct's, via ``analyzer.model.llama.VocabTokenizer``.
 *Files named*: analyzed source files (the 2,864 our graph holds) whose repo path appears in the output
 as a path token.  *Edges named*: for ours, internal (file -> file) edges the text names (both ends
 listed); Repomix and Aider name no dependency edges (Repomix keeps import lines in compressed
@@ -43,10 +43,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from _common import PIP_PACKAGES, PYTHON, REPO, WORK, fetch_pip, machine, machine_line, md_table, write_json, write_text
 
 from analyzer.config import Settings
-from analyzer.context_reader import read_context
-from analyzer.llm import VocabTokenizer
+from analyzer.context.read import read_context
+from analyzer.model.llama import VocabTokenizer
 from analyzer.pipeline import analyze_static
-from analyzer.serialize import graph_to_context_graph
+from analyzer.context.write import graph_to_context_graph
 
 NODE_DIR = WORK / "node"
 AIDER_VENV = WORK / "venv-aider"
@@ -57,7 +57,7 @@ AIDER_TOKENS = 8_192
 
 COUNTER_SERVER = """
 import json, sys
-from analyzer.llm import VocabTokenizer
+from analyzer.model.llama import VocabTokenizer
 with VocabTokenizer(None) as t:
     for line in sys.stdin:
         sys.stdout.write(str(t.count_text(json.loads(line))) + "\\n")
@@ -234,7 +234,7 @@ def main() -> int:
          for r in rows])
     md = (f"# Repository context vs Repomix and Aider on Django {PIP_PACKAGES['django']}\n\n"
           f"{machine_line(data['machine'])}\n\nAll outputs counted with SmolLM2-135M-Instruct's tokenizer "
-          "(`analyzer.llm.VocabTokenizer`). Files named: analyzed source files whose path appears in the "
+          "(`analyzer.model.llama.VocabTokenizer`). Files named: analyzed source files whose path appears in the "
           "output. Wall time: the whole command (ours: a fresh process with an empty cache, static pass "
           "included).\n\n" + table + "\n\n"
           f"- Ours, full detail: every file with symbols, edges and first lines ({full['tokens_smollm2']:,} "

@@ -1,4 +1,4 @@
-"""Benchmark of the model runtime (analyzer.llm) on the default model (SmolLM2-135M-Instruct Q4_1).
+"""Benchmark of the model runtime (analyzer.model.llama) on the default model (SmolLM2-135M-Instruct Q4_1).
 
 Measures, in one run (so ratios share the machine's load):
 
@@ -37,7 +37,8 @@ import llama_cpp  # noqa: E402  (the bare baseline; the analyzer itself imports 
 
 from _common import machine, md_table, write_json, write_text  # noqa: E402
 from analyzer import _gguf  # noqa: E402
-from analyzer.llm import LlamaCppGenerator, RuntimeOptions, VocabTokenizer  # noqa: E402
+from analyzer.model.generator import RuntimeOptions  # noqa: E402
+from analyzer.model.llama import LlamaCppGenerator, VocabTokenizer  # noqa: E402
 
 N_CTX = 8192
 N_BATCH = 512
@@ -181,7 +182,7 @@ def render(data: dict[str, Any]) -> str:
     m, pp, tt = data["machine"], data["prompt_processing"], data["ttft"]
     med = statistics.median
     lines = [
-        "# Runtime benchmark (analyzer.llm, llama.cpp)", "",
+        "# Runtime benchmark (analyzer.model.llama, llama.cpp)", "",
         f"Model: {data['model']}; machine: {m['cores']} cores, {m['cpu']}, {m['memory_gb']} GB; "
         f"threads {data['threads']}, n_ctx {N_CTX}, n_batch {N_BATCH}, llama-cpp-python {data['llama_cpp']}; "
         f"median of {data['reps']}; {m['date']}.", "",

@@ -10,17 +10,17 @@ from pathlib import Path
 
 import pytest
 
-from analyzer import _gguf
+from analyzer.model import gguf_file
 from tiny_model import write_tiny_model
 
 
 def _require_default_model() -> Path:
-    path = _gguf.default_model_path()
+    path = gguf_file.default_model_path()
     if not path.is_file():
         pytest.fail(
             f"default model missing: {path}\n"
             "Install it with the project's set-up script (it extracts "
-            f"{_gguf.DEFAULT_MODEL_FILENAME} into ANALYZER_HOME/models), "
+            f"{gguf_file.DEFAULT_MODEL_FILENAME} into ANALYZER_HOME/models), "
             "or point ANALYZER_MODEL at a GGUF file.",
             pytrace=False,
         )

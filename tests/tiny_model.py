@@ -103,7 +103,7 @@ def write_tiny_model(
 
 
 if __name__ == "__main__":
-    from analyzer._gguf import default_model_path
+    from analyzer.model.gguf_file import default_model_path
 
     source = Path(sys.argv[2]) if len(sys.argv) > 2 else default_model_path()
     print(write_tiny_model(Path(sys.argv[1]), source))

@@ -164,7 +164,7 @@ def test_a_warm_json_or_report_run_never_imports_networkx(tmp_path):
     import sys
 
     probe = ("import sys; from analyzer.cli import main; rc = main(sys.argv[1:]); "
-             "print(rc, sorted(m for m in ('networkx', 'analyzer.author', 'analyzer.export', 'llama_cpp') "
+             "print(rc, sorted(m for m in ('networkx', 'analyzer.model.passes', 'analyzer.documents.graph_export', 'llama_cpp') "
              "if m in sys.modules))")
     argv = [str(FIXTURE), "--no-llm", "--no-git", "--json", str(tmp_path / "g.json"),
             "--report", str(tmp_path / "r.md")]

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from analyzer.context_reader import BEGIN, END, read_context
-from analyzer.llm import VocabTokenizer
+from analyzer.context.read import BEGIN, END, read_context
+from analyzer.model.llama import VocabTokenizer
 
 REPO = Path(__file__).resolve().parents[2]
 TREE = REPO / "analyzer"

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 
 from analyzer.config import Settings
-from analyzer.context_reader import read_context
+from analyzer.context.read import read_context
 from analyzer.errors import ContextOverflowError
-from analyzer.llm import VocabTokenizer
+from analyzer.model.llama import VocabTokenizer
 from analyzer.pipeline import StaticAnalysis, analyze_static
-from analyzer.serialize import graph_to_context_graph, serialize_context
+from analyzer.context.write import graph_to_context_graph, write_context
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = sorted(p for p in (REPO / "fixtures").glob("*/*") if p.is_dir() and not p.name.endswith(".expected"))
@@ -42,19 +42,19 @@ def check_round_trips(static: StaticAnalysis, tokenizer: VocabTokenizer) -> set[
     graph, ranks = static.graph, dict(static.analysis.pagerank)
     whole = graph_to_context_graph(graph)
     assert whole.files, "the project has no files"
-    full = serialize_context(graph, ranks, 10**9, tokenizer.count_text)
+    full = write_context(graph, ranks, 10**9, tokenizer.count_text)
     read = read_context(full.text)
     assert full.coverage.is_complete and full.tokens == tokenizer.count_text(full.text)
     assert read.restrict(read.listed, read.detailed) == whole
     assert read.packages == () and read.rolled_edges == ()
     with pytest.raises(ContextOverflowError) as info:
-        serialize_context(graph, ranks, 0, tokenizer.count_text)
+        write_context(graph, ranks, 0, tokenizer.count_text)
     floor = info.value.tokens + 8  # the coarsest (directories-only) form, stating a budget of more digits
     assert floor < full.tokens
     seen = set()
     for share in SHARES:  # budgets between the coarsest and the full form
         budget = floor + int((full.tokens - floor) * share)
-        ctx = serialize_context(graph, ranks, budget, tokenizer.count_text)
+        ctx = write_context(graph, ranks, budget, tokenizer.count_text)
         assert ctx.tokens == tokenizer.count_text(ctx.text) <= budget
         read = read_context(ctx.text)
         cov = ctx.coverage
@@ -83,10 +83,10 @@ def test_real_repository_round_trips_at_every_level(tokenizer: VocabTokenizer) -
     seen = check_round_trips(static, tokenizer)
     graph, ranks = static.graph, dict(static.analysis.pagerank)
     whole = graph_to_context_graph(graph)
-    full = serialize_context(graph, ranks, 10**9, tokenizer.count_text).tokens
+    full = write_context(graph, ranks, 10**9, tokenizer.count_text).tokens
     # the names level and the rolled-up forms, below the shares above
     for budget in (full // 8, full // 16, full // 30):
-        ctx = serialize_context(graph, ranks, budget, tokenizer.count_text)
+        ctx = write_context(graph, ranks, budget, tokenizer.count_text)
         assert ctx.tokens == tokenizer.count_text(ctx.text) <= budget
         read = read_context(ctx.text)
         cov = ctx.coverage

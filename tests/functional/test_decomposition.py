@@ -18,11 +18,12 @@ from pathlib import Path
 
 import pytest
 
-from analyzer import plan
-from analyzer._metrics import adjusted_rand_index
+from analyzer.documents.plan import plan_facts
+from analyzer.static import boundaries as plan
+from analyzer.static.metrics import adjusted_rand_index
 from analyzer.config import Settings
-from analyzer.graph import analyze_graph
-from analyzer.pipeline import OutputRequest, StaticAnalysis, analyze_static, plan_facts, write_static_outputs
+from analyzer.static.graph import analyze_graph
+from analyzer.pipeline import OutputRequest, StaticAnalysis, analyze_static, write_static_outputs
 
 FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "python" / "bounded_contexts"
 INTENDED = FIXTURE.parent / "bounded_contexts.intended.json"

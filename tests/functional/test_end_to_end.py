@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from analyzer import verify
+from analyzer.model import checks
 from analyzer.cli import main
 from mermaid_check import mermaid_blocks, validate_mermaid
 
@@ -60,14 +60,14 @@ def test_plan_has_every_section(outputs):
     assert [s for s in _sections(text) if s != "Model-proposed modules"] == PLAN_SECTIONS
 
 
-def _unmarked_unknown(text: str, known: verify.KnownNames) -> list[str]:
+def _unmarked_unknown(text: str, known: checks.KnownNames) -> list[str]:
     prose = re.sub(r"```.*?```", "", text, flags=re.DOTALL)
-    body = prose.split(verify.LEGEND)[0] if hasattr(verify, "LEGEND") else prose
+    body = prose.split(checks.LEGEND)[0] if hasattr(checks, "LEGEND") else prose
     bad = []
-    for name in verify.check_grounding(body, known).unknown:
+    for name in checks.check_grounding(body, known).unknown:
         for m in re.finditer(re.escape(name), body):
             tail = body[m.end():m.end() + 4]
-            if verify.MARK not in tail and "`" + verify.MARK not in tail:
+            if checks.MARK not in tail and "`" + checks.MARK not in tail:
                 bad.append(name)
     return bad
 
@@ -75,14 +75,15 @@ def _unmarked_unknown(text: str, known: verify.KnownNames) -> list[str]:
 @pytest.mark.parametrize("name", ["arch.md", "plan.md"])
 def test_no_unmarked_unknown_names(outputs, name):
     from analyzer.config import Settings
-    from analyzer.pipeline import analyze_static, known_names
+    from analyzer.model.checks import known_names_of
+    from analyzer.pipeline import analyze_static
 
     static = analyze_static(Settings(root=FIXTURE, use_cache=False, jobs=1, use_git_history=False))
     text = (outputs / name).read_text()
     marker = "### Assessment" if name == "arch.md" else "## Migration narrative"
     assert marker in text
     assessment = text.split(marker, 1)[1].split("\n## ", 1)[0]
-    assert _unmarked_unknown(assessment, known_names(static)) == []
+    assert _unmarked_unknown(assessment, known_names_of(static)) == []
 
 
 def test_every_mermaid_block_parses(outputs, tmp_path):

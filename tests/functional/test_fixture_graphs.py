@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from analyzer.config import Settings
-from analyzer.discover import discover_files
-from analyzer.graph import analyze_graph, build_graph
-from analyzer.parse import parse_files
-from analyzer.resolve import resolve_dependencies
+from analyzer.static.discover import discover_files
+from analyzer.static.graph import analyze_graph, build_graph
+from analyzer.static.parse import parse_files
+from analyzer.static.resolve import resolve_dependencies
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 CASES = sorted(p.parent.parent / p.parent.name.removesuffix(".expected")
@@ -103,7 +103,7 @@ def test_symbol_edges_name_definitions_of_their_target(case, analyzed):
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.parent.name}/{c.name}")
 def test_both_ways_of_linking_references_agree(case, analyzed, monkeypatch):
     """Symbol edges come out the same whether found from the visible files or from the definers."""
-    from analyzer import resolve
+    from analyzer.static import resolve
 
     parsed, resolution, _, _ = analyzed(case)
     settings = Settings(root=case, use_cache=False, jobs=1, use_git_history=False)

@@ -26,8 +26,8 @@ from pathlib import Path
 import pytest
 
 from analyzer.cli import main
-from analyzer.llm import LlamaCppGenerator
-from analyzer.prompt import load_prompt
+from analyzer.model.llama import LlamaCppGenerator
+from analyzer.model.prompt import load_prompt
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "python"
 INJECTION = FIXTURES / "injection"

@@ -28,7 +28,7 @@ def test_wheel_ships_queries_and_prompts(wheel):
                  "ruby", "php"):
         assert f"analyzer/_queries/{lang}/tags.scm" in names
         assert f"analyzer/_queries/{lang}/imports.scm" in names
-    assert "analyzer/prompts/pro.md" in names and "analyzer/prompts/basic.md" in names
+    assert "analyzer/model/templates/pro.md" in names and "analyzer/model/templates/basic.md" in names
 
 
 def test_installed_wheel_runs_from_its_own_files(wheel, tmp_path):
@@ -38,7 +38,7 @@ def test_installed_wheel_runs_from_its_own_files(wheel, tmp_path):
     env = dict(os.environ, PYTHONPATH=str(site), ANALYZER_CACHE=str(tmp_path / "cache"))
     probe = subprocess.run(
         [sys.executable, "-c",
-         "import analyzer, analyzer.queries as q; print(analyzer.__file__); print(q.queries_root())"],
+         "import analyzer, analyzer.static.queries as q; print(analyzer.__file__); print(q.queries_root())"],
         env=env, cwd=tmp_path, capture_output=True, text=True, check=True)
     module_file, queries_root = probe.stdout.split()
     assert module_file.startswith(str(site))

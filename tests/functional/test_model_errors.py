@@ -20,7 +20,7 @@ from pathlib import Path
 import llama_cpp
 import pytest
 
-from analyzer import _gguf, author
+from analyzer.model import gguf_file, passes
 from analyzer.cli import main
 from analyzer.errors import ContextOverflowError
 
@@ -71,7 +71,7 @@ def _bad_model(kind: str, tiny: Path, folder: Path) -> tuple[Path, str]:
         return path, "is not a GGUF model file"
     if kind == "truncated-header":
         return _cut(tiny, folder / "cut-header.gguf", 4096), "corrupt or truncated GGUF header"
-    header = _gguf.read_header(tiny)
+    header = gguf_file.read_header(tiny)
     return _cut(tiny, folder / "cut-data.gguf", (header.data_offset + header.data_end) // 2), "is truncated"
 
 
@@ -90,9 +90,9 @@ def test_a_bad_model_file_is_one_clear_error(kind, run_env, tmp_path, tiny_model
 def test_a_model_too_large_for_memory_is_refused_before_loading(ctx, run_env, tiny_model_path, monkeypatch,
                                                                  capsys):
     available = 4 * 2**20  # the tiny model alone is 8 MiB
-    header = _gguf.read_header(tiny_model_path)
+    header = gguf_file.read_header(tiny_model_path)
     assert header.file_size > available
-    monkeypatch.setattr(_gguf, "available_memory", lambda: available)
+    monkeypatch.setattr(gguf_file, "available_memory", lambda: available)
     loads: list[dict] = []
     monkeypatch.setattr(llama_cpp, "Llama", lambda **kwargs: loads.append(kwargs))
     code = main([str(FIXTURE), "--report", str(run_env / "report.md"), "--model", str(tiny_model_path),
@@ -102,7 +102,7 @@ def test_a_model_too_large_for_memory_is_refused_before_loading(ctx, run_env, ti
     line = _error_line(capsys.readouterr().err)
     assert "4 MiB" in line and tiny_model_path.name in line
     if ctx:
-        estimate = _gguf.estimate_memory(header, 2048, "f16", available)
+        estimate = gguf_file.estimate_memory(header, 2048, "f16", available)
         assert f"needs about {estimate.total / 2**20:.0f} MiB" in line and "--ctx 2048" in line
     else:
         assert f"{header.file_size / 2**20:.0f} MiB" in line
@@ -124,7 +124,7 @@ def test_the_map_step_never_fails_a_job_whose_own_prompt_fits(run_env, tiny_mode
     rolled up to fit), the optional map-reduce step must not turn the run into a context error."""
     max_tokens = 32
     fits: list[tuple[int, bool]] = []  # (max_tokens of the fitted pass, fitted)
-    real_fit = author.fit_context
+    real_fit = passes.fit_repository_context
 
     def recording_fit(generator, job, graph, ranks, tokens, *args, **kwargs):
         try:
@@ -135,7 +135,7 @@ def test_the_map_step_never_fails_a_job_whose_own_prompt_fits(run_env, tiny_mode
         fits.append((tokens, True))
         return context
 
-    monkeypatch.setattr(author, "fit_context", recording_fit)
+    monkeypatch.setattr(passes, "fit_repository_context", recording_fit)
     outcomes, broken = {}, {}
     for ctx in range(1700, 2101, 50):
         fits.clear()

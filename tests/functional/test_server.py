@@ -23,7 +23,9 @@ from pathlib import Path
 import pytest
 
 from analyzer.cli import main
-from analyzer.llm import OpenAIServerGenerator, RuntimeOptions, VocabTokenizer
+from analyzer.model.generator import RuntimeOptions
+from analyzer.model.llama import VocabTokenizer, open_tokenizer
+from analyzer.model.openai_server import OpenAIServerGenerator
 
 FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "python" / "monolith"
 REPORT_SECTIONS = ["Executive summary", "System inventory", "Module map", "Key components", "Dependency health",
@@ -98,7 +100,8 @@ def test_generator_against_llama_cpp_server(server: Server, tiny_model_path: Pat
     with VocabTokenizer(tiny_model_path) as vocab:
         expected_prompt, expected_text = vocab.count_tokens(MESSAGES), vocab.count_text("hello world")
     before = server.chat_requests()
-    with OpenAIServerGenerator(server.url + "/v1", RuntimeOptions(model_path=model, n_ctx=2048)) as gen:
+    with OpenAIServerGenerator(server.url + "/v1", RuntimeOptions(model_path=model, n_ctx=2048),
+                               tokenizer=open_tokenizer(model)) as gen:
         choices = "\n".join(gen.describe_choices())
         assert f"server: {server.url} " in choices
         assert ("local tokenizer of" if local_tokenizer else "server's tokenize endpoint") in choices

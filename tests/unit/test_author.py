@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from analyzer import author
+from analyzer.model import passes
 
 FILES = ["app/a.py", "app/b.py", "core/c.py"]
 
@@ -20,7 +20,7 @@ def test_valid_proposal_is_kept():
         {"name": "app", "responsibility": "entry", "files": ["app/a.py", "app/b.py"], "depends_on": ["core"]},
         {"name": "core", "responsibility": "rules", "files": ["core/c.py"], "depends_on": []},
     ]})
-    result = author.validate_proposal(text, FILES)
+    result = passes.validate_proposal(text, FILES)
     assert result["valid"] is True and result["problems"] == []
     assert [m["name"] for m in result["modules"]] == ["app", "core"]
 
@@ -36,31 +36,31 @@ def test_valid_proposal_is_kept():
      "b -> a would close a cycle: dropped"),
 ])
 def test_invalid_parts_of_a_proposal_are_dropped_and_named(modules, problem):
-    result = author.validate_proposal(json.dumps({"modules": modules}), FILES)
+    result = passes.validate_proposal(json.dumps({"modules": modules}), FILES)
     assert result["valid"] is False
     assert problem in result["problems"]
 
 
 @pytest.mark.parametrize("text", ["not json", "[1, 2]", '{"modules": 3}', '{"modul'])
 def test_unusable_proposal_text(text):
-    result = author.validate_proposal(text, FILES)
+    result = passes.validate_proposal(text, FILES)
     assert result["valid"] is False and result["modules"] == []
 
 
 def test_proposal_schema_limits_files_to_the_repository():
-    schema = author.proposal_schema(FILES)
+    schema = passes.proposal_schema(FILES)
     item = schema["properties"]["modules"]["items"]
     assert item["properties"]["files"]["items"] == {"enum": FILES}
     assert set(item["required"]) == {"name", "responsibility", "files", "depends_on"}
 
 
 def test_model_headings_nest_under_the_document_sections():
-    assert author.demote_headings("# A\ntext\n## B\n###### C") == "### A\ntext\n#### B\n###### C"
+    assert passes.demote_headings("# A\ntext\n## B\n###### C") == "### A\ntext\n#### B\n###### C"
 
 
 def test_model_drawn_diagrams_are_replaced():
     text = "before\n```mermaid\ngraph TD; A-->B\n```\nafter\n```MERMAID\nbroken"
-    out = author._strip_diagrams(text)
+    out = passes._strip_diagrams(text)
     assert "graph TD" not in out and "broken" not in out
     assert out.count("generated from the graph") == 2 and out.startswith("before") and "after" in out
 
@@ -79,8 +79,8 @@ def test_fit_tail_shortens_at_paragraphs_until_the_pass_fits():
     gen = _WordCounter()
     text = "\n\n".join(f"paragraph {i} " + "word " * 20 for i in range(10))
     build = lambda t: [{"role": "user", "content": t}]  # noqa: E731
-    assert author._fit_tail(gen, 10_000, build, text) == text
-    short = author._fit_tail(gen, 60, build, text)
+    assert passes._fit_tail(gen, 10_000, build, text) == text
+    short = passes._fit_tail(gen, 60, build, text)
     assert gen.count_tokens(build(short)) <= 60
     assert short.startswith("paragraph 0") and short.endswith("[… shortened to fit the context window]")
-    assert author._fit_tail(gen, 3, build, text) == "[omitted: no room in the context window]"
+    assert passes._fit_tail(gen, 3, build, text) == "[omitted: no room in the context window]"

@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from analyzer import _cache, parse
+from analyzer import static as _cache
+from analyzer.static import parse
 from analyzer.config import Settings
-from analyzer.discover import discover_files
+from analyzer.static.discover import discover_files
 from analyzer.domain import ParsedFile
-from analyzer.queries import queries_fingerprint
+from analyzer.static.queries import queries_fingerprint
 
 FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "python" / "monolith"
 
@@ -150,7 +151,7 @@ def test_fast_pickling_round_trips_domain_values(settings):
 def no_racy_window(monkeypatch: pytest.MonkeyPatch) -> None:
     """Trust every stat taken before the index was written (the real window is 2 s: files
     changed that close to the last run are always re-hashed, whatever their stat says)."""
-    monkeypatch.setattr(_cache, "_RACY_NS", 0)
+    monkeypatch.setattr("analyzer.static._stat_index._RACY_NS", 0)
 
 
 def test_unchanged_files_are_not_read_again(settings, tree, monkeypatch, no_racy_window):
@@ -190,13 +191,13 @@ def test_same_size_same_mtime_rewrite_is_caught_by_ctime(settings, tree, no_racy
     assert found.digest == hashlib.sha256(target.read_bytes()).hexdigest()
 
 
-@pytest.mark.parametrize("garbage", [b"", b"junk", pickle.dumps({"format": _cache._FORMAT, "entries": [1]})])
+@pytest.mark.parametrize("garbage", [b"", b"junk", pickle.dumps({"format": _cache.CACHE_FORMAT, "entries": [1]})])
 def test_corrupt_stat_index_is_ignored(settings, tree, garbage):
     first = discover_files(settings)
     [index] = (settings.cache_dir / "stat").glob("*.pkl")
     index.write_bytes(garbage)
     assert discover_files(settings) == first
-    assert pickle.loads(index.read_bytes())["format"] == _cache._FORMAT
+    assert pickle.loads(index.read_bytes())["format"] == _cache.CACHE_FORMAT
 
 
 # --- whole-run cache --------------------------------------------------------------------
@@ -221,7 +222,7 @@ def test_warm_static_pass_reuses_the_run_and_matches_the_cold_one(settings, monk
     assert sum(len(p.symbols) for p in cold.parsed) > 20
     monkeypatch.setattr(pipeline, "parse_files", lambda *a: pytest.fail("parsed again"))
     monkeypatch.setattr(pipeline, "resolve_dependencies", lambda *a: pytest.fail("resolved again"))
-    from analyzer import graph
+    from analyzer.static import graph
 
     monkeypatch.setattr(graph, "analyze_graph", lambda *a, **k: pytest.fail("analyzed again"))
     warm = _static(settings)
@@ -278,7 +279,7 @@ def test_another_analyzer_build_reuses_nothing(settings, parsed_paths, monkeypat
     cold = _static(settings)
     parsed_paths.clear()
     assert _static(settings).parsed == cold.parsed and parsed_paths == []
-    monkeypatch.setattr(_cache, "code_digest", lambda: "0.1.0+another-build")
+    monkeypatch.setattr("analyzer.static.run_cache.code_digest", lambda: "0.1.0+another-build")
     again = _static(settings)
     assert sorted(parsed_paths) == [p.path for p in cold.parsed]
     assert again.resolution == cold.resolution and again.analysis == cold.analysis
@@ -287,7 +288,7 @@ def test_another_analyzer_build_reuses_nothing(settings, parsed_paths, monkeypat
 def test_code_digest_changes_with_any_python_file(tmp_path):
     from analyzer import __version__
 
-    assert _cache.code_digest() == f"{__version__}+{_cache.source_digest(Path(_cache.__file__).parent)}"
+    assert _cache.code_digest() == f"{__version__}+{_cache.source_digest(Path(_cache.__file__).parent.parent)}"
     (tmp_path / "sub").mkdir()
     (tmp_path / "a.py").write_text("x = 1\n")
     (tmp_path / "sub" / "b.py").write_text("y = 2\n")
@@ -301,10 +302,10 @@ def test_code_digest_changes_with_any_python_file(tmp_path):
 _RUN_KEY_SCRIPT = """
 import sys
 from pathlib import Path
-from analyzer import _cache
+from analyzer import static as _cache
 from analyzer.config import Settings
-from analyzer.discover import discover_files
-from analyzer.queries import queries_fingerprint
+from analyzer.static.discover import discover_files
+from analyzer.static.queries import queries_fingerprint
 settings = Settings(root=Path(sys.argv[1]), use_git_history=False).validate()
 print(_cache.run_key(settings, discover_files(settings).files, queries_fingerprint()))
 """

@@ -1,4 +1,4 @@
-"""Property tests: serialize_context -> read_context over random graphs and budgets.
+"""Property tests: write_context -> read_context over random graphs and budgets.
 
 For every random graph and budget the context either fits (tokens <= budget,
 what it shows equals the graph restricted to the listed files at the levels the
@@ -16,7 +16,7 @@ import networkx as nx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analyzer.context_reader import BEGIN, END, ContextGraph, read_context
+from analyzer.context.read import BEGIN, END, ContextGraph, read_context
 from analyzer.domain import (
     EDGE_KINDS,
     EDGE_LINES,
@@ -32,7 +32,7 @@ from analyzer.domain import (
     Symbol,
 )
 from analyzer.errors import ContextOverflowError
-from analyzer.serialize import graph_to_context_graph, serialize_context
+from analyzer.context.write import graph_to_context_graph, write_context
 
 NASTY_TEXT = st.one_of(
     st.text(min_size=1, max_size=8),
@@ -89,7 +89,7 @@ def rank_order(g: nx.DiGraph, ranks: dict[str, float]) -> list[str]:
 
 def check_context(g: nx.DiGraph, ranks: dict[str, float], budget: int, count: Callable[[str], int]) -> None:
     try:
-        ctx = serialize_context(g, ranks, budget, count, header_facts=["repo: " + BEGIN])
+        ctx = write_context(g, ranks, budget, count, header_facts=["repo: " + BEGIN])
     except ContextOverflowError as e:
         assert e.limit == budget and e.tokens > budget
         return
@@ -164,7 +164,7 @@ def _kind_totals(items) -> Counter:
 def packages_only_tokens(g: nx.DiGraph, ranks: dict[str, float], count: Callable[[str], int]) -> int:
     """Size of the most rolled-up form, as the overflow error reports it."""
     try:
-        serialize_context(g, ranks, 0, count)
+        write_context(g, ranks, 0, count)
     except ContextOverflowError as e:
         return e.tokens
     raise AssertionError("a zero budget fitted")
@@ -175,7 +175,7 @@ def packages_only_tokens(g: nx.DiGraph, ranks: dict[str, float], count: Callable
 def test_any_budget_fits_and_reads_back(case: tuple[nx.DiGraph, dict[str, float]], share: float,
                                         count: Callable[[str], int]) -> None:
     g, ranks = case
-    full = serialize_context(g, ranks, 10**6, count)
+    full = write_context(g, ranks, 10**6, count)
     read = read_context(full.text)
     assert full.coverage.is_complete
     assert read.restrict(read.listed, read.detailed) == graph_to_context_graph(g)
@@ -191,9 +191,9 @@ def test_same_graph_same_bytes(case: tuple[nx.DiGraph, dict[str, float]]) -> Non
     copy = nx.DiGraph()
     copy.add_nodes_from(reversed(list(g.nodes(data=True))))
     copy.add_edges_from(reversed(list(g.edges(data=True))))
-    budget = serialize_context(g, ranks, 10**6, count_bytes).tokens * 3 // 4
+    budget = write_context(g, ranks, 10**6, count_bytes).tokens * 3 // 4
     try:
-        a = serialize_context(g, ranks, budget, count_bytes).text
+        a = write_context(g, ranks, budget, count_bytes).text
     except ContextOverflowError:
         return
-    assert a == serialize_context(copy, dict(reversed(list(ranks.items()))), budget, count_bytes).text
+    assert a == write_context(copy, dict(reversed(list(ranks.items()))), budget, count_bytes).text

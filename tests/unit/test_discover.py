@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from analyzer import discover as d
+from analyzer.static import discover as d
 from analyzer.config import Settings
-from analyzer.discover import discover_files
+from analyzer.static.discover import discover_files
 from analyzer.domain import Discovery
-from analyzer.parse import parse_files
+from analyzer.static.parse import parse_files
 
 
 def _tree(root: Path, files: dict[str, str | bytes]) -> Path:
@@ -342,9 +342,7 @@ C_HEADER = ('#ifdef __cplusplus\nextern "C" {\n#endif\n/* class of nodes */\nstr
 
 
 def test_h_headers_are_c_or_cpp_by_their_content_and_keep_it_when_warm(tmp_path, monkeypatch):
-    from analyzer import _cache
-
-    monkeypatch.setattr(_cache, "_RACY_NS", 0)  # trust the stat index right away
+    monkeypatch.setattr("analyzer.static._stat_index._RACY_NS", 0)  # trust the stat index right away
     root = _tree(tmp_path / "repo", {"shape.h": CPP_HEADER, "node.h": C_HEADER, "main.c": "int main(void);\n",
                                      "app.cpp": '#include "shape.h"\n'})
     for run in ("cold", "warm"):

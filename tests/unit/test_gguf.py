@@ -1,4 +1,4 @@
-"""GGUF header reading, memory arithmetic and model discovery (analyzer._gguf)."""
+"""GGUF header reading, memory arithmetic and model discovery (analyzer.model.gguf_file)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from gguf import GGUFReader
 
-from analyzer import _gguf
+from analyzer.model import gguf_file
 from analyzer.errors import ModelLoadError, ModelTooLargeError
 
 # the shape write_tiny_model() uses by default
@@ -16,7 +16,7 @@ TINY = {"n_layer": 2, "n_embd": 64, "n_head": 2, "n_head_kv": 1, "n_ff": 128}
 
 
 def test_header_matches_the_official_reader(tiny_model_path: Path) -> None:
-    header = _gguf.read_header(tiny_model_path)
+    header = gguf_file.read_header(tiny_model_path)
     reader = GGUFReader(tiny_model_path)
     assert header.architecture == reader.fields["general.architecture"].contents() == "llama"
     assert header.n_layer == TINY["n_layer"]
@@ -35,7 +35,7 @@ def test_header_matches_the_official_reader(tiny_model_path: Path) -> None:
 
 
 def test_default_model_header(default_model_path: Path) -> None:
-    header = _gguf.read_header(default_model_path)
+    header = gguf_file.read_header(default_model_path)
     assert header.architecture == "llama"
     assert header.quantization == "Q4_1"
     assert header.data_end == header.file_size
@@ -79,7 +79,7 @@ def _truncated_header(tmp: Path, model: Path) -> Path:
 def test_bad_model_files_raise_one_line_errors(tmp_path: Path, tiny_model_path: Path, make, words: str) -> None:
     path = make(tmp_path, tiny_model_path)
     with pytest.raises(ModelLoadError) as info:
-        _gguf.read_header(path)
+        gguf_file.read_header(path)
     message = str(info.value)
     assert path.name in message
     assert words in message
@@ -88,45 +88,45 @@ def test_bad_model_files_raise_one_line_errors(tmp_path: Path, tiny_model_path: 
 
 @pytest.mark.parametrize(("kv_type", "per_elem"), [("f16", 2.0), ("q8_0", 34 / 32), ("q4_0", 18 / 32)])
 def test_kv_cache_bytes_follow_the_formula(tiny_model_path: Path, kv_type: str, per_elem: float) -> None:
-    header = _gguf.read_header(tiny_model_path)
+    header = gguf_file.read_header(tiny_model_path)
     n_ctx = 1000
     head_dim = TINY["n_embd"] // TINY["n_head"]
     expected = TINY["n_layer"] * n_ctx * (TINY["n_head_kv"] * head_dim) * 2 * per_elem
-    assert _gguf.kv_cache_bytes(header, n_ctx, kv_type) == int(expected)
+    assert gguf_file.kv_cache_bytes(header, n_ctx, kv_type) == int(expected)
 
 
 def test_check_memory_refuses_what_does_not_fit(tiny_model_path: Path) -> None:
-    header = _gguf.read_header(tiny_model_path)
-    need = header.file_size + _gguf.kv_cache_bytes(header, 2048, "f16") + _gguf.compute_bytes(header, 2048)
-    assert _gguf.check_memory(header, 2048, "f16", need).total == need
+    header = gguf_file.read_header(tiny_model_path)
+    need = header.file_size + gguf_file.kv_cache_bytes(header, 2048, "f16") + gguf_file.compute_bytes(header, 2048)
+    assert gguf_file.check_memory(header, 2048, "f16", need).total == need
     with pytest.raises(ModelTooLargeError) as info:
-        _gguf.check_memory(header, 2048, "f16", need - 1)
+        gguf_file.check_memory(header, 2048, "f16", need - 1)
     assert tiny_model_path.name in str(info.value)
     assert "--ctx" in str(info.value)
 
 
 def test_fit_context_caps_to_free_memory(tiny_model_path: Path) -> None:
-    header = _gguf.read_header(tiny_model_path)
-    per_token = _gguf.kv_cache_bytes(header, 1, "f16") + header.n_head * _gguf.N_UBATCH * 4
+    header = gguf_file.read_header(tiny_model_path)
+    per_token = gguf_file.kv_cache_bytes(header, 1, "f16") + header.n_head * gguf_file.N_UBATCH * 4
     plenty = 1 << 40
-    assert _gguf.fit_context(header, "f16", plenty) == header.context_length
-    tight = int((header.file_size + _gguf.FIXED_COMPUTE + 1000 * per_token) / 0.9) + 1
-    fitted = _gguf.fit_context(header, "f16", tight)
+    assert gguf_file.largest_n_ctx(header, "f16", plenty) == header.context_length
+    tight = int((header.file_size + gguf_file.FIXED_COMPUTE + 1000 * per_token) / 0.9) + 1
+    fitted = gguf_file.largest_n_ctx(header, "f16", tight)
     assert fitted == 768  # 1000 tokens fit, rounded down to a multiple of 256
-    assert header.file_size + _gguf.kv_cache_bytes(header, fitted, "f16") <= tight
-    assert _gguf.fit_context(header, "q4_0", tight) > fitted
+    assert header.file_size + gguf_file.kv_cache_bytes(header, fitted, "f16") <= tight
+    assert gguf_file.largest_n_ctx(header, "q4_0", tight) > fitted
 
 
 def test_available_memory_is_positive() -> None:
-    assert _gguf.available_memory() > 0
+    assert gguf_file.available_memory() > 0
 
 
 def test_default_model_path_honors_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("ANALYZER_MODEL", str(tmp_path / "m.gguf"))
-    assert _gguf.default_model_path() == tmp_path / "m.gguf"
+    assert gguf_file.default_model_path() == tmp_path / "m.gguf"
     monkeypatch.delenv("ANALYZER_MODEL")
     monkeypatch.setenv("ANALYZER_HOME", str(tmp_path / "home"))
-    assert _gguf.default_model_path() == tmp_path / "home" / "models" / _gguf.DEFAULT_MODEL_FILENAME
+    assert gguf_file.default_model_path() == tmp_path / "home" / "models" / gguf_file.DEFAULT_MODEL_FILENAME
 
 
 def test_list_models_scans_dirs_and_ollama_blobs(tmp_path: Path, tiny_model_path: Path) -> None:
@@ -140,9 +140,9 @@ def test_list_models_scans_dirs_and_ollama_blobs(tmp_path: Path, tiny_model_path
     (tmp_path / "lm" / "broken.gguf").write_bytes(b"GGUF\x03\x00")
     (tmp_path / "lm" / "link.gguf").symlink_to(a)  # same file twice: listed once
 
-    models = _gguf.list_models([tmp_path / "lm", tmp_path / "blobs", tmp_path / "absent"],
+    models = gguf_file.list_models([tmp_path / "lm", tmp_path / "blobs", tmp_path / "absent"],
                                include_defaults=False)
-    header = _gguf.read_header(tiny_model_path)
+    header = gguf_file.read_header(tiny_model_path)
     assert [m.path for m in models] == sorted([blob, a], key=str)
     for m in models:
         assert (m.architecture, m.parameters, m.quantization, m.context_length, m.size) == (

@@ -36,7 +36,7 @@ from analyzer.domain import (
     SourceFile,
     Symbol,
 )
-from analyzer.graph import (
+from analyzer.static.graph import (
     EDGE_RUNTIME_IMPORT,
     UNASSIGNED,
     Community,

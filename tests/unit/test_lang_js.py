@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from analyzer.domain import ImportRef, ParsedFile, RepoIndex, SourceFile
-from analyzer.languages import ResolvedImport, registry
-from analyzer.languages._js_config import strip_jsonc
-from analyzer.languages.javascript import CONFIG_KEY, JsConfig, load_config, package_name
-from analyzer.parse import parse_file
-from analyzer.queries import compiled_queries, is_known_capture, query_text
+from analyzer.static.languages import ResolvedImport, registry
+from analyzer.static.languages._js_config import strip_jsonc
+from analyzer.static.languages.javascript import CONFIG_KEY, JsConfig, load_config, package_name
+from analyzer.static.parse import parse_file
+from analyzer.static.queries import compiled_queries, is_known_capture, query_text
 
 JS_FAMILY = ("javascript", "typescript", "tsx")
 _EXT = {"javascript": "js", "typescript": "ts", "tsx": "tsx", "vue": "vue"}
@@ -463,7 +463,7 @@ def test_missing_config_behaves_as_empty(tmp_path: Path):
 
 
 def test_vue_script_blocks_are_found_and_parsed_in_place():
-    from analyzer.languages.vue import script_ranges
+    from analyzer.static.languages.vue import script_ranges
 
     source = (b"<template><div/></template>\n<script>\nexport default {};\n</script>\n"
               b"<SCRIPT setup lang=\"ts\">\nimport Card from './Card.vue';\nconst n: number = 1;\n</SCRIPT>\n")

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from analyzer.domain import ImportRef, ParsedFile, RepoIndex, SourceFile
-from analyzer.languages import csharp, go, java
-from analyzer.parse import parse_file
-from analyzer.resolve import build_index
+from analyzer.static.languages import csharp, go, java
+from analyzer.static.parse import parse_file
+from analyzer.static.resolve import build_index
 
 _PATHS = {"java": "src/main/java/a/b/C.java", "csharp": "src/C.cs", "go": "pkg/c.go"}
 
@@ -911,11 +911,12 @@ def test_a_legacy_project_lists_the_files_it_does_not_compile(tmp_path):
     assert notes == [
         (path, "info", "not built: not in the <Compile> items of legacy/App/App.csproj (dead or excluded code)")
         for path in ("legacy/App/Models/OldOrder.cs", "legacy/App/Services/Archive/Export.cs")]
-    from analyzer import pipeline, report
+    from analyzer.documents.facts import static_facts
+    from analyzer.documents import report
 
     assert ("- 2 source files are not built by their project (`legacy/App/Models/OldOrder.cs`, "
             "`legacy/App/Services/Archive/Export.cs`): dead or excluded code") in report.risks_section(
-                pipeline.static_facts(static)).body
+                static_facts(static)).body
 
 
 def test_a_compile_list_with_msbuild_properties_is_not_judged(tmp_path):

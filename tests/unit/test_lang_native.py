@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from analyzer.domain import ImportRef, RepoIndex, SourceFile
-from analyzer.languages import ResolvedImport, registry
-from analyzer.parse import parse_file
+from analyzer.static.languages import ResolvedImport, registry
+from analyzer.static.parse import parse_file
 
 
 def _parse(language: str, path: str, source: bytes):
@@ -435,7 +435,7 @@ def test_include_resolver(c_index: RepoIndex, importer: str, module: str, kind: 
     ("readline/readline.h", False, "readline"), ("openssl/ssl.h", False, "openssl"),
 ])
 def test_external_package_names(header: str, cxx: bool, package: str) -> None:
-    from analyzer.languages.c import external_package
+    from analyzer.static.languages.c import external_package
 
     assert external_package(header, cxx) == package
 

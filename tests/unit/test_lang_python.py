@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from analyzer.domain import ImportRef, ParsedFile, RepoIndex, SourceFile
-from analyzer.languages.python import SPEC
-from analyzer.parse import parse_file
+from analyzer.static.languages.python import SPEC
+from analyzer.static.parse import parse_file
 
 
 def _parse(source: bytes, path: str = "pkg/mod.py") -> ParsedFile:
@@ -203,7 +203,7 @@ def test_importer_directory_wins_over_other_roots():
 
 def _resolve_in_tree(files, path, module, names=(), kind="import"):
     from analyzer.domain import ImportRef, RepoIndex
-    from analyzer.languages.python import resolve_import
+    from analyzer.static.languages.python import resolve_import
 
     return resolve_import(ImportRef(path, module, tuple(names), 1, kind), RepoIndex(files=frozenset(files)))
 
@@ -248,9 +248,10 @@ def test_import_module_literal_is_an_edge_and_a_computed_name_is_unresolved(tmp_
     assert [(u.source, u.module, u.line, u.reason) for u in static.resolution.unresolved] == [
         ("app/loader.py", "f'app.plugins.{name}'", 5, "module name built at run time")]
     # and the report names the loading point among its risks
-    from analyzer import pipeline, report
+    from analyzer.documents.facts import static_facts
+    from analyzer.documents import report
 
-    facts = pipeline.static_facts(static)
+    facts = static_facts(static)
     assert facts.run_time_imports == (("app/loader.py", 1),)
     assert ("- 1 import names its module at run time, in `app/loader.py` (1): the graph cannot see what "
             "they load") in report.risks_section(facts).body
@@ -259,7 +260,7 @@ def test_import_module_literal_is_an_edge_and_a_computed_name_is_unresolved(tmp_
 def test_file_set_helpers_memoize_on_identity():
     """The resolver's file-set helpers are memoized by identity (an lru_cache compared an equal copy
     of the file set element by element on every hit: bench/static_bench.py showed resolution 5x slower)."""
-    from analyzer.languages import ancestor_dirs
+    from analyzer.static.languages import ancestor_dirs
 
     first_set = frozenset({"pkg/sub/mod.py", "pkg/other.py", "top.py"})
     equal_copy = frozenset(set(first_set))

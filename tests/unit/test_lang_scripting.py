@@ -9,9 +9,9 @@ import pytest
 
 from analyzer.config import Settings
 from analyzer.domain import ImportRef, ParsedFile, RepoIndex, SourceFile
-from analyzer.languages import php, ruby
-from analyzer.parse import parse_file
-from analyzer.resolve import resolve_dependencies
+from analyzer.static.languages import php, ruby
+from analyzer.static.parse import parse_file
+from analyzer.static.resolve import resolve_dependencies
 
 
 def _parse(language: str, source: bytes, path: str) -> ParsedFile:

@@ -1,4 +1,4 @@
-"""The model runtime (analyzer.llm) through real llama.cpp: tiny random model + default SmolLM2."""
+"""The model runtime (analyzer.model.llama) through real llama.cpp: tiny random model + default SmolLM2."""
 
 from __future__ import annotations
 
@@ -11,13 +11,15 @@ from typing import Iterator
 
 import pytest
 
-from analyzer._gguf import FIXED_COMPUTE
+from analyzer.model.gguf_file import FIXED_COMPUTE
 
-from analyzer._kvcache import SUFFIX, KVStateStore
+from analyzer.model._kv_store import SUFFIX, KVStateStore
 from analyzer.errors import (
     ConfigError, ContextOverflowError, GenerationError, ModelLoadError, ModelTooLargeError,
 )
-from analyzer.llm import LlamaCppGenerator, OpenAIServerGenerator, RuntimeOptions, VocabTokenizer
+from analyzer.model.generator import RuntimeOptions
+from analyzer.model.llama import LlamaCppGenerator, VocabTokenizer, open_tokenizer
+from analyzer.model.openai_server import OpenAIServerGenerator
 from tiny_model import write_tiny_model
 
 SYSTEM = {"role": "system", "content": "You describe repositories. " + "module a imports module b. " * 60}
@@ -346,7 +348,7 @@ def test_server_round_trip(tiny_model_path: Path, tmp_path: Path, local_tokenize
         server, url = _serve(backend)
         try:
             model = tiny_model_path if local_tokenizer else tmp_path / "absent.gguf"
-            with OpenAIServerGenerator(url + "/v1", options(model)) as client:
+            with OpenAIServerGenerator(url + "/v1", options(model), tokenizer=open_tokenizer(model)) as client:
                 assert client.n_ctx == backend.n_ctx
                 assert client.count_tokens(messages) == expected.stats.prompt_tokens
                 assert client.count_text(SYSTEM["content"]) == backend.count_text(SYSTEM["content"])

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from analyzer.mermaid import escape_label, flowchart, rollup
+from analyzer.documents.mermaid import escape_label, flowchart, rollup
 from mermaid_check import validate_mermaid as _validate
 
 NASTY = [

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from analyzer._metrics import community_names, normalized, pagerank, shortest_cycle
+from analyzer.static.metrics import community_names, normalized, pagerank, shortest_cycle
 from analyzer.domain import CALL, IMPORT, Dependency, ParsedFile, Resolution, SourceFile
-from analyzer.graph import DecompositionMetrics, ExtractionOrder, build_graph, decomposition_metrics, extraction_order
+from analyzer.static.graph import DecompositionMetrics, ExtractionOrder, build_graph, decomposition_metrics, extraction_order
 
 
 def make_graph(files: list[str], edges: list[tuple[str, str, int]]):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analyzer._metrics import adjusted_rand_index
+from analyzer.static.metrics import adjusted_rand_index
 
 
 def labels(*values: str) -> dict[str, str]:

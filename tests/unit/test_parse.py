@@ -8,8 +8,8 @@ import hashlib
 import pytest
 
 from analyzer.domain import ParsedFile, SourceFile
-from analyzer.languages import registry
-from analyzer.parse import parse_file
+from analyzer.static.languages import registry
+from analyzer.static.parse import parse_file
 
 SAMPLES = {
     "python": ("m.py", b"import os\n\nclass A:\n    def run(self):\n        return os.getcwd()\n", "A"),

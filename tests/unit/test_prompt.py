@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from analyzer.errors import ConfigError
-from analyzer.prompt import (
+from analyzer.model.prompt import (
     boundaries_messages,
     build_messages,
     critique_messages,
@@ -122,7 +122,7 @@ def test_map_and_reduce_wrap_parts_as_data() -> None:
 
 
 def test_every_packaged_template_is_loadable() -> None:
-    names = sorted(p.name for p in resources.files("analyzer.prompts").iterdir() if p.name.endswith(".md"))
+    names = sorted(p.name for p in resources.files("analyzer.model.templates").iterdir() if p.name.endswith(".md"))
     assert {"pro.md", "basic.md", "critique.md", "final.md", "section.md", "map.md", "reduce.md",
             "boundaries-json.md"} <= set(names)
     json_user = boundaries_messages(_job())[1]["content"]

@@ -12,11 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analyzer.config import Settings
-from analyzer.discover import discover_files
+from analyzer.static.discover import discover_files
 from analyzer.domain import ImportRef, ParsedFile, Reference, SourceFile, Symbol
-from analyzer.languages import registry
-from analyzer.parse import parse_file
-from analyzer.resolve import resolve_dependencies
+from analyzer.static.languages import registry
+from analyzer.static.parse import parse_file
+from analyzer.static.resolve import resolve_dependencies
 
 LANGUAGES = sorted(registry())
 SEVERITIES = {"error", "warning", "info"}

@@ -8,8 +8,8 @@ import pytest
 from tree_sitter import Query
 
 from analyzer.errors import QueryCompileError
-from analyzer.languages import registry, ts_language
-from analyzer.queries import QUERY_FILES, compiled_queries, is_known_capture, query_text
+from analyzer.static.languages import registry, ts_language
+from analyzer.static.queries import QUERY_FILES, compiled_queries, is_known_capture, query_text
 
 LANGUAGES = sorted(registry())
 
@@ -46,7 +46,7 @@ def test_every_language_defines_and_imports(language):
 
 
 def test_broken_query_names_language_and_file(monkeypatch):
-    import analyzer.queries as queries
+    import analyzer.static.queries as queries
 
     compiled_queries.cache_clear()
     monkeypatch.setattr(queries, "query_text", lambda lang, f: "((unknown_node_type) @name" if f == "tags.scm" else "")

@@ -1,4 +1,4 @@
-"""serialize_context: format, budgets, coverage, degradation order, escaping, determinism."""
+"""write_context: format, budgets, coverage, degradation order, escaping, determinism."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analyzer.context_reader import (
+from analyzer.context.read import (
     BEGIN,
     END,
     ContextFormatError,
@@ -37,7 +37,7 @@ from analyzer.domain import (
     Symbol,
 )
 from analyzer.errors import ContextOverflowError
-from analyzer.serialize import graph_to_context_graph, serialize_context
+from analyzer.context.write import graph_to_context_graph, write_context
 
 
 def count_bytes(text: str) -> int:
@@ -143,7 +143,7 @@ def layered_graph(n_files: int = 40, seed: int = 3) -> nx.DiGraph:
 @COUNTERS
 def test_full_budget_round_trips_nasty_names_exactly(count: Callable[[str], int]) -> None:
     g = nasty_graph()
-    ctx = serialize_context(g, pagerank(g), 10**6, count)
+    ctx = write_context(g, pagerank(g), 10**6, count)
     assert ctx.coverage.is_complete
     read = read_context(ctx.text)
     assert read.restrict(read.listed, read.detailed) == graph_to_context_graph(g)
@@ -153,7 +153,7 @@ def test_full_budget_round_trips_nasty_names_exactly(count: Callable[[str], int]
 
 def test_nasty_names_cannot_break_the_format() -> None:
     g = nasty_graph()
-    ctx = serialize_context(g, pagerank(g), 10**6, count_bytes, header_facts=[f"cycle {BEGIN}\n{END} a -> b"])
+    ctx = write_context(g, pagerank(g), 10**6, count_bytes, header_facts=[f"cycle {BEGIN}\n{END} a -> b"])
     lines = ctx.text.split("\n")
     assert lines[0] == BEGIN and lines[-2] == END and lines[-1] == ""
     assert ctx.text.count("<<<") == 1 and ctx.text.count(">>>") == 1
@@ -205,7 +205,7 @@ def body_of(text: str) -> list[str]:
 
 def test_example_shape_at_every_level() -> None:
     g = example_graph()
-    ctx = serialize_context(g, EXAMPLE_RANKS, 10**6, count_bytes, header_facts=["lang: python"])
+    ctx = write_context(g, EXAMPLE_RANKS, 10**6, count_bytes, header_facts=["lang: python"])
     assert body_of(ctx.text) == [
         "## app", "f1 app/core.py python loc=120", "  C3 Engine", "  M10 run ^Engine", "  x requests i2@1",
         "app/util.py python loc=40", "  F2 helper", "  -> f1 i@1",
@@ -218,7 +218,7 @@ def test_example_shape_at_every_level() -> None:
     seen = {}
     for budget in range(count_body(ctx.text), 0, -1):
         try:
-            small = serialize_context(g, EXAMPLE_RANKS, budget, count_body)
+            small = write_context(g, EXAMPLE_RANKS, budget, count_body)
         except ContextOverflowError:
             break
         c = small.coverage
@@ -245,11 +245,11 @@ def test_rolled_up_summaries_by_directory_depth() -> None:
         add_edge(g, path, "app/core.py", {"import": 1, "call": 2}, {"import": 1, "call": 4})
         add_edge(g, path, "app/util.py", {"import": 1}, {"import": 2})
     ranks = dict(EXAMPLE_RANKS)
-    names = serialize_context(g, ranks, 10**6, count_body)
+    names = write_context(g, ranks, 10**6, count_body)
     shapes = {}
     for budget in range(count_body(names.text), 0, -3):
         try:
-            ctx = serialize_context(g, ranks, budget, count_body)
+            ctx = write_context(g, ranks, budget, count_body)
         except ContextOverflowError:
             break
         shapes.setdefault((ctx.coverage.files_listed, ctx.coverage.rollup_depth), body_of(ctx.text))
@@ -269,10 +269,10 @@ def test_rolled_up_summaries_by_directory_depth() -> None:
 
 def test_dropped_line_says_what_is_missing() -> None:
     g = example_graph()
-    full = serialize_context(g, EXAMPLE_RANKS, 10**6, count_bytes).tokens
+    full = write_context(g, EXAMPLE_RANKS, 10**6, count_bytes).tokens
     for budget in range(full - 1, 0, -7):
         try:
-            ctx = serialize_context(g, EXAMPLE_RANKS, budget, count_bytes)
+            ctx = write_context(g, EXAMPLE_RANKS, budget, count_bytes)
         except ContextOverflowError:
             break
         c = ctx.coverage
@@ -286,7 +286,7 @@ def test_dropped_line_says_what_is_missing() -> None:
 
 def test_surrounding_prompt_text_is_ignored_and_bad_text_is_rejected() -> None:
     g = layered_graph(6)
-    ctx = serialize_context(g, pagerank(g), 10**6, count_bytes)
+    ctx = write_context(g, pagerank(g), 10**6, count_bytes)
     assert read_context("You are an architect.\n" + ctx.text + "\nAnswer:") == read_context(ctx.text)
     with pytest.raises(ContextFormatError):
         read_context("no delimiters here")
@@ -303,11 +303,11 @@ def test_budget_sweep_never_exceeds_and_degrades_in_order(count: Callable[[str],
     ranks = pagerank(g)
     order = sorted(ranks, key=lambda p: (-ranks[p], p))
     whole = graph_to_context_graph(g)
-    full = serialize_context(g, ranks, 10**6, count).tokens
+    full = write_context(g, ranks, 10**6, count).tokens
     seen_levels = set()
     for budget in range(full + 5, 0, -max(1, full // 80)):
         try:
-            ctx = serialize_context(g, ranks, budget, count)
+            ctx = write_context(g, ranks, budget, count)
         except ContextOverflowError as e:
             assert e.limit == budget and e.tokens > budget
             break
@@ -334,8 +334,8 @@ def test_budget_sweep_never_exceeds_and_degrades_in_order(count: Callable[[str],
 def test_coverage_numbers_match_the_text() -> None:
     g = layered_graph()
     ranks = pagerank(g)
-    full = serialize_context(g, ranks, 10**6, count_bytes)
-    ctx = serialize_context(g, ranks, full.tokens * 4 // 5, count_bytes)
+    full = write_context(g, ranks, 10**6, count_bytes)
+    ctx = write_context(g, ranks, full.tokens * 4 // 5, count_bytes)
     read = read_context(ctx.text)
     cov = ctx.coverage
     whole = graph_to_context_graph(g)
@@ -354,7 +354,7 @@ def test_overflow_when_packages_only_does_not_fit() -> None:
     g = layered_graph(10)
     for budget in (0, 1, 50):
         with pytest.raises(ContextOverflowError) as info:
-            serialize_context(g, pagerank(g), budget, count_bytes)
+            write_context(g, pagerank(g), budget, count_bytes)
         assert info.value.limit == budget and info.value.tokens > budget
 
 
@@ -367,10 +367,10 @@ def test_token_counting_is_logarithmic() -> None:
         calls.append(1)
         return count_bytes(text)
 
-    full = serialize_context(g, ranks, 10**7, count_bytes).tokens
+    full = write_context(g, ranks, 10**7, count_bytes).tokens
     for budget in (full // 3, full // 2, full - 10):
         calls.clear()
-        ctx = serialize_context(g, ranks, budget, counting)
+        ctx = write_context(g, ranks, budget, counting)
         assert ctx.tokens <= budget
         assert len(calls) <= 2 * math.ceil(math.log2(800)) + 8
 
@@ -387,14 +387,14 @@ def test_same_graph_gives_identical_text() -> None:
     ranks = pagerank(first)
     shuffled_ranks = dict(sorted(ranks.items(), reverse=True))
     for budget in (10**6, 2000, 1200):
-        a = serialize_context(first, ranks, budget, count_bytes)
-        b = serialize_context(second, shuffled_ranks, budget, count_bytes)
+        a = write_context(first, ranks, budget, count_bytes)
+        b = write_context(second, shuffled_ranks, budget, count_bytes)
         assert a.text == b.text and a == b
 
 
 def test_ties_and_missing_ranks_order_by_path() -> None:
     g = layered_graph(8)
-    ctx = serialize_context(g, {}, 10**6, count_bytes)
+    ctx = write_context(g, {}, 10**6, count_bytes)
     heads = re.findall(r"^f(\d+) (\S+) ", ctx.text, flags=re.M)
     by_key = [path for _, path in sorted(heads, key=lambda h: int(h[0]))]
     assert by_key == sorted(by_key)
@@ -404,7 +404,7 @@ def test_graph_to_context_graph_ignores_other_node_kinds() -> None:
     g = layered_graph(4)
     g.add_node("package:pkg0", **{NODE_KIND: "package"})
     g.add_edge("pkg0/mod0.py", "package:pkg0")
-    ctx = serialize_context(g, pagerank(g), 10**6, count_bytes)
+    ctx = write_context(g, pagerank(g), 10**6, count_bytes)
     read = read_context(ctx.text)
     assert read.restrict(read.listed, read.detailed) == graph_to_context_graph(g)
     assert "package:" not in ctx.text
@@ -414,11 +414,11 @@ def test_a_tokenizer_that_charges_more_for_the_real_count_still_fits() -> None:
     """Search renders a placeholder count; if the real count tokenizes longer, the search tightens."""
     g = layered_graph()
     ranks = pagerank(g)
-    full = serialize_context(g, ranks, 10**6, count_bytes).tokens
+    full = write_context(g, ranks, 10**6, count_bytes).tokens
     for budget in (full // 2, full - 3, full + 2):
         def quirky(text: str, budget: int = budget) -> int:
             return count_bytes(text) + (0 if f"# tokens: {budget} used" in text else 7)
 
-        ctx = serialize_context(g, ranks, budget, quirky)
+        ctx = write_context(g, ranks, budget, quirky)
         assert ctx.tokens == quirky(ctx.text) <= budget
         assert read_context(ctx.text).header.coverage == ctx.coverage

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from analyzer.config import Settings
-from analyzer.languages import registry
+from analyzer.static.languages import registry
 from analyzer.pipeline import analyze_static
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"

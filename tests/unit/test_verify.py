@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analyzer.verify import (
+from analyzer.model.checks import (
     MARK,
     Facts,
     KnownNames,

@@ -1,1 +1,0 @@
-"""Prompt templates (Markdown data files), read by :mod:`analyzer.prompt` with importlib.resources."""

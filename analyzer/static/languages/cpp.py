@@ -1,0 +1,30 @@
+"""C++: includes resolved like C (shared helpers and configuration in :mod:`.c`).
+
+``.hpp``/``.hh`` headers are C++ by name; a ``.h`` header is C++ when its
+content has C++-only lines (decided by discovery, remembered in its stat index).
+"""
+
+from __future__ import annotations
+
+import tree_sitter_cpp
+
+from analyzer.domain import ImportRef, RepoIndex
+from analyzer.static.languages import LanguageSpec, ResolvedImport
+from analyzer.static.languages.c import CONFIG_KEY, is_standard_library, load_config, postprocess_import, resolve_include
+
+
+def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
+    """C++ include resolution (standard headers map to ``c++std`` / ``libc``)."""
+    return resolve_include(ref, index, cxx=True)
+
+
+SPEC = LanguageSpec(
+    name="cpp",
+    extensions=(".cc", ".cpp", ".cxx", ".c++", ".hh", ".hpp", ".hxx", ".h++", ".ipp"),
+    grammar=tree_sitter_cpp.language,
+    resolve_import=resolve_import,
+    postprocess_import=postprocess_import,
+    load_config=load_config,
+    config_key=CONFIG_KEY,
+    is_standard_library=is_standard_library,
+)

@@ -1,0 +1,36 @@
+"""TypeScript and TSX: the JavaScript import forms plus ``import type`` and ``import x = require()``.
+
+Parsing differs only in the grammar and queries; resolution (relative paths,
+``.js`` -> ``.ts``, ``index.*``, tsconfig ``paths``/``baseUrl``, workspace
+packages, node builtins) is the JavaScript resolver, and the three languages
+share one configuration (``config_key="js"``).
+"""
+
+from __future__ import annotations
+
+import tree_sitter_typescript
+
+from analyzer.static.languages import LanguageSpec
+from analyzer.static.languages.javascript import CONFIG_KEY, is_standard_library, load_config, postprocess_import, resolve_import
+
+SPEC = LanguageSpec(
+    name="typescript",
+    extensions=(".ts", ".mts", ".cts"),
+    grammar=tree_sitter_typescript.language_typescript,
+    resolve_import=resolve_import,
+    postprocess_import=postprocess_import,
+    load_config=load_config,
+    config_key=CONFIG_KEY,
+    is_standard_library=is_standard_library,
+)
+
+TSX_SPEC = LanguageSpec(
+    name="tsx",
+    extensions=(".tsx",),
+    grammar=tree_sitter_typescript.language_tsx,
+    resolve_import=resolve_import,
+    postprocess_import=postprocess_import,
+    load_config=load_config,
+    config_key=CONFIG_KEY,
+    is_standard_library=is_standard_library,
+)
