@@ -48,12 +48,16 @@ def build_parser() -> argparse.ArgumentParser:
     out = p.add_argument_group("outputs")
     out.add_argument("--report", type=Path, metavar="FILE", help="write the architecture report")
     out.add_argument("--plan", type=Path, metavar="FILE", help="write a migration plan")
-    out.add_argument("--target", default="microservices",
-                     help='migration target for --plan: "microservices", "modular monolith" or free text')
+    out.add_argument(
+        "--target",
+        default="microservices",
+        help='migration target for --plan: "microservices", "modular monolith" or free text',
+    )
     out.add_argument("--json", type=Path, metavar="FILE", help="write the graph and every analysis as JSON")
     out.add_argument("--graph", type=Path, metavar="FILE", help="export the graph (.graphml, .dot or .mmd)")
-    out.add_argument("--context", metavar="FILE",
-                     help="write the repository context the model would read ('-' for stdout)")
+    out.add_argument(
+        "--context", metavar="FILE", help="write the repository context the model would read ('-' for stdout)"
+    )
     out.add_argument("--format", choices=("md", "json"), default="md", help="format of --report/--plan")
     out.add_argument("--no-llm", action="store_true", help="deterministic parts only; load no model")
     m = p.add_argument_group("model")
@@ -130,8 +134,13 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def _progress(err: Console, verbose: bool) -> Progress:
     return Progress(
-        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=err, transient=True, disable=verbose or not err.is_terminal,
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=verbose or not err.is_terminal,
     )
 
 
@@ -144,8 +153,9 @@ def _cmd_analyze(args: argparse.Namespace, out: Console, err: Console) -> int:
         from analyzer.documents.graph_export import FORMATS
 
         if args.graph.suffix.lower() not in FORMATS:  # fail before writing anything
-            raise ConfigError(f"--graph: unknown format {args.graph.suffix or '(none)'}; "
-                              f"use one of {', '.join(FORMATS)}")
+            raise ConfigError(
+                f"--graph: unknown format {args.graph.suffix or '(none)'}; use one of {', '.join(FORMATS)}"
+            )
     outputs = [p for p in (args.report, args.plan, args.json, args.graph) if p]
     for path in [*outputs, *([Path(args.context)] if args.context and args.context != "-" else [])]:
         check_writable(path)
@@ -176,11 +186,22 @@ def _cmd_analyze(args: argparse.Namespace, out: Console, err: Console) -> int:
                 gc.enable()
     timing = ", ".join(f"{name} {secs:.2f}s" for name, secs in static.timings)
     cycles = len(static.analysis.cycles)
-    err.print(f"analyzed {len(static.parsed)} files, {len(static.resolution.dependencies)} edges, "
-              f"{cycles} {'cycle' if cycles == 1 else 'cycles'} ({timing})", highlight=False)
+    err.print(
+        f"analyzed {len(static.parsed)} files, {len(static.resolution.dependencies)} edges, "
+        f"{cycles} {'cycle' if cycles == 1 else 'cycles'} ({timing})",
+        highlight=False,
+    )
     request = pipeline.OutputRequest(
-        report=args.report, plan=args.plan, json=args.json, graph=args.graph, context=args.context,
-        format=args.format, no_llm=args.no_llm, target=args.target, budget=args.budget)
+        report=args.report,
+        plan=args.plan,
+        json=args.json,
+        graph=args.graph,
+        context=args.context,
+        format=args.format,
+        no_llm=args.no_llm,
+        target=args.target,
+        budget=args.budget,
+    )
     written = pipeline.write_static_outputs(static, request)
     model_context = None
     if not args.no_llm and (args.report or args.plan):
@@ -203,16 +224,23 @@ def _model_outputs(static, request, args: argparse.Namespace, err: Console) -> t
 
     settings = static.settings
     options = RuntimeOptions(
-        model_path=args.model, n_ctx=args.ctx, n_gpu_layers=args.gpu_layers, threads=args.threads,
-        kv_type=args.kv_type, kv_cache_dir=settings.cache_dir / "kv" if settings.use_cache else None,
+        model_path=args.model,
+        n_ctx=args.ctx,
+        n_gpu_layers=args.gpu_layers,
+        threads=args.threads,
+        kv_type=args.kv_type,
+        kv_cache_dir=settings.cache_dir / "kv" if settings.use_cache else None,
     ).validate()
     template = load_prompt(args.prompt_file if args.prompt_file else args.prompt)
     run = pipeline.ModelRun(
-        passes.AuthorOptions(template=template, goal=args.goal, max_tokens=args.max_tokens or 1024,
-                             budget=args.budget),
-        keep_reasoning=args.keep_reasoning)
-    factory = (lambda: OpenAIServerGenerator(args.server, options, tokenizer=open_tokenizer(args.model))) \
-        if args.server else (lambda: LlamaCppGenerator(options))
+        passes.AuthorOptions(template=template, goal=args.goal, max_tokens=args.max_tokens or 1024, budget=args.budget),
+        keep_reasoning=args.keep_reasoning,
+    )
+    factory = (
+        (lambda: OpenAIServerGenerator(args.server, options, tokenizer=open_tokenizer(args.model)))
+        if args.server
+        else (lambda: LlamaCppGenerator(options))
+    )
     with factory() as generator:
         for line in generator.describe_choices():
             err.print(f"[dim]model:[/] {escape(line)}", highlight=False)
@@ -269,8 +297,14 @@ def _cmd_models(args: argparse.Namespace, out: Console) -> int:
     table = Table("path", "arch", "params", "quant", "ctx", "size")
     table.columns[0].overflow = "fold"
     for m in list_models(tuple(args.dir)):
-        table.add_row(escape(str(m.path)), m.architecture, _human(m.parameters), m.quantization,
-                      str(m.context_length), _human(m.size, "B"))
+        table.add_row(
+            escape(str(m.path)),
+            m.architecture,
+            _human(m.parameters),
+            m.quantization,
+            str(m.context_length),
+            _human(m.size, "B"),
+        )
     out.print(table)
     return EXIT_OK
 

@@ -12,10 +12,36 @@ from analyzer.errors import ConfigError
 #: ``built`` is a build output too (Ghost's ``core/built/admin`` bundles, TypeScript's ``built/local``)
 DEFAULT_EXCLUDED_DIRS: frozenset[str] = frozenset(
     {
-        "node_modules", "vendor", "third_party", "third-party", "bower_components",
-        ".venv", "venv", "env", ".env", "virtualenv", ".tox", ".nox", "site-packages",
-        "dist", "build", "built", "out", "target", "__pycache__", ".mypy_cache", ".pytest_cache",
-        ".git", ".hg", ".svn", ".idea", ".vscode", ".gradle", ".next", ".nuxt", "coverage",
+        "node_modules",
+        "vendor",
+        "third_party",
+        "third-party",
+        "bower_components",
+        ".venv",
+        "venv",
+        "env",
+        ".env",
+        "virtualenv",
+        ".tox",
+        ".nox",
+        "site-packages",
+        "dist",
+        "build",
+        "built",
+        "out",
+        "target",
+        "__pycache__",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".git",
+        ".hg",
+        ".svn",
+        ".idea",
+        ".vscode",
+        ".gradle",
+        ".next",
+        ".nuxt",
+        "coverage",
         ".analyzer-cache",
     }
 )
@@ -57,7 +83,7 @@ class Settings:
     #: extra output paths that must never be analyzed (the report itself)
     output_paths: tuple[Path, ...] = ()
 
-    def validate(self) -> "Settings":
+    def validate(self) -> Settings:
         """Return self when consistent, else raise ConfigError."""
         if self.max_file_bytes <= 0:
             raise ConfigError("--max-file-bytes must be positive")

@@ -280,6 +280,7 @@ class RepoIndex:
 
 # --- graph stage results (graph.analyze_graph) --------------------------------
 
+
 @dataclass(frozen=True, slots=True)
 class Cycle:
     """A strongly connected component (size > 1) of the import graph.

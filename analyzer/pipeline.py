@@ -1,9 +1,9 @@
 """Wires the subsystems together; reads like a table of contents and holds no stage logic.
 
-    static:    discover -> [run cache] -> parse -> resolve -> churn -> graph analyses
-    documents: static facts -> --json, --graph, and the --no-llm report and plan
-    context:   graph -> the repository context the model reads (--context)
-    model:     context + prompts -> checked model text -> documents
+static:    discover -> [run cache] -> parse -> resolve -> churn -> graph analyses
+documents: static facts -> --json, --graph, and the --no-llm report and plan
+context:   graph -> the repository context the model reads (--context)
+model:     context + prompts -> checked model text -> documents
 """
 
 from __future__ import annotations
@@ -39,8 +39,15 @@ if TYPE_CHECKING:
     from analyzer.model.generator import TextGenerator
 
 __all__ = [
-    "FULL_CONTEXT_BUDGET", "ModelRun", "OutputRequest", "Progress", "StaticAnalysis", "analyze_static",
-    "build_context", "write_model_outputs", "write_static_outputs",
+    "FULL_CONTEXT_BUDGET",
+    "ModelRun",
+    "OutputRequest",
+    "Progress",
+    "StaticAnalysis",
+    "analyze_static",
+    "build_context",
+    "write_model_outputs",
+    "write_static_outputs",
 ]
 
 #: progress callback: (stage, done, total); total 0 = unknown
@@ -77,16 +84,33 @@ def analyze_static(settings: Settings, on_progress: Progress | None = None) -> S
             if run_cache is not None and not any(is_read_failure(p) for p in result.parsed):
                 run_cache.save(result)
         clock.step("graph")
-        diagnostics = tuple(sorted(
-            (*discovery.diagnostics, *(d for p in result.parsed for d in p.diagnostics),
-             *result.resolution.diagnostics, *result.history_diagnostics),
-            key=Diagnostic.sort_key))
-        return StaticAnalysis(settings, discovery, result.parsed, result.resolution, result.analysis,
-                              result.churn, diagnostics, tuple(clock.timings), graph)
+        diagnostics = tuple(
+            sorted(
+                (
+                    *discovery.diagnostics,
+                    *(d for p in result.parsed for d in p.diagnostics),
+                    *result.resolution.diagnostics,
+                    *result.history_diagnostics,
+                ),
+                key=Diagnostic.sort_key,
+            )
+        )
+        return StaticAnalysis(
+            settings,
+            discovery,
+            result.parsed,
+            result.resolution,
+            result.analysis,
+            result.churn,
+            diagnostics,
+            tuple(clock.timings),
+            graph,
+        )
 
 
-def _compute(files: tuple[SourceFile, ...], settings: Settings, on_progress: Progress | None,
-             clock: _Clock) -> tuple[StaticResult, object]:
+def _compute(
+    files: tuple[SourceFile, ...], settings: Settings, on_progress: Progress | None, clock: _Clock
+) -> tuple[StaticResult, object]:
     """Parse, resolve, read the history and analyze the graph (a run-cache miss)."""
     from analyzer.static.graph import analyze_graph, build_graph
 
@@ -144,20 +168,30 @@ def write_static_outputs(static: StaticAnalysis, request: OutputRequest) -> list
     written: list[Path] = []
     facts = static_facts(static)
     if request.json:
-        data = analysis_json(facts, unresolved=static.resolution.unresolved, externals=static.resolution.externals,
-                             skipped=facts.skipped, diagnostics=static.diagnostics)
+        data = analysis_json(
+            facts,
+            unresolved=static.resolution.unresolved,
+            externals=static.resolution.externals,
+            skipped=facts.skipped,
+            diagnostics=static.diagnostics,
+        )
         write_atomic(request.json, json_lines(data))
         written.append(request.json)
     if request.graph:
         from analyzer.documents.graph_export import export_graph
 
-        write_atomic(request.graph, export_graph(request.graph.suffix.lower(), static.parsed,
-                                                 static.resolution.dependencies, static.resolution.externals))
+        write_atomic(
+            request.graph,
+            export_graph(
+                request.graph.suffix.lower(), static.parsed, static.resolution.dependencies, static.resolution.externals
+            ),
+        )
         written.append(request.graph)
     appendix = [*method_lines(static), assemble.NO_MODEL]
     if request.report and request.no_llm:
-        doc = assemble.report_document(facts, has_churn=bool(static.churn), appendix=appendix,
-                                       diagnostics=diagnostic_lines(static))
+        doc = assemble.report_document(
+            facts, has_churn=bool(static.churn), appendix=appendix, diagnostics=diagnostic_lines(static)
+        )
         assemble.write_document(doc, request.report, request.format)
         written.append(request.report)
     if request.plan and request.no_llm:
@@ -177,8 +211,13 @@ class ModelRun:
     keep_reasoning: bool = False
 
 
-def write_model_outputs(static: StaticAnalysis, request: OutputRequest, generator: TextGenerator,
-                        run: ModelRun, on_event: passes.Event | None = None) -> tuple[list[Path], Context]:
+def write_model_outputs(
+    static: StaticAnalysis,
+    request: OutputRequest,
+    generator: TextGenerator,
+    run: ModelRun,
+    on_event: passes.Event | None = None,
+) -> tuple[list[Path], Context]:
     """Write --report and/or --plan with the model's passes (nothing is written if a pass fails).
 
     Returns the written paths and the repository context every pass read.
@@ -188,35 +227,72 @@ def write_model_outputs(static: StaticAnalysis, request: OutputRequest, generato
     from analyzer.model import checks, passes
 
     facts = static_facts(static)
-    jobs = [(task, target) for task, target, path in
-            (("report", "", request.report), ("plan", request.target, request.plan)) if path]
+    jobs = [
+        (task, target)
+        for task, target, path in (("report", "", request.report), ("plan", request.target, request.plan))
+        if path
+    ]
     prepared = passes.prepare_context(
-        generator, graph=static.graph, ranks=dict(static.analysis.pagerank),
-        parts=[c.files for c in static.analysis.communities], facts_text=repository_facts(facts),
-        options=run.options, jobs=jobs, on_event=on_event)
+        generator,
+        graph=static.graph,
+        ranks=dict(static.analysis.pagerank),
+        parts=[c.files for c in static.analysis.communities],
+        facts_text=repository_facts(facts),
+        options=run.options,
+        jobs=jobs,
+        on_event=on_event,
+    )
     known, checkable = checks.known_names_of(static), checks.facts_of(static)
 
     def write(task: str, target: str, files: tuple[str, ...] = ()) -> passes.Authored:
-        return passes.write_with_model(generator, prepared, known=known, facts=checkable, task=task,
-                                       target=target, options=run.options, on_event=on_event,
-                                       propose_files=files)
+        return passes.write_with_model(
+            generator,
+            prepared,
+            known=known,
+            facts=checkable,
+            task=task,
+            target=target,
+            options=run.options,
+            on_event=on_event,
+            propose_files=files,
+        )
 
     def appendix(a: passes.Authored) -> dict:
-        return {"appendix": [*method_lines(static), *passes.appendix_lines(a, generator.describe_choices())],
-                "diagnostics": diagnostic_lines(static),
-                "reasoning": passes.reasoning_markdown(a) if run.keep_reasoning else ""}
+        return {
+            "appendix": [*method_lines(static), *passes.appendix_lines(a, generator.describe_choices())],
+            "diagnostics": diagnostic_lines(static),
+            "reasoning": passes.reasoning_markdown(a) if run.keep_reasoning else "",
+        }
 
     docs = []
     if request.report:
         a = write("report", "")
-        docs.append((request.report, assemble.report_document(
-            facts, has_churn=bool(static.churn), assessment=a.text, data={"grounding": passes.grounding_json(a)},
-            **appendix(a))))
+        docs.append(
+            (
+                request.report,
+                assemble.report_document(
+                    facts,
+                    has_churn=bool(static.churn),
+                    assessment=a.text,
+                    data={"grounding": passes.grounding_json(a)},
+                    **appendix(a),
+                ),
+            )
+        )
     if request.plan:
         a = write("plan", request.target, tuple(p for p, _ in static.analysis.pagerank))
-        docs.append((request.plan, assemble.plan_document(
-            plan_facts(static, request.target), narrative=a.text, proposal=a.proposal,
-            data={"grounding": passes.grounding_json(a), "model_proposal": a.proposal}, **appendix(a))))
+        docs.append(
+            (
+                request.plan,
+                assemble.plan_document(
+                    plan_facts(static, request.target),
+                    narrative=a.text,
+                    proposal=a.proposal,
+                    data={"grounding": passes.grounding_json(a), "model_proposal": a.proposal},
+                    **appendix(a),
+                ),
+            )
+        )
     for path, doc in docs:
         assemble.write_document(doc, path, request.format)
     return [p for p, _ in docs], prepared.context

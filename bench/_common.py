@@ -55,8 +55,22 @@ def fetch_pip(name: str, version: str) -> Path:
     if not dest.is_dir():
         archives = sorted(DOWNLOADS.glob(f"{name}-{version}.tar.gz"))
         if not archives:
-            subprocess.run([str(PYTHON), "-m", "pip", "download", "--quiet", "--no-binary", ":all:",
-                            "--no-deps", f"{name}=={version}", "-d", str(DOWNLOADS)], check=True)
+            subprocess.run(
+                [
+                    str(PYTHON),
+                    "-m",
+                    "pip",
+                    "download",
+                    "--quiet",
+                    "--no-binary",
+                    ":all:",
+                    "--no-deps",
+                    f"{name}=={version}",
+                    "-d",
+                    str(DOWNLOADS),
+                ],
+                check=True,
+            )
             archives = sorted(DOWNLOADS.glob(f"{name}-{version}.tar.gz"))
         if not archives:
             raise RuntimeError(f"pip download produced no sdist for {name}=={version}")
@@ -73,8 +87,9 @@ def fetch_npm(name: str, version: str) -> Path:
     if not dest.is_dir():
         archive = DOWNLOADS / f"{name}-{version}.tgz"
         if not archive.is_file():
-            subprocess.run(["npm", "pack", "--silent", f"{name}@{version}"], cwd=DOWNLOADS, check=True,
-                           stdout=subprocess.DEVNULL)
+            subprocess.run(
+                ["npm", "pack", "--silent", f"{name}@{version}"], cwd=DOWNLOADS, check=True, stdout=subprocess.DEVNULL
+            )
         _extract(archive, dest)
     return dest / "package"
 
@@ -99,8 +114,9 @@ def measure(args: list[str], env: dict[str, str] | None = None, timeout: float =
     full_env.update(env or {})
     full_env["BENCH_MEASURE_OUT"] = report
     t0 = time.perf_counter()
-    proc = subprocess.run([str(PYTHON), str(MEASURE), *args], env=full_env, cwd=REPO,
-                          capture_output=True, text=True, timeout=timeout)
+    proc = subprocess.run(
+        [str(PYTHON), str(MEASURE), *args], env=full_env, cwd=REPO, capture_output=True, text=True, timeout=timeout
+    )
     wall = time.perf_counter() - t0
     try:
         data = json.loads(Path(report).read_text() or "{}")
@@ -134,10 +150,14 @@ def machine() -> dict[str, Any]:
                 mem_gb = round(int(line.split()[1]) / 1024 / 1024, 1)
     except OSError:
         pass
-    version = subprocess.run([str(PYTHON), "-c", "import sys; print(sys.version.split()[0])"],
-                             capture_output=True, text=True).stdout.strip()
-    ts = subprocess.run([str(PYTHON), "-c", "import tree_sitter, importlib.metadata as m;"
-                         "print(m.version('tree-sitter'))"], capture_output=True, text=True).stdout.strip()
+    version = subprocess.run(
+        [str(PYTHON), "-c", "import sys; print(sys.version.split()[0])"], capture_output=True, text=True
+    ).stdout.strip()
+    ts = subprocess.run(
+        [str(PYTHON), "-c", "import tree_sitter, importlib.metadata as m;print(m.version('tree-sitter'))"],
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     return {
         "cores": os.cpu_count(),
         "cpu": model or platform.processor() or "unknown",
@@ -150,8 +170,10 @@ def machine() -> dict[str, Any]:
 
 
 def machine_line(m: dict[str, Any]) -> str:
-    return (f"Machine: {m['cores']} cores, {m['cpu']}, {m['memory_gb']} GB RAM; Python {m['python']}, "
-            f"tree-sitter {m['tree_sitter']}; {m['date']}.")
+    return (
+        f"Machine: {m['cores']} cores, {m['cpu']}, {m['memory_gb']} GB RAM; Python {m['python']}, "
+        f"tree-sitter {m['tree_sitter']}; {m['date']}."
+    )
 
 
 def write_json(name: str, data: dict[str, Any]) -> Path:

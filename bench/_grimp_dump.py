@@ -26,8 +26,7 @@ def main() -> None:
             first: Any = min(details, key=lambda d: d["line_number"]) if details else {}
             pairs.append([importer, imported, first.get("line_number", 0), first.get("line_contents", "")])
     with open(out, "w", encoding="utf-8") as fh:
-        json.dump({"grimp": version("grimp"), "modules": sorted(graph.modules), "imports": pairs}, fh,
-                  indent=0)
+        json.dump({"grimp": version("grimp"), "modules": sorted(graph.modules), "imports": pairs}, fh, indent=0)
 
 
 if __name__ == "__main__":

@@ -81,7 +81,7 @@ def _raw_parse(root: str, jobs_arg: str, query: bool = False) -> dict[str, Any]:
     items = [(f.path, f.language) for f in files]
     # the analyzer's own rule (parse.parse_files): min(jobs, files // batch), at least 1
     jobs = min(settings.effective_jobs, max(1, len(items) // _BATCH))
-    batches = [items[i:i + _BATCH] for i in range(0, len(items), _BATCH)]
+    batches = [items[i : i + _BATCH] for i in range(0, len(items), _BATCH)]
     t0, cpu0 = time.perf_counter(), _cpu_s()
     work = _parse_query_chunk if query else _parse_chunk
     if jobs <= 1:
@@ -90,8 +90,14 @@ def _raw_parse(root: str, jobs_arg: str, query: bool = False) -> dict[str, Any]:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             results = list(pool.map(work, [root] * len(batches), batches))
     wall, cpu = time.perf_counter() - t0, _cpu_s() - cpu0
-    return {"rc": 0, "files": sum(r[1] for r in results), "bytes": sum(r[0] for r in results),
-            "jobs": jobs, "inner_wall_s": round(wall, 4), "inner_cpu_s": round(cpu, 4)}
+    return {
+        "rc": 0,
+        "files": sum(r[1] for r in results),
+        "bytes": sum(r[0] for r in results),
+        "jobs": jobs,
+        "inner_wall_s": round(wall, 4),
+        "inner_cpu_s": round(cpu, 4),
+    }
 
 
 def _cli(args: list[str]) -> dict[str, Any]:
@@ -113,8 +119,7 @@ def _stages(root: str, jobs_arg: str, out_json: str) -> dict[str, Any]:
     static = pipeline.analyze_static(settings)
     t1 = time.perf_counter()
     pipeline.write_static_outputs(static, pipeline.OutputRequest(json=Path(out_json), no_llm=True))
-    stages = {"import": round(t_import, 4), **dict(static.timings),
-              "write_json": round(time.perf_counter() - t1, 4)}
+    stages = {"import": round(t_import, 4), **dict(static.timings), "write_json": round(time.perf_counter() - t1, 4)}
     return {"rc": 0, "stages_s": stages, "inner_wall_s": round(time.perf_counter() - t0, 4)}
 
 
@@ -123,16 +128,23 @@ def _static(root: str, jobs_arg: str) -> dict[str, Any]:
     (no interpreter start-up, no imports, no output writing).  The pipeline loads the graph
     stage (networkx) lazily, on a cold run only: it is imported here, before the timer, like
     every other module the pass uses."""
-    from analyzer import graph  # noqa: F401  (imported for its import time, see above)
-    from analyzer import pipeline
+    from analyzer import (
+        graph,  # noqa: F401  (imported for its import time, see above)
+        pipeline,
+    )
     from analyzer.config import Settings
 
     settings = Settings(root=Path(root), jobs=int(jobs_arg)).validate()
     t0, cpu0 = time.perf_counter(), _cpu_s()
     static = pipeline.analyze_static(settings)
     wall, cpu = time.perf_counter() - t0, _cpu_s() - cpu0
-    return {"rc": 0, "files": len(static.parsed), "stages_s": dict(static.timings),
-            "inner_wall_s": round(wall, 4), "inner_cpu_s": round(cpu, 4)}
+    return {
+        "rc": 0,
+        "files": len(static.parsed),
+        "stages_s": dict(static.timings),
+        "inner_wall_s": round(wall, 4),
+        "inner_cpu_s": round(cpu, 4),
+    }
 
 
 def main() -> None:
@@ -151,8 +163,7 @@ def main() -> None:
         raise SystemExit(f"unknown mode {mode!r}")
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    report.update(self_maxrss_mb=round(own / 1024, 1), children_maxrss_mb=round(kids / 1024, 1),
-                  pid=os.getpid())
+    report.update(self_maxrss_mb=round(own / 1024, 1), children_maxrss_mb=round(kids / 1024, 1), pid=os.getpid())
     Path(os.environ["BENCH_MEASURE_OUT"]).write_text(json.dumps(report))
 
 

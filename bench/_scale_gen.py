@@ -23,11 +23,36 @@ from dataclasses import dataclass
 from pathlib import Path
 
 #: physical lines per language (sums to 1,000,000)
-SHARES = {"python": 250_000, "javascript": 150_000, "typescript": 150_000, "java": 150_000,
-          "go": 130_000, "c": 100_000, "rust": 70_000}
+SHARES = {
+    "python": 250_000,
+    "javascript": 150_000,
+    "typescript": 150_000,
+    "java": 150_000,
+    "go": 130_000,
+    "c": 100_000,
+    "rust": 70_000,
+}
 MODS_PER_PKG = 12
-WORDS = ("order", "user", "invoice", "account", "session", "report", "cache", "queue", "event",
-         "price", "stock", "token", "route", "metric", "batch", "ledger", "profile", "audit")
+WORDS = (
+    "order",
+    "user",
+    "invoice",
+    "account",
+    "session",
+    "report",
+    "cache",
+    "queue",
+    "event",
+    "price",
+    "stock",
+    "token",
+    "route",
+    "metric",
+    "batch",
+    "ledger",
+    "profile",
+    "audit",
+)
 
 
 @dataclass
@@ -62,47 +87,83 @@ def _body(g: Gen, calls: list[str], style: str) -> list[str]:
     """A few realistic statement lines calling ``calls`` (already-qualified call expressions)."""
     w = g.word()
     if style == "py":
-        lines = [f"    total = len(items) if items else 0", f"    {w}_seen = set()"]
-        lines += [f"    for item in items:", f"        if item in {w}_seen:", "            continue",
-                  f"        {w}_seen.add(item)", f"        total += {calls[0]}(item)" if calls else
-                  "        total += 1"]
+        lines = ["    total = len(items) if items else 0", f"    {w}_seen = set()"]
+        lines += [
+            "    for item in items:",
+            f"        if item in {w}_seen:",
+            "            continue",
+            f"        {w}_seen.add(item)",
+            f"        total += {calls[0]}(item)" if calls else "        total += 1",
+        ]
         lines += [f"    total += {c}(total)" for c in calls[1:]]
         lines += ["    # keep the result bounded", "    return total % 1000003"]
         return lines
     if style in ("js", "ts"):
         t = ": number" if style == "ts" else ""
-        lines = [f"  let total{t} = items.length;", f"  const {w}Seen = new Set();",
-                 "  for (const item of items) {", f"    if ({w}Seen.has(item)) continue;",
-                 f"    {w}Seen.add(item);", f"    total += {calls[0]}(item);" if calls else "    total += 1;", "  }"]
+        lines = [
+            f"  let total{t} = items.length;",
+            f"  const {w}Seen = new Set();",
+            "  for (const item of items) {",
+            f"    if ({w}Seen.has(item)) continue;",
+            f"    {w}Seen.add(item);",
+            f"    total += {calls[0]}(item);" if calls else "    total += 1;",
+            "  }",
+        ]
         lines += [f"  total += {c}(total);" for c in calls[1:]]
         lines += ["  // keep the result bounded", "  return total % 1000003;"]
         return lines
     if style == "java":
-        lines = ["        long total = items.size();", f"        java.util.Set<Long> {w}Seen = new java.util.HashSet<>();",
-                 "        for (Long item : items) {", f"            if (!{w}Seen.add(item)) {{", "                continue;",
-                 "            }", f"            total += {calls[0]}(item);" if calls else "            total += 1;",
-                 "        }"]
+        lines = [
+            "        long total = items.size();",
+            f"        java.util.Set<Long> {w}Seen = new java.util.HashSet<>();",
+            "        for (Long item : items) {",
+            f"            if (!{w}Seen.add(item)) {{",
+            "                continue;",
+            "            }",
+            f"            total += {calls[0]}(item);" if calls else "            total += 1;",
+            "        }",
+        ]
         lines += [f"        total += {c}(total);" for c in calls[1:]]
         lines += ["        // keep the result bounded", "        return total % 1000003L;"]
         return lines
     if style == "go":
-        lines = ["\ttotal := int64(len(items))", f"\t{w}Seen := map[int64]bool{{}}", "\tfor _, item := range items {",
-                 f"\t\tif {w}Seen[item] {{", "\t\t\tcontinue", "\t\t}", f"\t\t{w}Seen[item] = true",
-                 f"\t\ttotal += {calls[0]}(item)" if calls else "\t\ttotal++", "\t}"]
+        lines = [
+            "\ttotal := int64(len(items))",
+            f"\t{w}Seen := map[int64]bool{{}}",
+            "\tfor _, item := range items {",
+            f"\t\tif {w}Seen[item] {{",
+            "\t\t\tcontinue",
+            "\t\t}",
+            f"\t\t{w}Seen[item] = true",
+            f"\t\ttotal += {calls[0]}(item)" if calls else "\t\ttotal++",
+            "\t}",
+        ]
         lines += [f"\ttotal += {c}(total)" for c in calls[1:]]
         lines += ["\t// keep the result bounded", "\treturn total % 1000003"]
         return lines
     if style == "c":
-        lines = ["    long total = (long)n;", "    for (size_t i = 0; i < n; i++) {", "        if (items[i] < 0) {",
-                 "            continue;", "        }", f"        total += {calls[0]}(items[i]);" if calls else
-                 "        total += 1;", "    }"]
+        lines = [
+            "    long total = (long)n;",
+            "    for (size_t i = 0; i < n; i++) {",
+            "        if (items[i] < 0) {",
+            "            continue;",
+            "        }",
+            f"        total += {calls[0]}(items[i]);" if calls else "        total += 1;",
+            "    }",
+        ]
         lines += [f"    total += {c}(total);" for c in calls[1:]]
         lines += ["    /* keep the result bounded */", "    return total % 1000003L;"]
         return lines
     # rust
-    lines = ["    let mut total: i64 = items.len() as i64;", "    for item in items {", "        if *item < 0 {",
-             "            continue;", "        }", f"        total += {calls[0]}(*item);" if calls else
-             "        total += 1;", "    }"]
+    lines = [
+        "    let mut total: i64 = items.len() as i64;",
+        "    for item in items {",
+        "        if *item < 0 {",
+        "            continue;",
+        "        }",
+        f"        total += {calls[0]}(*item);" if calls else "        total += 1;",
+        "    }",
+    ]
     lines += [f"    total += {c}(total);" for c in calls[1:]]
     lines += ["    // keep the result bounded", "    total % 1_000_003"]
     return lines
@@ -114,10 +175,17 @@ def _nfuncs(g: Gen) -> int:
 
 # --- one file per language -------------------------------------------------------
 
+
 def py_file(g: Gen, p: int, m: int, nmods: int) -> tuple[str, str]:
     deps = g.targets(p, m, nmods, g.rng.randint(2, 6))
-    head = [f'"""{g.word().title()} {g.word()} handling (package pkg{p}, module mod{m})."""',
-            "from __future__ import annotations", "", "import logging", "from typing import TYPE_CHECKING", ""]
+    head = [
+        f'"""{g.word().title()} {g.word()} handling (package pkg{p}, module mod{m})."""',
+        "from __future__ import annotations",
+        "",
+        "import logging",
+        "from typing import TYPE_CHECKING",
+        "",
+    ]
     calls: list[str] = []
     for i, (tp, tm) in enumerate(deps):
         if tp == p and i % 2 == 0:
@@ -129,16 +197,34 @@ def py_file(g: Gen, p: int, m: int, nmods: int) -> tuple[str, str]:
         else:
             head.append(f"import app.pkg{tp}.mod{tm}")
             calls.append(f"app.pkg{tp}.mod{tm}.fn_{tp}_{tm}_2")
-    head += ["", "if TYPE_CHECKING:", f"    from app.pkg{deps[0][0]}.mod{deps[0][1]} import Cls_{deps[0][0]}_{deps[0][1]}"
-             if deps else "    pass", "", "LOG = logging.getLogger(__name__)", ""]
+    head += [
+        "",
+        "if TYPE_CHECKING:",
+        f"    from app.pkg{deps[0][0]}.mod{deps[0][1]} import Cls_{deps[0][0]}_{deps[0][1]}" if deps else "    pass",
+        "",
+        "LOG = logging.getLogger(__name__)",
+        "",
+    ]
     out = head
     for k in range(_nfuncs(g)):
-        out += ["", f"def fn_{p}_{m}_{k}(items: list[int] | int) -> int:",
-                f'    """Compute the {g.word()} score."""',
-                "    if isinstance(items, int):", "        items = [items]"]
+        out += [
+            "",
+            f"def fn_{p}_{m}_{k}(items: list[int] | int) -> int:",
+            f'    """Compute the {g.word()} score."""',
+            "    if isinstance(items, int):",
+            "        items = [items]",
+        ]
         out += _body(g, g.rng.sample(calls, min(len(calls), 2)), "py")
-    out += ["", "", f"class Cls_{p}_{m}:", f'    """A {g.word()} service."""', "",
-            "    def __init__(self, limit: int = 10) -> None:", "        self.limit = limit", ""]
+    out += [
+        "",
+        "",
+        f"class Cls_{p}_{m}:",
+        f'    """A {g.word()} service."""',
+        "",
+        "    def __init__(self, limit: int = 10) -> None:",
+        "        self.limit = limit",
+        "",
+    ]
     for k in range(3):
         out += [f"    def run_{k}(self, value: int) -> int:", f"        return fn_{p}_{m}_{k}([value, self.limit])", ""]
     return f"python/app/pkg{p}/mod{m}.py", "\n".join(out) + "\n"
@@ -166,17 +252,27 @@ def js_file(g: Gen, p: int, m: int, nmods: int, ts: bool = False) -> tuple[str, 
     arg = "items: number[]" if ts else "items"
     ret = ": number" if ts else ""
     for k in range(_nfuncs(g)):
-        out += [f"/** Compute the {g.word()} score. */", f"export function fn{p}x{m}x{k}({arg}){ret} {{",
-                "  if (!Array.isArray(items)) items = [items];"]
+        out += [
+            f"/** Compute the {g.word()} score. */",
+            f"export function fn{p}x{m}x{k}({arg}){ret} {{",
+            "  if (!Array.isArray(items)) items = [items];",
+        ]
         out += _body(g, g.rng.sample(calls, min(len(calls), 2)), ext) + ["}", ""]
-    out += [f"export class Service{p}x{m} extends EventEmitter {{",
-            "  constructor(limit" + (": number" if ts else "") + " = 10) {", "    super();",
-            "    this.limit = limit;" if not ts else "    this.limit = limit;", "  }"]
+    out += [
+        f"export class Service{p}x{m} extends EventEmitter {{",
+        "  constructor(limit" + (": number" if ts else "") + " = 10) {",
+        "    super();",
+        "    this.limit = limit;" if not ts else "    this.limit = limit;",
+        "  }",
+    ]
     if ts:
         out.insert(len(out) - 4, "  limit: number;")
     for k in range(3):
-        out += [f"  run{k}(value{': number' if ts else ''}){ret} {{",
-                f"    return fn{p}x{m}x{k}([value, this.limit]);", "  }"]
+        out += [
+            f"  run{k}(value{': number' if ts else ''}){ret} {{",
+            f"    return fn{p}x{m}x{k}([value, this.limit]);",
+            "  }",
+        ]
     out += ["}", ""]
     return f"{'ts' if ts else 'js'}/src/pkg{p}/mod{m}.{ext}", "\n".join(out)
 
@@ -197,9 +293,17 @@ def java_file(g: Gen, p: int, m: int, nmods: int) -> tuple[str, str]:
             imported.add(tm)
         else:  # the simple name is taken: qualify
             calls.append(f"com.example.pkg{tp}.Class{tm}.{method}")
-    out += ["", f"/** The {g.word()} {g.word()} service. */", f"public class Class{m} {{",
-            "    private final int limit;", "", f"    public Class{m}(int limit) {{", "        this.limit = limit;",
-            "    }", ""]
+    out += [
+        "",
+        f"/** The {g.word()} {g.word()} service. */",
+        f"public class Class{m} {{",
+        "    private final int limit;",
+        "",
+        f"    public Class{m}(int limit) {{",
+        "        this.limit = limit;",
+        "    }",
+        "",
+    ]
     for k in range(_nfuncs(g)):
         out += [f"    /** Compute the {g.word()} score. */", f"    public static long m{k}(List<Long> items) {{"]
         out += _body(g, g.rng.sample(calls, min(len(calls), 2)), "java") + ["    }", ""]
@@ -211,17 +315,30 @@ def java_file(g: Gen, p: int, m: int, nmods: int) -> tuple[str, str]:
 def go_file(g: Gen, p: int, m: int, nmods: int) -> tuple[str, str]:
     deps = [(tp, tm) for tp, tm in g.targets(p, m, nmods, g.rng.randint(2, 6)) if tp < p or tp == p]
     imports = sorted({tp for tp, _ in deps if tp != p})
-    out = [f"// Package pkg{p} handles {g.word()} {g.word()} logic.", f"package pkg{p}", "", "import ("
-           , '\t"fmt"'] + [f'\t"example.com/scale/pkg{tp}"' for tp in imports] + [")", ""]
+    out = (
+        [f"// Package pkg{p} handles {g.word()} {g.word()} logic.", f"package pkg{p}", "", "import (", '\t"fmt"']
+        + [f'\t"example.com/scale/pkg{tp}"' for tp in imports]
+        + [")", ""]
+    )
     calls = [(f"pkg{tp}." if tp != p else "") + f"F{tm}x{g.rng.randrange(3)}" for tp, tm in deps]
     out += [f"// Service{m} is a {g.word()} service.", f"type Service{m} struct {{", "\tLimit int64", "}", ""]
     for k in range(_nfuncs(g)):
         out += [f"// F{m}x{k}s computes the {g.word()} score.", f"func F{m}x{k}s(items []int64) int64 {{"]
         out += _body(g, g.rng.sample(calls, min(len(calls), 2)), "go") + ["}", ""]
-        out += [f"// F{m}x{k} wraps F{m}x{k}s.", f"func F{m}x{k}(one int64) int64 {{",
-                f"\treturn F{m}x{k}s([]int64{{one}})", "}", ""]
-    out += [f"// Describe prints the service.", f"func (s *Service{m}) Describe() string {{",
-            f'\treturn fmt.Sprintf("service{m} %d", s.Limit)', "}", ""]
+        out += [
+            f"// F{m}x{k} wraps F{m}x{k}s.",
+            f"func F{m}x{k}(one int64) int64 {{",
+            f"\treturn F{m}x{k}s([]int64{{one}})",
+            "}",
+            "",
+        ]
+    out += [
+        "// Describe prints the service.",
+        f"func (s *Service{m}) Describe() string {{",
+        f'\treturn fmt.Sprintf("service{m} %d", s.Limit)',
+        "}",
+        "",
+    ]
     return f"go/pkg{p}/file{m}.go", "\n".join(out)
 
 
@@ -233,8 +350,12 @@ def c_files(g: Gen, p: int, m: int, nmods: int) -> list[tuple[str, str]]:
     header += [f"long c_{p}_{m}_{k}(const long *items, size_t n);" for k in range(n)]
     header += [f"long c_{p}_{m}_{k}_one(long one);" for k in range(n)]
     header += ["", f"#endif /* {guard} */", ""]
-    src = [f"/* {g.word()} {g.word()} routines (pkg{p}/mod{m}). */", "#include <stdio.h>", "#include <stdlib.h>",
-           f'#include "scale/pkg{p}/mod{m}.h"']
+    src = [
+        f"/* {g.word()} {g.word()} routines (pkg{p}/mod{m}). */",
+        "#include <stdio.h>",
+        "#include <stdlib.h>",
+        f'#include "scale/pkg{p}/mod{m}.h"',
+    ]
     src += [f'#include "scale/pkg{tp}/mod{tm}.h"' for tp, tm in deps]
     calls = [f"c_{tp}_{tm}_{g.rng.randrange(3)}_one" for tp, tm in deps]
     src.append("")
@@ -257,8 +378,15 @@ def rust_file(g: Gen, p: int, m: int, nmods: int) -> tuple[str, str]:
         else:
             out.append(f"use crate::pkg{tp}::mod{tm};")
             calls.append(f"mod{tm}::r_{tp}_{tm}_{k}")
-    out += ["", f"/// A {g.word()} service.", f"pub struct Service{m} {{", "    pub limit: i64,",
-            "    pub seen: HashMap<i64, bool>,", "}", ""]
+    out += [
+        "",
+        f"/// A {g.word()} service.",
+        f"pub struct Service{m} {{",
+        "    pub limit: i64,",
+        "    pub seen: HashMap<i64, bool>,",
+        "}",
+        "",
+    ]
     for k in range(_nfuncs(g)):
         out += [f"/// Compute the {g.word()} score.", f"pub fn r_{p}_{m}_{k}_all(items: &[i64]) -> i64 {{"]
         out += _body(g, g.rng.sample(calls, min(len(calls), 2)), "rust") + ["}", ""]
@@ -290,8 +418,7 @@ def generate(root: Path, seed: int = 1234, scale: float = 1.0) -> dict[str, int]
         "c": c_files,
         "rust": lambda g, p, m, n: [rust_file(g, p, m, n)],
     }
-    avg_lines = {"python": 260, "javascript": 250, "typescript": 260, "java": 360, "go": 330, "c": 400,
-                 "rust": 300}
+    avg_lines = {"python": 260, "javascript": 250, "typescript": 260, "java": 360, "go": 330, "c": 400, "rust": 300}
     for lang, share in SHARES.items():
         g = Gen(random.Random(f"{seed}:{lang}"), lang)
         nmods = max(2, round(share * scale / avg_lines[lang]))

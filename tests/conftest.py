@@ -9,9 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tiny_model import write_tiny_model
 
 from analyzer.model import gguf_file
-from tiny_model import write_tiny_model
 
 
 def _require_default_model() -> Path:

@@ -31,8 +31,9 @@ def validate_mermaid(tmp_path: Path, diagrams: dict[str, str]) -> dict[str, dict
         path = tmp_path / f"{name}.mmd"
         path.write_text(text, encoding="utf-8")
         paths.append(str(path))
-    proc = subprocess.run([node, str(VALIDATOR / "validate.mjs"), *paths],
-                          capture_output=True, text=True, timeout=120, check=False)
+    proc = subprocess.run(
+        [node, str(VALIDATOR / "validate.mjs"), *paths], capture_output=True, text=True, timeout=120, check=False
+    )
     verdicts = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
     assert len(verdicts) == len(paths), proc.stderr
     return {Path(v["file"]).stem: v for v in verdicts}

@@ -18,8 +18,17 @@ END = "REPOSITORY-CONTEXT>>>"
 
 #: symbol kind -> one-letter code (unknown kinds are written ``{kind}``)
 SYMBOL_CODES: dict[str, str] = {
-    "class": "C", "interface": "I", "struct": "S", "enum": "E", "trait": "T", "type": "Y",
-    "function": "F", "method": "M", "constant": "K", "macro": "X", "module": "N",
+    "class": "C",
+    "interface": "I",
+    "struct": "S",
+    "enum": "E",
+    "trait": "T",
+    "type": "Y",
+    "function": "F",
+    "method": "M",
+    "constant": "K",
+    "macro": "X",
+    "module": "N",
 }
 #: dependency kind -> one-letter code (unknown kinds are written ``{kind}``)
 EDGE_CODES: dict[str, str] = {IMPORT: "i", CALL: "c", INHERIT: "h"}
@@ -164,8 +173,14 @@ class RolledEdge:
     weight: int
 
     def sort_key(self) -> tuple[str, bool, str, bool, int, str]:
-        return (self.source, self.source_rolled, self.target, self.target_rolled,
-                KIND_ORDER.get(self.kind, 9), self.kind)
+        return (
+            self.source,
+            self.source_rolled,
+            self.target,
+            self.target_rolled,
+            KIND_ORDER.get(self.kind, 9),
+            self.kind,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,8 +231,14 @@ class ContextGraph:
         """Listed files whose edges carry first lines (all listed files when not stated)."""
         return self.listed if self.with_lines is None else self.with_lines
 
-    def restrict(self, listed: Iterable[str], detailed: Iterable[str], *,
-                 kinds: Iterable[str] | None = None, lines: Iterable[str] | None = None) -> ContextGraph:
+    def restrict(
+        self,
+        listed: Iterable[str],
+        detailed: Iterable[str],
+        *,
+        kinds: Iterable[str] | None = None,
+        lines: Iterable[str] | None = None,
+    ) -> ContextGraph:
         """The part of this graph that a context shows, at the detail it shows it.
 
         ``listed`` files are named with their internal edges; ``kinds`` (default:
@@ -232,8 +253,11 @@ class ContextGraph:
         with_kinds &= self.kinds_files
         with_lines &= self.lines_files
         full = frozenset(detailed) & with_lines
-        files = tuple(f if f.path in with_kinds else ContextFile(f.path, "", UNKNOWN, f.package, UNKNOWN)
-                      for f in self.files if f.path in keep)
+        files = tuple(
+            f if f.path in with_kinds else ContextFile(f.path, "", UNKNOWN, f.package, UNKNOWN)
+            for f in self.files
+            if f.path in keep
+        )
         edges: set[ContextEdge] = set()
         for e in self.edges:
             if e.source not in keep or e.target not in keep:
@@ -245,7 +269,8 @@ class ContextGraph:
             edges.add(e)
         externals = tuple(
             x if x.source in with_lines else ContextExternal(x.source, x.package, x.kind, x.weight, 0)
-            for x in self.externals if x.source in with_kinds
+            for x in self.externals
+            if x.source in with_kinds
         )
         return ContextGraph(
             files=files,
@@ -402,7 +427,7 @@ def file_token(path: str, package: str, key: int | None, relative: bool) -> str:
     if relative:
         prefix = package + "/" if package else ""
         if path.startswith(prefix) and path != prefix:
-            token = escape_name(path[len(prefix):])
+            token = escape_name(path[len(prefix) :])
             if token.startswith("/"):
                 token = "%2F" + token[1:]
         else:

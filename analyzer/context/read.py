@@ -36,8 +36,18 @@ from analyzer.context.format import (
 )
 from analyzer.domain import Symbol
 
-__all__ = ["BEGIN", "END", "ContextFormatError", "ContextGraph", "Coverage", "escape_name",
-           "escape_text", "read_context", "unescape_name", "unescape_text"]
+__all__ = [
+    "BEGIN",
+    "END",
+    "ContextFormatError",
+    "ContextGraph",
+    "Coverage",
+    "escape_name",
+    "escape_text",
+    "read_context",
+    "unescape_name",
+    "unescape_text",
+]
 
 # --- reading ---------------------------------------------------------------------
 
@@ -141,8 +151,9 @@ class _Reader:
             key, token, language, loc, count = m.groups()
             path = file_path_of(token, self.package, relative=False)
             self._new(path)
-            self.files[path] = ContextFile(path, unescape_name(language), int(loc), self.package,
-                                           UNKNOWN if count is None else int(count))
+            self.files[path] = ContextFile(
+                path, unescape_name(language), int(loc), self.package, UNKNOWN if count is None else int(count)
+            )
             self.levels[path] = SYMBOLS if count is None else KINDS
         else:
             m = _must(_RE_FILE_NAME, line)
@@ -214,20 +225,23 @@ class _Reader:
         counts: dict[str, int] = {}
         for s in self.symbols:
             counts[s.path] = counts.get(s.path, 0) + 1
-        files = {p: f if self.levels[p] != SYMBOLS else _with_count(f, counts.get(p, 0))
-                 for p, f in self.files.items()}
+        files = {p: f if self.levels[p] != SYMBOLS else _with_count(f, counts.get(p, 0)) for p, f in self.files.items()}
 
         def end(side: str, key: int | str) -> tuple[str, bool]:
             if side == "p":
                 return (self.group_keys[key], True) if isinstance(key, int) else (key, True)
             return (self.file_keys[key], False) if isinstance(key, int) else (key, False)
 
-        edges = sorted({ContextEdge(s, self.file_keys[t[1]], k, w, at, to) for s, t, k, w, at, to in self.edges},
-                       key=ContextEdge.sort_key)
-        rolled_edges = tuple(sorted(
-            (RolledEdge(*end(*s), *end(*t), k, w) for s, t, k, w in self.rolled_edges),
-            key=RolledEdge.sort_key,
-        ))
+        edges = sorted(
+            {ContextEdge(s, self.file_keys[t[1]], k, w, at, to) for s, t, k, w, at, to in self.edges},
+            key=ContextEdge.sort_key,
+        )
+        rolled_edges = tuple(
+            sorted(
+                (RolledEdge(*end(*s), *end(*t), k, w) for s, t, k, w in self.rolled_edges),
+                key=RolledEdge.sort_key,
+            )
+        )
         packages = tuple(sorted(self.rolled.values(), key=lambda p: p.name))
         coverage = None
         if self.coverage_numbers is not None:

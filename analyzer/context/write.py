@@ -224,8 +224,11 @@ def graph_to_context_graph(graph: nx.DiGraph) -> ContextGraph:
         if attrs.get(NODE_KIND) != NODE_FILE:
             continue
         syms = tuple(attrs.get(NODE_SYMBOLS, ()))
-        files.append(ContextFile(path, attrs.get(NODE_LANGUAGE, ""), int(attrs.get(NODE_LOC, 0)),
-                                 attrs.get(NODE_PACKAGE, ""), len(syms)))
+        files.append(
+            ContextFile(
+                path, attrs.get(NODE_LANGUAGE, ""), int(attrs.get(NODE_LOC, 0)), attrs.get(NODE_PACKAGE, ""), len(syms)
+            )
+        )
         symbols.extend(syms)
     for source, target, attrs in graph.edges(data=True):
         if graph.nodes[source].get(NODE_KIND) != NODE_FILE:
@@ -233,8 +236,7 @@ def graph_to_context_graph(graph: nx.DiGraph) -> ContextGraph:
         target_kind = graph.nodes[target].get(NODE_KIND)
         for kind, weight, line in _kinds(attrs):
             if target_kind == NODE_FILE:
-                edges.append(ContextEdge(source, target, kind, weight, line,
-                                         bool(attrs.get(EDGE_TYPE_ONLY, False))))
+                edges.append(ContextEdge(source, target, kind, weight, line, bool(attrs.get(EDGE_TYPE_ONLY, False))))
             elif target_kind == NODE_EXTERNAL:
                 externals.append(ContextExternal(source, _external_name(target), kind, weight, line))
     return ContextGraph(
@@ -273,7 +275,11 @@ def _last_fit(low: int, high: int, fits: Callable[[int], bool]) -> int:
 
 
 def _finalize(
-    layout: _Layout, plan: _Plan, budget: int, facts: tuple[str, ...], guess: int,
+    layout: _Layout,
+    plan: _Plan,
+    budget: int,
+    facts: tuple[str, ...],
+    guess: int,
     count_tokens: Callable[[str], int],
 ) -> Context:
     """Render ``plan`` stating its own token count (a fixed point, found in a few tries)."""
@@ -306,7 +312,7 @@ def _summed(totals: Mapping[str, int]) -> str:
 
 
 def _external_name(node: str) -> str:
-    return node[len(EXTERNAL_PREFIX):] if node.startswith(EXTERNAL_PREFIX) else node
+    return node[len(EXTERNAL_PREFIX) :] if node.startswith(EXTERNAL_PREFIX) else node
 
 
 def _truncate(package: str, depth: int) -> str:
@@ -353,15 +359,21 @@ class _Layout:
             symbols = tuple(attrs.get(NODE_SYMBOLS, ()))
             package = str(attrs.get(NODE_PACKAGE, ""))
             loc = int(attrs.get(NODE_LOC, 0))
-            self.files.append(_File(
-                path=p, package=package, loc=loc, symbols=len(symbols), key=keys.get(i),
-                name_token=file_token(p, package, keys.get(i), relative=True),
-                head=f"{file_token(p, package, keys.get(i), relative=False)} "
-                     f"{escape_name(attrs.get(NODE_LANGUAGE, ''))} loc={loc}",
-                symbol_lines=tuple(_symbol_line(s) for s in symbols),
-                out=tuple(sorted(outs[i])),
-                externals=tuple(sorted(exts[i])),
-            ))
+            self.files.append(
+                _File(
+                    path=p,
+                    package=package,
+                    loc=loc,
+                    symbols=len(symbols),
+                    key=keys.get(i),
+                    name_token=file_token(p, package, keys.get(i), relative=True),
+                    head=f"{file_token(p, package, keys.get(i), relative=False)} "
+                    f"{escape_name(attrs.get(NODE_LANGUAGE, ''))} loc={loc}",
+                    symbol_lines=tuple(_symbol_line(s) for s in symbols),
+                    out=tuple(sorted(outs[i])),
+                    externals=tuple(sorted(exts[i])),
+                )
+            )
         self.edges_total = sum(len(o) for o in outs)
         self.symbols_total = sum(f.symbols for f in self.files)
         self.packages_total = len({f.package for f in self.files})
@@ -399,16 +411,28 @@ class _Layout:
 
         at = [sum(1 for lv in levels if lv >= level) for level in (KINDS, LINES, SYMBOLS)]
         coverage = Coverage(
-            files_full=at[2], files_total=n,
+            files_full=at[2],
+            files_total=n,
             symbols_full=sum(files[i].symbols for i in range(listed) if levels[i] == SYMBOLS),
-            symbols_total=self.symbols_total, edges_full=edges_full, edges_total=self.edges_total,
-            rolled_up_packages=tuple(sorted(gkeys)), files_listed=listed, files_kinds=at[0], files_lines=at[1],
+            symbols_total=self.symbols_total,
+            edges_full=edges_full,
+            edges_total=self.edges_total,
+            rolled_up_packages=tuple(sorted(gkeys)),
+            files_listed=listed,
+            files_kinds=at[0],
+            files_lines=at[1],
             rollup_depth=plan.depth if gkeys else -1,
         )
         level = _level(coverage)
-        header = [BEGIN, f"# tokens: {used} used of {budget} budget", _coverage_line(coverage),
-                  _dropped_line(coverage), f"# detail: {level}", *(f"# fact: {fact}" for fact in facts),
-                  *_legend(set(levels), bool(gkeys))]
+        header = [
+            BEGIN,
+            f"# tokens: {used} used of {budget} budget",
+            _coverage_line(coverage),
+            _dropped_line(coverage),
+            f"# detail: {level}",
+            *(f"# fact: {fact}" for fact in facts),
+            *_legend(set(levels), bool(gkeys)),
+        ]
         return "\n".join([*header, *body, END]) + "\n", coverage, level
 
     def _file_lines(self, body: list[str], i: int, level: int, end: Callable[[int], tuple[str, int]]) -> int:
@@ -435,12 +459,15 @@ class _Layout:
         body.extend(f"  x {escape_name(name)} {format_kinds(keep(kinds))}" for name, kinds in f.externals)
         return full
 
-    def _rolled_lines(self, body: list[str], name: str, rolled: list[int],
-                      end: Callable[[int], tuple[str, int]]) -> None:
+    def _rolled_lines(
+        self, body: list[str], name: str, rolled: list[int], end: Callable[[int], tuple[str, int]]
+    ) -> None:
         files = self.files
         tree = " tree" if any(files[i].package != name for i in rolled) else ""
-        body.append(f"  ~ rolled{tree} files={len(rolled)} loc={sum(files[i].loc for i in rolled)} "
-                    f"syms={sum(files[i].symbols for i in rolled)}")
+        body.append(
+            f"  ~ rolled{tree} files={len(rolled)} loc={sum(files[i].loc for i in rolled)} "
+            f"syms={sum(files[i].symbols for i in rolled)}"
+        )
         out: dict[tuple[str, int], dict[str, int]] = defaultdict(_counter)
         for i in rolled:
             for target, kinds, _ in files[i].out:
@@ -465,13 +492,15 @@ def _symbol_line(s: Symbol) -> str:
 
 def _coverage_line(c: Coverage) -> str:
     n, rolled = c.files_total, c.files_total - c.files_listed
-    return (f"# coverage: files {c.files_listed}/{n} ({percent(c.files_listed, n)}%) listed, "
-            f"{c.files_kinds} with kinds, {c.files_lines} with lines, "
-            f"{c.files_full} ({percent(c.files_full, n)}%) with symbols; "
-            f"symbols {c.symbols_full}/{c.symbols_total} ({percent(c.symbols_full, c.symbols_total)}%); "
-            f"edges {c.edges_full}/{c.edges_total} ({percent(c.edges_full, c.edges_total)}%) named; "
-            f"rolled up: {rolled} files into {len(c.rolled_up_packages)} summaries"
-            + (f" at depth {c.rollup_depth}" if c.rollup_depth >= 0 else ""))
+    return (
+        f"# coverage: files {c.files_listed}/{n} ({percent(c.files_listed, n)}%) listed, "
+        f"{c.files_kinds} with kinds, {c.files_lines} with lines, "
+        f"{c.files_full} ({percent(c.files_full, n)}%) with symbols; "
+        f"symbols {c.symbols_full}/{c.symbols_total} ({percent(c.symbols_full, c.symbols_total)}%); "
+        f"edges {c.edges_full}/{c.edges_total} ({percent(c.edges_full, c.edges_total)}%) named; "
+        f"rolled up: {rolled} files into {len(c.rolled_up_packages)} summaries"
+        + (f" at depth {c.rollup_depth}" if c.rollup_depth >= 0 else "")
+    )
 
 
 def _dropped_line(c: Coverage) -> str:
@@ -479,10 +508,16 @@ def _dropped_line(c: Coverage) -> str:
     parts = [
         *([f"symbols of {listed - c.files_full} files"] if listed > c.files_full else []),
         *([f"first lines of {listed - c.files_lines} files"] if listed > c.files_lines else []),
-        *([f"kinds, weights, type-only marks, sizes, languages and externals of {listed - c.files_kinds} files"]
-          if listed > c.files_kinds else []),
-        *([f"{c.files_total - listed} files rolled up (sums of size, symbols and edges shown; externals not)"]
-          if c.files_total > listed else []),
+        *(
+            [f"kinds, weights, type-only marks, sizes, languages and externals of {listed - c.files_kinds} files"]
+            if listed > c.files_kinds
+            else []
+        ),
+        *(
+            [f"{c.files_total - listed} files rolled up (sums of size, symbols and edges shown; externals not)"]
+            if c.files_total > listed
+            else []
+        ),
     ]
     return "# dropped: " + ("; ".join(parts) if parts else "nothing")
 
@@ -492,39 +527,54 @@ def _level(c: Coverage) -> str:
     if c.is_complete:
         return "full: every file with its symbols, edges and first lines"
     if c.files_listed == n:
-        return (f"every file and edge named; {c.files_full} with symbols, {c.files_lines} with first lines, "
-                f"{c.files_kinds} with kinds (in rank order)")
+        return (
+            f"every file and edge named; {c.files_full} with symbols, {c.files_lines} with first lines, "
+            f"{c.files_kinds} with kinds (in rank order)"
+        )
     groups = len(c.rolled_up_packages)
     if c.files_listed == 0:
         return f"directories only: all {n} files rolled up into {groups} summaries"
-    return (f"top {c.files_listed} of {n} files named with their edges; {n - c.files_listed} lower-ranked files "
-            f"rolled up into {groups} directory summaries")
+    return (
+        f"top {c.files_listed} of {n} files named with their edges; {n - c.files_listed} lower-ranked files "
+        f"rolled up into {groups} directory summaries"
+    )
 
 
 def _legend(levels: set[int], rolled: bool) -> list[str]:
-    lines = ['# legend: "## [pN ]dir" section per directory (. = root; pN: it has a rolled-up summary);'
-             ' "fK" key of a file other files depend on (K = its centrality rank among them)']
+    lines = [
+        '# legend: "## [pN ]dir" section per directory (. = root; pN: it has a rolled-up summary);'
+        ' "fK" key of a file other files depend on (K = its centrality rank among them)'
+    ]
     if NAMES in levels:
-        lines.append('# names: "[fK ]name -> fA pB" name relative to the section (/path if outside),'
-                     " then what it depends on (pB = rolled-up files of section pB)")
+        lines.append(
+            '# names: "[fK ]name -> fA pB" name relative to the section (/path if outside),'
+            " then what it depends on (pB = rolled-up files of section pB)"
+        )
     if levels - {NAMES}:
-        lines.append('# files: "[fK ]path language loc=N syms=N" (N symbols omitted); "-> fA i@4,c3@20" per kind'
-                     " (i=import c=call h=inherit), weight when not 1, @first line when shown;"
-                     ' "type-only" type-checking imports only; "x pkg i2" external package')
+        lines.append(
+            '# files: "[fK ]path language loc=N syms=N" (N symbols omitted); "-> fA i@4,c3@20" per kind'
+            " (i=import c=call h=inherit), weight when not 1, @first line when shown;"
+            ' "type-only" type-checking imports only; "x pkg i2" external package'
+        )
     if SYMBOLS in levels:
-        lines.append('# symbols: "<kind><line> name ^parent" kinds C=class I=interface S=struct E=enum T=trait'
-                     " Y=type F=function M=method K=constant X=macro N=module")
+        lines.append(
+            '# symbols: "<kind><line> name ^parent" kinds C=class I=interface S=struct E=enum T=trait'
+            " Y=type F=function M=method K=constant X=macro N=module"
+        )
     lines.append("# names are %-escaped UTF-8 (%20 space, %25 %, %3C <, %3E >, %0A newline, %- empty)")
     if rolled:
-        lines.append('# rolled up: "~ rolled [tree ]files= loc= syms=" sums the section\'s lower-ranked files'
-                     ' (tree: and those of every directory below it); "~> fK|pN c5" their summed edges'
-                     " (their externals are not shown)")
+        lines.append(
+            '# rolled up: "~ rolled [tree ]files= loc= syms=" sums the section\'s lower-ranked files'
+            ' (tree: and those of every directory below it); "~> fK|pN c5" their summed edges'
+            " (their externals are not shown)"
+        )
     return lines
 
 
 def part_graph(graph: nx.DiGraph, files: Sequence[str]) -> nx.DiGraph:
     """The sub-graph of some files, with the external packages they import (for map-reduce parts)."""
     keep = set(files)
-    keep.update(t for f in files if f in graph for t in graph.successors(f)
-                if graph.nodes[t].get(NODE_KIND) == NODE_EXTERNAL)
+    keep.update(
+        t for f in files if f in graph for t in graph.successors(f) if graph.nodes[t].get(NODE_KIND) == NODE_EXTERNAL
+    )
     return graph.subgraph(sorted(keep)).copy()

@@ -19,9 +19,16 @@ from analyzer.documents.render import Document, Section, render_json, render_mar
 NO_MODEL = "Model: none (--no-llm): every section is computed from the graph."
 
 
-def report_document(facts: StaticFacts, *, has_churn: bool, appendix: Sequence[str], diagnostics: Sequence[str],
-                    assessment: str | None = None, reasoning: str = "",
-                    data: Mapping[str, Any] | None = None) -> Document:
+def report_document(
+    facts: StaticFacts,
+    *,
+    has_churn: bool,
+    appendix: Sequence[str],
+    diagnostics: Sequence[str],
+    assessment: str | None = None,
+    reasoning: str = "",
+    data: Mapping[str, Any] | None = None,
+) -> Document:
     """The architecture report: the computed sections, the model's assessment (if any) and the appendix."""
     sections = report.static_report(facts, has_churn=has_churn)
     if assessment is not None:
@@ -31,9 +38,16 @@ def report_document(facts: StaticFacts, *, has_churn: bool, appendix: Sequence[s
     return Document("report", f"Architecture report: {facts.name}", tuple(sections), data or {})
 
 
-def plan_document(facts: plan.PlanFacts, *, appendix: Sequence[str], diagnostics: Sequence[str],
-                  narrative: str | None = None, proposal: Mapping[str, Any] | None = None,
-                  reasoning: str = "", data: Mapping[str, Any] | None = None) -> Document:
+def plan_document(
+    facts: plan.PlanFacts,
+    *,
+    appendix: Sequence[str],
+    diagnostics: Sequence[str],
+    narrative: str | None = None,
+    proposal: Mapping[str, Any] | None = None,
+    reasoning: str = "",
+    data: Mapping[str, Any] | None = None,
+) -> Document:
     """The migration plan: the computed sections, the model's narrative and proposal (if any), the appendix."""
     sections = [Section(k, t, b) for k, t, b in plan.plan_sections(facts)]
     if narrative is not None:
@@ -41,8 +55,12 @@ def plan_document(facts: plan.PlanFacts, *, appendix: Sequence[str], diagnostics
     if proposal is not None:
         sections.append(Section("proposal", "Model-proposed modules", plan.proposal_section(proposal)))
     sections.append(_appendix(appendix, diagnostics, reasoning))
-    return Document("plan", f"Migration plan: {facts.name} → {facts.target}", tuple(sections),
-                    {**plan.plan_json(facts), **(data or {})})
+    return Document(
+        "plan",
+        f"Migration plan: {facts.name} → {facts.target}",
+        tuple(sections),
+        {**plan.plan_json(facts), **(data or {})},
+    )
 
 
 def write_document(doc: Document, path: Path, fmt: str) -> None:

@@ -43,8 +43,9 @@ def static_facts(static: StaticAnalysis) -> StaticFacts:
         skipped=static.discovery.skipped.as_dict(),
         diagnostics_by_severity=severities,
         unresolved=len(static.resolution.unresolved),
-        run_time_imports=tuple(sorted(Counter(u.source for u in static.resolution.unresolved
-                                              if u.at_run_time).items())),
+        run_time_imports=tuple(
+            sorted(Counter(u.source for u in static.resolution.unresolved if u.at_run_time).items())
+        ),
         not_built=tuple(sorted({d.path for d in static.diagnostics if d.message.startswith(NOT_BUILT_PREFIX)})),
     )
 
@@ -63,8 +64,14 @@ def diagnostic_lines(static: StaticAnalysis) -> list[str]:
     return [f"{d.path}:{d.line}: {d.severity}: {d.message}" for d in static.diagnostics]
 
 
-def analysis_json(f: StaticFacts, *, unresolved: Sequence[Any], externals: Sequence[Any],
-                  skipped: Mapping[str, int], diagnostics: Sequence[Any]) -> dict[str, Any]:
+def analysis_json(
+    f: StaticFacts,
+    *,
+    unresolved: Sequence[Any],
+    externals: Sequence[Any],
+    skipped: Mapping[str, int],
+    diagnostics: Sequence[Any],
+) -> dict[str, Any]:
     """The graph and every analysis as plain JSON data (schema in the README)."""
     a = f.analysis
     metrics = {m.path: m for m in a.files}
@@ -72,29 +79,41 @@ def analysis_json(f: StaticFacts, *, unresolved: Sequence[Any], externals: Seque
         "schema": "analyzer.graph/1",
         "root": f.name,
         "files": [
-            {"path": p.path, "language": p.source.language, "loc": p.loc, "size": p.source.size,
-             "namespace": p.namespace,
-             "fan_in": metrics[p.path].fan_in if p.path in metrics else 0,
-             "fan_out": metrics[p.path].fan_out if p.path in metrics else 0,
-             "pagerank": metrics[p.path].pagerank if p.path in metrics else 0.0,
-             "layer": metrics[p.path].layer if p.path in metrics else 0,
-             "churn": metrics[p.path].churn if p.path in metrics else 0}
+            {
+                "path": p.path,
+                "language": p.source.language,
+                "loc": p.loc,
+                "size": p.source.size,
+                "namespace": p.namespace,
+                "fan_in": metrics[p.path].fan_in if p.path in metrics else 0,
+                "fan_out": metrics[p.path].fan_out if p.path in metrics else 0,
+                "pagerank": metrics[p.path].pagerank if p.path in metrics else 0.0,
+                "layer": metrics[p.path].layer if p.path in metrics else 0,
+                "churn": metrics[p.path].churn if p.path in metrics else 0,
+            }
             for p in f.parsed
         ],
         "symbols": [
             {"path": s.path, "name": s.name, "kind": s.kind, "line": s.line, "parent": s.parent}
-            for p in f.parsed for s in p.symbols
+            for p in f.parsed
+            for s in p.symbols
         ],
         "edges": [
-            {"source": d.source, "target": d.target, "kind": d.kind, "line": d.line, "weight": d.weight,
-             "type_only": d.type_only, "symbols": list(d.symbols)}
+            {
+                "source": d.source,
+                "target": d.target,
+                "kind": d.kind,
+                "line": d.line,
+                "weight": d.weight,
+                "type_only": d.type_only,
+                "symbols": list(d.symbols),
+            }
             for d in f.dependencies
         ],
-        "external": [{"name": e.name, "importers": list(e.importers), "standard": e.standard}
-                     for e in a.externals],
+        "external": [{"name": e.name, "importers": list(e.importers), "standard": e.standard} for e in a.externals],
         "external_imports": [
-            {"source": e.source, "package": e.package, "module": e.module, "line": e.line,
-             "standard": e.standard} for e in externals
+            {"source": e.source, "package": e.package, "module": e.module, "line": e.line, "standard": e.standard}
+            for e in externals
         ],
         "unresolved": [
             {"source": u.source, "module": u.module, "line": u.line, "reason": u.reason} for u in unresolved
@@ -104,8 +123,8 @@ def analysis_json(f: StaticFacts, *, unresolved: Sequence[Any], externals: Seque
         "type_only_cycles": [list(c.nodes) for c in a.type_only_cycles],
         "layers": [{"depth": d, "files": list(files)} for d, files in a.layers],
         "packages": [
-            {"package": p.package, "files": p.files, "loc": p.loc, "ca": p.ca, "ce": p.ce,
-             "instability": p.instability} for p in a.packages
+            {"package": p.package, "files": p.files, "loc": p.loc, "ca": p.ca, "ce": p.ce, "instability": p.instability}
+            for p in a.packages
         ],
         "orphans": list(a.orphans),
         "hotspots": [
@@ -136,8 +155,9 @@ def repository_facts(f: StaticFacts) -> str:
         + (", ".join([e.name for e in a.externals if not e.standard][:30]) or "none")
         + f"; standard-library packages used: {sum(1 for e in a.externals if e.standard)}",
         f"- Import cycles: {len(a.cycles)}"
-        + "".join(f"\n  - cycle {i}: " + " -> ".join((*c.shortest, c.shortest[0]))
-                  for i, c in enumerate(a.cycles[:10], 1)),
+        + "".join(
+            f"\n  - cycle {i}: " + " -> ".join((*c.shortest, c.shortest[0])) for i, c in enumerate(a.cycles[:10], 1)
+        ),
         "- Most central files (PageRank): " + ", ".join(p for p, _ in a.pagerank[:8]),
         f"- Layers (import depth): {len(a.layers)}",
         "- Candidate boundaries (communities): "

@@ -18,8 +18,12 @@ from analyzer.errors import ConfigError
 FORMATS = (".graphml", ".dot", ".gv", ".mmd")
 
 
-def export_graph(suffix: str, parsed: Sequence[ParsedFile], dependencies: Sequence[Dependency],
-                 externals: Sequence[ExternalDependency]) -> str:
+def export_graph(
+    suffix: str,
+    parsed: Sequence[ParsedFile],
+    dependencies: Sequence[Dependency],
+    externals: Sequence[ExternalDependency],
+) -> str:
     """The graph in the format named by a file suffix.
 
     Raises:
@@ -39,8 +43,12 @@ def export_graph(suffix: str, parsed: Sequence[ParsedFile], dependencies: Sequen
     raise ConfigError(f"--graph: unknown format {suffix or '(none)'}; use one of {', '.join(FORMATS)}")
 
 
-def _graphml(files: Sequence[ParsedFile], deps: Sequence[Dependency], ext_nodes: Sequence[str],
-             ext_edges: Sequence[tuple[str, str]]) -> str:
+def _graphml(
+    files: Sequence[ParsedFile],
+    deps: Sequence[Dependency],
+    ext_nodes: Sequence[str],
+    ext_edges: Sequence[tuple[str, str]],
+) -> str:
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">',
@@ -52,18 +60,21 @@ def _graphml(files: Sequence[ParsedFile], deps: Sequence[Dependency], ext_nodes:
         '  <graph id="repository" edgedefault="directed">',
     ]
     for p in files:
-        out.append(f"    <node id={quoteattr(p.path)}><data key=\"kind\">file</data>"
-                   f"<data key=\"language\">{xml_escape(p.source.language)}</data>"
-                   f"<data key=\"loc\">{p.loc}</data></node>")
+        out.append(
+            f'    <node id={quoteattr(p.path)}><data key="kind">file</data>'
+            f'<data key="language">{xml_escape(p.source.language)}</data>'
+            f'<data key="loc">{p.loc}</data></node>'
+        )
     for n in ext_nodes:
-        out.append(f"    <node id={quoteattr(n)}><data key=\"kind\">external</data></node>")
+        out.append(f'    <node id={quoteattr(n)}><data key="kind">external</data></node>')
     for d in deps:
-        out.append(f"    <edge source={quoteattr(d.source)} target={quoteattr(d.target)}>"
-                   f"<data key=\"kind\">{d.kind}</data><data key=\"weight\">{d.weight}</data>"
-                   f"<data key=\"line\">{d.line}</data></edge>")
+        out.append(
+            f"    <edge source={quoteattr(d.source)} target={quoteattr(d.target)}>"
+            f'<data key="kind">{d.kind}</data><data key="weight">{d.weight}</data>'
+            f'<data key="line">{d.line}</data></edge>'
+        )
     for s, t in ext_edges:
-        out.append(f"    <edge source={quoteattr(s)} target={quoteattr(t)}>"
-                   f"<data key=\"kind\">import</data></edge>")
+        out.append(f'    <edge source={quoteattr(s)} target={quoteattr(t)}><data key="kind">import</data></edge>')
     out += ["  </graph>", "</graphml>", ""]
     return "\n".join(out)
 
@@ -72,8 +83,12 @@ def _dot_id(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
-def _dot(files: Sequence[ParsedFile], deps: Sequence[Dependency], ext_nodes: Sequence[str],
-         ext_edges: Sequence[tuple[str, str]]) -> str:
+def _dot(
+    files: Sequence[ParsedFile],
+    deps: Sequence[Dependency],
+    ext_nodes: Sequence[str],
+    ext_edges: Sequence[tuple[str, str]],
+) -> str:
     out = ["digraph repository {", "  rankdir=LR;", "  node [shape=box];"]
     for p in files:
         out.append(f"  {_dot_id(p.path)} [language={_dot_id(p.source.language)}, loc={p.loc}];")
@@ -81,8 +96,7 @@ def _dot(files: Sequence[ParsedFile], deps: Sequence[Dependency], ext_nodes: Seq
         out.append(f"  {_dot_id(n)} [shape=ellipse, kind=external];")
     for d in deps:
         style = {"import": "solid", "call": "dashed", "inherit": "bold"}.get(d.kind, "solid")
-        out.append(f"  {_dot_id(d.source)} -> {_dot_id(d.target)} "
-                   f"[kind={d.kind}, weight={d.weight}, style={style}];")
+        out.append(f"  {_dot_id(d.source)} -> {_dot_id(d.target)} [kind={d.kind}, weight={d.weight}, style={style}];")
     for s, t in ext_edges:
         out.append(f"  {_dot_id(s)} -> {_dot_id(t)} [kind=import, style=dotted];")
     out += ["}", ""]

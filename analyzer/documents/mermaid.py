@@ -175,12 +175,8 @@ def rollup(
         ranked = sorted(boxes, key=lambda b: (-degree[b], b))
         keep = set(ranked[: max_nodes - 1])
         owner = {key: box if box in keep else OTHER_LABEL for key, box in owner.items()}
-    counts: Counter[tuple[str, str]] = Counter(
-        (owner[s], owner[t]) for s, t in set(pairs) if owner[s] != owner[t]
-    )
-    rolled_edges = tuple(
-        (s, t, str(n) if n > 1 else "") for (s, t), n in sorted(counts.items())
-    )
+    counts: Counter[tuple[str, str]] = Counter((owner[s], owner[t]) for s, t in set(pairs) if owner[s] != owner[t])
+    rolled_edges = tuple((s, t, str(n) if n > 1 else "") for (s, t), n in sorted(counts.items()))
     return Diagram(tuple((b, b) for b in sorted(set(owner.values()))), rolled_edges, ())
 
 
@@ -212,8 +208,11 @@ def _split_largest_first(files_per_package: Mapping[str, int], max_nodes: int) -
     size = {box: sum(files_per_package[p] for p in under(box, 1)) for box in depth_of}
     done: set[str] = set()
     while True:
-        splittable = [b for b in sorted(depth_of, key=lambda b: (-size[b], b))
-                      if b not in done and children(b, depth_of[b]) != {b}]
+        splittable = [
+            b
+            for b in sorted(depth_of, key=lambda b: (-size[b], b))
+            if b not in done and children(b, depth_of[b]) != {b}
+        ]
         chosen = None
         for box in splittable:
             if len(depth_of) - 1 + len(children(box, depth_of[box])) <= max_nodes:

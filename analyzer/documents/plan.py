@@ -17,16 +17,13 @@ from analyzer.domain import Dependency
 from analyzer.static.boundaries import SHARED, Boundary, decompose, partition_of
 from analyzer.static.result import StaticAnalysis
 
-
 FORMULAS = (
     "SM (structural modularity) = (1/K)·Σ_k μ_k/N_k² − (1/(K(K−1)/2))·Σ_{i<j} σ_ij/(2·N_i·N_j), "
     "μ_k = edges inside boundary k, σ_ij = edges between i and j, N = files (higher is better)",
-    "ICP (inter-call percentage) = weight of edges between boundaries / weight of all edges "
-    "(lower is better)",
+    "ICP (inter-call percentage) = weight of edges between boundaries / weight of all edges (lower is better)",
     "IFN (interface number) = mean over boundaries of the files that receive edges from other boundaries "
     "(lower is better)",
-    "NED (non-extreme distribution) = 1 − (files in boundaries of 5 to 20 files) / (all files) "
-    "(lower is better)",
+    "NED (non-extreme distribution) = 1 − (files in boundaries of 5 to 20 files) / (all files) (lower is better)",
 )
 
 
@@ -63,8 +60,7 @@ def plan_json(f: PlanFacts) -> dict[str, object]:
         "schema": "analyzer.plan/1",
         "target": f.target,
         "boundaries": [{"name": b.name, "files": list(b.files)} for b in f.boundaries],
-        "metrics": {"SM": f.metrics["sm"], "ICP": f.metrics["icp"], "IFN": f.metrics["ifn"],
-                    "NED": f.metrics["ned"]},
+        "metrics": {"SM": f.metrics["sm"], "ICP": f.metrics["icp"], "IFN": f.metrics["ifn"], "NED": f.metrics["ned"]},
         "formulas": list(FORMULAS),
         "extraction_order": list(f.order),
         "broken_edges": [{"source": a, "target": b, "weight": w} for a, b, w in f.broken_edges],
@@ -72,10 +68,12 @@ def plan_json(f: PlanFacts) -> dict[str, object]:
 
 
 def _target(f: PlanFacts) -> str:
-    return (f"Target architecture: **{_md(f.target)}**. {len(f.boundaries)} boundaries proposed from the "
-            "dependency graph's communities: cross-cutting files (used from two or more other areas, depending "
-            "only on the kernel) form the `shared` kernel; composition roots that no boundary dominates form "
-            "`entrypoints`; the rest is refined by label propagation.")
+    return (
+        f"Target architecture: **{_md(f.target)}**. {len(f.boundaries)} boundaries proposed from the "
+        "dependency graph's communities: cross-cutting files (used from two or more other areas, depending "
+        "only on the kernel) form the `shared` kernel; composition roots that no boundary dominates form "
+        "`entrypoints`; the rest is refined by label propagation."
+    )
 
 
 def _boundaries(f: PlanFacts) -> str:
@@ -99,25 +97,41 @@ def _coupling(f: PlanFacts) -> Counter[tuple[str, str]]:
 
 def _metrics(f: PlanFacts) -> str:
     m = f.metrics
-    out = ["| SM | ICP | IFN | NED |", "|---:|---:|---:|---:|",
-           f"| {m['sm']:.3f} | {m['icp']:.3f} | {m['ifn']:.3f} | {m['ned']:.3f} |", "",
-           "Formulas (Jin et al. 2019; Kalia et al. 2021), over the static file graph:", ""]
+    out = [
+        "| SM | ICP | IFN | NED |",
+        "|---:|---:|---:|---:|",
+        f"| {m['sm']:.3f} | {m['icp']:.3f} | {m['ifn']:.3f} | {m['ned']:.3f} |",
+        "",
+        "Formulas (Jin et al. 2019; Kalia et al. 2021), over the static file graph:",
+        "",
+    ]
     out += [f"- {x}" for x in FORMULAS]
     weights = _coupling(f)
     if weights:
-        out += ["", "Coupling between boundaries (edge weight, from → to):", "",
-                "| from | to | weight |", "|---|---|---:|"]
+        out += [
+            "",
+            "Coupling between boundaries (edge weight, from → to):",
+            "",
+            "| from | to | weight |",
+            "|---|---|---:|",
+        ]
         out += [f"| {_md(a)} | {_md(b)} | {w} |" for (a, b), w in sorted(weights.items())]
     return "\n".join(out)
 
 
 def _order(f: PlanFacts) -> str:
-    out = ["Leaf-first over the condensation of the boundary graph: a boundary is extracted only after "
-           "every boundary it depends on.", ""]
+    out = [
+        "Leaf-first over the condensation of the boundary graph: a boundary is extracted only after "
+        "every boundary it depends on.",
+        "",
+    ]
     out += [f"{i}. {_md(name)}" for i, name in enumerate(f.order, 1)]
     if f.broken_edges:
-        out += ["", "Cycles between boundaries are broken first by inverting or removing these "
-                "lightest dependencies:", ""]
+        out += [
+            "",
+            "Cycles between boundaries are broken first by inverting or removing these lightest dependencies:",
+            "",
+        ]
         out += [f"- {_md(a)} → {_md(b)} (weight {w})" for a, b, w in f.broken_edges]
     return "\n".join(out)
 
@@ -125,24 +139,30 @@ def _order(f: PlanFacts) -> str:
 def _waves(f: PlanFacts) -> str:
     out = []
     for i, name in enumerate(f.order, 1):
-        out.append(f"{i}. **Wave {i}: {_md(name)}**: put a facade in front of `{_md(name)}` inside the "
-                   "monolith and route its callers through it; carve the boundary's files out behind that "
-                   f"interface as a {'module' if 'monolith' in f.target.lower() else 'service'}; run old and "
-                   "new side by side, compare results, then switch callers and delete the old path.")
+        out.append(
+            f"{i}. **Wave {i}: {_md(name)}**: put a facade in front of `{_md(name)}` inside the "
+            "monolith and route its callers through it; carve the boundary's files out behind that "
+            f"interface as a {'module' if 'monolith' in f.target.lower() else 'service'}; run old and "
+            "new side by side, compare results, then switch callers and delete the old path."
+        )
     return "\n".join(out)
 
 
 def _risks(f: PlanFacts) -> str:
     out = []
     if f.cycles:
-        out.append(f"- {len(f.cycles)} file-level import cycle(s) must be broken before the files in them can "
-                   "move apart.")
+        out.append(
+            f"- {len(f.cycles)} file-level import cycle(s) must be broken before the files in them can move apart."
+        )
     if f.broken_edges:
-        out.append(f"- {len(f.broken_edges)} dependency(ies) between boundaries form cycles and need an "
-                   "interface inversion.")
+        out.append(
+            f"- {len(f.broken_edges)} dependency(ies) between boundaries form cycles and need an interface inversion."
+        )
     if f.metrics.get("icp", 0) > 0.3:
-        out.append(f"- ICP is {f.metrics['icp']:.2f}: many calls would cross boundaries (latency, partial "
-                   "failure); consider coarser boundaries.")
+        out.append(
+            f"- ICP is {f.metrics['icp']:.2f}: many calls would cross boundaries (latency, partial "
+            "failure); consider coarser boundaries."
+        )
     if any(b.name == SHARED for b in f.boundaries):
         out.append("- The shared kernel is a coupling point: version it as a library, keep it small.")
     return "\n".join(out) or "- No structural risks found by the static checks."
@@ -156,13 +176,18 @@ def _diagrams(f: PlanFacts) -> str:
         if a != b:
             pkg_edges[(a, b)] += d.weight
     packages = sorted({_package(p) for p in part})
-    before = mermaid.flowchart([(p, (p or "(root)") + "/") for p in packages],
-                               [(a, b, "") for (a, b) in sorted(pkg_edges)])
+    before = mermaid.flowchart(
+        [(p, (p or "(root)") + "/") for p in packages], [(a, b, "") for (a, b) in sorted(pkg_edges)]
+    )
     weights = _coupling(f)
-    after = mermaid.flowchart([(b.name, f"{b.name} ({len(b.files)})") for b in f.boundaries],
-                              [(a, b, str(w)) for (a, b), w in sorted(weights.items())])
-    return (f"Before (packages):\n\n```mermaid\n{before.rstrip()}\n```\n\n"
-            f"After (boundaries):\n\n```mermaid\n{after.rstrip()}\n```")
+    after = mermaid.flowchart(
+        [(b.name, f"{b.name} ({len(b.files)})") for b in f.boundaries],
+        [(a, b, str(w)) for (a, b), w in sorted(weights.items())],
+    )
+    return (
+        f"Before (packages):\n\n```mermaid\n{before.rstrip()}\n```\n\n"
+        f"After (boundaries):\n\n```mermaid\n{after.rstrip()}\n```"
+    )
 
 
 def _package(path: str) -> str:
@@ -181,13 +206,19 @@ def proposal_section(proposal: Mapping[str, Any]) -> str:
         if problems:
             return "The model's proposal could not be used: " + "; ".join(_md(str(p)) for p in problems)
         return "The model proposed no modules."
-    out = ["The model answered in JSON constrained by a schema (files limited to the repository's files); "
-           "the proposal was validated against the graph and is drawn by code. The boundaries above remain "
-           "the computed ones.", "", "| module | responsibility | files |", "|---|---|---:|"]
+    out = [
+        "The model answered in JSON constrained by a schema (files limited to the repository's files); "
+        "the proposal was validated against the graph and is drawn by code. The boundaries above remain "
+        "the computed ones.",
+        "",
+        "| module | responsibility | files |",
+        "|---|---|---:|",
+    ]
     for m in modules:
         out.append(f"| {_md(m['name'])} | {_md(m['responsibility'])} | {len(m['files'])} |")
-    diagram = mermaid.flowchart([(m["name"], m["name"]) for m in modules],
-                                [(m["name"], d, "") for m in modules for d in m["depends_on"]])
+    diagram = mermaid.flowchart(
+        [(m["name"], m["name"]) for m in modules], [(m["name"], d, "") for m in modules for d in m["depends_on"]]
+    )
     out += ["", f"```mermaid\n{diagram.rstrip()}\n```"]
     if problems:
         out += ["", "Validation dropped: " + "; ".join(_md(str(p)) for p in problems[:20])]
@@ -198,7 +229,12 @@ def plan_facts(static: StaticAnalysis, target: str) -> PlanFacts:
     """Boundaries, metrics and extraction order for a migration to ``target``."""
     d = decompose(static)
     return PlanFacts(
-        name=static_facts(static).name, target=target, boundaries=d.boundaries, metrics=d.metrics,
-        order=d.order, broken_edges=d.broken_edges, dependencies=static.resolution.dependencies,
+        name=static_facts(static).name,
+        target=target,
+        boundaries=d.boundaries,
+        metrics=d.metrics,
+        order=d.order,
+        broken_edges=d.broken_edges,
+        dependencies=static.resolution.dependencies,
         cycles=tuple(c.nodes for c in static.analysis.cycles),
     )

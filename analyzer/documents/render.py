@@ -84,8 +84,7 @@ def _fast_encoder() -> Callable[[Any], str]:
     if make is None:
         return encoder.encode
     try:
-        c_encode = make(None, encoder.default, json.encoder.encode_basestring, None,
-                        ": ", ", ", False, False, True)
+        c_encode = make(None, encoder.default, json.encoder.encode_basestring, None, ": ", ", ", False, False, True)
     except TypeError:  # another signature: use the public path
         return encoder.encode
     return lambda value: "".join(c_encode(value, 0))

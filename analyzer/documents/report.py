@@ -14,7 +14,6 @@ from analyzer.documents.facts import StaticFacts
 from analyzer.documents.render import Section
 from analyzer.domain import Dependency
 
-
 #: above this many files the module map rolls files up into packages
 MAP_MAX_NODES = 40
 
@@ -35,7 +34,8 @@ def inventory_section(f: StaticFacts) -> Section:
     symbols = sum(len(p.symbols) for p in f.parsed)
     kinds = Counter(d.kind for d in f.dependencies)
     lines = [
-        "\n".join(rows), "",
+        "\n".join(rows),
+        "",
         f"- Symbols defined: {symbols}",
         f"- Internal dependencies: {kinds.get('import', 0)} import, {kinds.get('call', 0)} call, "
         f"{kinds.get('inherit', 0)} inherit edges",
@@ -60,9 +60,12 @@ def module_map_section(f: StaticFacts) -> Section:
     package_of = {p: _package(p) or "(root)" for p in files}
     diagram = mermaid.rollup(files, edges, package_of, max_nodes=MAP_MAX_NODES)
     rolled = len(files) > MAP_MAX_NODES
-    note = (f"{len(files)} files rolled up into {len(diagram.nodes)} boxes (packages); edge labels count "
-            "the file-level edges they stand for." if rolled
-            else "One node per file, grouped by package; arrows point from the user to what it uses.")
+    note = (
+        f"{len(files)} files rolled up into {len(diagram.nodes)} boxes (packages); edge labels count "
+        "the file-level edges they stand for."
+        if rolled
+        else "One node per file, grouped by package; arrows point from the user to what it uses."
+    )
     return Section("module_map", "Module map", f"{note}\n\n```mermaid\n{mermaid.flowchart(*diagram).rstrip()}\n```")
 
 
@@ -74,17 +77,21 @@ def key_components_section(f: StaticFacts) -> Section:
         if m is None:
             continue
         rows.append(f"| {i} | `{_code(path)}` | {score:.4f} | {m.fan_in} | {m.fan_out} | {m.loc} | {m.layer} |")
-    return Section("key_components", "Key components",
-                   "Ranked by PageRank over all internal edges (imports, calls, inheritance).\n\n"
-                   + "\n".join(rows))
+    return Section(
+        "key_components",
+        "Key components",
+        "Ranked by PageRank over all internal edges (imports, calls, inheritance).\n\n" + "\n".join(rows),
+    )
 
 
 def dependency_health_section(f: StaticFacts) -> Section:
     a = f.analysis
     out: list[str] = ["### Cycles", ""]
     if a.cycles:
-        out.append(f"{len(a.cycles)} import cycle(s) (strongly connected components), "
-                   f"{sum(len(c.nodes) for c in a.cycles)} files in total:")
+        out.append(
+            f"{len(a.cycles)} import cycle(s) (strongly connected components), "
+            f"{sum(len(c.nodes) for c in a.cycles)} files in total:"
+        )
         out.append("")
         for i, c in enumerate(a.cycles, 1):
             path = " → ".join(f"`{_code(n)}`" for n in (*c.shortest, c.shortest[0]))
@@ -95,10 +102,13 @@ def dependency_health_section(f: StaticFacts) -> Section:
         out += ["", f"{len(a.type_only_cycles)} further cycle(s) exist only through type-only imports."]
     unimported = _pairs_without_import(f.dependencies)
     if unimported:
-        out += ["", f"Cycles and layers follow import statements. {unimported[0]} of the {unimported[1]} file pairs "
-                "linked by a call, type use or inheritance have no import between them (same-package or "
-                "same-namespace visibility, autoloading): they couple files too, and can close cycles this "
-                "section does not show."]
+        out += [
+            "",
+            f"Cycles and layers follow import statements. {unimported[0]} of the {unimported[1]} file pairs "
+            "linked by a call, type use or inheritance have no import between them (same-package or "
+            "same-namespace visibility, autoloading): they couple files too, and can close cycles this "
+            "section does not show.",
+        ]
     out += ["", "### Layering", ""]
     if a.layers:
         out.append("Depth over the condensation of the import graph (0 = imports no other file):")
@@ -106,25 +116,41 @@ def dependency_health_section(f: StaticFacts) -> Section:
         out.append("| layer | files |")
         out.append("|---:|---:|")
         out += [f"| {depth} | {len(files)} |" for depth, files in a.layers]
-    out += ["", "### Coupling per package", "",
-            "Martin metrics: Ca = packages depending on it, Ce = packages it depends on, "
-            "I = Ce / (Ca + Ce).", "",
-            "| package | files | LOC | Ca | Ce | I |", "|---|---:|---:|---:|---:|---:|"]
+    out += [
+        "",
+        "### Coupling per package",
+        "",
+        "Martin metrics: Ca = packages depending on it, Ce = packages it depends on, I = Ce / (Ca + Ce).",
+        "",
+        "| package | files | LOC | Ca | Ce | I |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
     for p in a.packages:
-        out.append(f"| `{_code(p.package or '(root)')}` | {p.files} | {p.loc} | {p.ca} | {p.ce} | "
-                   f"{p.instability:.2f} |")
+        out.append(
+            f"| `{_code(p.package or '(root)')}` | {p.files} | {p.loc} | {p.ca} | {p.ce} | {p.instability:.2f} |"
+        )
     if a.orphans:
-        out += ["", f"Orphans (no internal edge in or out): {len(a.orphans)}: "
-                + ", ".join(f"`{_code(o)}`" for o in a.orphans[:20])
-                + (" …" if len(a.orphans) > 20 else "")]
+        out += [
+            "",
+            f"Orphans (no internal edge in or out): {len(a.orphans)}: "
+            + ", ".join(f"`{_code(o)}`" for o in a.orphans[:20])
+            + (" …" if len(a.orphans) > 20 else ""),
+        ]
     return Section("dependency_health", "Dependency health", "\n".join(out))
 
 
 def hotspots_section(f: StaticFacts, has_churn: bool) -> Section:
-    formula = ("size × centrality × (1 + change frequency from git history)" if has_churn
-               else "size × centrality (no git history)")
-    rows = [f"Score = {formula}, each normalized to its maximum.", "",
-            "| file | score | LOC | PageRank | commits |", "|---|---:|---:|---:|---:|"]
+    formula = (
+        "size × centrality × (1 + change frequency from git history)"
+        if has_churn
+        else "size × centrality (no git history)"
+    )
+    rows = [
+        f"Score = {formula}, each normalized to its maximum.",
+        "",
+        "| file | score | LOC | PageRank | commits |",
+        "|---|---:|---:|---:|---:|",
+    ]
     for h in f.analysis.hotspots:
         rows.append(f"| `{_code(h.path)}` | {h.score:.3f} | {h.loc} | {h.pagerank:.4f} | {h.churn} |")
     if not f.analysis.hotspots:
@@ -145,8 +171,12 @@ def externals_section(f: StaticFacts) -> Section:
         out += [f"| `{_code(e.name)}` | {len(e.importers)} |" for e in third]
     if standard:
         users = len({path for e in standard for path in e.importers})
-        out += ["", f"Standard library: {len(standard)} packages, imported by {users} files: "
-                + ", ".join(f"`{_code(e.name)}` {len(e.importers)}" for e in standard) + "."]
+        out += [
+            "",
+            f"Standard library: {len(standard)} packages, imported by {users} files: "
+            + ", ".join(f"`{_code(e.name)}` {len(e.importers)}" for e in standard)
+            + ".",
+        ]
     return Section("external_dependencies", "External dependencies", "\n".join(out).strip())
 
 
@@ -156,14 +186,23 @@ def _third_party_count(f: StaticFacts) -> int:
 
 def boundaries_section(f: StaticFacts) -> Section:
     a = f.analysis
-    out = ["Communities of the file graph (Louvain, fixed seed) are candidate service or module "
-           "boundaries.", "", "| id | name | files | LOC |", "|---:|---|---:|---:|"]
+    out = [
+        "Communities of the file graph (Louvain, fixed seed) are candidate service or module boundaries.",
+        "",
+        "| id | name | files | LOC |",
+        "|---:|---|---:|---:|",
+    ]
     loc = {m.path: m.loc for m in a.files}
     for c in a.communities:
         out.append(f"| {c.id} | `{_code(c.name)}` | {len(c.files)} | {sum(loc.get(x, 0) for x in c.files)} |")
     if a.coupling:
-        out += ["", "Coupling between boundaries (summed edge weight, both directions):", "",
-                "| from | to | weight |", "|---:|---:|---:|"]
+        out += [
+            "",
+            "Coupling between boundaries (summed edge weight, both directions):",
+            "",
+            "| from | to | weight |",
+            "|---:|---:|---:|",
+        ]
         out += [f"| {x} | {y} | {w} |" for x, y, w in a.coupling]
     return Section("boundaries", "Candidate boundaries", "\n".join(out))
 
@@ -173,14 +212,19 @@ def summary_section(f: StaticFacts) -> Section:
     loc = sum(p.loc for p in f.parsed)
     langs = sorted({p.source.language for p in f.parsed})
     top = ", ".join(f"`{_code(p)}`" for p, _ in a.pagerank[:3])
-    cyc = (f"{len(a.cycles)} import cycle(s) tie {sum(len(c.nodes) for c in a.cycles)} files together"
-           if a.cycles else "there are no import cycles")
+    cyc = (
+        f"{len(a.cycles)} import cycle(s) tie {sum(len(c.nodes) for c in a.cycles)} files together"
+        if a.cycles
+        else "there are no import cycles"
+    )
     depth = (a.layers[-1][0] + 1) if a.layers else 0
-    body = (f"`{_code(f.name)}` holds {len(f.parsed)} files ({loc} LOC) in {len(langs)} language(s): "
-            f"{', '.join(langs)}. Its most central files are {top or '(none)'}; {cyc}; the import graph "
-            f"is {depth} layer(s) deep, with {len(a.communities)} candidate boundaries and "
-            f"{_third_party_count(f)} third-party packages (and "
-            f"{len(a.externals) - _third_party_count(f)} from the standard library).")
+    body = (
+        f"`{_code(f.name)}` holds {len(f.parsed)} files ({loc} LOC) in {len(langs)} language(s): "
+        f"{', '.join(langs)}. Its most central files are {top or '(none)'}; {cyc}; the import graph "
+        f"is {depth} layer(s) deep, with {len(a.communities)} candidate boundaries and "
+        f"{_third_party_count(f)} third-party packages (and "
+        f"{len(a.externals) - _third_party_count(f)} from the standard library)."
+    )
     return Section("summary", "Executive summary", body)
 
 
@@ -188,29 +232,39 @@ def risks_section(f: StaticFacts) -> Section:
     a = f.analysis
     items: list[str] = []
     for c in a.cycles[:5]:
-        items.append(f"- Break the cycle {' → '.join(f'`{_code(n)}`' for n in (*c.shortest, c.shortest[0]))}: "
-                     "files in a cycle can only be changed, tested and extracted together.")
+        items.append(
+            f"- Break the cycle {' → '.join(f'`{_code(n)}`' for n in (*c.shortest, c.shortest[0]))}: "
+            "files in a cycle can only be changed, tested and extracted together."
+        )
     unstable = [p for p in a.packages if p.ca >= 2 and p.instability >= 0.7]
     for p in unstable[:5]:
-        items.append(f"- `{_code(p.package or '(root)')}` is depended on by {p.ca} packages yet unstable "
-                     f"(I = {p.instability:.2f}): changes here ripple outwards.")
+        items.append(
+            f"- `{_code(p.package or '(root)')}` is depended on by {p.ca} packages yet unstable "
+            f"(I = {p.instability:.2f}): changes here ripple outwards."
+        )
     for h in a.hotspots[:3]:
-        items.append(f"- Hotspot `{_code(h.path)}` ({h.loc} LOC, PageRank {h.pagerank:.4f}): review and "
-                     "test first before any migration.")
+        items.append(
+            f"- Hotspot `{_code(h.path)}` ({h.loc} LOC, PageRank {h.pagerank:.4f}): review and "
+            "test first before any migration."
+        )
     if f.run_time_imports:
         dynamic = sorted(f.run_time_imports, key=lambda t: (-t[1], t[0]))
         shown = ", ".join(f"`{_code(path)}` ({n})" for path, n in dynamic[:5])
         more = f" and {len(dynamic) - 5} more files" if len(dynamic) > 5 else ""
         total = sum(n for _, n in dynamic)
         what = "1 import names its" if total == 1 else f"{total} imports name their"
-        items.append(f"- {what} module at run time, in {shown}{more}: the graph cannot see what they load "
-                     "(plugins, settings, drivers); check these loading points by hand before moving code "
-                     "(listed under `unresolved` in --json).")
+        items.append(
+            f"- {what} module at run time, in {shown}{more}: the graph cannot see what they load "
+            "(plugins, settings, drivers); check these loading points by hand before moving code "
+            "(listed under `unresolved` in --json)."
+        )
     if f.not_built:
         shown = ", ".join(f"`{_code(path)}`" for path in f.not_built[:5])
         more = f" and {len(f.not_built) - 5} more" if len(f.not_built) > 5 else ""
-        items.append(f"- {len(f.not_built)} source files are not built by their project ({shown}{more}): dead or "
-                     "excluded code; confirm and leave them out of the migration.")
+        items.append(
+            f"- {len(f.not_built)} source files are not built by their project ({shown}{more}): dead or "
+            "excluded code; confirm and leave them out of the migration."
+        )
     if not items:
         items.append("- No structural risks found by the static checks.")
     return Section("risks", "Risks and recommendations", "\n".join(items))
@@ -219,9 +273,15 @@ def risks_section(f: StaticFacts) -> Section:
 def static_report(f: StaticFacts, *, has_churn: bool) -> list[Section]:
     """The deterministic report sections, in report order (appendix excluded)."""
     return [
-        summary_section(f), inventory_section(f), module_map_section(f), key_components_section(f),
-        dependency_health_section(f), hotspots_section(f, has_churn), externals_section(f),
-        boundaries_section(f), risks_section(f),
+        summary_section(f),
+        inventory_section(f),
+        module_map_section(f),
+        key_components_section(f),
+        dependency_health_section(f),
+        hotspots_section(f, has_churn),
+        externals_section(f),
+        boundaries_section(f),
+        risks_section(f),
     ]
 
 
@@ -236,7 +296,8 @@ def appendix_section(lines: Sequence[str], diagnostics: Sequence[str]) -> Sectio
             # expand): first how many of each kind, then the first ones
             kinds = Counter(_DIAGNOSTIC.sub("", d) for d in diagnostics)
             body += "| files | diagnostic |\n|---:|---|\n" + "\n".join(
-                f"| {n} | {_cell(kind)} |" for kind, n in sorted(kinds.items(), key=lambda kn: (-kn[1], kn[0])))
+                f"| {n} | {_cell(kind)} |" for kind, n in sorted(kinds.items(), key=lambda kn: (-kn[1], kn[0]))
+            )
             body += f"\n\nThe first {len(shown)}:\n\n"
         body += "\n".join(f"- {_code(d)}" for d in shown)
         if len(diagnostics) > len(shown):

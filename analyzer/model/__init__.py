@@ -17,6 +17,14 @@ from analyzer.model.generator import (
 from analyzer.model.gguf_file import ModelInfo, default_model_path, list_models, read_header
 
 __all__ = [
-    "GenerationResult", "GenerationStats", "Message", "ModelInfo", "RuntimeOptions", "TextGenerator",
-    "Tokenizer", "default_model_path", "list_models", "read_header",
+    "GenerationResult",
+    "GenerationStats",
+    "Message",
+    "ModelInfo",
+    "RuntimeOptions",
+    "TextGenerator",
+    "Tokenizer",
+    "default_model_path",
+    "list_models",
+    "read_header",
 ]

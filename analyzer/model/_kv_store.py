@@ -23,9 +23,9 @@ import os
 import struct
 import tempfile
 from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 MAGIC = b"ANKVST01"
 _HEAD = struct.Struct("<8s64sQQ32s")
@@ -86,7 +86,7 @@ class KVStateStore:
             return None
         magic, key, n_tok, n_state, digest = _HEAD.unpack_from(data)
         tok = _token_bytes(tokens)
-        body = data[_HEAD.size:]
+        body = data[_HEAD.size :]
         if (
             magic != MAGIC
             or key.decode("ascii", "replace") != self.key(tokens)
@@ -96,15 +96,16 @@ class KVStateStore:
             or hashlib.sha256(body).digest() != digest
         ):
             return None
-        return body[4 * n_tok:]
+        return body[4 * n_tok :]
 
     def save(self, tokens: Sequence[int], state: bytes) -> Path:
         """Write the state of ``tokens`` atomically; returns the file path."""
         self.directory.mkdir(parents=True, exist_ok=True)
         path = self.path_for(tokens)
         body = _token_bytes(tokens) + state
-        head = _HEAD.pack(MAGIC, self.key(tokens).encode("ascii"), len(tokens), len(state),
-                          hashlib.sha256(body).digest())
+        head = _HEAD.pack(
+            MAGIC, self.key(tokens).encode("ascii"), len(tokens), len(state), hashlib.sha256(body).digest()
+        )
         fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=SUFFIX)
         try:
             with os.fdopen(fd, "wb") as fh:

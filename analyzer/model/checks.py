@@ -28,9 +28,46 @@ MARK = "⚠️"
 LEGEND = "⚠️ = not found in the repository: "
 
 SOURCE_EXTENSIONS = (
-    "py", "pyi", "js", "mjs", "cjs", "jsx", "ts", "tsx", "mts", "cts", "java", "go", "rs", "c", "h",
-    "cc", "cpp", "cxx", "hpp", "hh", "hxx", "cs", "rb", "php", "kt", "swift", "scala", "toml",
-    "json", "yaml", "yml", "cfg", "ini", "md", "txt", "lock", "mod", "gradle", "xml", "scm",
+    "py",
+    "pyi",
+    "js",
+    "mjs",
+    "cjs",
+    "jsx",
+    "ts",
+    "tsx",
+    "mts",
+    "cts",
+    "java",
+    "go",
+    "rs",
+    "c",
+    "h",
+    "cc",
+    "cpp",
+    "cxx",
+    "hpp",
+    "hh",
+    "hxx",
+    "cs",
+    "rb",
+    "php",
+    "kt",
+    "swift",
+    "scala",
+    "toml",
+    "json",
+    "yaml",
+    "yml",
+    "cfg",
+    "ini",
+    "md",
+    "txt",
+    "lock",
+    "mod",
+    "gradle",
+    "xml",
+    "scm",
 )
 _EXT = "|".join(sorted(SOURCE_EXTENSIONS, key=len, reverse=True))
 _IDENT = r"[A-Za-z_][A-Za-z0-9_]*"
@@ -40,11 +77,57 @@ _PATH = re.compile(rf"(?<![\w./@:-])((?:[\w.-]+/)*[\w-][\w.-]*\.(?:{_EXT}))(?![\
 _DOTTED = re.compile(rf"(?<![\w./@:-])({_IDENT}(?:\.{_IDENT})+)(?![\w(/-]|\.\w)")
 _SPAN_NAME = re.compile(rf"^(?:[\w.-]+/)*[\w.-]+$|^{_IDENT}(?:(?:\.|::|->|#){_IDENT})*(?:\(\))?$")
 _NOT_NAMES = frozenset(
-    set(keyword.kwlist) | set(keyword.softkwlist) | set(dir(builtins))
-    | {"e.g", "i.e", "etc", "vs", "true", "false", "null", "nil", "self", "this", "cls", "void",
-       "const", "let", "var", "func", "fn", "def", "class", "struct", "enum", "impl", "pub", "mod",
-       "use", "async", "await", "static", "public", "private", "protected", "int", "string", "bool",
-       "main", "init", "new", "TODO", "FIXME", "README", "API", "CLI", "JSON", "YAML", "HTTP", "URL"}
+    set(keyword.kwlist)
+    | set(keyword.softkwlist)
+    | set(dir(builtins))
+    | {
+        "e.g",
+        "i.e",
+        "etc",
+        "vs",
+        "true",
+        "false",
+        "null",
+        "nil",
+        "self",
+        "this",
+        "cls",
+        "void",
+        "const",
+        "let",
+        "var",
+        "func",
+        "fn",
+        "def",
+        "class",
+        "struct",
+        "enum",
+        "impl",
+        "pub",
+        "mod",
+        "use",
+        "async",
+        "await",
+        "static",
+        "public",
+        "private",
+        "protected",
+        "int",
+        "string",
+        "bool",
+        "main",
+        "init",
+        "new",
+        "TODO",
+        "FIXME",
+        "README",
+        "API",
+        "CLI",
+        "JSON",
+        "YAML",
+        "HTTP",
+        "URL",
+    }
 )
 _TLDS = frozenset({"com", "org", "net", "io", "dev", "ai", "edu", "gov", "html", "htm", "www"})
 
@@ -155,8 +238,14 @@ class Facts:
         files: Iterable[str] = (),
     ) -> Facts:
         """Build from plain iterables (sorted, so equal inputs give equal facts)."""
-        return cls(file_count, loc, tuple(sorted(languages)), tuple(sorted(tuple(sorted(c)) for c in cycles)),
-                   frozenset(edges), tuple(sorted(files)))
+        return cls(
+            file_count,
+            loc,
+            tuple(sorted(languages)),
+            tuple(sorted(tuple(sorted(c)) for c in cycles)),
+            frozenset(edges),
+            tuple(sorted(files)),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,8 +328,10 @@ def check_claims(text: str, facts: Facts) -> tuple[Finding, ...]:
 
 def grounding_findings(grounding: Grounding) -> tuple[Finding, ...]:
     """One finding per unknown name, for the critique prompt."""
-    return tuple(Finding("unknown-name", f"`{n}`", "no file, module or symbol has that name in the repository")
-                 for n in grounding.unknown)
+    return tuple(
+        Finding("unknown-name", f"`{n}`", "no file, module or symbol has that name in the repository")
+        for n in grounding.unknown
+    )
 
 
 def render_findings(findings: Sequence[Finding]) -> str:
@@ -276,40 +367,65 @@ def _looks_like_module(name: str) -> bool:
     if parts[-1].lower() in _TLDS or name.lower() in _NOT_NAMES:
         return False
     # prose dotted names: require lower-case snake parts (modules), or a CamelCase tail (module.Class)
-    return all(re.fullmatch(r"[a-z_][a-z0-9_]*", p) for p in parts[:-1]) and len(parts[0]) > 1 and (
-        re.fullmatch(r"[a-z_][a-z0-9_]*|[A-Z][A-Za-z0-9]*", parts[-1]) is not None
+    return (
+        all(re.fullmatch(r"[a-z_][a-z0-9_]*", p) for p in parts[:-1])
+        and len(parts[0]) > 1
+        and (re.fullmatch(r"[a-z_][a-z0-9_]*|[A-Z][A-Za-z0-9]*", parts[-1]) is not None)
     )
-
 
 
 # --- claim checks (one sentence at a time) ---------------------------------------
 
-_NUMBER_WORDS = {"no": 0, "zero": 0, "one": 1, "a": 1, "a single": 1, "two": 2, "three": 3, "four": 4,
-                 "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+_NUMBER_WORDS = {
+    "no": 0,
+    "zero": 0,
+    "one": 1,
+    "a": 1,
+    "a single": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+}
 _NUM = r"\d[\d,]*|zero|one|two|three|four|five|six|seven|eight|nine|ten"
 _REPO_WORDS = re.compile(r"\b(?:repository|repo|codebase|code base|project|total|overall|in all|altogether)\b", re.I)
 _PART_WORDS = re.compile(r"\b(?:largest|longest|biggest|smallest|each|per|average|function|class)\b", re.I)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z`*_(\[])|\n+")
 _NO_CYCLES = re.compile(
     r"\b(?:no|zero|without(?:\s+any)?|free\s+(?:of|from)|(?:not|n't)\s+(?:have|has|contain|contains|show|form)\s+any)"
-    r"\s+(?:[\w-]+\s+){0,2}?(?:cycles?|circular)|\b(?:acyclic|cycle-free)\b", re.I)
-_CYCLE_COUNT = re.compile(rf"\b({_NUM})\s+(?:[\w-]+\s+)?(?:cycles|cycle|circular\s+(?:dependencies|dependency|imports|import))\b", re.I)
+    r"\s+(?:[\w-]+\s+){0,2}?(?:cycles?|circular)|\b(?:acyclic|cycle-free)\b",
+    re.I,
+)
+_CYCLE_COUNT = re.compile(
+    rf"\b({_NUM})\s+(?:[\w-]+\s+)?(?:cycles|cycle|circular\s+(?:dependencies|dependency|imports|import))\b", re.I
+)
 _CYCLE_WORD = re.compile(r"\b(?:cycles?|circular|cyclic|acyclic|cycle-free)\b", re.I)
 #: sentences about the future or a wish state no fact about the code as it is
-_HYPOTHETICAL = re.compile(r"\b(?:will|would|could|after|once|ideally|aim|goal|target|should\s+(?:have|be|contain))\b", re.I)
+_HYPOTHETICAL = re.compile(
+    r"\b(?:will|would|could|after|once|ideally|aim|goal|target|should\s+(?:have|be|contain))\b", re.I
+)
 _FILE_COUNT = re.compile(
     rf"\b({_NUM})\s+(?:([A-Za-z+#]+)\s+)?(?:source\s+|code\s+)?files\b(?!\s+(?:in|under|inside|within|that|which|import|depend|use|call|of|from|are\s+in)\b(?!\s+(?:total|all)\b))",
-    re.I)
+    re.I,
+)
 _LOC = re.compile(
     r"(?:~|\b(?:about|around|roughly|approximately|nearly|over|some|almost)\s+)?"
-    r"\b(\d[\d,]*(?:\.\d+)?)\s*(k|K|thousand)?\s+(?:non-blank\s+|source\s+)?(?:lines\s+of\s+code|LOC)\b")
+    r"\b(\d[\d,]*(?:\.\d+)?)\s*(k|K|thousand)?\s+(?:non-blank\s+|source\s+)?(?:lines\s+of\s+code|LOC)\b"
+)
 _WRITTEN_IN = re.compile(
     r"\bwritten\s+(entirely\s+|only\s+|solely\s+|purely\s+|exclusively\s+)?in\s+"
-    r"(C\+\+|C#|Python|JavaScript|TypeScript|Java|Go|Golang|Rust|C|Ruby|PHP|Kotlin|Swift|Scala)\b(?!\+|#)")
+    r"(C\+\+|C#|Python|JavaScript|TypeScript|Java|Go|Golang|Rust|C|Ruby|PHP|Kotlin|Swift|Scala)\b(?!\+|#)"
+)
 _NAME = rf"`[^`\n]+`|(?:[\w.-]+/)*[\w-][\w.-]*\.(?:{_EXT})\b"
 _EDGE = re.compile(
     rf"(?P<a>{_NAME})\s+(?P<neg>does\s+not\s+|doesn't\s+|never\s+)?(?P<verb>imports?|depends?\s+on|is\s+imported\s+by)"
-    rf"\s+(?P<rest>(?:{_NAME})(?:\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?:{_NAME}))*)")
+    rf"\s+(?P<rest>(?:{_NAME})(?:\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?:{_NAME}))*)"
+)
 
 
 def _sentences(prose: str) -> list[str]:
@@ -402,9 +518,12 @@ def _check_edges(sentence: str, facts: Facts) -> list[Finding]:
             a, b = (target, source) if match.group("verb").startswith("is") else (source, target)
             exists = (a, b) in facts.edges
             if exists == bool(match.group("neg")):
-                fact = (f"{a} does depend on {b}" if exists else
-                        f"no dependency from {a} to {b} was found"
-                        + (f" (only {b} -> {a})" if (b, a) in facts.edges else ""))
+                fact = (
+                    f"{a} does depend on {b}"
+                    if exists
+                    else f"no dependency from {a} to {b} was found"
+                    + (f" (only {b} -> {a})" if (b, a) in facts.edges else "")
+                )
                 found.append(Finding("edge", _short(match.group(0)), fact))
     return found
 
@@ -458,7 +577,9 @@ def facts_of(static: StaticAnalysis) -> Facts:
     for p in static.parsed:
         langs[p.source.language] = langs.get(p.source.language, 0) + 1
     return Facts.from_plain(
-        file_count=len(static.parsed), loc=sum(p.loc for p in static.parsed), languages=langs.items(),
+        file_count=len(static.parsed),
+        loc=sum(p.loc for p in static.parsed),
+        languages=langs.items(),
         cycles=[c.nodes for c in static.analysis.cycles],
         edges={(d.source, d.target) for d in static.resolution.dependencies if d.kind == "import"},
         files=[p.path for p in static.parsed],

@@ -7,9 +7,10 @@ each other.  Nothing here loads an engine.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Literal, Mapping, Protocol, Sequence
+from typing import Any, Literal, Protocol
 
 from analyzer.errors import ConfigError
 from analyzer.model.gguf_file import KV_TYPE_BYTES, GGUFHeader
@@ -26,6 +27,8 @@ CHATML_TEMPLATE = (
     "{{ '<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>\n' }}"
     "{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}"
 )
+
+
 @dataclass(frozen=True, slots=True)
 class RuntimeOptions:
     """How to run the model.  ``None`` means "choose for me" (see ``describe_choices``)."""
@@ -43,7 +46,7 @@ class RuntimeOptions:
     #: where KV state of shared prefixes is saved (None: memory only)
     kv_cache_dir: Path | None = None
 
-    def validate(self) -> "RuntimeOptions":
+    def validate(self) -> RuntimeOptions:
         """Return self when consistent, else raise ConfigError."""
         if self.kv_type not in KV_TYPE_BYTES:
             raise ConfigError(f"--kv-type must be one of {', '.join(KV_TYPE_BYTES)}")

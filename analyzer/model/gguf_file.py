@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import os
 import struct
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Iterable, Mapping
+from typing import BinaryIO
 
 from gguf.constants import GGML_QUANT_SIZES, GGMLQuantizationType, LlamaFileType
 
@@ -28,8 +29,19 @@ KV_TYPE_BYTES: Mapping[str, float] = {"f16": 2.0, "q8_0": 34 / 32, "q4_0": 18 / 
 #: smallest context chosen automatically (below it the model is refused as too large)
 MIN_AUTO_CTX = 512
 
-_SCALARS: dict[int, str] = {0: "<B", 1: "<b", 2: "<H", 3: "<h", 4: "<I", 5: "<i", 6: "<f",
-                            7: "<?", 10: "<Q", 11: "<q", 12: "<d"}
+_SCALARS: dict[int, str] = {
+    0: "<B",
+    1: "<b",
+    2: "<H",
+    3: "<h",
+    4: "<I",
+    5: "<i",
+    6: "<f",
+    7: "<?",
+    10: "<Q",
+    11: "<q",
+    12: "<d",
+}
 _STRING, _ARRAY = 8, 9
 
 MetaValue = int | float | bool | str | tuple[object, ...]
@@ -206,9 +218,7 @@ def read_header(path: Path | str) -> GGUFHeader:
     except (struct.error, UnicodeDecodeError, ValueError, KeyError, OverflowError) as e:
         raise ModelLoadError(f"model file {path} has a corrupt or truncated GGUF header") from e
     if header.data_end > size:
-        raise ModelLoadError(
-            f"model file {path} is truncated: {size} bytes, tensor data needs {header.data_end}"
-        )
+        raise ModelLoadError(f"model file {path} is truncated: {size} bytes, tensor data needs {header.data_end}")
     return header
 
 
@@ -265,8 +275,9 @@ def compute_bytes(header: GGUFHeader, n_ctx: int) -> int:
 
 def estimate_memory(header: GGUFHeader, n_ctx: int, kv_type: str, available: int) -> MemoryEstimate:
     """Weights (file size) + KV cache + compute buffers at ``n_ctx`` against ``available`` bytes."""
-    return MemoryEstimate(header.file_size, kv_cache_bytes(header, n_ctx, kv_type), available,
-                          compute_bytes(header, n_ctx))
+    return MemoryEstimate(
+        header.file_size, kv_cache_bytes(header, n_ctx, kv_type), available, compute_bytes(header, n_ctx)
+    )
 
 
 def check_memory(header: GGUFHeader, n_ctx: int, kv_type: str, available: int) -> MemoryEstimate:
@@ -311,8 +322,11 @@ def choose_context(header: GGUFHeader, requested: int | None, kv_type: str, avai
             f"{MIN_AUTO_CTX}-token KV cache in {available / 2**20:.0f} MiB of free memory; "
             "pick a smaller model or free memory"
         )
-    return fit, ("the trained context" if fit == trained
-                 else f"capped from the trained {trained} so weights + KV cache fit in free memory")
+    return fit, (
+        "the trained context"
+        if fit == trained
+        else f"capped from the trained {trained} so weights + KV cache fit in free memory"
+    )
 
 
 def choose_gpu_layers(requested: int | None, n_layer: int, has_gpu: bool) -> tuple[int, str]:
@@ -337,7 +351,8 @@ def model_search_dirs() -> tuple[Path, ...]:
     """Where :func:`list_models` looks by default (existing or not)."""
     home = Path.home()
     hf = os.environ.get("HF_HUB_CACHE") or (
-        str(Path(os.environ["HF_HOME"]) / "hub") if os.environ.get("HF_HOME")
+        str(Path(os.environ["HF_HOME"]) / "hub")
+        if os.environ.get("HF_HOME")
         else str(home / ".cache" / "huggingface" / "hub")
     )
     return (
@@ -373,9 +388,17 @@ def list_models(extra_dirs: Iterable[Path] = (), include_defaults: bool = True) 
             header = read_header(candidate)
         except ModelLoadError:
             continue
-        found.append(ModelInfo(candidate, header.architecture, header.parameters,
-                               header.quantization, header.context_length,
-                               header.file_size, header.name))
+        found.append(
+            ModelInfo(
+                candidate,
+                header.architecture,
+                header.parameters,
+                header.quantization,
+                header.context_length,
+                header.file_size,
+                header.name,
+            )
+        )
     return tuple(sorted(found, key=lambda m: str(m.path)))
 
 
@@ -397,7 +420,7 @@ def _candidates(directory: Path) -> list[Path]:
 def _parse(fh: BinaryIO, path: Path, size: int) -> GGUFHeader:
     if fh.read(4) != GGUF_MAGIC:
         raise ModelLoadError(f"{path} is not a GGUF model file (bad magic)")
-    version, = _unpack(fh, "<I")
+    (version,) = _unpack(fh, "<I")
     if version not in (2, 3):
         raise ModelLoadError(f"{path} uses unsupported GGUF version {version}")
     n_tensors, n_kv = _unpack(fh, "<QQ")
@@ -407,7 +430,7 @@ def _parse(fh: BinaryIO, path: Path, size: int) -> GGUFHeader:
     lengths: dict[str, int] = {}
     for _ in range(n_kv):
         key = _read_str(fh)
-        vtype, = _unpack(fh, "<I")
+        (vtype,) = _unpack(fh, "<I")
         if vtype == _ARRAY:
             etype, count = _unpack(fh, "<IQ")
             if count > size:
@@ -422,7 +445,7 @@ def _parse(fh: BinaryIO, path: Path, size: int) -> GGUFHeader:
     tensors = []
     for _ in range(n_tensors):
         name = _read_str(fh)
-        n_dims, = _unpack(fh, "<I")
+        (n_dims,) = _unpack(fh, "<I")
         shape = _unpack(fh, f"<{n_dims}Q")
         type_id, offset = _unpack(fh, "<IQ")
         tensors.append(TensorInfo(name, tuple(int(d) for d in shape), int(type_id), int(offset)))
@@ -442,7 +465,7 @@ def _unpack(fh: BinaryIO, fmt: str) -> tuple:
 
 
 def _read_str(fh: BinaryIO) -> str:
-    n, = _unpack(fh, "<Q")
+    (n,) = _unpack(fh, "<Q")
     if n > 1 << 26:
         raise ValueError("string too long")
     data = fh.read(n)
@@ -463,7 +486,7 @@ def _read_value(fh: BinaryIO, vtype: int) -> MetaValue:
 def _skip_array(fh: BinaryIO, etype: int, count: int) -> None:
     if etype == _STRING:
         for _ in range(count):
-            n, = _unpack(fh, "<Q")
+            (n,) = _unpack(fh, "<Q")
             fh.seek(n, os.SEEK_CUR)
     elif etype == _ARRAY:
         for _ in range(count):

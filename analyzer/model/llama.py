@@ -13,8 +13,9 @@ import ctypes
 import json
 import logging
 import time
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import llama_cpp
 from llama_cpp.llama_chat_format import Jinja2ChatFormatter
@@ -35,8 +36,7 @@ from analyzer.model.gguf_file import GGUFHeader, default_model_path, read_header
 
 __all__ = ["LlamaCppGenerator", "VocabTokenizer", "open_tokenizer"]
 
-_KV_GGML_TYPES = {"f16": llama_cpp.GGML_TYPE_F16, "q8_0": llama_cpp.GGML_TYPE_Q8_0,
-                  "q4_0": llama_cpp.GGML_TYPE_Q4_0}
+_KV_GGML_TYPES = {"f16": llama_cpp.GGML_TYPE_F16, "q8_0": llama_cpp.GGML_TYPE_Q8_0, "q4_0": llama_cpp.GGML_TYPE_Q4_0}
 _log = logging.getLogger(__name__)
 
 
@@ -63,15 +63,20 @@ class LlamaCppGenerator:
             f"{self.header.file_size / 2**20:.0f} MiB)"
         ]
         if opts.kv_type != "f16" and (self.header.head_dim_k % 32 or self.header.head_dim_v % 32):
-            raise ConfigError(f"--kv-type {opts.kv_type} needs attention heads of a multiple of 32 values; "
-                              f"{self.path.name} has {self.header.head_dim_k}; use --kv-type f16")
+            raise ConfigError(
+                f"--kv-type {opts.kv_type} needs attention heads of a multiple of 32 values; "
+                f"{self.path.name} has {self.header.head_dim_k}; use --kv-type f16"
+            )
         self._n_ctx, why = _gguf.choose_context(self.header, opts.n_ctx, opts.kv_type, avail)
         self._choices.append(f"context: {self._n_ctx} tokens ({why})")
         est = _gguf.check_memory(self.header, self._n_ctx, opts.kv_type, avail)
-        self._choices.append(f"KV cache: {opts.kv_type}, {est.kv_cache / 2**20:.0f} MiB "
-                             f"(weights + KV + compute {est.total / 2**20:.0f} MiB of {avail / 2**20:.0f} MiB free)")
-        self.n_gpu_layers, why = _gguf.choose_gpu_layers(opts.n_gpu_layers, self.header.n_layer,
-                                                         bool(llama_cpp.llama_supports_gpu_offload()))
+        self._choices.append(
+            f"KV cache: {opts.kv_type}, {est.kv_cache / 2**20:.0f} MiB "
+            f"(weights + KV + compute {est.total / 2**20:.0f} MiB of {avail / 2**20:.0f} MiB free)"
+        )
+        self.n_gpu_layers, why = _gguf.choose_gpu_layers(
+            opts.n_gpu_layers, self.header.n_layer, bool(llama_cpp.llama_supports_gpu_offload())
+        )
         self._choices.append(f"GPU layers: {why}")
         flash, why = _gguf.choose_flash(opts.flash_attn, opts.kv_type, self.n_gpu_layers)
         self._choices.append(f"flash attention: {why}")
@@ -80,10 +85,18 @@ class LlamaCppGenerator:
         kv = _KV_GGML_TYPES[opts.kv_type]
         try:
             self._llm = llama_cpp.Llama(
-                model_path=str(self.path), n_ctx=self._n_ctx, n_batch=min(opts.n_batch, self._n_ctx),
-                n_ubatch=min(opts.n_batch, self._n_ctx), n_threads=threads, n_threads_batch=threads,
+                model_path=str(self.path),
+                n_ctx=self._n_ctx,
+                n_batch=min(opts.n_batch, self._n_ctx),
+                n_ubatch=min(opts.n_batch, self._n_ctx),
+                n_threads=threads,
+                n_threads_batch=threads,
                 n_gpu_layers=-1 if self.n_gpu_layers > self.header.n_layer else self.n_gpu_layers,
-                flash_attn=flash, type_k=kv, type_v=kv, seed=opts.seed, verbose=False,
+                flash_attn=flash,
+                type_k=kv,
+                type_v=kv,
+                seed=opts.seed,
+                verbose=False,
             )
         except (ValueError, RuntimeError, OSError) as e:
             raise ModelLoadError(f"llama.cpp could not load {self.path}: {e}") from e
@@ -93,8 +106,7 @@ class LlamaCppGenerator:
         self._grammars: dict[str, llama_cpp.LlamaGrammar] = {}
         self._store: KVStateStore | None = None
         if opts.kv_cache_dir is not None:
-            self._store = KVStateStore(Path(opts.kv_cache_dir), model_identity(self.path),
-                                       self._n_ctx, opts.kv_type)
+            self._store = KVStateStore(Path(opts.kv_cache_dir), model_identity(self.path), self._n_ctx, opts.kv_type)
             self._choices.append(f"KV state cache: {opts.kv_cache_dir}")
         else:
             self._choices.append("KV state cache: off (prefix reused in memory only)")
@@ -170,7 +182,7 @@ class LlamaCppGenerator:
             self._closed = True
             self._llm.close()
 
-    def __enter__(self) -> "LlamaCppGenerator":
+    def __enter__(self) -> LlamaCppGenerator:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -198,20 +210,35 @@ class LlamaCppGenerator:
         if self._store is not None and prefix > cached:
             done = self._eval_chunks(tokens[cached:prefix], done, total, progress)
             self._store.save(tokens[:prefix], self._get_state())
-        self._eval_chunks(tokens[llm.n_tokens: len(tokens) - 1], done, total, progress)
+        self._eval_chunks(tokens[llm.n_tokens : len(tokens) - 1], done, total, progress)
         return cached
 
-    def _sample(self, tokens: list[int], cached: int, max_tokens: int, started: float,
-                progress: ProgressCallback | None, on_token: TokenCallback | None,
-                grammar: llama_cpp.LlamaGrammar | None) -> GenerationResult:
+    def _sample(
+        self,
+        tokens: list[int],
+        cached: int,
+        max_tokens: int,
+        started: float,
+        progress: ProgressCallback | None,
+        on_token: TokenCallback | None,
+        grammar: llama_cpp.LlamaGrammar | None,
+    ) -> GenerationResult:
         llm, opts = self._llm, self.options
         llm.set_seed(opts.seed)
         decoder = codecs.getincrementaldecoder("utf-8")("replace")
         pieces: list[str] = []
         generated, finish = 0, "length"
         prompt_done = gen_start = None
-        stream = llm.generate(tokens[-1:], reset=False, temp=opts.temperature, top_k=40, top_p=0.95,
-                              min_p=0.05, repeat_penalty=opts.repeat_penalty, grammar=grammar)
+        stream = llm.generate(
+            tokens[-1:],
+            reset=False,
+            temp=opts.temperature,
+            top_k=40,
+            top_p=0.95,
+            min_p=0.05,
+            repeat_penalty=opts.repeat_penalty,
+            grammar=grammar,
+        )
         for token in stream:
             if prompt_done is None:
                 prompt_done = gen_start = time.perf_counter()
@@ -238,10 +265,15 @@ class LlamaCppGenerator:
         prompt_done = prompt_done or end
         gen_seconds = end - (gen_start or end)
         stats = GenerationStats(
-            prompt_tokens=len(tokens), cached_tokens=cached, generated_tokens=generated,
-            prompt_seconds=prompt_done - started, gen_seconds=gen_seconds,
+            prompt_tokens=len(tokens),
+            cached_tokens=cached,
+            generated_tokens=generated,
+            prompt_seconds=prompt_done - started,
+            gen_seconds=gen_seconds,
             tokens_per_second=generated / gen_seconds if gen_seconds > 0 else 0.0,
-            model=self.header.name, quantization=self.header.quantization, n_ctx=self._n_ctx,
+            model=self.header.name,
+            quantization=self.header.quantization,
+            n_ctx=self._n_ctx,
             n_gpu_layers=self.n_gpu_layers,
         )
         return GenerationResult("".join(pieces), stats, finish)  # type: ignore[arg-type]
@@ -260,7 +292,7 @@ class LlamaCppGenerator:
     def _eval_chunks(self, chunk: Sequence[int], done: int, total: int, progress: ProgressCallback | None) -> int:
         step = self._llm.n_batch
         for i in range(0, len(chunk), step):
-            part = chunk[i: i + step]
+            part = chunk[i : i + step]
             self._llm.eval(part)
             done += len(part)
             if progress:
@@ -307,7 +339,8 @@ class VocabTokenizer:
         self.header: GGUFHeader = read_header(self.path)
         try:
             self._llm: llama_cpp.Llama | None = llama_cpp.Llama(
-                str(self.path), vocab_only=True, n_ctx=64, n_batch=8, verbose=False)
+                str(self.path), vocab_only=True, n_ctx=64, n_batch=8, verbose=False
+            )
         except (ValueError, RuntimeError, OSError) as e:
             raise ModelLoadError(f"llama.cpp could not read the vocabulary of {self.path}: {e}") from e
         self._chat = _ChatTokenizer(self._llm, self.header, self.path)
@@ -328,7 +361,7 @@ class VocabTokenizer:
         if llm is not None:
             llm.close()
 
-    def __enter__(self) -> "VocabTokenizer":
+    def __enter__(self) -> VocabTokenizer:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -345,13 +378,13 @@ class _ChatTokenizer:
     def __init__(self, llm: llama_cpp.Llama, header: GGUFHeader, path: Path) -> None:
         self._llm, self._path = llm, path
         template = header.chat_template
-        self.choice = ("chat template: from the model" if template
-                       else "chat template: ChatML (the model has none)")
+        self.choice = "chat template: from the model" if template else "chat template: ChatML (the model has none)"
         self._bos = self._token_text(llm.token_bos())
         eos = self._token_text(llm.token_eos())
         self._formatters = {
-            flag: Jinja2ChatFormatter(template=template or CHATML_TEMPLATE, eos_token=eos,
-                                      bos_token=self._bos, add_generation_prompt=flag)
+            flag: Jinja2ChatFormatter(
+                template=template or CHATML_TEMPLATE, eos_token=eos, bos_token=self._bos, add_generation_prompt=flag
+            )
             for flag in (True, False)
         }
         self._add_bos = bool(llama_cpp.llama_vocab_get_add_bos(llama_cpp.llama_model_get_vocab(llm.model)))

@@ -12,8 +12,9 @@ import json
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Literal, Mapping, Sequence
+from typing import Any, Literal
 
 from analyzer.errors import ConfigError, ContextOverflowError, GenerationError
 from analyzer.model.generator import (
@@ -60,9 +61,14 @@ def chat_body(
     with a grammar built from the schema.
     """
     body: dict[str, Any] = {
-        "messages": [dict(m) for m in messages], "max_tokens": max_tokens, "stream": True,
-        "temperature": temperature, "seed": seed, "repeat_penalty": repeat_penalty,
-        "cache_prompt": True, "stream_options": {"include_usage": True},
+        "messages": [dict(m) for m in messages],
+        "max_tokens": max_tokens,
+        "stream": True,
+        "temperature": temperature,
+        "seed": seed,
+        "repeat_penalty": repeat_penalty,
+        "cache_prompt": True,
+        "stream_options": {"include_usage": True},
     }
     if json_schema is not None:
         body["response_format"] = {"type": "json_object", "schema": dict(json_schema)}
@@ -95,8 +101,7 @@ class ServerClient:
         settings = props.get("default_generation_settings") or {}
         n_ctx = settings.get("n_ctx") or props.get("n_ctx")
         alias = props.get("model_alias")
-        return (n_ctx if isinstance(n_ctx, int) and n_ctx > 0 else None,
-                str(alias) if alias else None)
+        return (n_ctx if isinstance(n_ctx, int) and n_ctx > 0 else None, str(alias) if alias else None)
 
     def apply_template(self, messages: Sequence[Mapping[str, str]]) -> str | None:
         """The server's rendering of ``messages`` (llama-server ``/apply-template``), else None."""
@@ -111,8 +116,7 @@ class ServerClient:
         ``/extras/tokenize`` always adds BOS, so without ``add_special`` the
         count of an empty text (its BOS, if any) is subtracted.
         """
-        answer = self.post_json("/tokenize", {"content": text, "add_special": add_special,
-                                              "parse_special": True})
+        answer = self.post_json("/tokenize", {"content": text, "add_special": add_special, "parse_special": True})
         if answer and isinstance(answer.get("tokens"), list):
             return len(answer["tokens"])
         answer = self.post_json("/extras/tokenize", {"input": text})
@@ -124,8 +128,12 @@ class ServerClient:
             n -= len(empty.get("tokens") or [])
         return max(n, 0)
 
-    def chat(self, body: dict[str, Any], on_text: Callable[[str], None] | None = None,
-             on_first: Callable[[], None] | None = None) -> ChatOutcome:
+    def chat(
+        self,
+        body: dict[str, Any],
+        on_text: Callable[[str], None] | None = None,
+        on_first: Callable[[], None] | None = None,
+    ) -> ChatOutcome:
         """Run a streamed chat completion, calling ``on_first`` once and ``on_text`` per delta."""
         first: float | None = None
         pieces: list[str] = []
@@ -151,8 +159,7 @@ class ServerClient:
 
     def _request(self, endpoint: str, body: dict | None) -> urllib.request.Request:
         data = json.dumps(body).encode() if body is not None else None
-        return urllib.request.Request(self.base_url + endpoint, data=data,
-                                      headers={"Content-Type": "application/json"})
+        return urllib.request.Request(self.base_url + endpoint, data=data, headers={"Content-Type": "application/json"})
 
     def _stream(self, endpoint: str, body: dict) -> Iterator[dict]:
         """Yield the JSON events of a server-sent-event stream."""
@@ -188,8 +195,14 @@ class OpenAIServerGenerator:
     ``tokenizer`` and closes it.
     """
 
-    def __init__(self, base_url: str, options: RuntimeOptions | None = None, *, timeout: float = 600.0,
-                 tokenizer: Tokenizer | None = None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        options: RuntimeOptions | None = None,
+        *,
+        timeout: float = 600.0,
+        tokenizer: Tokenizer | None = None,
+    ) -> None:
         self.options = opts = (options or RuntimeOptions()).validate()
         self._client = ServerClient(base_url, timeout)
         self.base_url = self._client.base_url
@@ -254,25 +267,39 @@ class OpenAIServerGenerator:
         if n_prompt > limit:
             raise ContextOverflowError(n_prompt, limit)
         opts = self.options
-        body = chat_body(messages, max_tokens, temperature=opts.temperature, seed=opts.seed,
-                         repeat_penalty=opts.repeat_penalty, json_schema=json_schema)
+        body = chat_body(
+            messages,
+            max_tokens,
+            temperature=opts.temperature,
+            seed=opts.seed,
+            repeat_penalty=opts.repeat_penalty,
+            json_schema=json_schema,
+        )
         on_first = None
         if on_prompt_progress:
             on_prompt_progress(0, n_prompt)
-            on_first = lambda: on_prompt_progress(n_prompt, n_prompt)  # noqa: E731
+            on_first = lambda: on_prompt_progress(n_prompt, n_prompt)
         started = time.perf_counter()
         out = self._client.chat(body, on_token, on_first)
         end = time.perf_counter()
         usage = out.usage
-        generated = int(usage.get("completion_tokens") or (
-            self.count_text(out.text) if self._vocab is not None and out.text else out.pieces))
+        generated = int(
+            usage.get("completion_tokens")
+            or (self.count_text(out.text) if self._vocab is not None and out.text else out.pieces)
+        )
         first = out.first_token_at or end
         cached = (usage.get("prompt_tokens_details") or {}).get("cached_tokens") or 0
         stats = GenerationStats(
-            prompt_tokens=int(usage.get("prompt_tokens") or n_prompt), cached_tokens=int(cached),
-            generated_tokens=generated, prompt_seconds=first - started, gen_seconds=end - first,
-            tokens_per_second=generated / (end - first) if end > first else 0.0, model=self.model_name,
-            quantization=self.quantization, n_ctx=self._n_ctx, n_gpu_layers=-1,
+            prompt_tokens=int(usage.get("prompt_tokens") or n_prompt),
+            cached_tokens=int(cached),
+            generated_tokens=generated,
+            prompt_seconds=first - started,
+            gen_seconds=end - first,
+            tokens_per_second=generated / (end - first) if end > first else 0.0,
+            model=self.model_name,
+            quantization=self.quantization,
+            n_ctx=self._n_ctx,
+            n_gpu_layers=-1,
         )
         return GenerationResult(out.text, stats, out.finish_reason)
 
@@ -281,7 +308,7 @@ class OpenAIServerGenerator:
         if vocab is not None:
             vocab.close()
 
-    def __enter__(self) -> "OpenAIServerGenerator":
+    def __enter__(self) -> OpenAIServerGenerator:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -290,6 +317,8 @@ class OpenAIServerGenerator:
     def _server_count(self, text: str, *, add_special: bool) -> int:
         n = self._client.count_text(text, add_special=add_special)
         if n is None:
-            raise GenerationError(f"cannot count tokens: server {self.base_url} has no tokenize endpoint "
-                                  "and no local GGUF model was given (use --model)")
+            raise GenerationError(
+                f"cannot count tokens: server {self.base_url} has no tokenize endpoint "
+                "and no local GGUF model was given (use --model)"
+            )
         return n

@@ -19,10 +19,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from analyzer.model import prompt as prompts
-from analyzer.model import checks as verify
-from analyzer.errors import ContextOverflowError
 from analyzer.context.write import Context, part_graph, write_context
+from analyzer.errors import ContextOverflowError
+from analyzer.model import checks as verify
+from analyzer.model import prompt as prompts
 
 if TYPE_CHECKING:  # llama_cpp loads only when a model runs
     from analyzer.model.generator import GenerationStats, TextGenerator
@@ -75,8 +75,15 @@ class Authored:
     map_skipped: str = ""
 
 
-def fit_repository_context(generator: TextGenerator, job: prompts.PromptJob, graph: Any, ranks: Mapping[str, float],
-                max_tokens: int, budget_cap: int | None, header: Sequence[str] = ()) -> Context:
+def fit_repository_context(
+    generator: TextGenerator,
+    job: prompts.PromptJob,
+    graph: Any,
+    ranks: Mapping[str, float],
+    max_tokens: int,
+    budget_cap: int | None,
+    header: Sequence[str] = (),
+) -> Context:
     """The most detailed context that leaves room for the prompt, the answer and every pass tail.
 
     Raises:
@@ -88,8 +95,9 @@ def fit_repository_context(generator: TextGenerator, job: prompts.PromptJob, gra
     if budget_cap is not None:
         room = min(room, budget_cap)
     if room < 64:
-        raise ContextOverflowError(overhead + 2 * max_tokens + FINDINGS_RESERVE + 64, limit,
-                                   "the prompt with the smallest repository map")
+        raise ContextOverflowError(
+            overhead + 2 * max_tokens + FINDINGS_RESERVE + 64, limit, "the prompt with the smallest repository map"
+        )
     return write_context(graph, ranks, room, generator.count_text, header_facts=header)
 
 
@@ -128,24 +136,29 @@ def prepare_context(
     run = _runner(generator, on_event, records)
 
     def fit(facts: str) -> Context:
-        fitted = [fit_repository_context(generator, _job(options, facts, task, target), graph, ranks,
-                              options.max_tokens, options.budget) for task, target in jobs]
+        fitted = [
+            fit_repository_context(
+                generator, _job(options, facts, task, target), graph, ranks, options.max_tokens, options.budget
+            )
+            for task, target in jobs
+        ]
         return min(fitted, key=lambda c: (c.budget, c.tokens))
 
     context = fit(facts_text)
     if context.coverage.files_listed < context.coverage.files_total and len(parts) > 1:
         try:
             task, target = jobs[0]
-            notes, full = _map_parts(generator, _job(options, facts_text, task, target), graph, ranks,
-                                     parts, run)
+            notes, full = _map_parts(generator, _job(options, facts_text, task, target), graph, ranks, parts, run)
             limit = generator.available_prompt_tokens(options.max_tokens)
-            joined = _clip("\n\n".join(f"Part {i}: {n}" for i, n in enumerate(notes, 1)),
-                           generator, int(limit * NOTES_SHARE))
+            joined = _clip(
+                "\n\n".join(f"Part {i}: {n}" for i, n in enumerate(notes, 1)), generator, int(limit * NOTES_SHARE)
+            )
             mapped = f"{facts_text}\n\nNotes on each part of the repository (map pass):\n\n{joined}"
             return Prepared(mapped, fit(mapped), len(notes), full, tuple(records))
         except ContextOverflowError as e:  # keep the rolled-up context of the whole repository
-            return Prepared(facts_text, context, passes=tuple(records),
-                            map_skipped=f"no room for the per-part summaries ({e})")
+            return Prepared(
+                facts_text, context, passes=tuple(records), map_skipped=f"no room for the per-part summaries ({e})"
+            )
     return Prepared(facts_text, context, passes=tuple(records))
 
 
@@ -183,9 +196,16 @@ def write_with_model(
     text = demote_headings(_strip_diagrams(final)).strip() or EMPTY_ANSWER
     grounding = verify.check_grounding(text, known)
     return Authored(
-        text=verify.mark_unknown(text, grounding), draft=draft, critique=critique,
-        findings=tuple(findings), grounding=grounding, passes=(*prepared.passes, *records), context=context,
-        map_parts=prepared.map_parts, map_files_full=prepared.map_files_full, proposal=proposal,
+        text=verify.mark_unknown(text, grounding),
+        draft=draft,
+        critique=critique,
+        findings=tuple(findings),
+        grounding=grounding,
+        passes=(*prepared.passes, *records),
+        context=context,
+        map_parts=prepared.map_parts,
+        map_files_full=prepared.map_files_full,
+        proposal=proposal,
         map_skipped=prepared.map_skipped,
     )
 
@@ -196,15 +216,20 @@ def proposal_schema(files: Sequence[str]) -> dict[str, Any]:
         "type": "object",
         "properties": {
             "modules": {
-                "type": "array", "minItems": 1, "maxItems": 12,
+                "type": "array",
+                "minItems": 1,
+                "maxItems": 12,
                 "items": {
                     "type": "object",
                     "properties": {
                         "name": {"type": "string", "pattern": "^[a-z][a-z0-9-]{0,30}$"},
                         "responsibility": {"type": "string", "maxLength": 120},
                         "files": {"type": "array", "maxItems": 40, "items": {"enum": list(files)}},
-                        "depends_on": {"type": "array", "maxItems": 12,
-                                       "items": {"type": "string", "pattern": "^[a-z][a-z0-9-]{0,30}$"}},
+                        "depends_on": {
+                            "type": "array",
+                            "maxItems": 12,
+                            "items": {"type": "string", "pattern": "^[a-z][a-z0-9-]{0,30}$"},
+                        },
                     },
                     "required": ["name", "responsibility", "files", "depends_on"],
                 },
@@ -249,8 +274,14 @@ def validate_proposal(text: str, files: Sequence[str]) -> dict[str, Any]:
                 seen_files.add(f)
                 kept.append(f)
         names.append(name)
-        modules.append({"name": name, "responsibility": str(m.get("responsibility", ""))[:120],
-                        "files": kept, "depends_on": [d for d in m.get("depends_on") or [] if isinstance(d, str)]})
+        modules.append(
+            {
+                "name": name,
+                "responsibility": str(m.get("responsibility", ""))[:120],
+                "files": kept,
+                "depends_on": [d for d in m.get("depends_on") or [] if isinstance(d, str)],
+            }
+        )
     edges: dict[str, set[str]] = {m["name"]: set() for m in modules}
     for m in modules:
         deps = []
@@ -268,21 +299,32 @@ def validate_proposal(text: str, files: Sequence[str]) -> dict[str, Any]:
 
 # --- private helpers ----------------------------------------------------------
 
+
 def _job(options: AuthorOptions, facts_text: str, task: str, target: str) -> prompts.PromptJob:
-    return prompts.make_job(options.template, context_text="", facts=facts_text, task=task, goal=options.goal,
-                            extra={"target": target} if task == "plan" else None)
+    return prompts.make_job(
+        options.template,
+        context_text="",
+        facts=facts_text,
+        task=task,
+        goal=options.goal,
+        extra={"target": target} if task == "plan" else None,
+    )
 
 
-def _runner(generator: TextGenerator, on_event: Event | None,
-            records: list[tuple[str, GenerationStats]]) -> Callable[..., str]:
+def _runner(
+    generator: TextGenerator, on_event: Event | None, records: list[tuple[str, GenerationStats]]
+) -> Callable[..., str]:
     """A pass runner that streams events and records each pass's statistics."""
     emit = on_event or (lambda *a: None)
 
-    def run(name: str, messages: list[prompts.ChatMessage], max_tokens: int,
-            schema: Mapping[str, Any] | None = None) -> str:
+    def run(
+        name: str, messages: list[prompts.ChatMessage], max_tokens: int, schema: Mapping[str, Any] | None = None
+    ) -> str:
         emit("pass", name, 0, 0)
         result = generator.generate(
-            messages, max_tokens, prefix_messages=1,
+            messages,
+            max_tokens,
+            prefix_messages=1,
             on_prompt_progress=lambda done, total: emit("prompt", name, done, total),
             on_token=lambda text: emit("token", text, 0, 0),
             **({"json_schema": schema} if schema is not None else {}),
@@ -293,21 +335,27 @@ def _runner(generator: TextGenerator, on_event: Event | None,
     return run
 
 
-def _map_parts(generator: TextGenerator, job: prompts.PromptJob, graph: Any, ranks: Mapping[str, float],
-               parts: Sequence[Sequence[str]], run: Callable[..., str]) -> tuple[list[str], int]:
+def _map_parts(
+    generator: TextGenerator,
+    job: prompts.PromptJob,
+    graph: Any,
+    ranks: Mapping[str, float],
+    parts: Sequence[Sequence[str]],
+    run: Callable[..., str],
+) -> tuple[list[str], int]:
     notes: list[str] = []
     full = 0
     for i, files in enumerate(parts, 1):
         sub = part_graph(graph, files)
         ctx = fit_repository_context(generator, job, sub, ranks, MAP_TOKENS, None)
         full += ctx.coverage.files_full
-        notes.append(run(f"map {i}/{len(parts)}", prompts.map_messages(job.with_context(ctx.text), i, len(parts)),
-                         MAP_TOKENS))
+        notes.append(
+            run(f"map {i}/{len(parts)}", prompts.map_messages(job.with_context(ctx.text), i, len(parts)), MAP_TOKENS)
+        )
     return notes, full
 
 
-def _propose(run: Callable[..., str], job: prompts.PromptJob, files: Sequence[str],
-             max_tokens: int) -> dict[str, Any]:
+def _propose(run: Callable[..., str], job: prompts.PromptJob, files: Sequence[str], max_tokens: int) -> dict[str, Any]:
     text = run("boundaries", prompts.boundaries_messages(job), max_tokens, proposal_schema(files))
     result = validate_proposal(text, files)
     result["raw"] = text
@@ -326,8 +374,9 @@ def _reaches(edges: Mapping[str, set[str]], start: str, goal: str) -> bool:
     return False
 
 
-def _fit_tail(generator: TextGenerator, limit: int, build: Callable[[str], list[prompts.ChatMessage]],
-              text: str) -> str:
+def _fit_tail(
+    generator: TextGenerator, limit: int, build: Callable[[str], list[prompts.ChatMessage]], text: str
+) -> str:
     """Shorten ``text`` (cut at paragraph ends, marked) until the pass built from it fits ``limit``."""
     if generator.count_tokens(build(text)) <= limit:
         return text
@@ -371,26 +420,31 @@ def appendix_lines(a: Authored, choices: Sequence[str]) -> list[str]:
         f"{len(a.grounding.unknown)} marked ⚠️ as not found",
     ]
     if a.map_parts:
-        lines.append(f"Map-reduce: {a.map_parts} parts summarized first ({a.map_files_full} files in full "
-                     "detail across parts)")
+        lines.append(
+            f"Map-reduce: {a.map_parts} parts summarized first ({a.map_files_full} files in full detail across parts)"
+        )
     elif a.map_skipped:
         lines.append(f"Map-reduce: not run, {a.map_skipped}; the context above is all the model saw")
     for name, s in a.passes:
-        lines.append(f"Pass {name}: {s.prompt_tokens} prompt tokens ({s.cached_tokens} reused), "
-                     f"{s.generated_tokens} generated, prompt {s.prompt_seconds:.2f}s, "
-                     f"{s.tokens_per_second:.1f} tokens/s; model {s.model} {s.quantization}, "
-                     f"n_ctx {s.n_ctx}, GPU layers "
-                     f"{s.n_gpu_layers if s.n_gpu_layers >= 0 else 'decided by the server'}")
+        lines.append(
+            f"Pass {name}: {s.prompt_tokens} prompt tokens ({s.cached_tokens} reused), "
+            f"{s.generated_tokens} generated, prompt {s.prompt_seconds:.2f}s, "
+            f"{s.tokens_per_second:.1f} tokens/s; model {s.model} {s.quantization}, "
+            f"n_ctx {s.n_ctx}, GPU layers "
+            f"{s.n_gpu_layers if s.n_gpu_layers >= 0 else 'decided by the server'}"
+        )
     return lines
 
 
 def reasoning_markdown(a: Authored) -> str:
     """The draft and the critique, for ``--keep-reasoning`` (headings demoted under the appendix)."""
-    return ("### Reasoning (draft)\n\n" + demote_headings(a.draft)
-            + "\n\n### Critique\n\n" + demote_headings(a.critique))
+    return "### Reasoning (draft)\n\n" + demote_headings(a.draft) + "\n\n### Critique\n\n" + demote_headings(a.critique)
 
 
 def grounding_json(a: Authored) -> dict[str, object]:
     """What the checks found, for the document's JSON data."""
-    return {"verified": list(a.grounding.verified), "unknown_marked": list(a.grounding.unknown),
-            "findings_given_to_critique": list(a.findings)}
+    return {
+        "verified": list(a.grounding.verified),
+        "unknown_marked": list(a.grounding.unknown),
+        "findings_given_to_critique": list(a.findings),
+    }

@@ -141,8 +141,9 @@ def build_messages(
     extra: Mapping[str, str] | None = None,
 ) -> list[ChatMessage]:
     """Messages for the first (draft) pass of a job; see :class:`PromptJob` for the arguments."""
-    return draft_messages(make_job(template, context_text=context_text, facts=facts, task=task,
-                                   goal=goal, section=section, extra=extra))
+    return draft_messages(
+        make_job(template, context_text=context_text, facts=facts, task=task, goal=goal, section=section, extra=extra)
+    )
 
 
 def make_job(
@@ -174,9 +175,7 @@ def critique_messages(job: PromptJob, draft: str, findings: str | Sequence[str])
     return _messages(job, _render_pass("critique", values))
 
 
-def final_messages(
-    job: PromptJob, draft: str, critique: str, findings: str | Sequence[str]
-) -> list[ChatMessage]:
+def final_messages(job: PromptJob, draft: str, critique: str, findings: str | Sequence[str]) -> list[ChatMessage]:
     """Pass 3: the final answer, fixing what the critique and the findings name."""
     values = {"draft": draft.strip(), "critique": critique.strip(), "findings": _findings_text(findings)}
     return _messages(job, _render_pass("final", values))
@@ -194,8 +193,9 @@ def map_messages(job: PromptJob, part: int, parts: int) -> list[ChatMessage]:
 
 def reduce_messages(job: PromptJob, notes: Sequence[str]) -> list[ChatMessage]:
     """Merge the notes of every part; the notes become the job's repository data."""
-    joined = "\n\n".join(f"### Notes on part {i} of {len(notes)}\n\n{note.strip()}"
-                         for i, note in enumerate(notes, start=1))
+    joined = "\n\n".join(
+        f"### Notes on part {i} of {len(notes)}\n\n{note.strip()}" for i, note in enumerate(notes, start=1)
+    )
     return _messages(job.with_context(joined), _render_pass("reduce", {"parts": str(len(notes))}))
 
 
@@ -216,6 +216,7 @@ def wrap_data(text: str) -> str:
 
 
 # --- private helpers ----------------------------------------------------------
+
 
 def _messages(job: PromptJob, pass_text: str) -> list[ChatMessage]:
     extra = dict(job.extra)
@@ -238,12 +239,13 @@ def _messages(job: PromptJob, pass_text: str) -> list[ChatMessage]:
 
 def _render_system(template: PromptTemplate, facts: str, context_text: str) -> str:
     # The facts name files and symbols of the repository: they are data too.
-    values = {"facts": wrap_data(facts) if facts.strip() else "(no facts computed)",
-              "context": wrap_data(context_text)}
+    values = {"facts": wrap_data(facts) if facts.strip() else "(no facts computed)", "context": wrap_data(context_text)}
     system = _render(template.system, values, template.name)
     used = _names(template.system)
-    missing = [f"## Repository facts\n\n{values['facts']}" if "facts" not in used else "",
-               f"## Repository\n\n{values['context']}" if "context" not in used else ""]
+    missing = [
+        f"## Repository facts\n\n{values['facts']}" if "facts" not in used else "",
+        f"## Repository\n\n{values['context']}" if "context" not in used else "",
+    ]
     return _join(system, *missing)
 
 
@@ -300,7 +302,7 @@ def _check_names(source: str, text: str, allowed: frozenset[str]) -> None:
 def _parse_template(source: str, text: str) -> PromptTemplate:
     marker = USER_MARKER.search(text)
     if marker:
-        system, user = _clean(text[: marker.start()]), _clean(text[marker.end():])
+        system, user = _clean(text[: marker.start()]), _clean(text[marker.end() :])
     else:
         cleaned = _clean(text)
         system, user = _auto_split(cleaned)

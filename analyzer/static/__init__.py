@@ -14,6 +14,15 @@ from analyzer.static.result import StaticAnalysis, StaticResult
 from analyzer.static.run_cache import RunCache, code_digest, run_key, source_digest
 
 __all__ = [
-    "CACHE_FORMAT", "ParseCache", "RunCache", "StaticAnalysis", "StaticResult", "code_digest", "dumps", "loads", "paused_gc",
-    "run_key", "source_digest",
+    "CACHE_FORMAT",
+    "ParseCache",
+    "RunCache",
+    "StaticAnalysis",
+    "StaticResult",
+    "code_digest",
+    "dumps",
+    "loads",
+    "paused_gc",
+    "run_key",
+    "source_digest",
 ]

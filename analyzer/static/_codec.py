@@ -25,8 +25,19 @@ from analyzer import domain
 from analyzer.config import Settings
 
 FORMAT = 4
-LOAD_ERRORS = (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError, TypeError,
-                ImportError, IndexError, KeyError, MemoryError, RecursionError)
+LOAD_ERRORS = (
+    OSError,
+    EOFError,
+    pickle.UnpicklingError,
+    AttributeError,
+    ValueError,
+    TypeError,
+    ImportError,
+    IndexError,
+    KeyError,
+    MemoryError,
+    RecursionError,
+)
 _DISPATCH: dict[type, Callable[[Any], Any]] = dict(copyreg.dispatch_table)
 
 
@@ -39,13 +50,16 @@ def register_values(*modules: Any) -> None:
     """
     for module in modules:
         for value in vars(module).values():
-            if (isinstance(value, type) and dataclasses.is_dataclass(value)
-                    and "__slots__" in vars(value) and value not in _DISPATCH
-                    and not hasattr(value, "__post_init__")):
+            if (
+                isinstance(value, type)
+                and dataclasses.is_dataclass(value)
+                and "__slots__" in vars(value)
+                and value not in _DISPATCH
+                and not hasattr(value, "__post_init__")
+            ):
                 fields = dataclasses.fields(value)
                 if fields and all(f.init for f in fields):
-                    _DISPATCH[value] = _reducer(value, attrgetter(*(f.name for f in fields)),
-                                                len(fields) == 1)
+                    _DISPATCH[value] = _reducer(value, attrgetter(*(f.name for f in fields)), len(fields) == 1)
 
 
 def _reducer(cls: type, get: Callable[[Any], Any], single: bool) -> Callable[[Any], tuple[Any, ...]]:

@@ -36,7 +36,7 @@ class StatIndex:
     _changed: bool = False
 
     @classmethod
-    def open(cls, settings: Settings) -> "StatIndex":
+    def open(cls, settings: Settings) -> StatIndex:
         """The index of ``settings.root`` (empty when missing, corrupt or caching is off)."""
         if not settings.use_cache:
             return cls(None)
@@ -52,9 +52,15 @@ class StatIndex:
     def lookup(self, rel: str, st: os.stat_result) -> tuple[str, str] | None:
         """(verdict, language) stored for ``rel`` if its stat is unchanged (and not racy), else None."""
         entry = self.entries.get(rel)
-        if (entry is None or entry[0] != st.st_size or entry[1] != st.st_mtime_ns
-                or entry[2] != st.st_ctime_ns or entry[3] != st.st_ino
-                or st.st_mtime_ns >= self.trusted_before_ns or st.st_ctime_ns >= self.trusted_before_ns):
+        if (
+            entry is None
+            or entry[0] != st.st_size
+            or entry[1] != st.st_mtime_ns
+            or entry[2] != st.st_ctime_ns
+            or entry[3] != st.st_ino
+            or st.st_mtime_ns >= self.trusted_before_ns
+            or st.st_ctime_ns >= self.trusted_before_ns
+        ):
             return None
         self._fresh[rel] = entry
         return entry[4], entry[5]
@@ -68,6 +74,7 @@ class StatIndex:
         """Keep exactly the entries seen in this walk (atomically; errors are ignored)."""
         if self.path is None or (not self._changed and len(self._fresh) == len(self.entries)):
             return
-        data = pickle.dumps({"format": FORMAT, "written_ns": time.time_ns(), "entries": self._fresh},
-                            protocol=pickle.HIGHEST_PROTOCOL)
+        data = pickle.dumps(
+            {"format": FORMAT, "written_ns": time.time_ns(), "entries": self._fresh}, protocol=pickle.HIGHEST_PROTOCOL
+        )
         write_atomic(self.path, data)

@@ -17,7 +17,6 @@ from analyzer.domain import Dependency
 from analyzer.static.metrics import community_name
 from analyzer.static.result import StaticAnalysis
 
-
 SHARED = "shared"
 
 
@@ -41,8 +40,9 @@ class Boundary:
     files: tuple[str, ...]
 
 
-def propose_boundaries(communities: Sequence[tuple[str, Sequence[str]]],
-                       dependencies: Sequence[Dependency]) -> tuple[Boundary, ...]:
+def propose_boundaries(
+    communities: Sequence[tuple[str, Sequence[str]]], dependencies: Sequence[Dependency]
+) -> tuple[Boundary, ...]:
     """Boundaries from communities: shared kernel and entry points apart, the rest refined.
 
     Four deterministic steps over the Louvain communities:
@@ -88,13 +88,16 @@ def propose_boundaries(communities: Sequence[tuple[str, Sequence[str]]],
             weight[(min(d.source, d.target), max(d.source, d.target))] += d.weight
 
     def spread(f: str, others: set[str]) -> int:
-        return max(len({owner[o] for o in others} - {owner[f]}),
-                   len({_package(o) for o in others} - {_package(f)}))
+        return max(len({owner[o] for o in others} - {owner[f]}), len({_package(o) for o in others} - {_package(f)}))
 
     shared = _kernel(owner, users, uses, spread)
-    leaves = {f for f in owner
-              if f not in shared and spread(f, uses[f] - shared) >= CROSS_CUTTING_MIN_USERS
-              and all(uses[u] == {f} and not users[u] for u in users[f])}
+    leaves = {
+        f
+        for f in owner
+        if f not in shared
+        and spread(f, uses[f] - shared) >= CROSS_CUTTING_MIN_USERS
+        and all(uses[u] == {f} and not users[u] for u in users[f])
+    }
     label, linked = _propagate(owner, weight, shared | leaves)
     for f in sorted(leaves):
         pull: Counter[str] = Counter()
@@ -128,22 +131,26 @@ def _has_edges(f: str, users: Mapping[str, set[str]], uses: Mapping[str, set[str
     return bool(users.get(f) or uses.get(f))
 
 
-def _kernel(owner: Mapping[str, str], users: Mapping[str, set[str]], uses: Mapping[str, set[str]],
-            spread: Callable[[str, set[str]], int]) -> set[str]:
+def _kernel(
+    owner: Mapping[str, str],
+    users: Mapping[str, set[str]],
+    uses: Mapping[str, set[str]],
+    spread: Callable[[str, set[str]], int],
+) -> set[str]:
     """Cross-cutting files: widely used, depending only on each other (to a fixpoint)."""
     kernel = {f for f in owner if users.get(f) and spread(f, users[f]) >= CROSS_CUTTING_MIN_USERS}
     for _ in range(len(owner) + 1):
         before = set(kernel)
         kernel = {f for f in kernel if not uses.get(f, set()) - kernel}
-        kernel |= {f for f in owner if users.get(f) and users[f] <= kernel
-                   and not uses.get(f, set()) - kernel}
+        kernel |= {f for f in owner if users.get(f) and users[f] <= kernel and not uses.get(f, set()) - kernel}
         if kernel == before:
             break
     return kernel
 
 
-def _propagate(owner: Mapping[str, str], weight: Mapping[tuple[str, str], int],
-               fixed: set[str]) -> tuple[dict[str, str], set[str]]:
+def _propagate(
+    owner: Mapping[str, str], weight: Mapping[tuple[str, str], int], fixed: set[str]
+) -> tuple[dict[str, str], set[str]]:
     """Seeded label propagation over the edges between files not in ``fixed``.
 
     Returns the labels of all files and the files that took part (had an edge).
@@ -214,7 +221,8 @@ def decompose(static: StaticAnalysis) -> Decomposition:
     return Decomposition(
         boundaries=tuple(boundaries),
         metrics={"sm": metrics.sm, "icp": metrics.icp, "ifn": metrics.ifn, "ned": metrics.ned},
-        order=order.order, broken_edges=order.broken_edges,
+        order=order.order,
+        broken_edges=order.broken_edges,
     )
 
 

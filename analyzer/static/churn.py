@@ -28,11 +28,28 @@ def git_churn(root: Path, files: frozenset[str]) -> tuple[dict[str, int], tuple[
     git = shutil.which("git")
     if git is None:
         return {}, (Diagnostic(".git", 0, "info", "git not found; hotspots use size x centrality only"),)
-    cmd = [git, "-C", str(root), "-c", "core.quotepath=off", "log", f"-n{_MAX_COMMITS}",
-           "--no-merges", "--no-renames", "--name-only", "--relative", "--format="]
+    cmd = [
+        git,
+        "-C",
+        str(root),
+        "-c",
+        "core.quotepath=off",
+        "log",
+        f"-n{_MAX_COMMITS}",
+        "--no-merges",
+        "--no-renames",
+        "--name-only",
+        "--relative",
+        "--format=",
+    ]
     try:
-        out = subprocess.run(cmd, capture_output=True, timeout=_TIMEOUT_S, check=False,
-                             env={"GIT_CONFIG_NOSYSTEM": "1", "HOME": "/nonexistent", "PATH": ""})
+        out = subprocess.run(
+            cmd,
+            capture_output=True,
+            timeout=_TIMEOUT_S,
+            check=False,
+            env={"GIT_CONFIG_NOSYSTEM": "1", "HOME": "/nonexistent", "PATH": ""},
+        )
     except (OSError, subprocess.TimeoutExpired) as e:
         return {}, (Diagnostic(".git", 0, "info", f"git log failed: {e}"),)
     if out.returncode != 0:

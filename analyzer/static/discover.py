@@ -25,18 +25,19 @@ from pathlib import Path
 
 import pathspec
 
-from analyzer.static._stat_index import StatIndex
 from analyzer.config import DEFAULT_EXCLUDED_DIRS, Settings
 from analyzer.domain import Diagnostic, Discovery, SkipCounts, SourceFile
 from analyzer.errors import InputPathError, NoSourceFilesError
+from analyzer.static._stat_index import StatIndex
 from analyzer.static.languages import language_for_path
 
 SKIP_GITIGNORED = "ignored by .gitignore"
 SKIP_GITIGNORED_DIR = "ignored by .gitignore (directories)"
 SKIP_VENDORED_DIR = "vendored or generated tree (directories)"
 #: default-excluded names that mean someone else's code, even in a Python package
-_VENDORED_NAMES = frozenset({"node_modules", "vendor", "third_party", "third-party", "bower_components",
-                             "site-packages"})
+_VENDORED_NAMES = frozenset(
+    {"node_modules", "vendor", "third_party", "third-party", "bower_components", "site-packages"}
+)
 SKIP_EXCLUDED = "excluded by --exclude"
 SKIP_NOT_INCLUDED = "not matched by --include"
 SKIP_UNSUPPORTED = "unsupported language"
@@ -54,8 +55,20 @@ SKIP_GO_IGNORED = "ignored by the go tool (testdata/, _ or . names)"
 #: skip reasons that --no-default-excludes lifts
 DEFAULT_EXCLUSION_REASONS = frozenset({SKIP_VENDORED_DIR, SKIP_GENERATED, SKIP_MINIFIED, SKIP_GO_IGNORED})
 
-_GENERATED_SUFFIXES = ("_pb2.py", "_pb2_grpc.py", ".pb.go", ".pb.cc", ".pb.h", ".generated.cs",
-                       ".g.cs", ".designer.cs", ".min.js", ".min.mjs", ".bundle.js", "-min.js")
+_GENERATED_SUFFIXES = (
+    "_pb2.py",
+    "_pb2_grpc.py",
+    ".pb.go",
+    ".pb.cc",
+    ".pb.h",
+    ".generated.cs",
+    ".g.cs",
+    ".designer.cs",
+    ".min.js",
+    ".min.mjs",
+    ".bundle.js",
+    "-min.js",
+)
 _MINIFY_SNIFF = 65536
 _MINIFIED_LINE = 1000  # average line length above which JS/TS counts as minified
 
@@ -75,8 +88,7 @@ class _Walker:
     stats: StatIndex  # what earlier runs learned from unchanged files' bytes
 
 
-def discover_files(settings: Settings,
-                   on_progress: Callable[[int], None] | None = None) -> Discovery:
+def discover_files(settings: Settings, on_progress: Callable[[int], None] | None = None) -> Discovery:
     """Walk ``settings.root`` and select the files to analyze.
 
     Raises:
@@ -94,9 +106,16 @@ def discover_files(settings: Settings,
         if _is_within(os.path.realpath(p), real_root)
     )
     walker = _Walker(
-        root=root, real_root=real_root, settings=settings,
-        include=_spec(settings.include), exclude=_spec(settings.exclude), outputs=outputs,
-        skipped=Counter(), diagnostics=[], files=[], seen_dirs={_dir_key(root)},
+        root=root,
+        real_root=real_root,
+        settings=settings,
+        include=_spec(settings.include),
+        exclude=_spec(settings.exclude),
+        outputs=outputs,
+        skipped=Counter(),
+        diagnostics=[],
+        files=[],
+        seen_dirs={_dir_key(root)},
         stats=StatIndex.open(settings),
     )
     _walk(walker, str(root), "", [], on_progress)
@@ -105,8 +124,9 @@ def discover_files(settings: Settings,
     walker.stats.save()
     files = tuple(sorted(walker.files, key=lambda f: f.path))
     skipped = SkipCounts(tuple(sorted(walker.skipped.items())))
-    return Discovery(files=files, skipped=skipped,
-                     diagnostics=tuple(sorted(walker.diagnostics, key=Diagnostic.sort_key)))
+    return Discovery(
+        files=files, skipped=skipped, diagnostics=tuple(sorted(walker.diagnostics, key=Diagnostic.sort_key))
+    )
 
 
 def require_sources(discovery: Discovery, settings: Settings) -> None:
@@ -118,11 +138,15 @@ def require_sources(discovery: Discovery, settings: Settings) -> None:
     if discovery.files:
         return
     counts = sorted(discovery.skipped.counts, key=lambda rc: (-rc[1], rc[0]))
-    hint = ("; --no-default-excludes reads vendored and generated trees too"
-            if settings.use_default_excludes and DEFAULT_EXCLUSION_REASONS & {r for r, _ in counts} else "")
+    hint = (
+        "; --no-default-excludes reads vendored and generated trees too"
+        if settings.use_default_excludes and DEFAULT_EXCLUSION_REASONS & {r for r, _ in counts}
+        else ""
+    )
     raise NoSourceFilesError(
         f"{settings.root}: no source files in a supported language "
-        f"(skipped: {', '.join(f'{n} {r}' for r, n in counts) or 'nothing'}{hint})")
+        f"(skipped: {', '.join(f'{n} {r}' for r, n in counts) or 'nothing'}{hint})"
+    )
 
 
 def _spec(patterns: tuple[str, ...]) -> pathspec.PathSpec | None:
@@ -145,7 +169,7 @@ def _load_gitignore(directory: str) -> pathspec.GitIgnoreSpec | None:
 def _ignored(rel: str, is_dir: bool, specs: list[tuple[str, pathspec.GitIgnoreSpec]]) -> bool:
     """Git semantics: the deepest .gitignore with a matching pattern decides."""
     for base, spec in reversed(specs):
-        sub = rel[len(base) + 1:] if base else rel
+        sub = rel[len(base) + 1 :] if base else rel
         if is_dir:
             sub += "/"
         result = spec.check_file(sub)
@@ -154,9 +178,13 @@ def _ignored(rel: str, is_dir: bool, specs: list[tuple[str, pathspec.GitIgnoreSp
     return False
 
 
-def _walk(w: _Walker, directory: str, rel_dir: str,
-          specs: list[tuple[str, pathspec.GitIgnoreSpec]],
-          on_progress: Callable[[int], None] | None) -> None:
+def _walk(
+    w: _Walker,
+    directory: str,
+    rel_dir: str,
+    specs: list[tuple[str, pathspec.GitIgnoreSpec]],
+    on_progress: Callable[[int], None] | None,
+) -> None:
     """Walk iteratively (a deep tree must not exhaust the Python stack).
 
     Directories reached through a symlink are entered only after every real
@@ -179,19 +207,21 @@ def _walk(w: _Walker, directory: str, rel_dir: str,
         stack.extend(reversed(subdirs))
 
 
-def _walk_one(w: _Walker, directory: str, rel_dir: str,
-              specs: list[tuple[str, pathspec.GitIgnoreSpec]],
-              linked: list[tuple[str, str, list[tuple[str, pathspec.GitIgnoreSpec]]]],
-              on_progress: Callable[[int], None] | None,
-              ) -> list[tuple[str, str, list[tuple[str, pathspec.GitIgnoreSpec]]]]:
+def _walk_one(
+    w: _Walker,
+    directory: str,
+    rel_dir: str,
+    specs: list[tuple[str, pathspec.GitIgnoreSpec]],
+    linked: list[tuple[str, str, list[tuple[str, pathspec.GitIgnoreSpec]]]],
+    on_progress: Callable[[int], None] | None,
+) -> list[tuple[str, str, list[tuple[str, pathspec.GitIgnoreSpec]]]]:
     """Consider the files of one directory; return its real subdirectories to walk."""
     subdirs: list[tuple[str, str, list[tuple[str, pathspec.GitIgnoreSpec]]]] = []
     try:
         with os.scandir(directory) as it:
             entries = sorted(it, key=lambda e: e.name)
     except OSError as e:
-        w.diagnostics.append(Diagnostic(rel_dir or ".", 0, "warning",
-                                        f"cannot list directory: {e.strerror or e}"))
+        w.diagnostics.append(Diagnostic(rel_dir or ".", 0, "warning", f"cannot list directory: {e.strerror or e}"))
         w.skipped[SKIP_UNREADABLE] += 1
         return subdirs
     gi = _load_gitignore(directory) if any(e.name == ".gitignore" for e in entries) else None
@@ -215,8 +245,11 @@ def _walk_one(w: _Walker, directory: str, rel_dir: str,
         if is_dir:
             if entry.name == ".git":
                 continue
-            if w.settings.use_default_excludes and entry.name in DEFAULT_EXCLUDED_DIRS \
-                    and not _is_source_package(entry):
+            if (
+                w.settings.use_default_excludes
+                and entry.name in DEFAULT_EXCLUDED_DIRS
+                and not _is_source_package(entry)
+            ):
                 w.skipped[SKIP_VENDORED_DIR] += 1
                 continue
             if _ignored(rel, True, specs):
@@ -265,8 +298,9 @@ def _is_loop(path: str) -> bool:
     return False
 
 
-def _consider_file(w: _Walker, entry: os.DirEntry[str], rel: str,
-                   specs: list[tuple[str, pathspec.GitIgnoreSpec]]) -> None:
+def _consider_file(
+    w: _Walker, entry: os.DirEntry[str], rel: str, specs: list[tuple[str, pathspec.GitIgnoreSpec]]
+) -> None:
     if rel in w.outputs:
         w.skipped[SKIP_OUTPUT] += 1
         return
@@ -289,8 +323,7 @@ def _consider_file(w: _Walker, entry: os.DirEntry[str], rel: str,
         w.skipped[SKIP_GO_IGNORED] += 1
         return
     if w.settings.use_default_excludes and entry.name.lower().endswith(_GENERATED_SUFFIXES):
-        w.skipped[SKIP_MINIFIED if ".min." in entry.name or "-min." in entry.name
-                  else SKIP_GENERATED] += 1
+        w.skipped[SKIP_MINIFIED if ".min." in entry.name or "-min." in entry.name else SKIP_GENERATED] += 1
         return
     try:
         st = entry.stat(follow_symlinks=True)
@@ -345,11 +378,14 @@ def _verdict(data: bytes, language: str) -> str:
 _CPP_MARKERS = re.compile(
     rb"^[ \t]*(?:template[ \t]*<|namespace(?:[ \t]+[\w:]+)?[ \t]*\{|using[ \t]+namespace[ \t]"
     rb"|class[ \t]+[A-Za-z_]\w*(?:[ \t]+final)?[ \t]*(?:[:{;]|$)|(?:public|private|protected)[ \t]*:(?!:))"
-    rb"|\bstd::\w", re.MULTILINE)
+    rb"|\bstd::\w",
+    re.MULTILINE,
+)
 _CPP_SNIFF = 256 * 1024
 #: lines only Objective-C has (@interface ... @end, #import)
-_OBJC_MARKERS = re.compile(rb"^[ \t]*(?:@(?:interface|protocol|implementation|end)\b|#[ \t]*import[ \t]*[<\"])",
-                           re.MULTILINE)
+_OBJC_MARKERS = re.compile(
+    rb"^[ \t]*(?:@(?:interface|protocol|implementation|end)\b|#[ \t]*import[ \t]*[<\"])", re.MULTILINE
+)
 
 
 def _language_from_content(rel: str, language: str, data: bytes) -> str:

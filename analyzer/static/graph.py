@@ -29,28 +29,10 @@ from typing import Any
 
 import networkx as nx
 
-from analyzer.static.metrics import (
-    DIGITS,
-    DecompositionMetrics,
-    ExtractionOrder,
-    community_names,
-    cycle_through_edge,
-    decomposition_metrics_of,
-    hotspot_scores,
-    pagerank,
-    shortest_cycle,
-)
 from analyzer.domain import (  # the result types live in domain.py (no networkx behind them)
-    Community,
-    Cycle,
-    ExternalUse,
-    FileMetrics,
-    GraphAnalysis,
-    Hotspot,
-    PackageMetrics,
     EDGE_KINDS,
-    EDGE_RUNTIME_IMPORT,
     EDGE_LINES,
+    EDGE_RUNTIME_IMPORT,
     EDGE_TYPE_ONLY,
     EDGE_WEIGHT,
     EXTERNAL_PREFIX,
@@ -63,10 +45,28 @@ from analyzer.domain import (  # the result types live in domain.py (no networkx
     NODE_PACKAGE,
     NODE_STANDARD,
     NODE_SYMBOLS,
+    Community,
+    Cycle,
     Dependency,
+    ExternalUse,
+    FileMetrics,
+    GraphAnalysis,
+    Hotspot,
+    PackageMetrics,
     ParsedFile,
     Resolution,
     Symbol,
+)
+from analyzer.static.metrics import (
+    DIGITS,
+    DecompositionMetrics,
+    ExtractionOrder,
+    community_names,
+    cycle_through_edge,
+    decomposition_metrics_of,
+    hotspot_scores,
+    pagerank,
+    shortest_cycle,
 )
 
 __all__ = [
@@ -114,13 +114,16 @@ def build_graph(parsed: Sequence[ParsedFile], resolution: Resolution) -> nx.DiGr
     paths.update(e.source for e in resolution.externals)
     for path in sorted(paths):
         p = by_path.get(path)
-        graph.add_node(path, **{
-            NODE_KIND: NODE_FILE,
-            NODE_LANGUAGE: p.source.language if p else "",
-            NODE_LOC: p.loc if p else 0,
-            NODE_SYMBOLS: tuple(sorted(p.symbols, key=Symbol.sort_key)) if p else (),
-            NODE_PACKAGE: _package_of(path),
-        })
+        graph.add_node(
+            path,
+            **{
+                NODE_KIND: NODE_FILE,
+                NODE_LANGUAGE: p.source.language if p else "",
+                NODE_LOC: p.loc if p else 0,
+                NODE_SYMBOLS: tuple(sorted(p.symbols, key=Symbol.sort_key)) if p else (),
+                NODE_PACKAGE: _package_of(path),
+            },
+        )
     standard = {e.package for e in resolution.externals if e.standard}
     for package in sorted({e.package for e in resolution.externals}):
         graph.add_node(EXTERNAL_PREFIX + package, **{NODE_KIND: NODE_EXTERNAL, NODE_STANDARD: package in standard})
@@ -137,15 +140,19 @@ def build_graph(parsed: Sequence[ParsedFile], resolution: Resolution) -> nx.DiGr
     for pair, deps in pairs.items():
         edges[pair] = _file_edge(deps)
     for pair, lines in ext_lines.items():
-        edges[pair] = {EDGE_KINDS: {IMPORT: len(lines)}, EDGE_LINES: {IMPORT: min(lines)},
-                       EDGE_WEIGHT: len(lines), EDGE_TYPE_ONLY: False, EDGE_RUNTIME_IMPORT: True}
+        edges[pair] = {
+            EDGE_KINDS: {IMPORT: len(lines)},
+            EDGE_LINES: {IMPORT: min(lines)},
+            EDGE_WEIGHT: len(lines),
+            EDGE_TYPE_ONLY: False,
+            EDGE_RUNTIME_IMPORT: True,
+        }
     for (src, dst), attrs in sorted(edges.items()):
         graph.add_edge(src, dst, **attrs)
     return graph
 
 
-def analyze_graph(graph: nx.DiGraph, *, churn: Mapping[str, int] | None = None,
-                  seed: int = 0) -> GraphAnalysis:
+def analyze_graph(graph: nx.DiGraph, *, churn: Mapping[str, int] | None = None, seed: int = 0) -> GraphAnalysis:
     """Derive cycles, ranking, layers, coupling, hotspots and communities.
 
     Args:
@@ -177,10 +184,14 @@ def analyze_graph(graph: nx.DiGraph, *, churn: Mapping[str, int] | None = None,
     loc = {f: int(graph.nodes[f].get(NODE_LOC, 0)) for f in files}
     commits = {f: int((churn or {}).get(f, 0)) for f in files}
     scores = hotspot_scores(loc, ranks, commits if churn is not None else None)
-    metrics = tuple(FileMetrics(f, loc[f], fan_in[f], fan_out[f], round(ranks[f], DIGITS), layer[f],
-                                commits[f], scores[f]) for f in files)
-    hotspots = sorted((Hotspot(m.path, m.hotspot, m.loc, m.pagerank, m.churn)
-                       for m in metrics if m.hotspot > 0), key=lambda h: (-h.score, h.path))
+    metrics = tuple(
+        FileMetrics(f, loc[f], fan_in[f], fan_out[f], round(ranks[f], DIGITS), layer[f], commits[f], scores[f])
+        for f in files
+    )
+    hotspots = sorted(
+        (Hotspot(m.path, m.hotspot, m.loc, m.pagerank, m.churn) for m in metrics if m.hotspot > 0),
+        key=lambda h: (-h.score, h.path),
+    )
     orphans = tuple(f for f in files if not fan_in[f] and not fan_out[f])
     communities = _communities(graph, files, internal, set(orphans), seed)
     return GraphAnalysis(
@@ -244,6 +255,7 @@ def extraction_order(graph: nx.DiGraph, partition: Mapping[str, str]) -> Extract
 
 # --- helpers ---------------------------------------------------------------
 
+
 def _package_of(path: str) -> str:
     """Directory of a repo-relative POSIX path, ``""`` for the root."""
     head, _, _ = path.rpartition("/")
@@ -274,8 +286,7 @@ def _file_nodes(graph: nx.DiGraph) -> list[str]:
 def _file_edges(graph: nx.DiGraph, files: Iterable[str]) -> list[tuple[str, str, dict[str, Any]]]:
     """Sorted file->file edges with their attribute dicts (self-loops left out)."""
     keep = set(files)
-    return sorted((s, d, data) for s, d, data in graph.edges(data=True)
-                  if s in keep and d in keep and s != d)
+    return sorted((s, d, data) for s, d, data in graph.edges(data=True) if s in keep and d in keep and s != d)
 
 
 def _is_runtime_import(data: Mapping[str, Any]) -> bool:
@@ -296,8 +307,9 @@ def _cycles(runtime: nx.DiGraph) -> tuple[Cycle, ...]:
     return tuple(Cycle(c, shortest_cycle(c, succ)) for c in comps)
 
 
-def _type_only_cycles(imports: nx.DiGraph, runtime: nx.DiGraph,
-                      runtime_sccs: set[tuple[str, ...]]) -> tuple[Cycle, ...]:
+def _type_only_cycles(
+    imports: nx.DiGraph, runtime: nx.DiGraph, runtime_sccs: set[tuple[str, ...]]
+) -> tuple[Cycle, ...]:
     """Import SCCs that are not runtime SCCs, with a shortest cycle through a type-only edge."""
     succ = _successors(imports)
     found = []
@@ -327,8 +339,9 @@ def _layers(runtime: nx.DiGraph) -> dict[str, int]:
     return {n: depth[mapping[n]] for n in runtime}
 
 
-def _packages(graph: nx.DiGraph, files: list[str], internal: list[tuple[str, str, dict[str, Any]]],
-              loc: Mapping[str, int]) -> tuple[PackageMetrics, ...]:
+def _packages(
+    graph: nx.DiGraph, files: list[str], internal: list[tuple[str, str, dict[str, Any]]], loc: Mapping[str, int]
+) -> tuple[PackageMetrics, ...]:
     package = {f: str(graph.nodes[f].get(NODE_PACKAGE, _package_of(f))) for f in files}
     members: Counter[str] = Counter(package.values())
     lines: Counter[str] = Counter()
@@ -349,8 +362,9 @@ def _packages(graph: nx.DiGraph, files: list[str], internal: list[tuple[str, str
     return tuple(result)
 
 
-def _communities(graph: nx.DiGraph, files: list[str], internal: list[tuple[str, str, dict[str, Any]]],
-                 orphans: set[str], seed: int) -> tuple[Community, ...]:
+def _communities(
+    graph: nx.DiGraph, files: list[str], internal: list[tuple[str, str, dict[str, Any]]], orphans: set[str], seed: int
+) -> tuple[Community, ...]:
     undirected = nx.Graph()
     undirected.add_nodes_from(f for f in files if f not in orphans)
     weights: Counter[tuple[str, str]] = Counter()
@@ -360,16 +374,18 @@ def _communities(graph: nx.DiGraph, files: list[str], internal: list[tuple[str, 
         undirected.add_edge(a, b, weight=w)
     groups = [tuple(sorted(c)) for c in nx.community.louvain_communities(undirected, weight="weight", seed=seed)]
     groups.sort(key=lambda g: (-len(g), g[0]))
-    names = community_names([[str(graph.nodes[f].get(NODE_PACKAGE, _package_of(f))) for f in group]
-                             for group in groups])
+    names = community_names(
+        [[str(graph.nodes[f].get(NODE_PACKAGE, _package_of(f))) for f in group] for group in groups]
+    )
     result = [Community(i, name, group) for i, (name, group) in enumerate(zip(names, groups))]
     if orphans:
         result.append(Community(len(result), UNASSIGNED, tuple(sorted(orphans))))
     return tuple(result)
 
 
-def _coupling(communities: tuple[Community, ...],
-              internal: list[tuple[str, str, dict[str, Any]]]) -> tuple[tuple[int, int, int], ...]:
+def _coupling(
+    communities: tuple[Community, ...], internal: list[tuple[str, str, dict[str, Any]]]
+) -> tuple[tuple[int, int, int], ...]:
     owner = {f: c.id for c in communities for f in c.files}
     weights: Counter[tuple[int, int]] = Counter()
     for src, dst, data in internal:
@@ -383,8 +399,10 @@ def _externals(graph: nx.DiGraph) -> tuple[ExternalUse, ...]:
     result = []
     for node, kind in sorted(graph.nodes(data=NODE_KIND)):
         if kind == NODE_EXTERNAL:
-            importers = tuple(sorted(p for p in graph.predecessors(node)
-                                     if graph.nodes[p].get(NODE_KIND) == NODE_FILE))
-            result.append(ExternalUse(node.removeprefix(EXTERNAL_PREFIX), importers,
-                                      bool(graph.nodes[node].get(NODE_STANDARD, False))))
+            importers = tuple(sorted(p for p in graph.predecessors(node) if graph.nodes[p].get(NODE_KIND) == NODE_FILE))
+            result.append(
+                ExternalUse(
+                    node.removeprefix(EXTERNAL_PREFIX), importers, bool(graph.nodes[node].get(NODE_STANDARD, False))
+                )
+            )
     return tuple(result)

@@ -71,8 +71,9 @@ class ExtractionOrder:
     broken_edges: tuple[tuple[str, str, int], ...]
 
 
-def pagerank(nodes: Sequence[str], edges: Iterable[Edge], *, alpha: float = 0.85,
-             max_iter: int = 100, tol: float = 1.0e-6) -> dict[str, float]:
+def pagerank(
+    nodes: Sequence[str], edges: Iterable[Edge], *, alpha: float = 0.85, max_iter: int = 100, tol: float = 1.0e-6
+) -> dict[str, float]:
     """Weighted PageRank by power iteration, the same algorithm as networkx's.
 
     Out-edge weights are normalised per node; dangling nodes (no out-edges)
@@ -124,8 +125,9 @@ def shortest_cycle(component: Iterable[str], successors: Mapping[str, Sequence[s
     return best
 
 
-def cycle_through_edge(src: str, dst: str, members: set[str],
-                       successors: Mapping[str, Sequence[str]]) -> tuple[str, ...]:
+def cycle_through_edge(
+    src: str, dst: str, members: set[str], successors: Mapping[str, Sequence[str]]
+) -> tuple[str, ...]:
     """Shortest cycle using the edge ``src -> dst``, rotated to start at its smallest node."""
     path = _bfs_path(dst, src, members, successors, len(members)) if src != dst else ()
     if not path:
@@ -143,14 +145,14 @@ def normalized(values: Mapping[str, float]) -> dict[str, float]:
     return {k: v / top for k, v in values.items()}
 
 
-def hotspot_scores(loc: Mapping[str, int], ranks: Mapping[str, float],
-                   churn: Mapping[str, int] | None) -> dict[str, float]:
+def hotspot_scores(
+    loc: Mapping[str, int], ranks: Mapping[str, float], churn: Mapping[str, int] | None
+) -> dict[str, float]:
     """``loc/max_loc * rank/max_rank``, times ``1 + churn/max_churn`` when churn is given."""
     loc_n = normalized({k: float(v) for k, v in loc.items()})
     rank_n = normalized(ranks)
     churn_n = normalized({k: float(churn.get(k, 0)) for k in loc}) if churn is not None else None
-    return {f: round(loc_n[f] * rank_n[f] * ((1.0 + churn_n[f]) if churn_n is not None else 1.0), DIGITS)
-            for f in loc}
+    return {f: round(loc_n[f] * rank_n[f] * ((1.0 + churn_n[f]) if churn_n is not None else 1.0), DIGITS) for f in loc}
 
 
 def community_name(packages: Sequence[str]) -> str:
@@ -185,8 +187,9 @@ def community_names(groups: Sequence[Sequence[str]]) -> list[str]:
     return out
 
 
-def decomposition_metrics_of(files: Iterable[str], edges: Iterable[Edge],
-                             partition: Mapping[str, str]) -> DecompositionMetrics:
+def decomposition_metrics_of(
+    files: Iterable[str], edges: Iterable[Edge], partition: Mapping[str, str]
+) -> DecompositionMetrics:
     """SM, ICP, IFN and NED (see :class:`DecompositionMetrics`) for ``partition``.
 
     Only files both in ``files`` and in ``partition`` take part; edges with
@@ -214,8 +217,7 @@ def decomposition_metrics_of(files: Iterable[str], edges: Iterable[Edge],
             interfaces[b].add(dst)
     cohesion = sum(inside[b] / sizes[b] ** 2 for b in sizes) / k
     pairs = k * (k - 1) / 2
-    coupling = (sum(n / (2 * sizes[a] * sizes[b]) for (a, b), n in between.items()) / pairs
-                if pairs else 0.0)
+    coupling = sum(n / (2 * sizes[a] * sizes[b]) for (a, b), n in between.items()) / pairs if pairs else 0.0
     non_extreme = sum(n for n in sizes.values() if NED_MIN_SIZE <= n <= NED_MAX_SIZE)
     return DecompositionMetrics(
         sm=round(cohesion - coupling, DIGITS),
@@ -225,15 +227,17 @@ def decomposition_metrics_of(files: Iterable[str], edges: Iterable[Edge],
     )
 
 
-def _cycle_through(start: str, members: set[str], successors: Mapping[str, Sequence[str]],
-                   limit: int) -> tuple[str, ...]:
+def _cycle_through(
+    start: str, members: set[str], successors: Mapping[str, Sequence[str]], limit: int
+) -> tuple[str, ...]:
     """Shortest cycle through ``start`` with at most ``limit`` nodes, or ``()``."""
     path = _bfs_path(start, start, members, successors, limit)
     return tuple(path[:-1]) if path else ()
 
 
-def _bfs_path(source: str, target: str, members: set[str],
-              successors: Mapping[str, Sequence[str]], limit: int) -> tuple[str, ...]:
+def _bfs_path(
+    source: str, target: str, members: set[str], successors: Mapping[str, Sequence[str]], limit: int
+) -> tuple[str, ...]:
     """BFS path ``source .. target`` (at least one edge) with at most ``limit`` edges, or ``()``."""
     parent: dict[str, str] = {source: source}
     depth = {source: 0}

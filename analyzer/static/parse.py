@@ -73,7 +73,7 @@ def parse_files(
         on_progress(done, total)
     root = str(settings.root)
     jobs = min(settings.effective_jobs, max(1, len(missing) // _BATCH))
-    batches = [missing[i:i + _BATCH] for i in range(0, len(missing), _BATCH)]
+    batches = [missing[i : i + _BATCH] for i in range(0, len(missing), _BATCH)]
     pool = None
     outputs: Iterable[tuple[bytes | None, list[ParsedFile]]]
     if jobs <= 1:
@@ -81,16 +81,16 @@ def parse_files(
     else:
         # workers pickle their batch once; the same bytes are unpickled here and cached as they are
         pool = ProcessPoolExecutor(max_workers=jobs)
-        outputs = ((blob, _codec.loads(blob))
-                   for blob in pool.map(_parse_batch_pickled, [root] * len(batches), batches))
+        outputs = (
+            (blob, _codec.loads(blob)) for blob in pool.map(_parse_batch_pickled, [root] * len(batches), batches)
+        )
     try:
         for blob, out in outputs:
             for parsed in out:
                 results[parsed.path] = parsed
             if cache is not None:
                 # a read failure may be transient (the bytes discovery hashed are back): never cache it
-                cache.add(blob if blob is not None else _codec.dumps(out), out,
-                          lambda p: not is_read_failure(p))
+                cache.add(blob if blob is not None else _codec.dumps(out), out, lambda p: not is_read_failure(p))
             done += len(out)
             if on_progress:
                 on_progress(done, total)
@@ -121,8 +121,14 @@ def parse_file(source: SourceFile, data: bytes | OSError) -> ParsedFile:
     spec = registry()[source.language]
     ranges = spec.source_ranges(text) if spec.source_ranges is not None else None
     if ranges is not None and not ranges:  # nothing in the file is code (a template-only component)
-        return ParsedFile(source=source, loc=_count_loc(text), symbols=(), imports=(), references=(),
-                          diagnostics=tuple(sorted(diags, key=Diagnostic.sort_key)))
+        return ParsedFile(
+            source=source,
+            loc=_count_loc(text),
+            symbols=(),
+            imports=(),
+            references=(),
+            diagnostics=tuple(sorted(diags, key=Diagnostic.sort_key)),
+        )
     try:
         parser = _PARSERS.get(source.language)
         if parser is None:
@@ -134,8 +140,11 @@ def parse_file(source: SourceFile, data: bytes | OSError) -> ParsedFile:
         return _failed(source, f"parser failed: {e}")
     root = tree.root_node
     if root.has_error:
-        diags.append(Diagnostic(source.path, _first_error_line(root), "warning",
-                                "syntax errors: results for this file may be partial"))
+        diags.append(
+            Diagnostic(
+                source.path, _first_error_line(root), "warning", "syntax errors: results for this file may be partial"
+            )
+        )
     symbols, references, imports, namespace = _extract(source, root)
     loc = _count_loc(text)
     return ParsedFile(
@@ -150,6 +159,7 @@ def parse_file(source: SourceFile, data: bytes | OSError) -> ParsedFile:
 
 
 # --- helpers ----------------------------------------------------------------
+
 
 def _point(text: bytes, offset: int) -> tuple[int, int]:
     """(row, byte column) of a byte offset."""
@@ -187,8 +197,14 @@ def is_read_failure(parsed: ParsedFile) -> bool:
 
 
 def _failed(source: SourceFile, message: str) -> ParsedFile:
-    return ParsedFile(source=source, loc=0, symbols=(), imports=(), references=(),
-                      diagnostics=(Diagnostic(source.path, 0, "error", message),))
+    return ParsedFile(
+        source=source,
+        loc=0,
+        symbols=(),
+        imports=(),
+        references=(),
+        diagnostics=(Diagnostic(source.path, 0, "error", message),),
+    )
 
 
 def _decode(path: str, data: bytes) -> tuple[bytes, list[Diagnostic]]:
@@ -210,8 +226,7 @@ def _decode(path: str, data: bytes) -> tuple[bytes, list[Diagnostic]]:
         diags.append(Diagnostic(path, line, "warning", "invalid UTF-8; undecodable bytes replaced"))
         data = data.decode("utf-8", errors="replace").encode("utf-8")
     if b"\x00" in data:
-        diags.append(Diagnostic(path, data.count(b"\n", 0, data.index(b"\x00")) + 1, "warning",
-                                "NUL bytes in source"))
+        diags.append(Diagnostic(path, data.count(b"\n", 0, data.index(b"\x00")) + 1, "warning", "NUL bytes in source"))
     return data, diags
 
 
@@ -226,8 +241,9 @@ def _first_error_line(root: Node) -> int:
     return 0
 
 
-def _extract(source: SourceFile, root: Node
-             ) -> tuple[tuple[Symbol, ...], tuple[Reference, ...], tuple[ImportRef, ...], str]:
+def _extract(
+    source: SourceFile, root: Node
+) -> tuple[tuple[Symbol, ...], tuple[Reference, ...], tuple[ImportRef, ...], str]:
     """Run the combined tags + imports query once and sort what it yields.
 
     This loop runs once per match (about 100 per file): it reads each pattern's
@@ -285,8 +301,7 @@ def _extract(source: SourceFile, root: Node
             kind = role.kind
             if kind == "module" and not namespace:
                 namespace = name
-            defs.append((node.start_byte, node.end_byte,
-                         Symbol(name, kind, path, node.start_point[0] + 1)))
+            defs.append((node.start_byte, node.end_byte, Symbol(name, kind, path, node.start_point[0] + 1)))
         elif what == "import":
             _collect_import(caps, statements)
     symbols = _with_parents(defs)
@@ -310,8 +325,12 @@ def _references(path: str, raw_refs: dict[tuple[bytes, str], list[Any]]) -> tupl
             entry[2] += count
             if start < entry[0]:
                 entry[0], entry[1] = start, node
-    return tuple(sorted((Reference(path, n, k, v[1].start_point[0] + 1, v[2])
-                         for (n, k), v in merged.items()), key=Reference.sort_key))
+    return tuple(
+        sorted(
+            (Reference(path, n, k, v[1].start_point[0] + 1, v[2]) for (n, k), v in merged.items()),
+            key=Reference.sort_key,
+        )
+    )
 
 
 @cache
@@ -319,8 +338,9 @@ def _import_call_names(language: str) -> frozenset[bytes]:
     return frozenset(name.encode() for name in registry()[language].import_calls)
 
 
-def _collect_import_call(nodes: list[Node] | None,
-                         statements: dict[tuple[int, int], tuple[Node, list[str], list[str]]]) -> None:
+def _collect_import_call(
+    nodes: list[Node] | None, statements: dict[tuple[int, int], tuple[Node, list[str], list[str]]]
+) -> None:
     """A call of an ``import_calls`` name, as an import statement: the call and its first argument."""
     if not nodes:
         return
@@ -334,8 +354,9 @@ def _collect_import_call(nodes: list[Node] | None,
         entry[1].append(text)
 
 
-def _collect_import(caps: dict[str, list[Node]],
-                    statements: dict[tuple[int, int], tuple[Node, list[str], list[str]]]) -> None:
+def _collect_import(
+    caps: dict[str, list[Node]], statements: dict[tuple[int, int], tuple[Node, list[str], list[str]]]
+) -> None:
     stmts = caps.get(IMPORT_STATEMENT)
     if not stmts:
         return
@@ -368,8 +389,7 @@ def _with_parents(defs: list[tuple[int, int, Symbol]]) -> tuple[Symbol, ...]:
             stack.pop()
         parent = ""
         for s_start, s_end, s_sym in reversed(stack):
-            if s_sym.kind in _CONTAINER_KINDS and s_sym.kind != "module" \
-                    and (s_start, s_end) != (start, end):
+            if s_sym.kind in _CONTAINER_KINDS and s_sym.kind != "module" and (s_start, s_end) != (start, end):
                 parent = s_sym.name
                 break
         out.add(Symbol(sym.name, sym.kind, sym.path, sym.line, parent))
@@ -377,16 +397,15 @@ def _with_parents(defs: list[tuple[int, int, Symbol]]) -> tuple[Symbol, ...]:
     return tuple(sorted(out, key=Symbol.sort_key))
 
 
-def _build_imports(source: SourceFile,
-                   statements: dict[tuple[int, int], tuple[Node, list[str], list[str]]]
-                   ) -> tuple[ImportRef, ...]:
+def _build_imports(
+    source: SourceFile, statements: dict[tuple[int, int], tuple[Node, list[str], list[str]]]
+) -> tuple[ImportRef, ...]:
     spec = registry()[source.language]
     refs: set[ImportRef] = set()
     for stmt, modules, names in statements.values():
         line = stmt.start_point[0] + 1
         for module in modules:
-            ref = spec.postprocess_import(
-                ImportRef(source.path, module, tuple(sorted(names)), line), stmt)
+            ref = spec.postprocess_import(ImportRef(source.path, module, tuple(sorted(names)), line), stmt)
             if ref is not None:
                 refs.add(ref)
     return tuple(sorted(refs, key=ImportRef.sort_key))

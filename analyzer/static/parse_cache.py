@@ -15,8 +15,8 @@ from pathlib import Path
 
 from analyzer.config import Settings
 from analyzer.domain import ParsedFile, SourceFile
-from analyzer.static._codec import FORMAT, LOAD_ERRORS, dumps, load_file, loads, root_key, write_atomic
 from analyzer.static import run_cache
+from analyzer.static._codec import FORMAT, LOAD_ERRORS, dumps, load_file, loads, root_key, write_atomic
 
 #: blobs are rewritten when more than half of what they hold is stale
 _COMPACT_RATIO = 2
@@ -40,16 +40,20 @@ class ParseCache:
     _dirty: bool = False
 
     @classmethod
-    def open(cls, settings: Settings, fingerprint: str) -> "ParseCache":
+    def open(cls, settings: Settings, fingerprint: str) -> ParseCache:
         """Load the cache for ``settings.root`` (empty when missing, stale or corrupt)."""
         path = settings.cache_dir / "parse" / f"{root_key(settings)}.pkl"
         cache = cls(path, f"{FORMAT}:{run_cache.code_digest()}:{fingerprint}")
         data = load_file(path)
         if isinstance(data, dict) and data.get("fingerprint") == cache.fingerprint:
             entries, blobs, counts = data.get("entries"), data.get("blobs"), data.get("counts")
-            if (isinstance(entries, dict) and isinstance(blobs, list) and isinstance(counts, list)
-                    and len(blobs) == len(counts)
-                    and all(isinstance(b, bytes) for b in blobs)):
+            if (
+                isinstance(entries, dict)
+                and isinstance(blobs, list)
+                and isinstance(counts, list)
+                and len(blobs) == len(counts)
+                and all(isinstance(b, bytes) for b in blobs)
+            ):
                 cache.entries, cache.blobs, cache.counts = entries, blobs, counts
         return cache
 
@@ -98,8 +102,10 @@ class ParseCache:
             blobs = [self.blobs[old] for old in sorted(live)]
             counts = [self.counts[old] for old in sorted(live)]
             entries = {k: (*v[:3], renumber[v[3]], v[4]) for k, v in entries.items()}
-        data = pickle.dumps({"fingerprint": self.fingerprint, "entries": entries, "blobs": blobs,
-                             "counts": counts}, protocol=pickle.HIGHEST_PROTOCOL)
+        data = pickle.dumps(
+            {"fingerprint": self.fingerprint, "entries": entries, "blobs": blobs, "counts": counts},
+            protocol=pickle.HIGHEST_PROTOCOL,
+        )
         write_atomic(self.path, data)
 
     def _compacted(self, entries: dict[str, Entry]) -> tuple[dict[str, Entry], list[bytes], list[int]]:
@@ -115,7 +121,7 @@ class ParseCache:
         blobs: list[bytes] = []
         counts: list[int] = []
         for start in range(0, len(values), 256):
-            chunk = values[start:start + 256]
+            chunk = values[start : start + 256]
             for pos, p in enumerate(chunk):
                 out[p.path] = (p.source.language, p.source.size, p.source.digest, len(blobs), pos)
             blobs.append(dumps(chunk))

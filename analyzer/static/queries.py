@@ -27,8 +27,7 @@ IMPORT_NAME = "import.name"
 IMPORT_ALIAS = "import.alias"
 
 DEFINITION_KINDS = frozenset(
-    {"class", "interface", "struct", "enum", "trait", "type", "function", "method",
-     "constant", "macro", "module"}
+    {"class", "interface", "struct", "enum", "trait", "type", "function", "method", "constant", "macro", "module"}
 )
 REFERENCE_KINDS = frozenset({"call", "type", "inherit"})
 IMPORT_CAPTURES = frozenset({IMPORT_STATEMENT, IMPORT_MODULE, IMPORT_NAME, IMPORT_ALIAS})
@@ -43,9 +42,9 @@ def is_known_capture(name: str) -> bool:
     if name.startswith("_") or name == NAME or name in IMPORT_CAPTURES:
         return True
     if name.startswith(DEFINITION_PREFIX):
-        return name[len(DEFINITION_PREFIX):] in DEFINITION_KINDS
+        return name[len(DEFINITION_PREFIX) :] in DEFINITION_KINDS
     if name.startswith(REFERENCE_PREFIX):
-        return name[len(REFERENCE_PREFIX):] in REFERENCE_KINDS
+        return name[len(REFERENCE_PREFIX) :] in REFERENCE_KINDS
     return False
 
 
@@ -115,8 +114,10 @@ def compiled_queries(language: str) -> LanguageQueries:
     source = "\n".join(texts)
     combined = Query(lang, source)
     raw = source.encode("utf-8")
-    roles = tuple(_role(raw[combined.start_byte_for_pattern(i):combined.end_byte_for_pattern(i)]
-                        .decode("utf-8")) for i in range(combined.pattern_count))
+    roles = tuple(
+        _role(raw[combined.start_byte_for_pattern(i) : combined.end_byte_for_pattern(i)].decode("utf-8"))
+        for i in range(combined.pattern_count)
+    )
     return LanguageQueries(combined=combined, roles=roles)
 
 
@@ -125,9 +126,9 @@ def _role(pattern: str) -> PatternRole:
     names = re.findall(r"@([\w.]+)", code)
     for name in names:
         if name.startswith(DEFINITION_PREFIX):
-            return PatternRole("definition", name[len(DEFINITION_PREFIX):], name)
+            return PatternRole("definition", name[len(DEFINITION_PREFIX) :], name)
         if name.startswith(REFERENCE_PREFIX):
-            return PatternRole("reference", name[len(REFERENCE_PREFIX):], name)
+            return PatternRole("reference", name[len(REFERENCE_PREFIX) :], name)
     if IMPORT_STATEMENT in names:
         return PatternRole("import")
     return PatternRole("")

@@ -51,8 +51,9 @@ def _scoped_imports(p: ParsedFile, scoped: dict[tuple[str, str], set[str]]) -> s
     return out
 
 
-def _resolve_one(spec: LanguageSpec, ref: ImportRef, index: RepoIndex,
-                 diagnostics: list[Diagnostic]) -> ResolvedImport | None:
+def _resolve_one(
+    spec: LanguageSpec, ref: ImportRef, index: RepoIndex, diagnostics: list[Diagnostic]
+) -> ResolvedImport | None:
     """``spec.resolve_import``; None (and an error diagnostic) when the resolver fails.
 
     A module name built at run time (kind ``computed``) names no file in any language: it is
@@ -101,8 +102,9 @@ def build_index(parsed: Iterable[ParsedFile], root: Path) -> RepoIndex:
     )
 
 
-def resolve_dependencies(parsed: Iterable[ParsedFile], settings: Settings,
-                         on_progress: Callable[[int, int], None] | None = None) -> Resolution:
+def resolve_dependencies(
+    parsed: Iterable[ParsedFile], settings: Settings, on_progress: Callable[[int, int], None] | None = None
+) -> Resolution:
     """Turn imports and references into sorted internal edges, externals and unresolved imports.
 
     ``on_progress`` is called with (files done, total) as the imports are resolved.
@@ -147,8 +149,11 @@ def resolve_dependencies(parsed: Iterable[ParsedFile], settings: Settings,
                     scope = result.scope if result.scope is not None else ref.scope
                     scoped[(p.source.language, scope)].update(result.targets)
             elif result.external:
-                externals.add(ExternalDependency(p.path, result.external, ref.module, ref.line,
-                                                 spec.is_standard_library(result.external)))
+                externals.add(
+                    ExternalDependency(
+                        p.path, result.external, ref.module, ref.line, spec.is_standard_library(result.external)
+                    )
+                )
             elif result.unresolved:
                 unresolved.add(UnresolvedImport(p.path, ref.module, ref.line, result.unresolved))
 
@@ -176,6 +181,7 @@ def resolve_dependencies(parsed: Iterable[ParsedFile], settings: Settings,
                 for defined in names_defined:
                     definers[defined].append(path)
         return definers.get(name, [])
+
     for p in parsed:
         spec = specs[p.source.language]
         imports_of = imported.get(p.path, set())
@@ -198,9 +204,13 @@ def resolve_dependencies(parsed: Iterable[ParsedFile], settings: Settings,
             seen = frozenset().union(*(spec.namespace_files(p.path, index.namespaces.get(k, ())) for k in ns_keys))
 
         def visible(target: str) -> bool:
-            return target != p.path and (target in imports_of or (
-                (ns_key.get(target, "") in ns_keys if seen is None else target in seen)
-                and lang_of.get(target) == language))
+            return target != p.path and (
+                target in imports_of
+                or (
+                    (ns_key.get(target, "") in ns_keys if seen is None else target in seen)
+                    and lang_of.get(target) == language
+                )
+            )
 
         # (target, name) for every visible file defining a name this file uses, found from
         # whichever side is smaller: the visible files (a namespace of thousands of files,
@@ -232,11 +242,15 @@ def resolve_dependencies(parsed: Iterable[ParsedFile], settings: Settings,
                     add(p.path, target, kind, use.line, count=use.count)
                     used[(p.path, target, kind)].add(spec.symbol_of(name))
 
-    dependencies = tuple(sorted(
-        (Dependency(s, t, k, v[0], v[1], bool(v[2]), tuple(sorted(used.get((s, t, k), ()))))
-         for (s, t, k), v in deps.items()),
-        key=Dependency.sort_key,
-    ))
+    dependencies = tuple(
+        sorted(
+            (
+                Dependency(s, t, k, v[0], v[1], bool(v[2]), tuple(sorted(used.get((s, t, k), ()))))
+                for (s, t, k), v in deps.items()
+            ),
+            key=Dependency.sort_key,
+        )
+    )
     return Resolution(
         dependencies=dependencies,
         externals=tuple(sorted(externals, key=ExternalDependency.sort_key)),

@@ -21,6 +21,7 @@ from analyzer.domain import SourceFile
 from analyzer.static._codec import FORMAT, dumps, load_file, root_key, write_atomic
 from analyzer.static.result import StaticResult
 
+
 @cache
 def code_digest() -> str:
     """Version and a digest of the analyzer's own Python files.
@@ -59,9 +60,19 @@ def run_key(settings: Settings, files: Sequence[SourceFile], fingerprint: str) -
         if found is None:
             return None
         head = found
-    parts = (FORMAT, code_digest(), fingerprint, str(settings.root.resolve()), settings.include,
-             settings.exclude, settings.use_default_excludes, settings.max_file_bytes,
-             settings.use_git_history, head, _stable_repr(configs))
+    parts = (
+        FORMAT,
+        code_digest(),
+        fingerprint,
+        str(settings.root.resolve()),
+        settings.include,
+        settings.exclude,
+        settings.use_default_excludes,
+        settings.max_file_bytes,
+        settings.use_git_history,
+        head,
+        _stable_repr(configs),
+    )
     h.update(repr(parts).encode())
     for f in files:
         h.update(f"\0{f.path}\0{f.language}\0{f.size}\0{f.digest}".encode())
@@ -79,8 +90,12 @@ def _stable_repr(value: object) -> str:
     if isinstance(value, (list, tuple)):
         return "(" + ", ".join(_stable_repr(v) for v in value) + ")"
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return type(value).__name__ + "(" + ", ".join(
-            f"{f.name}={_stable_repr(getattr(value, f.name))}" for f in dataclasses.fields(value)) + ")"
+        return (
+            type(value).__name__
+            + "("
+            + ", ".join(f"{f.name}={_stable_repr(getattr(value, f.name))}" for f in dataclasses.fields(value))
+            + ")"
+        )
     return repr(value)
 
 
@@ -97,9 +112,13 @@ def _git_head(root: Path) -> str | None:
     if git is None:
         return None
     try:
-        out = subprocess.run([git, "-C", str(root), "rev-parse", "HEAD"], capture_output=True,
-                             timeout=30, check=False,
-                             env={"GIT_CONFIG_NOSYSTEM": "1", "HOME": "/nonexistent", "PATH": ""})
+        out = subprocess.run(
+            [git, "-C", str(root), "rev-parse", "HEAD"],
+            capture_output=True,
+            timeout=30,
+            check=False,
+            env={"GIT_CONFIG_NOSYSTEM": "1", "HOME": "/nonexistent", "PATH": ""},
+        )
     except (OSError, subprocess.TimeoutExpired):
         return None
     text = out.stdout.decode("ascii", "replace").strip()
@@ -122,8 +141,13 @@ class RunCache:
     def load(self) -> StaticResult | None:
         """The stored result if it was saved under this key, else None (missing, stale, corrupt)."""
         data = load_file(self.path)
-        if (isinstance(data, tuple) and len(data) == 3 and data[0] == FORMAT and data[1] == self.key
-                and isinstance(data[2], StaticResult)):
+        if (
+            isinstance(data, tuple)
+            and len(data) == 3
+            and data[0] == FORMAT
+            and data[1] == self.key
+            and isinstance(data[2], StaticResult)
+        ):
             return data[2]
         return None
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import pickle
-import shutil
 import signal
 import subprocess
 import sys
@@ -56,22 +55,32 @@ def _unwritable_folder(tmp_path: Path) -> Path:
 
 # --- input path errors: exit 3 -------------------------------------------------
 
+
 def test_nonexistent_path(capsys, tmp_path, out):
-    _fails(capsys, [str(tmp_path / "missing"), "--report", str(out / "r.md"), "--no-llm"], 3,
-           "no such file or directory")
+    _fails(
+        capsys, [str(tmp_path / "missing"), "--report", str(out / "r.md"), "--no-llm"], 3, "no such file or directory"
+    )
     assert list(out.iterdir()) == []
 
 
 def test_a_file_instead_of_a_directory(capsys, out):
-    _fails(capsys, [str(FIXTURE / "src" / "shop" / "cli.py"), "--report", str(out / "r.md"), "--no-llm"], 3,
-           "not a directory")
+    _fails(
+        capsys,
+        [str(FIXTURE / "src" / "shop" / "cli.py"), "--report", str(out / "r.md"), "--no-llm"],
+        3,
+        "not a directory",
+    )
     assert list(out.iterdir()) == []
 
 
 def test_empty_directory(capsys, tmp_path, out):
     (tmp_path / "empty").mkdir()
-    line = _fails(capsys, [str(tmp_path / "empty"), "--report", str(out / "r.md"), "--json", str(out / "g.json"),
-                           "--no-llm"], 3, "no source files")
+    line = _fails(
+        capsys,
+        [str(tmp_path / "empty"), "--report", str(out / "r.md"), "--json", str(out / "g.json"), "--no-llm"],
+        3,
+        "no source files",
+    )
     assert "(skipped: nothing)" in line and "--no-default-excludes" not in line
     assert list(out.iterdir()) == []
 
@@ -92,14 +101,14 @@ def test_tree_with_no_supported_language(capsys, tmp_path, out):
 
 # --- output path errors: exit 4 ------------------------------------------------
 
+
 def test_report_path_is_a_directory(capsys, out):
     _fails(capsys, [str(FIXTURE), "--report", str(out), "--no-llm"], 4, "is a directory")
     assert list(out.iterdir()) == []
 
 
 def test_report_folder_missing(capsys, out):
-    _fails(capsys, [str(FIXTURE), "--report", str(out / "no" / "such" / "r.md"), "--no-llm"], 4,
-           "does not exist")
+    _fails(capsys, [str(FIXTURE), "--report", str(out / "no" / "such" / "r.md"), "--no-llm"], 4, "does not exist")
     assert list(out.iterdir()) == []
 
 
@@ -112,22 +121,31 @@ def test_report_parent_is_a_file(capsys, out):
 def test_report_folder_not_writable(capsys, tmp_path, out):
     folder = _unwritable_folder(tmp_path)
     before = sorted(os.listdir(folder))
-    _fails(capsys, [str(FIXTURE), "--json", str(out / "g.json"), "--report",
-                    str(folder / "analyzer-report.md"), "--no-llm"], 4, "not writable")
+    _fails(
+        capsys,
+        [str(FIXTURE), "--json", str(out / "g.json"), "--report", str(folder / "analyzer-report.md"), "--no-llm"],
+        4,
+        "not writable",
+    )
     assert sorted(os.listdir(folder)) == before
     assert list(out.iterdir()) == []  # checked before any work: the json was not written either
 
 
 # --- usage errors: exit 2 -------------------------------------------------------
 
-@pytest.mark.parametrize(("extra", "needle"), [
-    (["--frobnicate"], "unrecognized arguments"),
-    (["--jobs", "many"], "invalid int value"),
-    (["--jobs", "-1"], "--jobs must be >= 0"),
-    (["--max-file-bytes", "0"], "--max-file-bytes must be positive"),
-    (["--format", "pdf"], "invalid choice"),
-    (["--graph", "OUT/g.png"], "unknown format"),
-], ids=["unknown-option", "jobs-not-int", "jobs-negative", "max-bytes-zero", "bad-format", "graph-format"])
+
+@pytest.mark.parametrize(
+    ("extra", "needle"),
+    [
+        (["--frobnicate"], "unrecognized arguments"),
+        (["--jobs", "many"], "invalid int value"),
+        (["--jobs", "-1"], "--jobs must be >= 0"),
+        (["--max-file-bytes", "0"], "--max-file-bytes must be positive"),
+        (["--format", "pdf"], "invalid choice"),
+        (["--graph", "OUT/g.png"], "unknown format"),
+    ],
+    ids=["unknown-option", "jobs-not-int", "jobs-negative", "max-bytes-zero", "bad-format", "graph-format"],
+)
 def test_bad_option(capsys, out, extra, needle):
     extra = [a.replace("OUT", str(out)) for a in extra]
     _fails(capsys, [str(FIXTURE), "--json", str(out / "g.json"), "--no-llm", *extra], 2, needle)
@@ -151,6 +169,7 @@ def test_debug_shows_the_traceback(tmp_path, out):
 
 # --- Ctrl-C -----------------------------------------------------------------------
 
+
 def _slow_tree(root: Path, n: int = 128) -> None:
     """Files that take tree-sitter a while (error recovery over deep unclosed nesting)."""
     for i in range(n):
@@ -164,10 +183,23 @@ def test_interrupt_during_parsing(tmp_path):
     _slow_tree(tree)
     out.mkdir()
     env = {**os.environ, "ANALYZER_CACHE": str(tmp_path / "cache"), "PYTHONUNBUFFERED": "1"}
-    cmd = [sys.executable, "-m", "analyzer", str(tree), "--report", str(out / "r.md"), "--json",
-           str(out / "g.json"), "--no-llm", "--jobs", "2", "--no-git"]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            start_new_session=True, text=True)
+    cmd = [
+        sys.executable,
+        "-m",
+        "analyzer",
+        str(tree),
+        "--report",
+        str(out / "r.md"),
+        "--json",
+        str(out / "g.json"),
+        "--no-llm",
+        "--jobs",
+        "2",
+        "--no-git",
+    ]
+    proc = subprocess.Popen(
+        cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, text=True
+    )
     time.sleep(4)  # imports and discovery take about a second; parsing takes far longer
     assert proc.poll() is None, proc.communicate()
     os.killpg(proc.pid, signal.SIGINT)  # like Ctrl-C in a terminal: the whole process group
@@ -190,8 +222,8 @@ def test_interrupt_during_parsing(tmp_path):
 
 # --- a 20 MB minified file ---------------------------------------------------------
 
-@pytest.mark.parametrize(("max_bytes", "reason"), [(None, "larger than --max-file-bytes"),
-                                                   ("50000000", "minified")])
+
+@pytest.mark.parametrize(("max_bytes", "reason"), [(None, "larger than --max-file-bytes"), ("50000000", "minified")])
 def test_twenty_megabyte_minified_js_is_skipped_and_counted(capsys, tmp_path, out, max_bytes, reason):
     tree = tmp_path / "repo"
     tree.mkdir()
@@ -209,8 +241,10 @@ def test_twenty_megabyte_minified_js_is_skipped_and_counted(capsys, tmp_path, ou
     data = json.loads((out / "g.json").read_text())
     assert [f["path"] for f in data["files"]] == ["app.js", "util.js"]
     assert data["skipped"] == {reason: 1}
-    assert [(e["source"], e["target"], e["kind"]) for e in data["edges"]] == \
-        [("app.js", "util.js", "call"), ("app.js", "util.js", "import")]
+    assert [(e["source"], e["target"], e["kind"]) for e in data["edges"]] == [
+        ("app.js", "util.js", "call"),
+        ("app.js", "util.js", "import"),
+    ]
 
 
 def test_many_diagnostics_are_counted_by_kind_in_the_report(capsys, tmp_path, out):
@@ -225,7 +259,7 @@ def test_many_diagnostics_are_counted_by_kind_in_the_report(capsys, tmp_path, ou
     assert main([str(tree), "--report", str(out / "r.md"), "--no-llm", "--no-cache"]) == 0
     capsys.readouterr()
     text = (out / "r.md").read_text()
-    section = text[text.index("### Diagnostics"):]
+    section = text[text.index("### Diagnostics") :]
     assert "| 60 | warning: syntax errors: results for this file may be partial |" in section
     assert "| 1 | warning: invalid UTF-8; undecodable bytes replaced |" in section
     assert section.index("| 60 |") < section.index("| 1 |") < section.index("The first 50:")

@@ -20,14 +20,45 @@ def env(tmp_path, monkeypatch):
 
 def _run(env: Path, model: Path, *extra: str, fixture: str = "monolith", ctx: str = "2048") -> str:
     report = env / "arch.md"
-    assert main([str(FIXTURES / fixture), "--report", str(report), "--model", str(model), "--ctx", ctx,
-                 "--max-tokens", "16", "--no-git", "--jobs", "1", *extra]) == 0
+    assert (
+        main(
+            [
+                str(FIXTURES / fixture),
+                "--report",
+                str(report),
+                "--model",
+                str(model),
+                "--ctx",
+                ctx,
+                "--max-tokens",
+                "16",
+                "--no-git",
+                "--jobs",
+                "1",
+                *extra,
+            ]
+        )
+        == 0
+    )
     return report.read_text()
 
 
 def test_basic_prompt_goal_reasoning_and_runtime_options(env, tiny_model_path, capsys):
-    text = _run(env, tiny_model_path, "--prompt", "basic", "--goal", "keep the CLI stable",
-                "--keep-reasoning", "--kv-type", "q8_0", "--threads", "1", "--gpu-layers", "0")
+    text = _run(
+        env,
+        tiny_model_path,
+        "--prompt",
+        "basic",
+        "--goal",
+        "keep the CLI stable",
+        "--keep-reasoning",
+        "--kv-type",
+        "q8_0",
+        "--threads",
+        "1",
+        "--gpu-layers",
+        "0",
+    )
     assert "### Reasoning (draft)" in text and "### Critique" in text
     err = capsys.readouterr().err
     assert "KV cache: q8_0" in err and "threads: 1" in err and "GPU layers: 0" in err
@@ -44,8 +75,18 @@ def test_prompt_file_of_the_user(env, tiny_model_path):
 def test_prompt_file_with_an_unknown_placeholder_is_a_usage_error(env, tiny_model_path, capsys):
     template = env / "bad.md"
     template.write_text("{facts} {context} {nonsense}\n")
-    code = main([str(FIXTURES / "monolith"), "--report", str(env / "arch.md"), "--model", str(tiny_model_path),
-                 "--prompt-file", str(template), "--no-git"])
+    code = main(
+        [
+            str(FIXTURES / "monolith"),
+            "--report",
+            str(env / "arch.md"),
+            "--model",
+            str(tiny_model_path),
+            "--prompt-file",
+            str(template),
+            "--no-git",
+        ]
+    )
     assert code == 2
     assert "nonsense" in capsys.readouterr().err
     assert not (env / "arch.md").exists()

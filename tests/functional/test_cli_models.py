@@ -7,8 +7,7 @@ import shutil
 from analyzer.cli import main
 
 
-def test_models_lists_a_gguf_in_an_extra_folder_and_ignores_other_files(tmp_path, tiny_model_path, capsys,
-                                                                        monkeypatch):
+def test_models_lists_a_gguf_in_an_extra_folder_and_ignores_other_files(tmp_path, tiny_model_path, capsys, monkeypatch):
     monkeypatch.setenv("ANALYZER_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("HOME", str(tmp_path / "user"))
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))

@@ -14,9 +14,18 @@ import pytest
 from analyzer.cli import main
 
 FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "python" / "monolith"
-SECTIONS = ["Executive summary", "System inventory", "Module map", "Key components", "Dependency health",
-            "Hotspots", "External dependencies", "Candidate boundaries", "Risks and recommendations",
-            "Appendix"]
+SECTIONS = [
+    "Executive summary",
+    "System inventory",
+    "Module map",
+    "Key components",
+    "Dependency health",
+    "Hotspots",
+    "External dependencies",
+    "Candidate boundaries",
+    "Risks and recommendations",
+    "Appendix",
+]
 GRAPH_FORMATS = [".dot", ".graphml", ".mmd"]
 
 
@@ -26,8 +35,12 @@ def _private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _run(out: Path, *extra: str, root: Path = FIXTURE, graph: str = ".dot") -> dict[str, Path]:
-    paths = {"report": out / "report.md", "plan": out / "plan.md", "json": out / "graph.json",
-             "graph": out / f"graph{graph}"}
+    paths = {
+        "report": out / "report.md",
+        "plan": out / "plan.md",
+        "json": out / "graph.json",
+        "graph": out / f"graph{graph}",
+    }
     argv = [str(root), "--no-llm", "--no-git", *extra]
     for flag, path in paths.items():
         argv += [f"--{flag}", str(path)]
@@ -70,10 +83,19 @@ def test_json_has_the_documented_shapes(outputs):
         assert x["importers"] and all(i in files for i in x["importers"])
     # the fixture's only third-party package is requests; the rest is Python's standard library
     assert {x["name"]: x["standard"] for x in data["external"]} == {
-        "dataclasses": True, "decimal": True, "json": True, "logging": True, "os": True, "requests": False,
-        "sys": True, "typing": True, "uuid": True}
+        "dataclasses": True,
+        "decimal": True,
+        "json": True,
+        "logging": True,
+        "os": True,
+        "requests": False,
+        "sys": True,
+        "typing": True,
+        "uuid": True,
+    }
     assert {(x["package"], x["standard"]) for x in data["external_imports"]} == {
-        (x["name"], x["standard"]) for x in data["external"]}
+        (x["name"], x["standard"]) for x in data["external"]
+    }
     assert data["cycles"], "the monolith fixture has an import cycle"
     for cycle in data["cycles"]:
         assert len(cycle) >= 2 and all(p in files for p in cycle)
@@ -163,16 +185,24 @@ def test_a_warm_json_or_report_run_never_imports_networkx(tmp_path):
     import subprocess
     import sys
 
-    probe = ("import sys; from analyzer.cli import main; rc = main(sys.argv[1:]); "
-             "print(rc, sorted(m for m in ('networkx', 'analyzer.model.passes', 'analyzer.documents.graph_export', 'llama_cpp') "
-             "if m in sys.modules))")
-    argv = [str(FIXTURE), "--no-llm", "--no-git", "--json", str(tmp_path / "g.json"),
-            "--report", str(tmp_path / "r.md")]
+    probe = (
+        "import sys; from analyzer.cli import main; rc = main(sys.argv[1:]); "
+        "print(rc, sorted(m for m in ('networkx', 'analyzer.model.passes', 'analyzer.documents.graph_export', 'llama_cpp') "
+        "if m in sys.modules))"
+    )
+    argv = [
+        str(FIXTURE),
+        "--no-llm",
+        "--no-git",
+        "--json",
+        str(tmp_path / "g.json"),
+        "--report",
+        str(tmp_path / "r.md"),
+    ]
     env = {**os.environ, "ANALYZER_CACHE": str(tmp_path / "cache")}
 
     def loaded() -> str:
-        done = subprocess.run([sys.executable, "-c", probe, *argv], env=env, capture_output=True, text=True,
-                              check=True)
+        done = subprocess.run([sys.executable, "-c", probe, *argv], env=env, capture_output=True, text=True, check=True)
         return done.stdout.strip().splitlines()[-1]
 
     assert loaded() == "0 ['networkx']"  # cold
@@ -183,8 +213,10 @@ def test_report_lists_third_party_packages_apart_from_the_standard_library(outpu
     text = outputs["report"].read_text()
     section = text.split("## External dependencies", 1)[1].split("\n## ", 1)[0]
     assert "Third-party packages: 1.\n\n| package | importing files |\n|---|---:|\n| `requests` | 1 |" in section
-    assert ("Standard library: 8 packages, imported by 6 files: `dataclasses` 1, `decimal` 1, `json` 1, "
-            "`logging` 1, `os` 1, `sys` 1, `typing` 1, `uuid` 1.") in section
+    assert (
+        "Standard library: 8 packages, imported by 6 files: `dataclasses` 1, `decimal` 1, `json` 1, "
+        "`logging` 1, `os` 1, `sys` 1, `typing` 1, `uuid` 1."
+    ) in section
 
 
 def test_no_run_time_import_risk_without_run_time_imports(outputs):
@@ -200,8 +232,9 @@ def test_cycles_section_says_when_symbols_couple_files_without_imports(outputs, 
     section = rails["report"].read_text().split("### Cycles", 1)[1].split("### Layering", 1)[0]
     facts = json.loads(rails["json"].read_text())
     imported = {(e["source"], e["target"]) for e in facts["edges"] if e["kind"] == "import"}
-    by_symbol = {(e["source"], e["target"]) for e in facts["edges"]
-                 if e["kind"] != "import" and e["source"] != e["target"]}
+    by_symbol = {
+        (e["source"], e["target"]) for e in facts["edges"] if e["kind"] != "import" and e["source"] != e["target"]
+    }
     expected = f"{len(by_symbol - imported)} of the {len(by_symbol)} file pairs linked by a call"
     assert len(by_symbol - imported) * 10 >= len(by_symbol) > 0
     assert f"Cycles and layers follow import statements. {expected}" in section

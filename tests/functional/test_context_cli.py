@@ -6,10 +6,9 @@ every output with the default model's real tokenizer (SmolLM2 via ``VocabTokeniz
 
 from __future__ import annotations
 
-import re
-
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -33,12 +32,14 @@ def tokenizer(default_model_path: Path) -> Iterator[VocabTokenizer]:
 
 def run(args: list[str], cache: Path, model: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "ANALYZER_CACHE": str(cache), "ANALYZER_MODEL": str(model)}
-    return subprocess.run([sys.executable, "-m", "analyzer", *args], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "analyzer", *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=300
+    )
 
 
-def test_context_to_stdout_states_budget_tokens_and_coverage(tmp_path: Path, default_model_path: Path,
-                                                             tokenizer: VocabTokenizer) -> None:
+def test_context_to_stdout_states_budget_tokens_and_coverage(
+    tmp_path: Path, default_model_path: Path, tokenizer: VocabTokenizer
+) -> None:
     proc = run([str(FIXTURE), "--context", "-", "--no-git"], tmp_path / "cache", default_model_path)
     assert proc.returncode == 0, proc.stderr
     text = proc.stdout
@@ -62,8 +63,9 @@ def test_budget_is_never_exceeded(tmp_path: Path, default_model_path: Path, toke
     levels = set()
     for budget in (full * 9 // 10, full // 3, full // 12, 1500):
         out = tmp_path / f"ctx-{budget}.txt"
-        proc = run([str(TREE), "--context", str(out), "--budget", str(budget), "--no-git"], tmp_path / "c",
-                   default_model_path)
+        proc = run(
+            [str(TREE), "--context", str(out), "--budget", str(budget), "--no-git"], tmp_path / "c", default_model_path
+        )
         assert proc.returncode == 0, proc.stderr
         text = out.read_text()
         tokens = tokenizer.count_text(text)
@@ -74,8 +76,11 @@ def test_budget_is_never_exceeded(tmp_path: Path, default_model_path: Path, toke
         assert cov is not None and not cov.is_complete
         levels.add((cov.files_listed == cov.files_total, cov.files_full > 0))
     assert len(levels) >= 2  # the budgets reach different rungs of the ladder
-    proc = run([str(TREE), "--context", str(tmp_path / "none.txt"), "--budget", "20", "--no-git"], tmp_path / "c",
-               default_model_path)
+    proc = run(
+        [str(TREE), "--context", str(tmp_path / "none.txt"), "--budget", "20", "--no-git"],
+        tmp_path / "c",
+        default_model_path,
+    )
     assert proc.returncode == 6 and "directories only" in proc.stderr
     assert not (tmp_path / "none.txt").exists()
 
@@ -91,11 +96,27 @@ def test_same_tree_gives_byte_identical_output(tmp_path: Path, default_model_pat
     assert texts[0] == texts[1] and texts[2] == texts[3] and texts[0] != texts[2]
 
 
-def test_context_with_static_report_and_json_in_one_run(tmp_path: Path, default_model_path: Path,
-                                                        tokenizer: VocabTokenizer) -> None:
+def test_context_with_static_report_and_json_in_one_run(
+    tmp_path: Path, default_model_path: Path, tokenizer: VocabTokenizer
+) -> None:
     report, data, ctx = tmp_path / "arch.md", tmp_path / "graph.json", tmp_path / "ctx.txt"
-    proc = run([str(FIXTURE), "--no-llm", "--report", str(report), "--json", str(data), "--context", str(ctx),
-                "--budget", "2000", "--no-git"], tmp_path / "cache", default_model_path)
+    proc = run(
+        [
+            str(FIXTURE),
+            "--no-llm",
+            "--report",
+            str(report),
+            "--json",
+            str(data),
+            "--context",
+            str(ctx),
+            "--budget",
+            "2000",
+            "--no-git",
+        ],
+        tmp_path / "cache",
+        default_model_path,
+    )
     assert proc.returncode == 0, proc.stderr
     assert report.read_text().startswith("#")
     nodes = json.loads(data.read_text())
@@ -112,9 +133,27 @@ def test_context_written_with_a_model_run_is_the_one_the_model_read(tmp_path, ti
 
     monkeypatch.setenv("ANALYZER_CACHE", str(tmp_path / "cache"))
     report, context = tmp_path / "arch.md", tmp_path / "context.txt"
-    assert main([str(FIXTURE), "--report", str(report), "--plan", str(tmp_path / "plan.md"),
-                 "--context", str(context), "--model", str(tiny_model_path), "--ctx", "2048",
-                 "--max-tokens", "16", "--no-git"]) == 0
+    assert (
+        main(
+            [
+                str(FIXTURE),
+                "--report",
+                str(report),
+                "--plan",
+                str(tmp_path / "plan.md"),
+                "--context",
+                str(context),
+                "--model",
+                str(tiny_model_path),
+                "--ctx",
+                "2048",
+                "--max-tokens",
+                "16",
+                "--no-git",
+            ]
+        )
+        == 0
+    )
     stated = re.search(r"# tokens: (\d+) used of (\d+) budget", context.read_text())
     assert stated is not None
     used, budget = stated.groups()

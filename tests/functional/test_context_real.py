@@ -15,10 +15,10 @@ import pytest
 
 from analyzer.config import Settings
 from analyzer.context.read import read_context
+from analyzer.context.write import graph_to_context_graph, write_context
 from analyzer.errors import ContextOverflowError
 from analyzer.model.llama import VocabTokenizer
 from analyzer.pipeline import StaticAnalysis, analyze_static
-from analyzer.context.write import graph_to_context_graph, write_context
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = sorted(p for p in (REPO / "fixtures").glob("*/*") if p.is_dir() and not p.name.endswith(".expected"))
@@ -63,8 +63,9 @@ def check_round_trips(static: StaticAnalysis, tokenizer: VocabTokenizer) -> set[
         assert len(read.kinds_files) == cov.files_kinds and len(read.lines_files) <= cov.files_lines
         # a kinds-level file whose edges have no first line reads back as kinds-only: both show the same
         lines = read.lines_files
-        assert read.restrict(read.listed, read.detailed, kinds=read.kinds_files, lines=lines) == \
-            whole.restrict(read.listed, read.detailed, kinds=read.kinds_files, lines=lines)
+        assert read.restrict(read.listed, read.detailed, kinds=read.kinds_files, lines=lines) == whole.restrict(
+            read.listed, read.detailed, kinds=read.kinds_files, lines=lines
+        )
         assert cov.edges_full == len({(e.source, e.target) for e in read.edges})
         assert sum(p.files for p in read.packages) == cov.files_total - cov.files_listed
         seen.add((cov.files_listed == cov.files_total, cov.files_kinds > 0, cov.files_full > 0))
@@ -90,8 +91,9 @@ def test_real_repository_round_trips_at_every_level(tokenizer: VocabTokenizer) -
         assert ctx.tokens == tokenizer.count_text(ctx.text) <= budget
         read = read_context(ctx.text)
         cov = ctx.coverage
-        assert read.restrict(read.listed, read.detailed, kinds=read.kinds_files, lines=read.lines_files) == \
-            whole.restrict(read.listed, read.detailed, kinds=read.kinds_files, lines=read.lines_files)
+        assert read.restrict(
+            read.listed, read.detailed, kinds=read.kinds_files, lines=read.lines_files
+        ) == whole.restrict(read.listed, read.detailed, kinds=read.kinds_files, lines=read.lines_files)
         seen.add((cov.files_listed == cov.files_total, cov.files_kinds > 0, cov.files_full > 0))
     assert (True, True, True) in seen  # symbols for the top files
     assert any(listed and not kinds for listed, kinds, _ in seen) or any(not listed for listed, _, _ in seen)

@@ -18,12 +18,12 @@ from pathlib import Path
 
 import pytest
 
-from analyzer.documents.plan import plan_facts
-from analyzer.static import boundaries as plan
-from analyzer.static.metrics import adjusted_rand_index
 from analyzer.config import Settings
-from analyzer.static.graph import analyze_graph
+from analyzer.documents.plan import plan_facts
 from analyzer.pipeline import OutputRequest, StaticAnalysis, analyze_static, write_static_outputs
+from analyzer.static import boundaries as plan
+from analyzer.static.graph import analyze_graph
+from analyzer.static.metrics import adjusted_rand_index
 
 FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "python" / "bounded_contexts"
 INTENDED = FIXTURE.parent / "bounded_contexts.intended.json"
@@ -58,8 +58,7 @@ def test_shared_kernel_holds_only_cross_cutting_code(static, intended):
     boundaries = {b.name: b.files for b in plan_facts(static, "microservices").boundaries}
     assert plan.SHARED in boundaries
     assert {intended[f] for f in boundaries[plan.SHARED]} == {"shared"}
-    assert all(intended[f] != "shared" for name, files in boundaries.items() if name != plan.SHARED
-               for f in files)
+    assert all(intended[f] != "shared" for name, files in boundaries.items() if name != plan.SHARED for f in files)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 7])

@@ -13,17 +13,35 @@ import re
 from pathlib import Path
 
 import pytest
-
-from analyzer.model import checks
-from analyzer.cli import main
 from mermaid_check import mermaid_blocks, validate_mermaid
 
+from analyzer.cli import main
+from analyzer.model import checks
+
 FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "python" / "monolith"
-REPORT_SECTIONS = ["Executive summary", "System inventory", "Module map", "Key components", "Dependency health",
-                   "Hotspots", "External dependencies", "Candidate boundaries", "Risks and recommendations",
-                   "Appendix"]
-PLAN_SECTIONS = ["Target", "Migration narrative", "Proposed boundaries", "Coupling and decomposition metrics",
-                 "Extraction order", "Strangler-fig waves", "Risks", "Before and after", "Appendix"]
+REPORT_SECTIONS = [
+    "Executive summary",
+    "System inventory",
+    "Module map",
+    "Key components",
+    "Dependency health",
+    "Hotspots",
+    "External dependencies",
+    "Candidate boundaries",
+    "Risks and recommendations",
+    "Appendix",
+]
+PLAN_SECTIONS = [
+    "Target",
+    "Migration narrative",
+    "Proposed boundaries",
+    "Coupling and decomposition metrics",
+    "Extraction order",
+    "Strangler-fig waves",
+    "Risks",
+    "Before and after",
+    "Appendix",
+]
 
 
 @pytest.fixture(scope="module")
@@ -33,12 +51,37 @@ def outputs(tmp_path_factory, default_model_path):
     mp.setenv("ANALYZER_CACHE", str(out / "cache"))
     mp.setenv("ANALYZER_MODEL", str(default_model_path))
     try:
-        args = [str(FIXTURE), "--report", str(out / "arch.md"), "--plan", str(out / "plan.md"),
-                "--max-tokens", "160", "--ctx", "4096", "--no-git"]
+        args = [
+            str(FIXTURE),
+            "--report",
+            str(out / "arch.md"),
+            "--plan",
+            str(out / "plan.md"),
+            "--max-tokens",
+            "160",
+            "--ctx",
+            "4096",
+            "--no-git",
+        ]
         assert main(args) == 0
         plan_json = out / "plan.json"
-        assert main([str(FIXTURE), "--plan", str(plan_json), "--format", "json", "--max-tokens", "96",
-                     "--ctx", "4096", "--no-git"]) == 0
+        assert (
+            main(
+                [
+                    str(FIXTURE),
+                    "--plan",
+                    str(plan_json),
+                    "--format",
+                    "json",
+                    "--max-tokens",
+                    "96",
+                    "--ctx",
+                    "4096",
+                    "--no-git",
+                ]
+            )
+            == 0
+        )
     finally:
         mp.undo()
     return out
@@ -66,7 +109,7 @@ def _unmarked_unknown(text: str, known: checks.KnownNames) -> list[str]:
     bad = []
     for name in checks.check_grounding(body, known).unknown:
         for m in re.finditer(re.escape(name), body):
-            tail = body[m.end():m.end() + 4]
+            tail = body[m.end() : m.end() + 4]
             if checks.MARK not in tail and "`" + checks.MARK not in tail:
                 bad.append(name)
     return bad

@@ -19,8 +19,9 @@ from analyzer.static.parse import parse_files
 from analyzer.static.resolve import resolve_dependencies
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
-CASES = sorted(p.parent.parent / p.parent.name.removesuffix(".expected")
-               for p in FIXTURES.glob("*/*.expected/edges.txt"))
+CASES = sorted(
+    p.parent.parent / p.parent.name.removesuffix(".expected") for p in FIXTURES.glob("*/*.expected/edges.txt")
+)
 
 
 def _expected(case: Path, name: str) -> list[str]:
@@ -32,8 +33,7 @@ def _expected(case: Path, name: str) -> list[str]:
 
 def _assert_same(actual: list[str], expected: list[str], what: str) -> None:
     if actual != expected:
-        diff = "\n".join(difflib.unified_diff(expected, actual, f"expected {what}", f"actual {what}",
-                                              lineterm=""))
+        diff = "\n".join(difflib.unified_diff(expected, actual, f"expected {what}", f"actual {what}", lineterm=""))
         pytest.fail(f"{what} differ:\n{diff}")
 
 

@@ -20,9 +20,9 @@ from pathlib import Path
 import llama_cpp
 import pytest
 
-from analyzer.model import gguf_file, passes
 from analyzer.cli import main
 from analyzer.errors import ContextOverflowError
+from analyzer.model import gguf_file, passes
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURE = REPO / "fixtures" / "python" / "monolith"
@@ -41,8 +41,14 @@ def run_env(tmp_path, monkeypatch):
 
 
 def _cli(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "analyzer", *args], capture_output=True, text=True,
-                          timeout=timeout, cwd=REPO, env=os.environ.copy())
+    return subprocess.run(
+        [sys.executable, "-m", "analyzer", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=REPO,
+        env=os.environ.copy(),
+    )
 
 
 def _error_line(stderr: str) -> str:
@@ -78,8 +84,18 @@ def _bad_model(kind: str, tiny: Path, folder: Path) -> tuple[Path, str]:
 @pytest.mark.parametrize("kind", ["missing", "not-gguf", "truncated-header", "truncated-data"])
 def test_a_bad_model_file_is_one_clear_error(kind, run_env, tmp_path, tiny_model_path):
     model, phrase = _bad_model(kind, tiny_model_path, tmp_path)
-    result = _cli(str(FIXTURE), "--report", str(run_env / "report.md"), "--model", str(model),
-                  "--ctx", "2048", "--max-tokens", "32", "--no-git")
+    result = _cli(
+        str(FIXTURE),
+        "--report",
+        str(run_env / "report.md"),
+        "--model",
+        str(model),
+        "--ctx",
+        "2048",
+        "--max-tokens",
+        "32",
+        "--no-git",
+    )
     assert result.returncode == EXIT_MODEL, result.stderr
     line = _error_line(result.stderr)
     assert phrase in line and str(model) in line
@@ -87,16 +103,28 @@ def test_a_bad_model_file_is_one_clear_error(kind, run_env, tmp_path, tiny_model
 
 
 @pytest.mark.parametrize("ctx", [["--ctx", "2048"], []], ids=["with --ctx", "automatic ctx"])
-def test_a_model_too_large_for_memory_is_refused_before_loading(ctx, run_env, tiny_model_path, monkeypatch,
-                                                                 capsys):
+def test_a_model_too_large_for_memory_is_refused_before_loading(ctx, run_env, tiny_model_path, monkeypatch, capsys):
     available = 4 * 2**20  # the tiny model alone is 8 MiB
     header = gguf_file.read_header(tiny_model_path)
     assert header.file_size > available
     monkeypatch.setattr(gguf_file, "available_memory", lambda: available)
     loads: list[dict] = []
     monkeypatch.setattr(llama_cpp, "Llama", lambda **kwargs: loads.append(kwargs))
-    code = main([str(FIXTURE), "--report", str(run_env / "report.md"), "--model", str(tiny_model_path),
-                 *ctx, "--max-tokens", "32", "--no-git", "--jobs", "1"])
+    code = main(
+        [
+            str(FIXTURE),
+            "--report",
+            str(run_env / "report.md"),
+            "--model",
+            str(tiny_model_path),
+            *ctx,
+            "--max-tokens",
+            "32",
+            "--no-git",
+            "--jobs",
+            "1",
+        ]
+    )
     assert code == EXIT_MODEL
     assert loads == [], "llama.cpp must not be asked to load a model that cannot fit"
     line = _error_line(capsys.readouterr().err)
@@ -111,8 +139,18 @@ def test_a_model_too_large_for_memory_is_refused_before_loading(ctx, run_env, ti
 
 @pytest.mark.parametrize("ctx", ["64", "256"])
 def test_a_context_too_small_for_the_smallest_map_is_exit_6(ctx, run_env, tiny_model_path):
-    result = _cli(str(FIXTURE), "--report", str(run_env / "report.md"), "--model", str(tiny_model_path),
-                  "--ctx", ctx, "--max-tokens", "32", "--no-git")
+    result = _cli(
+        str(FIXTURE),
+        "--report",
+        str(run_env / "report.md"),
+        "--model",
+        str(tiny_model_path),
+        "--ctx",
+        ctx,
+        "--max-tokens",
+        "32",
+        "--no-git",
+    )
     assert result.returncode == EXIT_CONTEXT, result.stderr
     line = _error_line(result.stderr)
     assert "smallest repository map" in line and "context window" in line and "raise --ctx" in line
@@ -139,8 +177,22 @@ def test_the_map_step_never_fails_a_job_whose_own_prompt_fits(run_env, tiny_mode
     outcomes, broken = {}, {}
     for ctx in range(1700, 2101, 50):
         fits.clear()
-        code = main([str(FIXTURE), "--report", str(run_env / "report.md"), "--model", str(tiny_model_path),
-                     "--ctx", str(ctx), "--max-tokens", str(max_tokens), "--no-git", "--jobs", "1"])
+        code = main(
+            [
+                str(FIXTURE),
+                "--report",
+                str(run_env / "report.md"),
+                "--model",
+                str(tiny_model_path),
+                "--ctx",
+                str(ctx),
+                "--max-tokens",
+                str(max_tokens),
+                "--no-git",
+                "--jobs",
+                "1",
+            ]
+        )
         err = capsys.readouterr().err
         outcomes[ctx] = code
         assert code in (0, EXIT_CONTEXT), err
@@ -174,10 +226,26 @@ def test_ctrl_c_during_generation_exits_130_and_leaves_nothing(run_env, default_
     report = run_env / "report.md"
     kv = Path(os.environ["ANALYZER_CACHE"]) / "kv"
     # both runs use the same window and output budget, so they share the repository prefix (and its KV state)
-    args = [str(FIXTURE), "--report", str(report), "--model", str(default_model_path), "--ctx", "4096",
-            "--max-tokens", "48", "--no-git"]
-    proc = subprocess.Popen([sys.executable, "-m", "analyzer", *args, "--verbose"], stderr=subprocess.PIPE,
-                            stdout=subprocess.DEVNULL, text=True, cwd=REPO, env=os.environ.copy())
+    args = [
+        str(FIXTURE),
+        "--report",
+        str(report),
+        "--model",
+        str(default_model_path),
+        "--ctx",
+        "4096",
+        "--max-tokens",
+        "48",
+        "--no-git",
+    ]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "analyzer", *args, "--verbose"],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+        cwd=REPO,
+        env=os.environ.copy(),
+    )
     seen: list[str] = []
     try:
         assert _wait_for(proc.stderr, "pass: draft", seen, 300), "".join(seen)

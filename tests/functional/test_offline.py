@@ -45,6 +45,7 @@ def no_network(monkeypatch):
         def blocked(*args, **kwargs):
             attempts.append(f"{name}{args[:2]}")
             raise NetworkBlocked(f"network access attempted during analysis: {name}")
+
         return blocked
 
     monkeypatch.setattr(socket, "socket", GuardedSocket)
@@ -64,16 +65,33 @@ def test_network_is_really_blocked(no_network):
 def test_full_pipeline_offline_without_running_analyzed_code(no_network, tmp_path, monkeypatch, tiny_model_path):
     repo = tmp_path / "hostile"
     shutil.copytree(INJECTION, repo)
-    executable = sorted(p.relative_to(repo).as_posix() for p in repo.rglob("*")
-                        if p.is_file() and re.search(r"_WAS_\w+\.marker", p.read_text(encoding="utf-8")))
+    executable = sorted(
+        p.relative_to(repo).as_posix()
+        for p in repo.rglob("*")
+        if p.is_file() and re.search(r"_WAS_\w+\.marker", p.read_text(encoding="utf-8"))
+    )
     assert executable == ["promptbox/__init__.py", "promptbox/__main__.py", "scripts/postinstall.js", "setup.py"]
     monkeypatch.setenv("ANALYZER_CACHE", str(tmp_path / "cache"))
     out = tmp_path / "out"
     out.mkdir()
     before = set(sys.modules)
 
-    code = main([str(repo), "--report", str(out / "report.md"), "--json", str(out / "graph.json"),
-                 "--model", str(tiny_model_path), "--ctx", "4096", "--max-tokens", "32", "--no-git"])
+    code = main(
+        [
+            str(repo),
+            "--report",
+            str(out / "report.md"),
+            "--json",
+            str(out / "graph.json"),
+            "--model",
+            str(tiny_model_path),
+            "--ctx",
+            "4096",
+            "--max-tokens",
+            "32",
+            "--no-git",
+        ]
+    )
 
     assert code == 0
     assert no_network == [], f"network access attempted: {no_network}"
@@ -90,5 +108,4 @@ def test_the_markers_do_appear_when_the_code_runs(tmp_path):
     shutil.copytree(INJECTION, repo)
     for command in (["-c", "import promptbox"], ["-m", "promptbox"]):
         subprocess.run([sys.executable, *command], cwd=repo, check=True, capture_output=True, timeout=60)
-    assert sorted(p.name for p in repo.rglob("*.marker")) == ["INIT_WAS_IMPORTED.marker",
-                                                             "MAIN_WAS_EXECUTED.marker"]
+    assert sorted(p.name for p in repo.rglob("*.marker")) == ["INIT_WAS_IMPORTED.marker", "MAIN_WAS_EXECUTED.marker"]

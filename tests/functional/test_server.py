@@ -28,12 +28,23 @@ from analyzer.model.llama import VocabTokenizer, open_tokenizer
 from analyzer.model.openai_server import OpenAIServerGenerator
 
 FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "python" / "monolith"
-REPORT_SECTIONS = ["Executive summary", "System inventory", "Module map", "Key components", "Dependency health",
-                   "Hotspots", "External dependencies", "Candidate boundaries", "Risks and recommendations",
-                   "Appendix"]
+REPORT_SECTIONS = [
+    "Executive summary",
+    "System inventory",
+    "Module map",
+    "Key components",
+    "Dependency health",
+    "Hotspots",
+    "External dependencies",
+    "Candidate boundaries",
+    "Risks and recommendations",
+    "Appendix",
+]
 READY_TIMEOUT_S = 45.0
-MESSAGES = [{"role": "system", "content": "You are a terse assistant."},
-            {"role": "user", "content": "Name one benefit of small modules."}]
+MESSAGES = [
+    {"role": "system", "content": "You are a terse assistant."},
+    {"role": "user", "content": "Name one benefit of small modules."},
+]
 
 
 @dataclass(frozen=True)
@@ -76,11 +87,23 @@ def server(tiny_model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> I
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     log = tmp_path_factory.mktemp("server") / "server.log"
-    cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(tiny_model_path), "--host", "127.0.0.1",
-           "--port", str(port), "--n_ctx", "2048", "--n_threads", "2"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "llama_cpp.server",
+        "--model",
+        str(tiny_model_path),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--n_ctx",
+        "2048",
+        "--n_threads",
+        "2",
+    ]
     with log.open("wb") as sink:
-        proc = subprocess.Popen(cmd, stdout=sink, stderr=subprocess.STDOUT,
-                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        proc = subprocess.Popen(cmd, stdout=sink, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
     try:
         _wait_ready(proc, url, log)
         yield Server(url, log)
@@ -94,14 +117,16 @@ def server(tiny_model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> I
 
 
 @pytest.mark.parametrize("local_tokenizer", [True, False], ids=["local-vocab", "server-tokenize"])
-def test_generator_against_llama_cpp_server(server: Server, tiny_model_path: Path, tmp_path: Path,
-                                            local_tokenizer: bool) -> None:
+def test_generator_against_llama_cpp_server(
+    server: Server, tiny_model_path: Path, tmp_path: Path, local_tokenizer: bool
+) -> None:
     model = tiny_model_path if local_tokenizer else tmp_path / "absent.gguf"
     with VocabTokenizer(tiny_model_path) as vocab:
         expected_prompt, expected_text = vocab.count_tokens(MESSAGES), vocab.count_text("hello world")
     before = server.chat_requests()
-    with OpenAIServerGenerator(server.url + "/v1", RuntimeOptions(model_path=model, n_ctx=2048),
-                               tokenizer=open_tokenizer(model)) as gen:
+    with OpenAIServerGenerator(
+        server.url + "/v1", RuntimeOptions(model_path=model, n_ctx=2048), tokenizer=open_tokenizer(model)
+    ) as gen:
         choices = "\n".join(gen.describe_choices())
         assert f"server: {server.url} " in choices
         assert ("local tokenizer of" if local_tokenizer else "server's tokenize endpoint") in choices
@@ -112,8 +137,9 @@ def test_generator_against_llama_cpp_server(server: Server, tiny_model_path: Pat
 
         pieces: list[str] = []
         progress: list[tuple[int, int]] = []
-        result = gen.generate(MESSAGES, 16, on_token=pieces.append,
-                              on_prompt_progress=lambda done, total: progress.append((done, total)))
+        result = gen.generate(
+            MESSAGES, 16, on_token=pieces.append, on_prompt_progress=lambda done, total: progress.append((done, total))
+        )
         assert result.text and "".join(pieces) == result.text
         assert result.finish_reason in ("stop", "length")
         assert 1 <= result.stats.generated_tokens <= 16
@@ -128,13 +154,26 @@ def test_generator_against_llama_cpp_server(server: Server, tiny_model_path: Pat
     assert server.chat_requests() - before == 2
 
 
-def test_cli_report_through_llama_cpp_server(server: Server, tiny_model_path: Path, tmp_path: Path,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_report_through_llama_cpp_server(
+    server: Server, tiny_model_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("ANALYZER_CACHE", str(tmp_path / "cache"))
     out = tmp_path / "arch.md"
     before = server.chat_requests()
-    args = [str(FIXTURE), "--report", str(out), "--server", server.url, "--model", str(tiny_model_path),
-            "--ctx", "2048", "--max-tokens", "24", "--no-git"]
+    args = [
+        str(FIXTURE),
+        "--report",
+        str(out),
+        "--server",
+        server.url,
+        "--model",
+        str(tiny_model_path),
+        "--ctx",
+        "2048",
+        "--max-tokens",
+        "24",
+        "--no-git",
+    ]
     assert main(args) == 0
     text = out.read_text()
     assert re.findall(r"^## (.+)$", text, re.MULTILINE) == REPORT_SECTIONS

@@ -11,8 +11,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_import_contracts_are_kept():
     exe = Path(sys.executable).with_name("lint-imports")
-    result = subprocess.run([str(exe), str(ROOT / "pyproject.toml")], cwd=ROOT,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [str(exe), str(ROOT / "pyproject.toml")], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 broken" in result.stdout or "broken" not in result.stdout.split("Contracts:")[-1]
 
@@ -30,6 +31,7 @@ def test_no_print_in_library_code():
 
 
 def test_mypy_is_clean():
-    result = subprocess.run([sys.executable, "-m", "mypy", "analyzer"], cwd=ROOT, capture_output=True,
-                            text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "analyzer"], cwd=ROOT, capture_output=True, text=True, timeout=600
+    )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -16,25 +16,41 @@ FILES = ["app/a.py", "app/b.py", "core/c.py"]
 
 
 def test_valid_proposal_is_kept():
-    text = json.dumps({"modules": [
-        {"name": "app", "responsibility": "entry", "files": ["app/a.py", "app/b.py"], "depends_on": ["core"]},
-        {"name": "core", "responsibility": "rules", "files": ["core/c.py"], "depends_on": []},
-    ]})
+    text = json.dumps(
+        {
+            "modules": [
+                {"name": "app", "responsibility": "entry", "files": ["app/a.py", "app/b.py"], "depends_on": ["core"]},
+                {"name": "core", "responsibility": "rules", "files": ["core/c.py"], "depends_on": []},
+            ]
+        }
+    )
     result = passes.validate_proposal(text, FILES)
     assert result["valid"] is True and result["problems"] == []
     assert [m["name"] for m in result["modules"]] == ["app", "core"]
 
 
-@pytest.mark.parametrize("modules, problem", [
-    ([{"name": "a", "files": ["nope.py"], "depends_on": []}], "unknown file 'nope.py' dropped"),
-    ([{"name": "a", "files": ["app/a.py"], "depends_on": []},
-      {"name": "b", "files": ["app/a.py"], "depends_on": []}], "file 'app/a.py' already in another module"),
-    ([{"name": "a", "files": [], "depends_on": []}, {"name": "a", "files": [], "depends_on": []}],
-     "duplicate module name 'a' dropped"),
-    ([{"name": "a", "files": [], "depends_on": ["ghost"]}], "a depends on unknown module 'ghost': dropped"),
-    ([{"name": "a", "files": [], "depends_on": ["b"]}, {"name": "b", "files": [], "depends_on": ["a"]}],
-     "b -> a would close a cycle: dropped"),
-])
+@pytest.mark.parametrize(
+    "modules, problem",
+    [
+        ([{"name": "a", "files": ["nope.py"], "depends_on": []}], "unknown file 'nope.py' dropped"),
+        (
+            [
+                {"name": "a", "files": ["app/a.py"], "depends_on": []},
+                {"name": "b", "files": ["app/a.py"], "depends_on": []},
+            ],
+            "file 'app/a.py' already in another module",
+        ),
+        (
+            [{"name": "a", "files": [], "depends_on": []}, {"name": "a", "files": [], "depends_on": []}],
+            "duplicate module name 'a' dropped",
+        ),
+        ([{"name": "a", "files": [], "depends_on": ["ghost"]}], "a depends on unknown module 'ghost': dropped"),
+        (
+            [{"name": "a", "files": [], "depends_on": ["b"]}, {"name": "b", "files": [], "depends_on": ["a"]}],
+            "b -> a would close a cycle: dropped",
+        ),
+    ],
+)
 def test_invalid_parts_of_a_proposal_are_dropped_and_named(modules, problem):
     result = passes.validate_proposal(json.dumps({"modules": modules}), FILES)
     assert result["valid"] is False
@@ -78,7 +94,7 @@ class _WordCounter:
 def test_fit_tail_shortens_at_paragraphs_until_the_pass_fits():
     gen = _WordCounter()
     text = "\n\n".join(f"paragraph {i} " + "word " * 20 for i in range(10))
-    build = lambda t: [{"role": "user", "content": t}]  # noqa: E731
+    build = lambda t: [{"role": "user", "content": t}]
     assert passes._fit_tail(gen, 10_000, build, text) == text
     short = passes._fit_tail(gen, 60, build, text)
     assert gen.count_tokens(build(short)) <= 60

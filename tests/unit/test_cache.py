@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from analyzer import static as _cache
-from analyzer.static import parse
 from analyzer.config import Settings
-from analyzer.static.discover import discover_files
 from analyzer.domain import ParsedFile
+from analyzer.static import parse
+from analyzer.static.discover import discover_files
 from analyzer.static.queries import queries_fingerprint
 
 FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "python" / "monolith"
@@ -81,8 +81,9 @@ def test_no_cache_setting_neither_reads_nor_writes(settings, parsed_paths):
     assert not settings.cache_dir.exists()
 
 
-@pytest.mark.parametrize("garbage", [b"", b"not a pickle", b"\x80\x05garbage",
-                                     pickle.dumps(["a", "list"]), pickle.dumps({"fingerprint": 3})])
+@pytest.mark.parametrize(
+    "garbage", [b"", b"not a pickle", b"\x80\x05garbage", pickle.dumps(["a", "list"]), pickle.dumps({"fingerprint": 3})]
+)
 def test_corrupt_cache_file_is_ignored_and_rewritten(settings, parsed_paths, garbage):
     cold = _run(settings)
     path = _cache_file(settings)
@@ -103,8 +104,11 @@ def test_stale_fingerprint_is_ignored(settings, parsed_paths):
     # same keys and sources, but bogus results under another query fingerprint
     bogus = [ParsedFile(source=p.source, loc=999, symbols=(), imports=(), references=()) for p in cold]
     entries = {p.path: (p.source.language, p.source.size, p.source.digest, 0, i) for i, p in enumerate(cold)}
-    path.write_bytes(pickle.dumps({"fingerprint": "2:0.0.0:other", "entries": entries,
-                                   "blobs": [pickle.dumps(bogus)], "counts": [len(bogus)]}))
+    path.write_bytes(
+        pickle.dumps(
+            {"fingerprint": "2:0.0.0:other", "entries": entries, "blobs": [pickle.dumps(bogus)], "counts": [len(bogus)]}
+        )
+    )
     parsed_paths.clear()
     again = _run(settings)
     assert again == cold and len(parsed_paths) == len(cold)
@@ -121,6 +125,7 @@ def test_unwritable_cache_dir_does_not_fail_the_run(settings, tmp_path, parsed_p
 
 
 # --- blobs as the workers pickled them ------------------------------------------------
+
 
 def test_worker_blobs_are_stored_as_is_and_a_change_keeps_the_other_blobs(tree, tmp_path):
     settings = Settings(root=tree, jobs=2, cache_dir=tmp_path / "cache").validate()
@@ -146,6 +151,7 @@ def test_fast_pickling_round_trips_domain_values(settings):
 
 
 # --- discovery's stat index -------------------------------------------------------------
+
 
 @pytest.fixture
 def no_racy_window(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -173,8 +179,7 @@ def test_unchanged_files_are_not_read_again(settings, tree, monkeypatch, no_racy
     assert reads == [str(target)]
     changed = {f.path: f for f in third.files}["src/shop/config.py"]
     assert changed.digest == hashlib.sha256(target.read_bytes()).hexdigest()
-    assert [f for f in third.files if f.path != changed.path] == [
-        f for f in first.files if f.path != changed.path]
+    assert [f for f in third.files if f.path != changed.path] == [f for f in first.files if f.path != changed.path]
 
 
 def test_same_size_same_mtime_rewrite_is_caught_by_ctime(settings, tree, no_racy_window):
@@ -201,6 +206,7 @@ def test_corrupt_stat_index_is_ignored(settings, tree, garbage):
 
 
 # --- whole-run cache --------------------------------------------------------------------
+
 
 def _static(settings: Settings):
     from analyzer import pipeline
@@ -246,8 +252,7 @@ def test_a_changed_file_or_config_invalidates_the_run(settings, tree):
     assert changed.resolution == fresh.resolution and changed.analysis == fresh.analysis
 
 
-@pytest.mark.parametrize("garbage", [b"", b"junk", pickle.dumps((2, "wrong key", None)),
-                                     pickle.dumps(("x", "y"))])
+@pytest.mark.parametrize("garbage", [b"", b"junk", pickle.dumps((2, "wrong key", None)), pickle.dumps(("x", "y"))])
 def test_corrupt_or_stale_run_cache_is_recomputed(settings, garbage):
     settings = Settings(root=settings.root, jobs=1, cache_dir=settings.cache_dir, use_git_history=False)
     cold = _static(settings)
@@ -327,7 +332,8 @@ def test_run_key_is_the_same_in_every_process(tmp_path):
     keys = set()
     for seed in ("1", "2", "3", "4"):
         env = dict(os.environ, PYTHONHASHSEED=seed)
-        out = subprocess.run([sys.executable, "-c", _RUN_KEY_SCRIPT, str(root)], env=env,
-                             capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", _RUN_KEY_SCRIPT, str(root)], env=env, capture_output=True, text=True, check=True
+        )
         keys.add(out.stdout.strip())
     assert len(keys) == 1 and len(next(iter(keys))) == 64

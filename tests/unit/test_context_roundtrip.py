@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analyzer.context.read import BEGIN, END, ContextGraph, read_context
+from analyzer.context.write import graph_to_context_graph, write_context
 from analyzer.domain import (
     EDGE_KINDS,
     EDGE_LINES,
@@ -32,7 +33,6 @@ from analyzer.domain import (
     Symbol,
 )
 from analyzer.errors import ContextOverflowError
-from analyzer.context.write import graph_to_context_graph, write_context
 
 NASTY_TEXT = st.one_of(
     st.text(min_size=1, max_size=8),
@@ -61,17 +61,42 @@ def graphs(draw: st.DrawFn) -> tuple[nx.DiGraph, dict[str, float]]:
         directory = draw(st.sampled_from(dirs))
         path = f"{directory}/{name}" if directory else name
         paths.append(path)
-        symbols = draw(st.lists(st.tuples(NASTY_TEXT | st.just(""), st.sampled_from(SYMBOL_KINDS),
-                                          st.integers(0, 400), NASTY_TEXT | st.just("")), max_size=4))
+        symbols = draw(
+            st.lists(
+                st.tuples(
+                    NASTY_TEXT | st.just(""),
+                    st.sampled_from(SYMBOL_KINDS),
+                    st.integers(0, 400),
+                    NASTY_TEXT | st.just(""),
+                ),
+                max_size=4,
+            )
+        )
         syms = tuple(sorted((Symbol(n, k, path, line, p) for n, k, line, p in symbols), key=Symbol.sort_key))
-        g.add_node(path, **{NODE_KIND: NODE_FILE, NODE_LANGUAGE: draw(st.sampled_from(["python", "c++", "go x"])),
-                            NODE_LOC: draw(st.integers(0, 999)), NODE_PACKAGE: directory, NODE_SYMBOLS: syms})
+        g.add_node(
+            path,
+            **{
+                NODE_KIND: NODE_FILE,
+                NODE_LANGUAGE: draw(st.sampled_from(["python", "c++", "go x"])),
+                NODE_LOC: draw(st.integers(0, 999)),
+                NODE_PACKAGE: directory,
+                NODE_SYMBOLS: syms,
+            },
+        )
     for _ in range(draw(st.integers(0, 2 * len(paths)))):
         s, t = draw(st.sampled_from(paths)), draw(st.sampled_from(paths))
         kinds = draw(st.dictionaries(st.sampled_from(KINDS), st.integers(1, 9), min_size=1))
         lines = {k: draw(st.integers(1, 300)) for k in kinds if draw(st.booleans())}
-        g.add_edge(s, t, **{EDGE_KINDS: kinds, EDGE_LINES: lines, EDGE_WEIGHT: sum(kinds.values()),
-                            EDGE_TYPE_ONLY: draw(st.booleans())})
+        g.add_edge(
+            s,
+            t,
+            **{
+                EDGE_KINDS: kinds,
+                EDGE_LINES: lines,
+                EDGE_WEIGHT: sum(kinds.values()),
+                EDGE_TYPE_ONLY: draw(st.booleans()),
+            },
+        )
     for _ in range(draw(st.integers(0, len(paths)))):
         ext = "ext:" + draw(NASTY_TEXT)
         g.add_node(ext, **{NODE_KIND: NODE_EXTERNAL})
@@ -99,13 +124,14 @@ def check_context(g: nx.DiGraph, ranks: dict[str, float], budget: int, count: Ca
     cov = ctx.coverage
     order = rank_order(g, ranks)
     assert read.header.coverage == cov and read.header.facts == ("repo: " + BEGIN,)
-    assert set(read.listed) == set(order[:cov.files_listed])
-    assert set(read.detailed) == set(order[:cov.files_full])
-    assert set(read.kinds_files) == set(order[:cov.files_kinds])
-    assert read.lines_files <= set(order[:cov.files_lines])
-    lines = order[:cov.files_lines]
-    assert read.restrict(read.listed, read.detailed, kinds=read.kinds_files, lines=lines) == \
-        whole.restrict(read.listed, read.detailed, kinds=read.kinds_files, lines=lines)
+    assert set(read.listed) == set(order[: cov.files_listed])
+    assert set(read.detailed) == set(order[: cov.files_full])
+    assert set(read.kinds_files) == set(order[: cov.files_kinds])
+    assert read.lines_files <= set(order[: cov.files_lines])
+    lines = order[: cov.files_lines]
+    assert read.restrict(read.listed, read.detailed, kinds=read.kinds_files, lines=lines) == whole.restrict(
+        read.listed, read.detailed, kinds=read.kinds_files, lines=lines
+    )
     assert_rollups_account_for_the_rest(read, whole, cov.rollup_depth)
 
 
@@ -122,8 +148,11 @@ def assert_rollups_account_for_the_rest(read: ContextGraph, whole: ContextGraph,
     assert set(rolled) == set(group.values())
     for name, package in rolled.items():
         mine = [f for f in rest if group[f.path] == name]
-        assert (package.files, package.loc, package.symbols) == \
-            (len(mine), sum(f.loc for f in mine), sum(f.symbol_count for f in mine))
+        assert (package.files, package.loc, package.symbols) == (
+            len(mine),
+            sum(f.loc for f in mine),
+            sum(f.symbol_count for f in mine),
+        )
         assert package.tree == any(f.package != name for f in mine)
 
     def end(path: str) -> tuple[str, bool]:
@@ -172,8 +201,9 @@ def packages_only_tokens(g: nx.DiGraph, ranks: dict[str, float], count: Callable
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(graphs(), st.floats(-0.1, 1.1), st.sampled_from([count_bytes, count_words]))
-def test_any_budget_fits_and_reads_back(case: tuple[nx.DiGraph, dict[str, float]], share: float,
-                                        count: Callable[[str], int]) -> None:
+def test_any_budget_fits_and_reads_back(
+    case: tuple[nx.DiGraph, dict[str, float]], share: float, count: Callable[[str], int]
+) -> None:
     g, ranks = case
     full = write_context(g, ranks, 10**6, count)
     read = read_context(full.text)

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from analyzer.static import discover as d
 from analyzer.config import Settings
-from analyzer.static.discover import discover_files
 from analyzer.domain import Discovery
+from analyzer.static import discover as d
+from analyzer.static.discover import discover_files
 from analyzer.static.parse import parse_files
 
 
@@ -38,51 +38,69 @@ def _paths(found: Discovery) -> list[str]:
 
 # --- .gitignore ---------------------------------------------------------------
 
+
 def test_gitignore_at_several_levels_with_negation_and_directory_patterns(tmp_path):
-    root = _tree(tmp_path / "repo", {
-        ".gitignore": "ignored_dir/\ntemp_*.py\n!temp_keep.py\n/rootonly.py\n# comment\n",
-        "main.py": "import os\n",
-        "local.py": "x = 1\n",
-        "rootonly.py": "x = 1\n",
-        "temp_1.py": "x = 1\n",
-        "temp_keep.py": "x = 1\n",
-        "ignored_dir/a.py": "x = 1\n",
-        "sub/.gitignore": "local.py\n!temp_sub.py\n",
-        "sub/local.py": "x = 1\n",
-        "sub/rootonly.py": "x = 1\n",
-        "sub/temp_sub.py": "x = 1\n",
-        "sub/temp_x.py": "x = 1\n",
-        "sub/ignored_dir/b.py": "x = 1\n",
-        "sub/deep/.gitignore": "*.py\n!keep_*.py\n",
-        "sub/deep/gone.py": "x = 1\n",
-        "sub/deep/keep_me.py": "x = 1\n",
-    })
+    root = _tree(
+        tmp_path / "repo",
+        {
+            ".gitignore": "ignored_dir/\ntemp_*.py\n!temp_keep.py\n/rootonly.py\n# comment\n",
+            "main.py": "import os\n",
+            "local.py": "x = 1\n",
+            "rootonly.py": "x = 1\n",
+            "temp_1.py": "x = 1\n",
+            "temp_keep.py": "x = 1\n",
+            "ignored_dir/a.py": "x = 1\n",
+            "sub/.gitignore": "local.py\n!temp_sub.py\n",
+            "sub/local.py": "x = 1\n",
+            "sub/rootonly.py": "x = 1\n",
+            "sub/temp_sub.py": "x = 1\n",
+            "sub/temp_x.py": "x = 1\n",
+            "sub/ignored_dir/b.py": "x = 1\n",
+            "sub/deep/.gitignore": "*.py\n!keep_*.py\n",
+            "sub/deep/gone.py": "x = 1\n",
+            "sub/deep/keep_me.py": "x = 1\n",
+        },
+    )
     found = _discover(root)
-    assert _paths(found) == ["local.py", "main.py", "sub/deep/keep_me.py", "sub/rootonly.py",
-                             "sub/temp_sub.py", "temp_keep.py"]
+    assert _paths(found) == [
+        "local.py",
+        "main.py",
+        "sub/deep/keep_me.py",
+        "sub/rootonly.py",
+        "sub/temp_sub.py",
+        "temp_keep.py",
+    ]
     counts = found.skipped.as_dict()
     assert counts[d.SKIP_GITIGNORED_DIR] == 2  # ignored_dir at two levels, pruned whole
     assert counts[d.SKIP_GITIGNORED] == 5  # temp_1, rootonly, sub/local, sub/temp_x, sub/deep/gone
 
 
 def test_gitignore_directory_pattern_does_not_match_a_file_of_that_name(tmp_path):
-    root = _tree(tmp_path / "repo", {".gitignore": "models/\n", "models.py": "x = 1\n",
-                                     "models/a.py": "x = 1\n", "pkg/models/b.py": "x = 1\n"})
+    root = _tree(
+        tmp_path / "repo",
+        {".gitignore": "models/\n", "models.py": "x = 1\n", "models/a.py": "x = 1\n", "pkg/models/b.py": "x = 1\n"},
+    )
     found = _discover(root)
     assert _paths(found) == ["models.py"]
     assert found.skipped.as_dict()[d.SKIP_GITIGNORED_DIR] == 2
 
 
-@pytest.mark.parametrize(("include", "exclude", "expected", "reasons"), [
-    ((), (), ["src/app.py", "src/test_app.py", "tools/run.py"], {d.SKIP_UNSUPPORTED: 1}),
-    (("src/**",), (), ["src/app.py", "src/test_app.py"], {d.SKIP_NOT_INCLUDED: 2}),
-    ((), ("test_*.py",), ["src/app.py", "tools/run.py"], {d.SKIP_EXCLUDED: 1, d.SKIP_UNSUPPORTED: 1}),
-    (("src/",), ("**/test_*.py",), ["src/app.py"], {d.SKIP_EXCLUDED: 1, d.SKIP_NOT_INCLUDED: 2}),
-    (("*.js",), (), [], {d.SKIP_NOT_INCLUDED: 4}),
-], ids=["none", "include-dir-glob", "exclude-name", "both", "include-nothing"])
+@pytest.mark.parametrize(
+    ("include", "exclude", "expected", "reasons"),
+    [
+        ((), (), ["src/app.py", "src/test_app.py", "tools/run.py"], {d.SKIP_UNSUPPORTED: 1}),
+        (("src/**",), (), ["src/app.py", "src/test_app.py"], {d.SKIP_NOT_INCLUDED: 2}),
+        ((), ("test_*.py",), ["src/app.py", "tools/run.py"], {d.SKIP_EXCLUDED: 1, d.SKIP_UNSUPPORTED: 1}),
+        (("src/",), ("**/test_*.py",), ["src/app.py"], {d.SKIP_EXCLUDED: 1, d.SKIP_NOT_INCLUDED: 2}),
+        (("*.js",), (), [], {d.SKIP_NOT_INCLUDED: 4}),
+    ],
+    ids=["none", "include-dir-glob", "exclude-name", "both", "include-nothing"],
+)
 def test_include_and_exclude_globs(tmp_path, include, exclude, expected, reasons):
-    root = _tree(tmp_path / "repo", {"src/app.py": "x = 1\n", "src/test_app.py": "x = 1\n",
-                                     "tools/run.py": "x = 1\n", "README.md": "# hi\n"})
+    root = _tree(
+        tmp_path / "repo",
+        {"src/app.py": "x = 1\n", "src/test_app.py": "x = 1\n", "tools/run.py": "x = 1\n", "README.md": "# hi\n"},
+    )
     found = _discover(root, include=include, exclude=exclude)
     assert _paths(found) == expected
     assert found.skipped.as_dict() == reasons
@@ -90,14 +108,26 @@ def test_include_and_exclude_globs(tmp_path, include, exclude, expected, reasons
 
 # --- vendored, generated, minified, binary, oversized -------------------------
 
-VENDORED = ["node_modules", "vendor", "venv", ".venv", "dist", "build", "built", "__pycache__", "target",
-            "third_party", "site-packages"]
+VENDORED = [
+    "node_modules",
+    "vendor",
+    "venv",
+    ".venv",
+    "dist",
+    "build",
+    "built",
+    "__pycache__",
+    "target",
+    "third_party",
+    "site-packages",
+]
 
 
 def test_vendored_directories_are_pruned_and_counted_per_directory(tmp_path):
     files = {f"{name}/lib.py": "x = 1\n" for name in VENDORED}
-    files.update({"pkg/node_modules/dep/index.js": "module.exports = 1;\n", "pkg/app.py": "x = 1\n",
-                  "app.py": "x = 1\n"})
+    files.update(
+        {"pkg/node_modules/dep/index.js": "module.exports = 1;\n", "pkg/app.py": "x = 1\n", "app.py": "x = 1\n"}
+    )
     root = _tree(tmp_path / "repo", files)
     found = _discover(root)
     assert _paths(found) == ["app.py", "pkg/app.py"]
@@ -111,32 +141,46 @@ def test_vendored_directories_are_pruned_and_counted_per_directory(tmp_path):
 def test_python_packages_named_like_build_outputs_are_source(tmp_path):
     # pip's operations/build/ and ansible-test's commands/env/ are packages; a build/ or env/ output
     # has no __init__.py of its own, and a vendored package stays skipped
-    root = _tree(tmp_path / "repo", {
-        "pip/operations/__init__.py": "", "pip/operations/build/__init__.py": "",
-        "pip/operations/build/wheel.py": "x = 1\n",
-        "tests/commands/env/__init__.py": "", "tests/commands/coverage/__init__.py": "",
-        "build/lib/pip/__init__.py": "", "env/lib/site.py": "x = 1\n",
-        "pip/vendor/__init__.py": "", "pip/vendor/six.py": "x = 1\n",
-    })
+    root = _tree(
+        tmp_path / "repo",
+        {
+            "pip/operations/__init__.py": "",
+            "pip/operations/build/__init__.py": "",
+            "pip/operations/build/wheel.py": "x = 1\n",
+            "tests/commands/env/__init__.py": "",
+            "tests/commands/coverage/__init__.py": "",
+            "build/lib/pip/__init__.py": "",
+            "env/lib/site.py": "x = 1\n",
+            "pip/vendor/__init__.py": "",
+            "pip/vendor/six.py": "x = 1\n",
+        },
+    )
     found = _discover(root)
-    assert _paths(found) == ["pip/operations/__init__.py", "pip/operations/build/__init__.py",
-                             "pip/operations/build/wheel.py", "tests/commands/coverage/__init__.py",
-                             "tests/commands/env/__init__.py"]
+    assert _paths(found) == [
+        "pip/operations/__init__.py",
+        "pip/operations/build/__init__.py",
+        "pip/operations/build/wheel.py",
+        "tests/commands/coverage/__init__.py",
+        "tests/commands/env/__init__.py",
+    ]
     assert found.skipped.as_dict()[d.SKIP_VENDORED_DIR] == 3
 
 
 def test_go_files_the_go_tool_ignores_are_skipped(tmp_path):
-    root = _tree(tmp_path / "repo", {
-        "go.mod": "module example.com/m\n",
-        "pkg/a.go": "package pkg\n",
-        "pkg/testdata/bad.go": "package broken(\n",
-        "pkg/testdata/deep/x.go": "package x\n",
-        "_examples/main.go": "package main\n",
-        ".hidden/h.go": "package h\n",
-        "testdata/data.py": "x = 1\n",  # only the go tool ignores testdata/: other languages keep it
-        "pkg/_note.go": "package pkg\n",
-        "pkg/testdata_helpers.go": "package pkg\n",  # only a directory named testdata counts
-    })
+    root = _tree(
+        tmp_path / "repo",
+        {
+            "go.mod": "module example.com/m\n",
+            "pkg/a.go": "package pkg\n",
+            "pkg/testdata/bad.go": "package broken(\n",
+            "pkg/testdata/deep/x.go": "package x\n",
+            "_examples/main.go": "package main\n",
+            ".hidden/h.go": "package h\n",
+            "testdata/data.py": "x = 1\n",  # only the go tool ignores testdata/: other languages keep it
+            "pkg/_note.go": "package pkg\n",
+            "pkg/testdata_helpers.go": "package pkg\n",  # only a directory named testdata counts
+        },
+    )
     found = _discover(root)
     assert _paths(found) == ["pkg/a.go", "pkg/testdata_helpers.go", "testdata/data.py"]
     assert found.skipped.as_dict()[d.SKIP_GO_IGNORED] == 5
@@ -146,17 +190,20 @@ def test_go_files_the_go_tool_ignores_are_skipped(tmp_path):
 
 def test_minified_generated_binary_and_oversized_files_are_skipped_by_reason(tmp_path):
     long_line = "var a=" + "1+" * 40_000 + "1;"
-    root = _tree(tmp_path / "repo", {
-        "app.js": "import x from './lib.js';\nexport const y = x;\n",
-        "lib.min.js": "var a=1;",
-        "bundle.js": long_line,  # no .min in the name: detected by its line length
-        "wide.js": "const a = 1;\n" * 500,  # many normal lines: kept
-        "api_pb2.py": "x = 1\n",
-        "api_pb2_grpc.py": "x = 1\n",
-        "blob.py": bytes(range(256)) * 64,
-        "big.py": "x = 1\n" * 100,
-        "small.py": "x = 1\n",
-    })
+    root = _tree(
+        tmp_path / "repo",
+        {
+            "app.js": "import x from './lib.js';\nexport const y = x;\n",
+            "lib.min.js": "var a=1;",
+            "bundle.js": long_line,  # no .min in the name: detected by its line length
+            "wide.js": "const a = 1;\n" * 500,  # many normal lines: kept
+            "api_pb2.py": "x = 1\n",
+            "api_pb2_grpc.py": "x = 1\n",
+            "blob.py": bytes(range(256)) * 64,
+            "big.py": "x = 1\n" * 100,
+            "small.py": "x = 1\n",
+        },
+    )
     found = _discover(root, max_file_bytes=300)
     assert _paths(found) == ["app.js", "small.py"]
     # lib.min.js by name; bundle.js, wide.js, blob.py and big.py are over the size limit
@@ -174,6 +221,7 @@ def test_a_few_nul_bytes_in_text_are_not_binary(tmp_path):
 
 
 # --- symlinks -----------------------------------------------------------------
+
 
 def test_symlink_loop_and_links_outside_the_root_are_never_followed(tmp_path):
     outside = _tree(tmp_path / "outside", {"secret.py": "x = 1\n", "lib/mod.py": "x = 1\n"})
@@ -218,6 +266,7 @@ def test_deep_directory_nesting_does_not_recurse_out(tmp_path):
 
 
 # --- outputs, unreadable entries, vanishing files -------------------------------
+
 
 def test_output_paths_inside_the_tree_are_not_analyzed(tmp_path):
     root = _tree(tmp_path / "repo", {"app.py": "x = 1\n", "docs/report.py": "# written by us\n"})
@@ -312,6 +361,7 @@ def test_a_read_failure_is_not_cached(tmp_path):
 
 # --- scale --------------------------------------------------------------------
 
+
 def test_one_hundred_thousand_files(tmp_path):
     root = tmp_path / "repo"
     n_dirs, per_dir = 400, 250
@@ -337,14 +387,18 @@ def test_one_hundred_thousand_files(tmp_path):
 # --- .h headers: C or C++ by content ---------------------------------------------
 
 CPP_HEADER = "#pragma once\nnamespace geo {\nclass Shape {\npublic:\n    virtual ~Shape();\n};\n}\n"
-C_HEADER = ('#ifdef __cplusplus\nextern "C" {\n#endif\n/* class of nodes */\nstruct node { int class_id; };\n'
-            "#ifdef __cplusplus\n}\n#endif\n")
+C_HEADER = (
+    '#ifdef __cplusplus\nextern "C" {\n#endif\n/* class of nodes */\nstruct node { int class_id; };\n'
+    "#ifdef __cplusplus\n}\n#endif\n"
+)
 
 
 def test_h_headers_are_c_or_cpp_by_their_content_and_keep_it_when_warm(tmp_path, monkeypatch):
     monkeypatch.setattr("analyzer.static._stat_index._RACY_NS", 0)  # trust the stat index right away
-    root = _tree(tmp_path / "repo", {"shape.h": CPP_HEADER, "node.h": C_HEADER, "main.c": "int main(void);\n",
-                                     "app.cpp": '#include "shape.h"\n'})
+    root = _tree(
+        tmp_path / "repo",
+        {"shape.h": CPP_HEADER, "node.h": C_HEADER, "main.c": "int main(void);\n", "app.cpp": '#include "shape.h"\n'},
+    )
     for run in ("cold", "warm"):
         reads: list[str] = []
         real_open = open
@@ -357,7 +411,11 @@ def test_h_headers_are_c_or_cpp_by_their_content_and_keep_it_when_warm(tmp_path,
         found = _discover(root)
         monkeypatch.setattr("builtins.open", real_open)
         assert {f.path: f.language for f in found.files} == {
-            "app.cpp": "cpp", "main.c": "c", "node.h": "c", "shape.h": "cpp"}, run
+            "app.cpp": "cpp",
+            "main.c": "c",
+            "node.h": "c",
+            "shape.h": "cpp",
+        }, run
         assert (reads == []) == (run == "warm")  # warm: the stat index remembers the language
     parsed = {p.path: p for p in parse_files(found.files, Settings(root=root, use_cache=False, jobs=1))}
     assert parsed["shape.h"].diagnostics == ()
@@ -365,11 +423,14 @@ def test_h_headers_are_c_or_cpp_by_their_content_and_keep_it_when_warm(tmp_path,
 
 
 def test_objective_c_headers_are_skipped_as_unsupported(tmp_path):
-    root = _tree(tmp_path / "repo", {
-        "View.h": "#import <UIKit/UIKit.h>\n@interface View : UIView\n- (void)draw;\n@end\n",
-        "util.h": "/* @interface appears only in this comment */\nint util(void);\n",
-        "main.c": '#include "util.h"\nint main(void) { return util(); }\n',
-    })
+    root = _tree(
+        tmp_path / "repo",
+        {
+            "View.h": "#import <UIKit/UIKit.h>\n@interface View : UIView\n- (void)draw;\n@end\n",
+            "util.h": "/* @interface appears only in this comment */\nint util(void);\n",
+            "main.c": '#include "util.h"\nint main(void) { return util(); }\n',
+        },
+    )
     found = _discover(root)
     assert _paths(found) == ["main.c", "util.h"]
     assert found.skipped.as_dict().get("unsupported language (Objective-C header)") == 1

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from gguf import GGUFReader
 
-from analyzer.model import gguf_file
 from analyzer.errors import ModelLoadError, ModelTooLargeError
+from analyzer.model import gguf_file
 
 # the shape write_tiny_model() uses by default
 TINY = {"n_layer": 2, "n_embd": 64, "n_head": 2, "n_head_kv": 1, "n_ff": 128}
@@ -72,8 +72,13 @@ def _truncated_header(tmp: Path, model: Path) -> Path:
 
 @pytest.mark.parametrize(
     ("make", "words"),
-    [(_missing, "not found"), (_not_gguf, "not a GGUF"), (_empty, "not a GGUF"),
-     (_truncated_data, "truncated"), (_truncated_header, "truncated")],
+    [
+        (_missing, "not found"),
+        (_not_gguf, "not a GGUF"),
+        (_empty, "not a GGUF"),
+        (_truncated_data, "truncated"),
+        (_truncated_header, "truncated"),
+    ],
     ids=["missing", "not-gguf", "empty", "truncated-data", "truncated-header"],
 )
 def test_bad_model_files_raise_one_line_errors(tmp_path: Path, tiny_model_path: Path, make, words: str) -> None:
@@ -140,10 +145,14 @@ def test_list_models_scans_dirs_and_ollama_blobs(tmp_path: Path, tiny_model_path
     (tmp_path / "lm" / "broken.gguf").write_bytes(b"GGUF\x03\x00")
     (tmp_path / "lm" / "link.gguf").symlink_to(a)  # same file twice: listed once
 
-    models = gguf_file.list_models([tmp_path / "lm", tmp_path / "blobs", tmp_path / "absent"],
-                               include_defaults=False)
+    models = gguf_file.list_models([tmp_path / "lm", tmp_path / "blobs", tmp_path / "absent"], include_defaults=False)
     header = gguf_file.read_header(tiny_model_path)
     assert [m.path for m in models] == sorted([blob, a], key=str)
     for m in models:
         assert (m.architecture, m.parameters, m.quantization, m.context_length, m.size) == (
-            "llama", header.parameters, "F16", header.context_length, header.file_size)
+            "llama",
+            header.parameters,
+            "F16",
+            header.context_length,
+            header.file_size,
+        )

@@ -53,44 +53,59 @@ def parsed_file(path: str, loc: int = 10, symbols: tuple[Symbol, ...] = ()) -> P
     return ParsedFile(SourceFile(path, "python", loc * 10, "0" * 64), loc, symbols, (), ())
 
 
-def dep(src: str, dst: str, kind: str = IMPORT, line: int = 1, weight: int = 1,
-        type_only: bool = False) -> Dependency:
+def dep(src: str, dst: str, kind: str = IMPORT, line: int = 1, weight: int = 1, type_only: bool = False) -> Dependency:
     return Dependency(src, dst, kind, line, weight, type_only)
 
 
-def make_graph(files: dict[str, int], deps: list[Dependency],
-               externals: Sequence[ExternalDependency] = ()) -> nx.DiGraph:
+def make_graph(
+    files: dict[str, int], deps: list[Dependency], externals: Sequence[ExternalDependency] = ()
+) -> nx.DiGraph:
     parsed = [parsed_file(p, loc) for p, loc in files.items()]
     return build_graph(parsed, Resolution(tuple(deps), tuple(externals), ()))
 
 
 # --- build_graph -------------------------------------------------------------
 
+
 def test_build_graph_nodes_edges_and_attributes():
     sym_late = Symbol("late", "function", "pkg/m.py", 9)
     sym_early = Symbol("Early", "class", "pkg/m.py", 2)
     parsed = [parsed_file("pkg/m.py", 30, (sym_late, sym_early)), parsed_file("main.py", 5)]
     resolution = Resolution(
-        dependencies=(dep("main.py", "pkg/m.py", IMPORT, 3), dep("main.py", "pkg/m.py", IMPORT, 1),
-                      dep("main.py", "pkg/m.py", CALL, 7, weight=4),
-                      dep("main.py", "pkg/m.py", INHERIT, 9, weight=2)),
-        externals=(ExternalDependency("main.py", "requests", "requests", 4),
-                   ExternalDependency("main.py", "requests", "requests.adapters", 2),
-                   ExternalDependency("pkg/m.py", "attrs", "attrs", 1),
-                   ExternalDependency("pkg/m.py", "os", "os.path", 3, standard=True)),
+        dependencies=(
+            dep("main.py", "pkg/m.py", IMPORT, 3),
+            dep("main.py", "pkg/m.py", IMPORT, 1),
+            dep("main.py", "pkg/m.py", CALL, 7, weight=4),
+            dep("main.py", "pkg/m.py", INHERIT, 9, weight=2),
+        ),
+        externals=(
+            ExternalDependency("main.py", "requests", "requests", 4),
+            ExternalDependency("main.py", "requests", "requests.adapters", 2),
+            ExternalDependency("pkg/m.py", "attrs", "attrs", 1),
+            ExternalDependency("pkg/m.py", "os", "os.path", 3, standard=True),
+        ),
         unresolved=(),
     )
     graph = build_graph(parsed, resolution)
 
     assert list(graph.nodes) == ["main.py", "pkg/m.py", "ext:attrs", "ext:os", "ext:requests"]
-    assert graph.nodes["pkg/m.py"] == {NODE_KIND: NODE_FILE, NODE_LANGUAGE: "python", NODE_LOC: 30,
-                                       NODE_SYMBOLS: (sym_early, sym_late), NODE_PACKAGE: "pkg"}
+    assert graph.nodes["pkg/m.py"] == {
+        NODE_KIND: NODE_FILE,
+        NODE_LANGUAGE: "python",
+        NODE_LOC: 30,
+        NODE_SYMBOLS: (sym_early, sym_late),
+        NODE_PACKAGE: "pkg",
+    }
     assert graph.nodes["main.py"][NODE_PACKAGE] == ""
     assert graph.nodes["ext:requests"] == {NODE_KIND: NODE_EXTERNAL, NODE_STANDARD: False}
     assert graph.nodes["ext:os"] == {NODE_KIND: NODE_EXTERNAL, NODE_STANDARD: True}
     assert [e for e in analyze_graph(graph).externals if e.name == "os"] == [ExternalUse("os", ("pkg/m.py",), True)]
-    assert list(graph.edges) == [("main.py", "ext:requests"), ("main.py", "pkg/m.py"),
-                                 ("pkg/m.py", "ext:attrs"), ("pkg/m.py", "ext:os")]
+    assert list(graph.edges) == [
+        ("main.py", "ext:requests"),
+        ("main.py", "pkg/m.py"),
+        ("pkg/m.py", "ext:attrs"),
+        ("pkg/m.py", "ext:os"),
+    ]
     edge = graph.edges["main.py", "pkg/m.py"]
     assert edge[EDGE_KINDS] == {CALL: 4, IMPORT: 2, INHERIT: 2}
     assert edge[EDGE_LINES] == {CALL: 7, IMPORT: 1, INHERIT: 9}
@@ -101,12 +116,16 @@ def test_build_graph_nodes_edges_and_attributes():
     assert (ext[EDGE_KINDS], ext[EDGE_LINES], ext[EDGE_WEIGHT]) == ({IMPORT: 2}, {IMPORT: 2}, 2)
 
 
-@pytest.mark.parametrize(("deps", "type_only", "runtime"), [
-    ([dep("a.py", "b.py", type_only=True)], True, False),
-    ([dep("a.py", "b.py", type_only=True), dep("a.py", "b.py", CALL, 5)], False, False),
-    ([dep("a.py", "b.py", type_only=True), dep("a.py", "b.py", line=2)], False, True),
-    ([dep("a.py", "b.py", CALL)], False, False),
-], ids=["only-type-import", "type-import-and-call", "type-and-runtime-import", "call-only"])
+@pytest.mark.parametrize(
+    ("deps", "type_only", "runtime"),
+    [
+        ([dep("a.py", "b.py", type_only=True)], True, False),
+        ([dep("a.py", "b.py", type_only=True), dep("a.py", "b.py", CALL, 5)], False, False),
+        ([dep("a.py", "b.py", type_only=True), dep("a.py", "b.py", line=2)], False, True),
+        ([dep("a.py", "b.py", CALL)], False, False),
+    ],
+    ids=["only-type-import", "type-import-and-call", "type-and-runtime-import", "call-only"],
+)
 def test_type_only_edge_flags(deps, type_only, runtime):
     edge = make_graph({"a.py": 1, "b.py": 1}, deps).edges["a.py", "b.py"]
     assert edge[EDGE_TYPE_ONLY] is type_only
@@ -115,8 +134,7 @@ def test_type_only_edge_flags(deps, type_only, runtime):
 
 # --- analyze_graph on one hand-drawn repository --------------------------------
 
-FILES = {"a.py": 40, "lone.py": 5, "pkg/b.py": 20, "pkg/c.py": 80, "pkg/d.py": 10,
-         "util/e.py": 30, "util/f.py": 15}
+FILES = {"a.py": 40, "lone.py": 5, "pkg/b.py": 20, "pkg/c.py": 80, "pkg/d.py": 10, "util/e.py": 30, "util/f.py": 15}
 DEPS = [
     dep("a.py", "pkg/b.py"),
     dep("pkg/b.py", "pkg/c.py"),
@@ -124,8 +142,8 @@ DEPS = [
     dep("pkg/d.py", "pkg/c.py"),
     dep("pkg/d.py", "pkg/b.py"),
     dep("pkg/d.py", "util/e.py"),
-    dep("util/e.py", "a.py", type_only=True),   # `if TYPE_CHECKING:` import ...
-    dep("util/e.py", "a.py", CALL, 8),          # ... used in annotations
+    dep("util/e.py", "a.py", type_only=True),  # `if TYPE_CHECKING:` import ...
+    dep("util/e.py", "a.py", CALL, 8),  # ... used in annotations
     dep("util/f.py", "pkg/c.py", weight=1),
 ]
 
@@ -133,9 +151,15 @@ DEPS = [
 @pytest.fixture(scope="module")
 def analysis():
     """a -> b -> c <-> d -> b, d -> e -(type-only)-> a, f -> c; lone has no edge."""
-    graph = make_graph(FILES, DEPS, [ExternalDependency("a.py", "requests", "requests", 1),
-                                     ExternalDependency("util/f.py", "requests", "requests", 2),
-                                     ExternalDependency("pkg/b.py", "attrs", "attrs", 1)])
+    graph = make_graph(
+        FILES,
+        DEPS,
+        [
+            ExternalDependency("a.py", "requests", "requests", 1),
+            ExternalDependency("util/f.py", "requests", "requests", 2),
+            ExternalDependency("pkg/b.py", "attrs", "attrs", 1),
+        ],
+    )
     return analyze_graph(graph)
 
 
@@ -146,10 +170,12 @@ def test_runtime_cycle_and_its_shortest_path(analysis):
 
 def test_type_only_import_makes_a_separate_cycle(analysis):
     # e -> a is type-only: the cycle a -> b -> c -> d -> e -> a never runs.
-    assert analysis.type_only_cycles == (Cycle(
-        ("a.py", "pkg/b.py", "pkg/c.py", "pkg/d.py", "util/e.py"),
-        ("a.py", "pkg/b.py", "pkg/c.py", "pkg/d.py", "util/e.py"),
-    ),)
+    assert analysis.type_only_cycles == (
+        Cycle(
+            ("a.py", "pkg/b.py", "pkg/c.py", "pkg/d.py", "util/e.py"),
+            ("a.py", "pkg/b.py", "pkg/c.py", "pkg/d.py", "util/e.py"),
+        ),
+    )
 
 
 def test_layers_over_the_runtime_condensation(analysis):
@@ -159,13 +185,27 @@ def test_layers_over_the_runtime_condensation(analysis):
         (2, ("a.py", "util/f.py")),
     )
     assert {m.path: m.layer for m in analysis.files} == {
-        "a.py": 2, "lone.py": 0, "pkg/b.py": 1, "pkg/c.py": 1, "pkg/d.py": 1, "util/e.py": 0, "util/f.py": 2}
+        "a.py": 2,
+        "lone.py": 0,
+        "pkg/b.py": 1,
+        "pkg/c.py": 1,
+        "pkg/d.py": 1,
+        "util/e.py": 0,
+        "util/f.py": 2,
+    }
 
 
 def test_fan_in_fan_out_and_orphans(analysis):
     fans = {m.path: (m.fan_in, m.fan_out) for m in analysis.files}
-    assert fans == {"a.py": (1, 1), "lone.py": (0, 0), "pkg/b.py": (2, 1), "pkg/c.py": (3, 1),
-                    "pkg/d.py": (1, 3), "util/e.py": (1, 1), "util/f.py": (0, 1)}
+    assert fans == {
+        "a.py": (1, 1),
+        "lone.py": (0, 0),
+        "pkg/b.py": (2, 1),
+        "pkg/c.py": (3, 1),
+        "pkg/d.py": (1, 3),
+        "util/e.py": (1, 1),
+        "util/f.py": (0, 1),
+    }
     assert analysis.orphans == ("lone.py",)
 
 
@@ -179,8 +219,7 @@ def test_package_instability(analysis):
 
 
 def test_externals(analysis):
-    assert analysis.externals == (ExternalUse("attrs", ("pkg/b.py",)),
-                                  ExternalUse("requests", ("a.py", "util/f.py")))
+    assert analysis.externals == (ExternalUse("attrs", ("pkg/b.py",)), ExternalUse("requests", ("a.py", "util/f.py")))
 
 
 def test_pagerank_matches_networkx_reference(analysis):
@@ -189,8 +228,11 @@ def test_pagerank_matches_networkx_reference(analysis):
     reference = nx.DiGraph()
     reference.add_nodes_from(FILES)
     for d in DEPS:
-        w = reference.edges[d.source, d.target]["weight"] + d.weight if reference.has_edge(
-            d.source, d.target) else d.weight
+        w = (
+            reference.edges[d.source, d.target]["weight"] + d.weight
+            if reference.has_edge(d.source, d.target)
+            else d.weight
+        )
         reference.add_edge(d.source, d.target, weight=w)
     expected = _pagerank_python(reference, weight="weight")
     assert dict(analysis.pagerank) == pytest.approx(expected, abs=2e-6)
@@ -208,6 +250,7 @@ def test_analysis_is_deterministic_and_hashable():
 
 # --- pagerank and hotspots on a two-file graph -------------------------------
 
+
 def test_pagerank_and_hotspots_by_hand():
     """x -> y.  With alpha=0.85 and y dangling: x = 0.075 + 0.425 y, y = 0.075 + 0.85 x + 0.425 y,
     so y = 0.13875 / 0.21375 = 0.649123 and x = 0.350877."""
@@ -216,8 +259,7 @@ def test_pagerank_and_hotspots_by_hand():
     assert [p for p, _ in plain.pagerank] == ["y.py", "x.py"]
     assert dict(plain.pagerank) == pytest.approx({"x.py": 0.350877, "y.py": 0.649123}, abs=2e-6)
     # score = loc/max_loc * pr/max_pr: x = 1 * 0.350877/0.649123 = 0.540541, y = 0.5 * 1
-    assert [(h.path, h.score) for h in plain.hotspots] == [("x.py", pytest.approx(0.540541, abs=2e-6)),
-                                                          ("y.py", 0.5)]
+    assert [(h.path, h.score) for h in plain.hotspots] == [("x.py", pytest.approx(0.540541, abs=2e-6)), ("y.py", 0.5)]
     with_churn = analyze_graph(graph, churn={"y.py": 10, "other.py": 99})
     # y gets (1 + 10/10), x (1 + 0/10)
     assert with_churn.hotspots[0] == Hotspot("y.py", 1.0, 50, with_churn.hotspots[0].pagerank, 10)
@@ -237,12 +279,14 @@ def test_hotspots_keep_the_top_twenty_with_positive_score():
 
 # --- communities ---------------------------------------------------------------
 
+
 def _two_clusters() -> nx.DiGraph:
     """Two 4-cliques (alpha/, beta/) joined by one edge, plus an orphan."""
     files = {f"{d}/{n}.py": 10 for d in ("alpha", "beta") for n in "pqrs"}
     files["solo.py"] = 3
-    deps = [dep(f"{d}/{a}.py", f"{d}/{b}.py", weight=3)
-            for d in ("alpha", "beta") for a in "pqrs" for b in "pqrs" if a < b]
+    deps = [
+        dep(f"{d}/{a}.py", f"{d}/{b}.py", weight=3) for d in ("alpha", "beta") for a in "pqrs" for b in "pqrs" if a < b
+    ]
     deps.append(dep("alpha/s.py", "beta/p.py", CALL))
     return make_graph(files, deps)
 
@@ -271,22 +315,36 @@ def test_community_names():
     communities = analyze_graph(graph).communities
     # no common directory -> most common package; duplicate names get a suffix; "" is the root
     assert [(c.id, c.name, c.files) for c in communities] == [
-        (0, "b", triangles[0]), (1, "b~2", triangles[1]), (2, "(root)", triangles[2])]
+        (0, "b", triangles[0]),
+        (1, "b~2", triangles[1]),
+        (2, "(root)", triangles[2]),
+    ]
 
 
 # --- property test -------------------------------------------------------------
 
 NAMES = [f"{d}m{i}.py" for d in ("", "p/", "p/q/") for i in range(4)]
-EDGE = st.tuples(st.sampled_from(NAMES), st.sampled_from(NAMES), st.sampled_from([IMPORT, CALL, INHERIT]),
-                 st.integers(1, 3), st.booleans())
+EDGE = st.tuples(
+    st.sampled_from(NAMES),
+    st.sampled_from(NAMES),
+    st.sampled_from([IMPORT, CALL, INHERIT]),
+    st.integers(1, 3),
+    st.booleans(),
+)
 
 
 @settings(max_examples=60, deadline=None)
-@given(files=st.sets(st.sampled_from(NAMES), min_size=1), edges=st.lists(EDGE, max_size=40),
-       churn=st.none() | st.dictionaries(st.sampled_from(NAMES), st.integers(0, 50)))
+@given(
+    files=st.sets(st.sampled_from(NAMES), min_size=1),
+    edges=st.lists(EDGE, max_size=40),
+    churn=st.none() | st.dictionaries(st.sampled_from(NAMES), st.integers(0, 50)),
+)
 def test_random_graphs(files, edges, churn):
-    deps = {(s, t, k): dep(s, t, k, 1, w, k == IMPORT and to)
-            for s, t, k, w, to in edges if s in files and t in files and s != t}
+    deps = {
+        (s, t, k): dep(s, t, k, 1, w, k == IMPORT and to)
+        for s, t, k, w, to in edges
+        if s in files and t in files and s != t
+    }
     graph = make_graph({f: len(f) for f in sorted(files)}, list(deps.values()))
     analysis = analyze_graph(graph, churn=churn)
 
@@ -308,8 +366,9 @@ def test_random_graphs(files, edges, churn):
         assert len(ring) == girth
         assert len({layer[n] for n in c.nodes}) == 1
     for s, t in runtime.edges:  # an importer sits above what it imports, unless they share a cycle
-        assert layer[s] > layer[t] or layer[s] == layer[t] and any(s in c.nodes and t in c.nodes
-                                                                   for c in analysis.cycles)
+        assert layer[s] > layer[t] or (
+            layer[s] == layer[t] and any(s in c.nodes and t in c.nodes for c in analysis.cycles)
+        )
     members = [f for c in analysis.communities for f in c.files]
     assert sorted(members) == sorted(files)
     assert analyze_graph(graph, churn=churn) == analysis

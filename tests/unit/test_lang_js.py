@@ -45,10 +45,17 @@ exports.helper = function () {};
 """
 
 COMMON_EXPECTED = {
-    ("Shape", "class", ""), ("area", "method", "Shape"), ("onResize", "method", "Shape"),
-    ("build", "function", ""), ("gen", "function", ""), ("make", "function", ""),
-    ("legacy", "function", ""), ("LIMIT", "constant", ""), ("store", "constant", ""),
-    ("outer", "function", ""), ("helper", "function", ""),
+    ("Shape", "class", ""),
+    ("area", "method", "Shape"),
+    ("onResize", "method", "Shape"),
+    ("build", "function", ""),
+    ("gen", "function", ""),
+    ("make", "function", ""),
+    ("legacy", "function", ""),
+    ("LIMIT", "constant", ""),
+    ("store", "constant", ""),
+    ("outer", "function", ""),
+    ("helper", "function", ""),
 }
 
 
@@ -71,9 +78,16 @@ declare function external(x: number): void;
 """
 
 TS_EXPECTED = {
-    ("Repo", "interface", ""), ("find", "method", "Repo"), ("Id", "type", ""), ("Color", "enum", ""),
-    ("Store", "class", ""), ("find", "method", "Store"), ("save", "method", "Store"),
-    ("Utils", "module", ""), ("pad", "function", ""), ("external", "function", ""),
+    ("Repo", "interface", ""),
+    ("find", "method", "Repo"),
+    ("Id", "type", ""),
+    ("Color", "enum", ""),
+    ("Store", "class", ""),
+    ("find", "method", "Store"),
+    ("save", "method", "Store"),
+    ("Utils", "module", ""),
+    ("pad", "function", ""),
+    ("external", "function", ""),
 }
 
 
@@ -100,8 +114,7 @@ class A extends mixins.Base {}
 def test_calls_and_inheritance(language):
     parsed = parse(language, CALLS)
     refs = {(r.name, r.kind) for r in parsed.references}
-    assert refs == {("run", "call"), ("fetch", "call"), ("Widget", "call"), ("Panel", "call"),
-                    ("Base", "inherit")}
+    assert refs == {("run", "call"), ("fetch", "call"), ("Widget", "call"), ("Panel", "call"), ("Base", "inherit")}
 
 
 TS_REFS = b"""
@@ -120,10 +133,21 @@ def test_typescript_type_references(language):
     parsed = parse(language, TS_REFS)
     refs = {(r.name, r.kind) for r in parsed.references}
     assert refs == {
-        ("Base", "inherit"), ("Api", "inherit"), ("Closable", "inherit"), ("Parent", "inherit"),
-        ("Other", "inherit"), ("Model", "type"), ("Request", "type"), ("Options", "type"),
-        ("Promise", "type"), ("Result", "type"), ("Failure", "type"), ("Reply", "type"),
-        ("Arg", "type"), ("Target", "type"), ("cast", "call"),
+        ("Base", "inherit"),
+        ("Api", "inherit"),
+        ("Closable", "inherit"),
+        ("Parent", "inherit"),
+        ("Other", "inherit"),
+        ("Model", "type"),
+        ("Request", "type"),
+        ("Options", "type"),
+        ("Promise", "type"),
+        ("Result", "type"),
+        ("Failure", "type"),
+        ("Reply", "type"),
+        ("Arg", "type"),
+        ("Target", "type"),
+        ("cast", "call"),
     }
 
 
@@ -168,16 +192,22 @@ def test_imports(language):
     assert [i.line for i in parsed.imports] == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
 
 
-@pytest.mark.parametrize(("code", "expected"), [
-    (b"const b = require(`./b`);", ("./b", "require")),
-    (b"const c = import(`./c`);", ("./c", "dynamic")),
-    (b"const c = require(`./c/${name}`);", ("`./c/${name}`", "computed")),
-    (b"const d = require(path.join(__dirname,\n  'routes', name));", ("path.join(__dirname, 'routes', name)", "computed")),
-    (b"const k = require('./k' + ext);", ("'./k' + ext", "computed")),
-    (b"const m = require(cfg.module);", ("cfg.module", "computed")),
-    (b"const t = require(debug ? './dev' : './prod');", ("debug ? './dev' : './prod'", "computed")),
-    (b"const g = import(`./g/${x}`);", ("`./g/${x}`", "computed")),
-])
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        (b"const b = require(`./b`);", ("./b", "require")),
+        (b"const c = import(`./c`);", ("./c", "dynamic")),
+        (b"const c = require(`./c/${name}`);", ("`./c/${name}`", "computed")),
+        (
+            b"const d = require(path.join(__dirname,\n  'routes', name));",
+            ("path.join(__dirname, 'routes', name)", "computed"),
+        ),
+        (b"const k = require('./k' + ext);", ("'./k' + ext", "computed")),
+        (b"const m = require(cfg.module);", ("cfg.module", "computed")),
+        (b"const t = require(debug ? './dev' : './prod');", ("debug ? './dev' : './prod'", "computed")),
+        (b"const g = import(`./g/${x}`);", ("`./g/${x}`", "computed")),
+    ],
+)
 @pytest.mark.parametrize("language", JS_FAMILY)
 def test_require_and_import_of_a_computed_name(language, code, expected):
     """A literal template is an import; any name built at run time is kept, as written, to be listed as
@@ -186,31 +216,39 @@ def test_require_and_import_of_a_computed_name(language, code, expected):
     assert [(i.module, i.kind) for i in parsed.imports] == [expected]
 
 
-@pytest.mark.parametrize(("code", "expected"), [
-    (b"import type { A, B } from './t';", ("./t", ("A", "B"), "import", True)),
-    (b"import { type A, type B } from './t';", ("./t", ("A", "B"), "import", True)),
-    (b"import { type A, B } from './t';", ("./t", ("A", "B"), "import", False)),
-    (b"import D, { type A } from './t';", ("./t", ("A", "D"), "import", False)),
-    (b"import type * as T from './t';", ("./t", ("*",), "import", True)),
-    (b"export type { A } from './t';", ("./t", ("A",), "export", True)),
-    (b"import fs = require('fs');", ("fs", ("fs",), "require", False)),
-])
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        (b"import type { A, B } from './t';", ("./t", ("A", "B"), "import", True)),
+        (b"import { type A, type B } from './t';", ("./t", ("A", "B"), "import", True)),
+        (b"import { type A, B } from './t';", ("./t", ("A", "B"), "import", False)),
+        (b"import D, { type A } from './t';", ("./t", ("A", "D"), "import", False)),
+        (b"import type * as T from './t';", ("./t", ("*",), "import", True)),
+        (b"export type { A } from './t';", ("./t", ("A",), "export", True)),
+        (b"import fs = require('fs');", ("fs", ("fs",), "require", False)),
+    ],
+)
 @pytest.mark.parametrize("language", ["typescript", "tsx"])
 def test_typescript_import_forms(language, code, expected):
     parsed = parse(language, code)
     assert [(i.module, i.names, i.kind, i.type_only) for i in parsed.imports] == [expected]
 
 
-@pytest.mark.parametrize(("code", "expected"), [
-    (b"define(['jquery', './a', 'lib/b'], function ($, a, b) {});",
-     [("jquery", "amd"), ("./a", "amd"), ("lib/b", "amd")]),
-    (b"define('widget', ['./a'], function (a) {});", [("./a", "amd")]),
-    (b"require(['./main'], function (main) { main(); });", [("./main", "amd")]),
-    # the CommonJS wrapper ids and loader plugins name no module
-    (b"define(['require', 'exports', 'module', 'text!./t.html', './a'], function () {});", [("./a", "amd")]),
-    (b"define([], function () {});", []),
-    (b"const x = require('./x');", [("./x", "require")]),
-])
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        (
+            b"define(['jquery', './a', 'lib/b'], function ($, a, b) {});",
+            [("jquery", "amd"), ("./a", "amd"), ("lib/b", "amd")],
+        ),
+        (b"define('widget', ['./a'], function (a) {});", [("./a", "amd")]),
+        (b"require(['./main'], function (main) { main(); });", [("./main", "amd")]),
+        # the CommonJS wrapper ids and loader plugins name no module
+        (b"define(['require', 'exports', 'module', 'text!./t.html', './a'], function () {});", [("./a", "amd")]),
+        (b"define([], function () {});", []),
+        (b"const x = require('./x');", [("./x", "require")]),
+    ],
+)
 def test_amd_dependency_arrays(code, expected):
     parsed = parse("javascript", code)
     assert sorted((i.module, i.kind) for i in parsed.imports) == sorted(expected)
@@ -247,34 +285,50 @@ TREE = {
       "compilerOptions": { "baseUrl": ".", /* block */ "strict": true, },
     }""",
     "tsconfig.base.json": '{"compilerOptions": {"paths": {"@app/*": ["src/*"], "config": ["src/config/index.ts"],'
-                          ' "@vendor/*": ["node_modules/*"], "url": ["http://not-a-comment/*"]}}}',
+    ' "@vendor/*": ["node_modules/*"], "url": ["http://not-a-comment/*"]}}}',
     "package.json": '{"name": "root-app", "private": true}',
-    "src/util.ts": "", "src/types.d.ts": "", "src/data.mjs": "", "src/config/index.ts": "",
-    "src/components/index.tsx": "", "src/a/b.ts": "", "lib/helpers.js": "", "lib/old.cjs": "",
+    "src/util.ts": "",
+    "src/types.d.ts": "",
+    "src/data.mjs": "",
+    "src/config/index.ts": "",
+    "src/components/index.tsx": "",
+    "src/a/b.ts": "",
+    "lib/helpers.js": "",
+    "lib/old.cjs": "",
     "packages/shared/package.json": '{"name": "@mono/shared", "main": "dist/index.js"}',
-    "packages/shared/src/index.ts": "", "packages/shared/src/format.ts": "",
+    "packages/shared/src/index.ts": "",
+    "packages/shared/src/format.ts": "",
     "packages/ui/package.json": '{"name": "ui-kit", "exports": {".": {"import": "./lib/entry.js"}}}',
-    "packages/ui/lib/entry.js": "", "packages/ui/lib/button.jsx": "",
+    "packages/ui/lib/entry.js": "",
+    "packages/ui/lib/button.jsx": "",
     "packages/empty/package.json": '{"name": "empty-pkg", "main": "gone.js"}',
     "packages/empty/README.md": "",
     "apps/web/tsconfig.json": '{"compilerOptions": {"paths": {"~/*": ["./src/*"]}}}',
-    "apps/web/src/main.ts": "", "apps/web/src/page.tsx": "",
+    "apps/web/src/main.ts": "",
+    "apps/web/src/page.tsx": "",
     # exports subpaths and conditions (a source condition first), imports ('#x') maps
     "packages/kit/package.json": '{"name": "@mono/kit", "exports": {".": {"types": "./dist/index.d.ts",'
-                                 ' "@kit/source": "./src/index.ts", "import": "./dist/index.js"},'
-                                 ' "./addons/*": "./examples/jsm/*", "./tsl": "./dist/tsl.js", "./private/*": null},'
-                                 ' "imports": {"#internal/*": "./src/internal/*.ts", "#dep": "left-pad",'
-                                 ' "#fs": {"node": "fs", "default": "./src/fs-shim.ts"}, "#gone": "./vendor/gone.js"}}',
-    "packages/kit/src/index.ts": "", "packages/kit/src/internal/clock.ts": "",
-    "packages/kit/examples/jsm/orbit.js": "", "packages/kit/private/secret.ts": "",
+    ' "@kit/source": "./src/index.ts", "import": "./dist/index.js"},'
+    ' "./addons/*": "./examples/jsm/*", "./tsl": "./dist/tsl.js", "./private/*": null},'
+    ' "imports": {"#internal/*": "./src/internal/*.ts", "#dep": "left-pad",'
+    ' "#fs": {"node": "fs", "default": "./src/fs-shim.ts"}, "#gone": "./vendor/gone.js"}}',
+    "packages/kit/src/index.ts": "",
+    "packages/kit/src/internal/clock.ts": "",
+    "packages/kit/examples/jsm/orbit.js": "",
+    "packages/kit/private/secret.ts": "",
     # a nameless package.json naming a directory's entry points (primevue's per-component folders)
     "legacy/button/package.json": '{"main": "./button.cjs.js", "module": "./button.esm.js", "types": "./Button.d.ts"}',
-    "legacy/button/button.cjs.js": "", "legacy/button/button.esm.js": "", "legacy/button/Button.d.ts": "",
+    "legacy/button/button.cjs.js": "",
+    "legacy/button/button.esm.js": "",
+    "legacy/button/Button.d.ts": "",
     "legacy/types.d.ts": "",
-    "src/shipped.js": "", "src/shipped.d.ts": "",  # compiled output beside its declaration
+    "src/shipped.js": "",
+    "src/shipped.d.ts": "",  # compiled output beside its declaration
     # entries in a skipped build/ (three.js): the package's sources are src/<Name>.js
     "packages/three/package.json": '{"name": "three", "main": "./build/three.cjs", "module": "./build/three.module.js"}',
-    "packages/three/src/Three.js": "", "packages/three/src/three.d.ts": "", "packages/three/src/math/Vector3.js": "",
+    "packages/three/src/Three.js": "",
+    "packages/three/src/three.d.ts": "",
+    "packages/three/src/math/Vector3.js": "",
 }
 SOURCES = frozenset(p for p in TREE if not p.endswith((".json", ".md")))
 
@@ -294,54 +348,60 @@ def resolve(index: RepoIndex, importer: str, module: str) -> ResolvedImport:
     return spec.resolve_import(ImportRef(importer, module, (), 1), index)
 
 
-@pytest.mark.parametrize(("importer", "module", "target"), [
-    ("src/a/b.ts", "../util", "src/util.ts"),                   # extension resolution
-    ("src/a/b.ts", "../util.js", "src/util.ts"),                # './x.js' written for x.ts
-    ("src/a/b.ts", "../data.mjs", "src/data.mjs"),              # exact path with extension
-    ("src/a/b.ts", "../types", "src/types.d.ts"),               # declaration file
-    ("src/a/b.ts", "../components", "src/components/index.tsx"),  # directory index
-    ("src/util.ts", "./config", "src/config/index.ts"),
-    ("lib/helpers.js", "./old.cjs", "lib/old.cjs"),
-    ("src/a/b.ts", "@app/util", "src/util.ts"),                 # tsconfig paths wildcard (from extends)
-    ("src/a/b.ts", "@app/components", "src/components/index.tsx"),
-    ("src/a/b.ts", "config", "src/config/index.ts"),            # exact paths entry
-    ("src/a/b.ts", "lib/helpers", "lib/helpers.js"),            # baseUrl
-    ("apps/web/src/main.ts", "~/page", "apps/web/src/page.tsx"),  # nearest tsconfig, paths w/o baseUrl
-    ("src/a/b.ts", "@mono/shared", "packages/shared/src/index.ts"),  # workspace, main missing -> src/index
-    ("src/a/b.ts", "@mono/shared/format", "packages/shared/src/format.ts"),  # workspace subpath
-    ("src/a/b.ts", "ui-kit", "packages/ui/lib/entry.js"),       # workspace exports["."]
-    ("src/a/b.ts", "ui-kit/lib/button", "packages/ui/lib/button.jsx"),
-    ("src/a/b.ts", "@/util", "src/util.ts"),                  # bundler alias, unmapped: src/
-    ("src/a/b.ts", "~/components", "src/components/index.tsx"),
-    ("packages/shared/src/format.ts", "@/index", "packages/shared/src/index.ts"),  # the nearest src/
-    ("src/a/b.ts", "@mono/kit", "packages/kit/src/index.ts"),   # a "*source*" exports condition first
-    ("src/a/b.ts", "@mono/kit/addons/orbit.js", "packages/kit/examples/jsm/orbit.js"),  # exports "./addons/*"
-    ("packages/kit/src/index.ts", "@mono/kit/addons/orbit", "packages/kit/examples/jsm/orbit.js"),  # self-reference
-    ("packages/kit/src/index.ts", "#internal/clock", "packages/kit/src/internal/clock.ts"),  # imports map
-    ("src/a/b.ts", "../../legacy/button", "legacy/button/button.esm.js"),  # directory: its package.json
-    ("legacy/types.d.ts", "./button", "legacy/button/Button.d.ts"),  # a declaration file reads "types" first
-    ("src/a/b.ts", "../shipped.js", "src/shipped.d.ts"),       # TypeScript: x.d.ts before the x.js written
-    ("src/types.d.ts", "./shipped.js", "src/shipped.d.ts"),
-    ("lib/helpers.js", "../src/shipped.js", "src/shipped.js"),  # JavaScript: the file written
-    ("src/a/b.ts", "three", "packages/three/src/Three.js"),    # entries absent: src/<name>.* in any case
-])
+@pytest.mark.parametrize(
+    ("importer", "module", "target"),
+    [
+        ("src/a/b.ts", "../util", "src/util.ts"),  # extension resolution
+        ("src/a/b.ts", "../util.js", "src/util.ts"),  # './x.js' written for x.ts
+        ("src/a/b.ts", "../data.mjs", "src/data.mjs"),  # exact path with extension
+        ("src/a/b.ts", "../types", "src/types.d.ts"),  # declaration file
+        ("src/a/b.ts", "../components", "src/components/index.tsx"),  # directory index
+        ("src/util.ts", "./config", "src/config/index.ts"),
+        ("lib/helpers.js", "./old.cjs", "lib/old.cjs"),
+        ("src/a/b.ts", "@app/util", "src/util.ts"),  # tsconfig paths wildcard (from extends)
+        ("src/a/b.ts", "@app/components", "src/components/index.tsx"),
+        ("src/a/b.ts", "config", "src/config/index.ts"),  # exact paths entry
+        ("src/a/b.ts", "lib/helpers", "lib/helpers.js"),  # baseUrl
+        ("apps/web/src/main.ts", "~/page", "apps/web/src/page.tsx"),  # nearest tsconfig, paths w/o baseUrl
+        ("src/a/b.ts", "@mono/shared", "packages/shared/src/index.ts"),  # workspace, main missing -> src/index
+        ("src/a/b.ts", "@mono/shared/format", "packages/shared/src/format.ts"),  # workspace subpath
+        ("src/a/b.ts", "ui-kit", "packages/ui/lib/entry.js"),  # workspace exports["."]
+        ("src/a/b.ts", "ui-kit/lib/button", "packages/ui/lib/button.jsx"),
+        ("src/a/b.ts", "@/util", "src/util.ts"),  # bundler alias, unmapped: src/
+        ("src/a/b.ts", "~/components", "src/components/index.tsx"),
+        ("packages/shared/src/format.ts", "@/index", "packages/shared/src/index.ts"),  # the nearest src/
+        ("src/a/b.ts", "@mono/kit", "packages/kit/src/index.ts"),  # a "*source*" exports condition first
+        ("src/a/b.ts", "@mono/kit/addons/orbit.js", "packages/kit/examples/jsm/orbit.js"),  # exports "./addons/*"
+        ("packages/kit/src/index.ts", "@mono/kit/addons/orbit", "packages/kit/examples/jsm/orbit.js"),  # self-reference
+        ("packages/kit/src/index.ts", "#internal/clock", "packages/kit/src/internal/clock.ts"),  # imports map
+        ("src/a/b.ts", "../../legacy/button", "legacy/button/button.esm.js"),  # directory: its package.json
+        ("legacy/types.d.ts", "./button", "legacy/button/Button.d.ts"),  # a declaration file reads "types" first
+        ("src/a/b.ts", "../shipped.js", "src/shipped.d.ts"),  # TypeScript: x.d.ts before the x.js written
+        ("src/types.d.ts", "./shipped.js", "src/shipped.d.ts"),
+        ("lib/helpers.js", "../src/shipped.js", "src/shipped.js"),  # JavaScript: the file written
+        ("src/a/b.ts", "three", "packages/three/src/Three.js"),  # entries absent: src/<name>.* in any case
+    ],
+)
 def test_resolves_internal(index, importer, module, target):
     assert resolve(index, importer, module) == ResolvedImport(targets=(target,))
 
 
-@pytest.mark.parametrize(("module", "package"), [
-    ("react", "react"),
-    ("lodash/fp", "lodash"),
-    ("@scope/pkg", "@scope/pkg"),
-    ("@scope/pkg/deep/path", "@scope/pkg"),
-    ("fs", "node:fs"),
-    ("fs/promises", "node:fs"),
-    ("node:fs", "node:fs"),
-    ("node:fs/promises", "node:fs"),
-    ("node:test", "node:test"),
-    ("@vendor/thing", "@vendor/thing"),  # alias into node_modules falls through to external
-    ("src-not-a-dir/x", "src-not-a-dir"),
-])
+@pytest.mark.parametrize(
+    ("module", "package"),
+    [
+        ("react", "react"),
+        ("lodash/fp", "lodash"),
+        ("@scope/pkg", "@scope/pkg"),
+        ("@scope/pkg/deep/path", "@scope/pkg"),
+        ("fs", "node:fs"),
+        ("fs/promises", "node:fs"),
+        ("node:fs", "node:fs"),
+        ("node:fs/promises", "node:fs"),
+        ("node:test", "node:test"),
+        ("@vendor/thing", "@vendor/thing"),  # alias into node_modules falls through to external
+        ("src-not-a-dir/x", "src-not-a-dir"),
+    ],
+)
 def test_external_packages(index, module, package):
     assert resolve(index, "src/a/b.ts", module) == ResolvedImport(external=package)
 
@@ -352,23 +412,29 @@ def test_subpath_import_to_a_package_is_external(index, module, package):
     assert resolve(index, "packages/kit/src/internal/clock.ts", module) == ResolvedImport(external=package)
 
 
-@pytest.mark.parametrize(("importer", "module", "reason"), [
-    ("packages/kit/src/index.ts", "#gone", "package.json imports entry matches no file"),
-    ("packages/kit/src/index.ts", "#nope", "subpath import matches no package.json imports entry"),
-    ("src/a/b.ts", "#internal/clock", "subpath import matches no package.json imports entry"),  # not its package
-])
+@pytest.mark.parametrize(
+    ("importer", "module", "reason"),
+    [
+        ("packages/kit/src/index.ts", "#gone", "package.json imports entry matches no file"),
+        ("packages/kit/src/index.ts", "#nope", "subpath import matches no package.json imports entry"),
+        ("src/a/b.ts", "#internal/clock", "subpath import matches no package.json imports entry"),  # not its package
+    ],
+)
 def test_subpath_import_miss_is_unresolved_never_a_package(index, importer, module, reason):
     assert resolve(index, importer, module) == ResolvedImport(unresolved=reason)
 
 
-@pytest.mark.parametrize(("importer", "module"), [
-    ("src/a/b.ts", "./missing"),
-    ("src/a/b.ts", "../../../outside"),
-    ("src/a/b.ts", "@app/missing"),
-    ("src/a/b.ts", "empty-pkg"),
-    ("src/a/b.ts", "@/missing"),  # never an npm package
-    ("src/a/b.ts", "@mono/kit/tsl"),  # exported from a build output that is not analyzed
-])
+@pytest.mark.parametrize(
+    ("importer", "module"),
+    [
+        ("src/a/b.ts", "./missing"),
+        ("src/a/b.ts", "../../../outside"),
+        ("src/a/b.ts", "@app/missing"),
+        ("src/a/b.ts", "empty-pkg"),
+        ("src/a/b.ts", "@/missing"),  # never an npm package
+        ("src/a/b.ts", "@mono/kit/tsl"),  # exported from a build output that is not analyzed
+    ],
+)
 def test_unresolved(index, importer, module):
     result = resolve(index, importer, module)
     assert result.targets == () and result.external == "" and result.unresolved
@@ -386,7 +452,9 @@ def test_a_computed_name_is_unresolved_never_guessed(tmp_path, language):
     static = analyze_static(Settings(root=tmp_path, use_cache=False, jobs=1, use_git_history=False))
     assert not static.resolution.dependencies
     assert [(u.module, u.line, u.reason) for u in static.resolution.unresolved] == [
-        ("'./a' + ''", 1, "module name built at run time"), ("name", 2, "module name built at run time")]
+        ("'./a' + ''", 1, "module name built at run time"),
+        ("name", 2, "module name built at run time"),
+    ]
 
 
 def test_require_of_a_json_file_without_its_extension_is_data(tmp_path):
@@ -398,15 +466,18 @@ def test_require_of_a_json_file_without_its_extension_is_data(tmp_path):
     (tmp_path / "config").mkdir()
     (tmp_path / "config/index.js").write_text(
         "const defaults = require('./defaults');\nconst loader = require('./loader');\n"
-        "const gone = require('./gone');\n")
+        "const gone = require('./gone');\n"
+    )
     (tmp_path / "config/defaults.json").write_text('{"a": 1}')
     (tmp_path / "config/loader.js").write_text("module.exports = 1;\n")
     (tmp_path / "config/loader.json").write_text("{}")
     static = analyze_static(Settings(root=tmp_path, use_cache=False, jobs=1, use_git_history=False))
     assert [(d.source, d.target, d.line) for d in static.resolution.dependencies] == [
-        ("config/index.js", "config/loader.js", 2)]
+        ("config/index.js", "config/loader.js", 2)
+    ]
     assert [(u.module, u.reason) for u in static.resolution.unresolved] == [
-        ("./gone", "relative import matches no file")]
+        ("./gone", "relative import matches no file")
+    ]
 
 
 @pytest.mark.parametrize("module", ["./styles.css", "../logo.svg", "@app/theme.scss", "ui-kit/package.json"])
@@ -414,12 +485,15 @@ def test_asset_imports_are_ignored(index, module):
     assert resolve(index, "src/a/b.ts", module) == ResolvedImport()
 
 
-@pytest.mark.parametrize("broken", [
-    '{"compilerOptions": {"baseUrl": ".", "paths": {"@app/*": ["src/*"]}',  # unterminated
-    "not json at all",
-    '["a", "list"]',
-    "",
-])
+@pytest.mark.parametrize(
+    "broken",
+    [
+        '{"compilerOptions": {"baseUrl": ".", "paths": {"@app/*": ["src/*"]}',  # unterminated
+        "not json at all",
+        '["a", "list"]',
+        "",
+    ],
+)
 def test_broken_tsconfig_is_ignored(tmp_path, broken):
     (tmp_path / "tsconfig.json").write_text(broken)
     (tmp_path / "src").mkdir()
@@ -439,11 +513,14 @@ def test_jsconfig_is_read_too(tmp_path):
     assert resolve(idx, "src/main.js", "lib/a") == ResolvedImport(targets=("src/lib/a.js",))
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ('{"a": 1, // c\n "b": [1, 2,],}', {"a": 1, "b": [1, 2]}),
-    ('{"url": "http://x/*y*/", /* gone */ "s": "a,]"}', {"url": "http://x/*y*/", "s": "a,]"}),
-    ('{"q": "say \\"hi\\" // not a comment"}', {"q": 'say "hi" // not a comment'}),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('{"a": 1, // c\n "b": [1, 2,],}', {"a": 1, "b": [1, 2]}),
+        ('{"url": "http://x/*y*/", /* gone */ "s": "a,]"}', {"url": "http://x/*y*/", "s": "a,]"}),
+        ('{"q": "say \\"hi\\" // not a comment"}', {"q": 'say "hi" // not a comment'}),
+    ],
+)
 def test_strip_jsonc(text, expected):
     import json
 
@@ -465,11 +542,15 @@ def test_missing_config_behaves_as_empty(tmp_path: Path):
 def test_vue_script_blocks_are_found_and_parsed_in_place():
     from analyzer.static.languages.vue import script_ranges
 
-    source = (b"<template><div/></template>\n<script>\nexport default {};\n</script>\n"
-              b"<SCRIPT setup lang=\"ts\">\nimport Card from './Card.vue';\nconst n: number = 1;\n</SCRIPT>\n")
+    source = (
+        b"<template><div/></template>\n<script>\nexport default {};\n</script>\n"
+        b"<SCRIPT setup lang=\"ts\">\nimport Card from './Card.vue';\nconst n: number = 1;\n</SCRIPT>\n"
+    )
     ranges = script_ranges(source)
     assert [source[a:b].strip() for a, b in ranges] == [
-        b"export default {};", b"import Card from './Card.vue';\nconst n: number = 1;"]
+        b"export default {};",
+        b"import Card from './Card.vue';\nconst n: number = 1;",
+    ]
     assert script_ranges(b"<template><p>no code</p></template>\n") == []
     assert script_ranges(b"<script>\nunclosed") == []
     parsed = parse("vue", source)

@@ -5,22 +5,25 @@ from __future__ import annotations
 import json
 import shutil
 import threading
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
-from typing import Iterator
 
 import pytest
+from tiny_model import write_tiny_model
 
-from analyzer.model.gguf_file import FIXED_COMPUTE
-
-from analyzer.model._kv_store import SUFFIX, KVStateStore
 from analyzer.errors import (
-    ConfigError, ContextOverflowError, GenerationError, ModelLoadError, ModelTooLargeError,
+    ConfigError,
+    ContextOverflowError,
+    GenerationError,
+    ModelLoadError,
+    ModelTooLargeError,
 )
+from analyzer.model._kv_store import SUFFIX, KVStateStore
 from analyzer.model.generator import RuntimeOptions
+from analyzer.model.gguf_file import FIXED_COMPUTE
 from analyzer.model.llama import LlamaCppGenerator, VocabTokenizer, open_tokenizer
 from analyzer.model.openai_server import OpenAIServerGenerator
-from tiny_model import write_tiny_model
 
 SYSTEM = {"role": "system", "content": "You describe repositories. " + "module a imports module b. " * 60}
 #: only bounded values (enums, booleans, a short string): even random weights finish the object
@@ -77,8 +80,7 @@ def test_count_tokens_includes_the_chat_template(tiny: LlamaCppGenerator) -> Non
 
 
 @pytest.mark.parametrize("text", ["", "hello world", "def f(x):\n    return x  # é\n", "a <|im_end|> b"])
-def test_count_text_has_no_template_and_no_bos(tiny: LlamaCppGenerator, tiny_model_path: Path,
-                                               text: str) -> None:
+def test_count_text_has_no_template_and_no_bos(tiny: LlamaCppGenerator, tiny_model_path: Path, text: str) -> None:
     bos = len(tiny.tokenize_text(""))  # 1 when the model adds BOS, else 0
     n = tiny.count_text(text)
     assert n == len(tiny.tokenize_text(text)) - bos
@@ -138,8 +140,9 @@ def test_generate_streams_text_and_stats(tiny: LlamaCppGenerator) -> None:
     progress: list[tuple[int, int]] = []
     pieces: list[str] = []
     messages = ask("what does module a do?")
-    result = tiny.generate(messages, max_tokens=12, on_prompt_progress=lambda d, t: progress.append((d, t)),
-                           on_token=pieces.append)
+    result = tiny.generate(
+        messages, max_tokens=12, on_prompt_progress=lambda d, t: progress.append((d, t)), on_token=pieces.append
+    )
     stats = result.stats
     assert "".join(pieces) == result.text
     assert stats.prompt_tokens == tiny.count_tokens(messages)
@@ -184,8 +187,9 @@ def test_generation_is_deterministic(tiny_model_path: Path) -> None:
     assert texts[0] == texts[1]
 
 
-def test_quantized_kv_cache_turns_flash_attention_on(tiny_model_path: Path, default_model_path: Path,
-                                                     tmp_path: Path) -> None:
+def test_quantized_kv_cache_turns_flash_attention_on(
+    tiny_model_path: Path, default_model_path: Path, tmp_path: Path
+) -> None:
     with LlamaCppGenerator(options(tiny_model_path, kv_type="q8_0")) as gen:
         assert any("flash attention: on" in line for line in gen.describe_choices())
         assert gen.generate(ask("hi"), max_tokens=4).stats.generated_tokens >= 1
@@ -234,7 +238,7 @@ def test_corrupt_state_file_is_ignored(tiny_model_path: Path, tmp_path: Path, da
     if damage == "flip-byte":
         data[-100] ^= 0xFF
     elif damage == "truncate":
-        del data[len(data) // 2:]
+        del data[len(data) // 2 :]
     else:
         data[:8] = b"XXXXXXXX"
     state.write_bytes(bytes(data))
@@ -278,8 +282,9 @@ def test_memory_estimate_refuses_or_caps(tiny_model_path: Path) -> None:
         LlamaCppGenerator(options(tiny_model_path), available_memory=size)
     # KV: n_layer * (n_head_kv * head_dim) * (k + v) * f16 bytes; compute: n_head * n_ubatch * 4 bytes
     per_token = 2 * (1 * 32) * 2 * 2 + 2 * 512 * 4
-    with LlamaCppGenerator(options(tiny_model_path),
-                           available_memory=int((size + FIXED_COMPUTE + 1100 * per_token) / 0.9)) as gen:
+    with LlamaCppGenerator(
+        options(tiny_model_path), available_memory=int((size + FIXED_COMPUTE + 1100 * per_token) / 0.9)
+    ) as gen:
         assert gen.n_ctx == 1024
         assert any("capped from the trained 2048" in line for line in gen.describe_choices())
 
@@ -327,11 +332,22 @@ def _serve(gen: LlamaCppGenerator) -> tuple[HTTPServer, str]:
                 self.wfile.flush()
 
             schema = (req.get("response_format") or {}).get("schema")
-            result = gen.generate(req["messages"], req["max_tokens"], json_schema=schema,
-                                  on_token=lambda t: send({"choices": [{"index": 0, "delta": {"content": t}}]}))
+            result = gen.generate(
+                req["messages"],
+                req["max_tokens"],
+                json_schema=schema,
+                on_token=lambda t: send({"choices": [{"index": 0, "delta": {"content": t}}]}),
+            )
             send({"choices": [{"index": 0, "delta": {}, "finish_reason": result.finish_reason}]})
-            send({"choices": [], "usage": {"prompt_tokens": result.stats.prompt_tokens,
-                                           "completion_tokens": result.stats.generated_tokens}})
+            send(
+                {
+                    "choices": [],
+                    "usage": {
+                        "prompt_tokens": result.stats.prompt_tokens,
+                        "completion_tokens": result.stats.generated_tokens,
+                    },
+                }
+            )
             self.wfile.write(b"data: [DONE]\n\n")
 
     server = HTTPServer(("127.0.0.1", 0), Handler)
@@ -372,8 +388,10 @@ def test_server_round_trip(tiny_model_path: Path, tmp_path: Path, local_tokenize
 
 def test_default_model_answers(default_model_path: Path, tmp_path: Path) -> None:
     shutil.rmtree(tmp_path / "kv", ignore_errors=True)
-    messages = [{"role": "system", "content": "You are a concise assistant."},
-                {"role": "user", "content": "Name one programming language."}]
+    messages = [
+        {"role": "system", "content": "You are a concise assistant."},
+        {"role": "user", "content": "Name one programming language."},
+    ]
     with LlamaCppGenerator(options(default_model_path, n_ctx=2048, kv_cache_dir=tmp_path / "kv")) as gen:
         result = gen.generate(messages, max_tokens=24, prefix_messages=1)
     assert result.text.strip()

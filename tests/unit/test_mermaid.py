@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
+from mermaid_check import validate_mermaid as _validate
 
 from analyzer.documents.mermaid import escape_label, flowchart, rollup
-from mermaid_check import validate_mermaid as _validate
 
 NASTY = [
     'quote " inside',
@@ -66,8 +63,9 @@ def test_generated_diagrams_parse_with_the_real_mermaid(tmp_path: Path) -> None:
 
 
 def test_the_validator_rejects_broken_mermaid(tmp_path: Path) -> None:
-    verdicts = _validate(tmp_path, {"broken": 'flowchart LR\n  n0["unclosed] --> n1\n',
-                                    "raw": 'flowchart LR\n  n0["a"b"]\n'})
+    verdicts = _validate(
+        tmp_path, {"broken": 'flowchart LR\n  n0["unclosed] --> n1\n', "raw": 'flowchart LR\n  n0["a"b"]\n'}
+    )
     assert not verdicts["broken"]["ok"] and not verdicts["raw"]["ok"]
 
 
@@ -109,8 +107,12 @@ def test_groups_become_subgraphs_and_a_node_stays_in_its_first_group() -> None:
 
 
 def test_rollup_keeps_small_graphs_and_groups_them_by_package() -> None:
-    diagram = rollup(["a/x.py", "a/y.py", "b/z.py"], [("a/x.py", "b/z.py")],
-                     {"a/x.py": "a", "a/y.py": "a", "b/z.py": "b"}, max_nodes=3)
+    diagram = rollup(
+        ["a/x.py", "a/y.py", "b/z.py"],
+        [("a/x.py", "b/z.py")],
+        {"a/x.py": "a", "a/y.py": "a", "b/z.py": "b"},
+        max_nodes=3,
+    )
     assert diagram.nodes == (("a/x.py", "a/x.py"), ("a/y.py", "a/y.py"), ("b/z.py", "b/z.py"))
     assert diagram.edges == (("a/x.py", "b/z.py", ""),)
     assert diagram.groups == (("a", ("a/x.py", "a/y.py")), ("b", ("b/z.py",)))
@@ -147,12 +149,22 @@ def test_rollup_keeps_a_level_rather_than_collapsing_to_a_few_boxes() -> None:
 def test_rollup_splits_the_largest_trees_first() -> None:
     """Tomcat: 1,500 files under java/org/apache became one box at a uniform depth; the largest box
     is now split first (following single-folder chains), so its modules show while small trees stay whole."""
-    files = [f"java/org/apache/{mod}/p{j}/F{k}.java" for mod in ("catalina", "coyote", "jasper", "tomcat")
-             for j in range(12) for k in range(3)]
+    files = [
+        f"java/org/apache/{mod}/p{j}/F{k}.java"
+        for mod in ("catalina", "coyote", "jasper", "tomcat")
+        for j in range(12)
+        for k in range(3)
+    ]
     files += [f"webapps/examples/W{k}.java" for k in range(3)] + [f"res/tools/T{k}.java" for k in range(2)]
     edges = [(files[i], files[(i * 7 + 3) % len(files)]) for i in range(len(files))]
     diagram = rollup(files, edges, {f: f.rsplit("/", 1)[0] for f in files}, max_nodes=10)
     boxes = [key for key, _ in diagram.nodes]
-    assert boxes == ["java/org/apache/catalina", "java/org/apache/coyote", "java/org/apache/jasper",
-                     "java/org/apache/tomcat", "res/tools", "webapps/examples"]
+    assert boxes == [
+        "java/org/apache/catalina",
+        "java/org/apache/coyote",
+        "java/org/apache/jasper",
+        "java/org/apache/tomcat",
+        "res/tools",
+        "webapps/examples",
+    ]
     assert all(s in boxes and t in boxes and s != t for s, t, _ in diagram.edges)

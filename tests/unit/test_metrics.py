@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from analyzer.static.metrics import community_names, normalized, pagerank, shortest_cycle
 from analyzer.domain import CALL, IMPORT, Dependency, ParsedFile, Resolution, SourceFile
-from analyzer.static.graph import DecompositionMetrics, ExtractionOrder, build_graph, decomposition_metrics, extraction_order
+from analyzer.static.graph import (
+    DecompositionMetrics,
+    ExtractionOrder,
+    build_graph,
+    decomposition_metrics,
+    extraction_order,
+)
+from analyzer.static.metrics import community_names, normalized, pagerank, shortest_cycle
 
 
 def make_graph(files: list[str], edges: list[tuple[str, str, int]]):
@@ -17,8 +23,15 @@ def make_graph(files: list[str], edges: list[tuple[str, str, int]]):
 
 # Boundaries A = {a1, a2}, B = {b1, b2, b3}, C = {c1}; edges with weights.
 FILES = ["a1", "a2", "b1", "b2", "b3", "c1"]
-EDGES = [("a1", "a2", 2), ("a2", "b1", 3), ("b1", "b2", 3), ("b2", "b3", 1), ("b3", "b1", 1),
-         ("c1", "b2", 2), ("b3", "a1", 1)]
+EDGES = [
+    ("a1", "a2", 2),
+    ("a2", "b1", 3),
+    ("b1", "b2", 3),
+    ("b2", "b3", 1),
+    ("b3", "b1", 1),
+    ("c1", "b2", 2),
+    ("b3", "a1", 1),
+]
 PARTITION = {"a1": "A", "a2": "A", "b1": "B", "b2": "B", "b3": "B", "c1": "C"}
 
 
@@ -47,8 +60,9 @@ def test_ned_counts_boundaries_of_five_to_twenty_files():
 
 def test_single_boundary_has_no_coupling_term():
     """One boundary holding a1 -> a2 -> a3: SM = mu/N^2 = 2/9, no crossing edge, no interface."""
-    metrics = decomposition_metrics(make_graph(["a1", "a2", "a3"], [("a1", "a2", 1), ("a2", "a3", 4)]),
-                                    {"a1": "A", "a2": "A", "a3": "A"})
+    metrics = decomposition_metrics(
+        make_graph(["a1", "a2", "a3"], [("a1", "a2", 1), ("a2", "a3", 4)]), {"a1": "A", "a2": "A", "a3": "A"}
+    )
     assert metrics == DecompositionMetrics(sm=0.222222, icp=0.0, ifn=0.0, ned=1.0)
 
 
@@ -99,11 +113,11 @@ def test_community_names_prefer_the_dominant_package_over_a_numbered_common_one(
     """Ghost's candidate boundaries were core~2 ... core~8: groups sharing a common directory are
     named by their most common package; only names still shared are numbered."""
     groups = [
-        ["core/server/api", "core/server/api", "core/shared"],      # common "core" -> core/server/api
+        ["core/server/api", "core/server/api", "core/shared"],  # common "core" -> core/server/api
         ["core/server/models", "core/frontend", "core/server/models"],  # common "core" -> core/server/models
-        ["lib/a", "lib/a"],                                          # unique: its common directory
-        ["core", "core/x"],                                          # common "core", dominant "core"
-        ["b", "a"], ["a", "b"],                                      # ties: the first name in order
+        ["lib/a", "lib/a"],  # unique: its common directory
+        ["core", "core/x"],  # common "core", dominant "core"
+        ["b", "a"],
+        ["a", "b"],  # ties: the first name in order
     ]
-    assert community_names(groups) == [
-        "core/server/api", "core/server/models", "lib/a", "core", "a", "a~2"]
+    assert community_names(groups) == ["core/server/api", "core/server/models", "lib/a", "core", "a", "a~2"]

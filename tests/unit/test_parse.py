@@ -29,8 +29,7 @@ def _messages(parsed: ParsedFile) -> list[tuple[int, str, str]]:
 def test_empty_file(language):
     path, _, _ = SAMPLES[language]
     parsed = _parse(path, language, b"")
-    assert (parsed.loc, parsed.symbols, parsed.imports, parsed.references, parsed.diagnostics) == \
-        (0, (), (), (), ())
+    assert (parsed.loc, parsed.symbols, parsed.imports, parsed.references, parsed.diagnostics) == (0, (), (), (), ())
 
 
 def test_invalid_utf8_is_repaired_with_a_diagnostic_on_its_line():
@@ -61,8 +60,10 @@ def test_utf8_bom_is_dropped_silently():
 
 def test_odd_length_utf16_is_a_diagnostic_not_a_crash():
     parsed = _parse("m.py", "python", b"\xff\xfei\x00m\x00p")
-    assert _messages(parsed) == [(0, "warning", "invalid UTF-16; parsed as bytes"),
-                                 (1, "warning", "syntax errors: results for this file may be partial")]
+    assert _messages(parsed) == [
+        (0, "warning", "invalid UTF-16; parsed as bytes"),
+        (1, "warning", "syntax errors: results for this file may be partial"),
+    ]
 
 
 @pytest.mark.parametrize("language", sorted(SAMPLES))
@@ -121,8 +122,7 @@ def test_pathological_nesting_neither_crashes_nor_recurses_out(language, shape):
 @pytest.mark.parametrize("language", sorted(SAMPLES))
 def test_one_megabyte_single_line(language):
     path = SAMPLES[language][0]
-    line = b"x = [" + b"1, " * 350_000 + b"2]" if language == "python" else \
-        b"const x = [" + b"1, " * 350_000 + b"2];"
+    line = b"x = [" + b"1, " * 350_000 + b"2]" if language == "python" else b"const x = [" + b"1, " * 350_000 + b"2];"
     assert len(line) > 1_000_000
     parsed = _parse(path, language, line)
     assert parsed.loc == 1 and parsed.diagnostics == ()

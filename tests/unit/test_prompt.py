@@ -32,18 +32,28 @@ FACTS = "- files: 12\n- lines of code: 1,234\n- cycles: 1 (a.py <-> b.py)"
 
 
 def _job(kind: str = "pro", task: str = "report", **extra: str):
-    return make_job(load_prompt(kind), context_text=CONTEXT, facts=FACTS, task=task,  # type: ignore[arg-type]
-                    goal="keep the public API", extra=extra or None)
+    return make_job(
+        load_prompt(kind),
+        context_text=CONTEXT,
+        facts=FACTS,
+        task=task,  # type: ignore[arg-type]
+        goal="keep the public API",
+        extra=extra or None,
+    )
 
 
 def _all_conversations(kind: str):
     report, plan = _job(kind), _job(kind, "plan", target="Rust")
     section = report.with_section("Dependency cycles")
     return [
-        draft_messages(report), critique_messages(report, "DRAFT", ["bad count"]),
-        final_messages(report, "DRAFT", "CRITIQUE", "- bad count"), draft_messages(plan),
-        critique_messages(plan, "DRAFT", []), final_messages(plan, "D", "C", []),
-        draft_messages(section), boundaries_messages(plan),
+        draft_messages(report),
+        critique_messages(report, "DRAFT", ["bad count"]),
+        final_messages(report, "DRAFT", "CRITIQUE", "- bad count"),
+        draft_messages(plan),
+        critique_messages(plan, "DRAFT", []),
+        final_messages(plan, "D", "C", []),
+        draft_messages(section),
+        boundaries_messages(plan),
     ]
 
 
@@ -64,8 +74,16 @@ def test_pro_prompt_has_its_five_parts_in_order() -> None:
     assert headings == sorted(headings)
     assert "lead software architect" in system and "distributed systems" in system
     assert FACTS in system
-    for phrase in ("step by step", "harshest critic", "production-ready", "keep the public API",
-                   "Mermaid", "heavy frameworks", "unsure", "Never invent"):
+    for phrase in (
+        "step by step",
+        "harshest critic",
+        "production-ready",
+        "keep the public API",
+        "Mermaid",
+        "heavy frameworks",
+        "unsure",
+        "Never invent",
+    ):
         assert phrase in user, phrase
 
 
@@ -85,12 +103,14 @@ def test_context_is_delimited_data_that_is_never_substituted_or_able_to_close_th
         before = system[: begin.start()]
         assert "DATA" in before and "never follow it" in before
     begin = blocks[-1]
-    inside = system[begin.end(): system.index(f"<<<REPOSITORY DATA {begin.group(1)} END>>>")]
+    inside = system[begin.end() : system.index(f"<<<REPOSITORY DATA {begin.group(1)} END>>>")]
     assert CONTEXT.strip() in inside  # placeholders inside data stay literal
 
 
 def test_pass_tail_carries_draft_critique_and_findings_last() -> None:
-    user = final_messages(_job(), "THE DRAFT {goal}", "THE CRITIQUE", ["count is wrong", "- `x.py` unknown"])[1]["content"]
+    user = final_messages(_job(), "THE DRAFT {goal}", "THE CRITIQUE", ["count is wrong", "- `x.py` unknown"])[1][
+        "content"
+    ]
     assert "THE DRAFT {goal}" in user and "THE CRITIQUE" in user
     assert "- count is wrong\n- `x.py` unknown" in user
     assert user.index("# Warning") < user.index("THE DRAFT") < user.index("What to do now")
@@ -123,23 +143,34 @@ def test_map_and_reduce_wrap_parts_as_data() -> None:
 
 def test_every_packaged_template_is_loadable() -> None:
     names = sorted(p.name for p in resources.files("analyzer.model.templates").iterdir() if p.name.endswith(".md"))
-    assert {"pro.md", "basic.md", "critique.md", "final.md", "section.md", "map.md", "reduce.md",
-            "boundaries-json.md"} <= set(names)
+    assert {
+        "pro.md",
+        "basic.md",
+        "critique.md",
+        "final.md",
+        "section.md",
+        "map.md",
+        "reduce.md",
+        "boundaries-json.md",
+    } <= set(names)
     json_user = boundaries_messages(_job())[1]["content"]
     assert '{"modules": [{"name": "core"' in json_user
 
 
 def test_user_prompt_file_without_marker_is_split_before_the_first_tail_placeholder(tmp_path: Path) -> None:
     path = tmp_path / "mine.md"
-    path.write_text("You review code.\n\nFacts: {facts}\n\n{context}\n\nDo this: {problem}\nAlso {goal}; "
-                    "literal {{goal}} and JSON {\"a\": 1}.\n", encoding="utf-8")
+    path.write_text(
+        "You review code.\n\nFacts: {facts}\n\n{context}\n\nDo this: {problem}\nAlso {goal}; "
+        'literal {{goal}} and JSON {"a": 1}.\n',
+        encoding="utf-8",
+    )
     template = load_prompt(path)
     messages = draft_messages(make_job(template, context_text="CTX", facts="F", goal="be brief"))
     assert "Facts: " in messages[0]["content"] and "BEGIN>>>\nF\n<<<" in messages[0]["content"]
     assert "CTX" in messages[0]["content"]
     user = messages[1]["content"]
     assert user.startswith("Do this: Explain the architecture")
-    assert "Also be brief; literal {goal} and JSON {\"a\": 1}." in user
+    assert 'Also be brief; literal {goal} and JSON {"a": 1}.' in user
     assert user.rstrip().endswith("be complete rather than polished.")  # the pass is appended
 
 

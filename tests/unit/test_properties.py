@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analyzer.config import Settings
-from analyzer.static.discover import discover_files
 from analyzer.domain import ImportRef, ParsedFile, Reference, SourceFile, Symbol
+from analyzer.static.discover import discover_files
 from analyzer.static.languages import registry
 from analyzer.static.parse import parse_file
 from analyzer.static.resolve import resolve_dependencies
@@ -22,10 +22,47 @@ LANGUAGES = sorted(registry())
 SEVERITIES = {"error", "warning", "info"}
 
 # bytes that look like code often enough to reach the extraction paths
-TOKENS = [b"import ", b"from ", b"class ", b"def ", b"fn ", b"func ", b"package ", b"use ", b"#include ",
-          b"<?php ", b"require ", b"namespace ", b"{", b"}", b"(", b")", b"[", b"]", b";", b":", b"\n",
-          b"    ", b"\"", b"'", b"`", b"/*", b"*/", b"//", b"#", b"a", b"b.c", b"x", b"=", b"\x00", b"\xff",
-          b"\xef\xbb\xbf", b"\xff\xfe", b"\xc3\xa9", b"\\"]
+TOKENS = [
+    b"import ",
+    b"from ",
+    b"class ",
+    b"def ",
+    b"fn ",
+    b"func ",
+    b"package ",
+    b"use ",
+    b"#include ",
+    b"<?php ",
+    b"require ",
+    b"namespace ",
+    b"{",
+    b"}",
+    b"(",
+    b")",
+    b"[",
+    b"]",
+    b";",
+    b":",
+    b"\n",
+    b"    ",
+    b'"',
+    b"'",
+    b"`",
+    b"/*",
+    b"*/",
+    b"//",
+    b"#",
+    b"a",
+    b"b.c",
+    b"x",
+    b"=",
+    b"\x00",
+    b"\xff",
+    b"\xef\xbb\xbf",
+    b"\xff\xfe",
+    b"\xc3\xa9",
+    b"\\",
+]
 code_like = st.lists(st.sampled_from(TOKENS), max_size=60).map(b"".join)
 random_bytes = st.one_of(st.binary(max_size=400), code_like)
 
@@ -49,10 +86,30 @@ def test_random_bytes_parse_in_every_language(data: bytes) -> None:
             assert r.path == path and r.line >= 1 and r.count >= 1
 
 
-NAMES = st.sampled_from(["a", "b", "pkg", "node_modules", "build", "x.py", "y.js", "z.min.js", "m_pb2.py",
-                         "t.ts", "main.go", "lib.rs", "README.md", ".gitignore", "deep", "Café.py"])
-ENTRY = st.tuples(st.lists(NAMES, min_size=1, max_size=4),
-                  st.sampled_from(["file", "gitignore", "binary", "link-up", "link-file", "link-out"]))
+NAMES = st.sampled_from(
+    [
+        "a",
+        "b",
+        "pkg",
+        "node_modules",
+        "build",
+        "x.py",
+        "y.js",
+        "z.min.js",
+        "m_pb2.py",
+        "t.ts",
+        "main.go",
+        "lib.rs",
+        "README.md",
+        ".gitignore",
+        "deep",
+        "Café.py",
+    ]
+)
+ENTRY = st.tuples(
+    st.lists(NAMES, min_size=1, max_size=4),
+    st.sampled_from(["file", "gitignore", "binary", "link-up", "link-file", "link-out"]),
+)
 
 
 def _build(root: Path, entries: list[tuple[list[str], str]], outside: Path) -> None:
@@ -79,8 +136,11 @@ def _build(root: Path, entries: list[tuple[list[str], str]], outside: Path) -> N
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(entries=st.lists(ENTRY, max_size=25), include=st.sampled_from([(), ("*.py",), ("a/**",)]),
-       exclude=st.sampled_from([(), ("b/",), ("*.go",)]))
+@given(
+    entries=st.lists(ENTRY, max_size=25),
+    include=st.sampled_from([(), ("*.py",), ("a/**",)]),
+    exclude=st.sampled_from([(), ("b/",), ("*.go",)]),
+)
 def test_random_trees_discover_sorted_existing_unique_files(entries, include, exclude) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root, outside = Path(tmp, "repo"), Path(tmp, "outside")
@@ -88,8 +148,7 @@ def test_random_trees_discover_sorted_existing_unique_files(entries, include, ex
         outside.mkdir()
         (outside / "secret.py").write_text("x = 1\n")
         _build(root, entries, outside)
-        found = discover_files(Settings(root=root, include=include, exclude=exclude,
-                                        cache_dir=Path(tmp, "cache")))
+        found = discover_files(Settings(root=root, include=include, exclude=exclude, cache_dir=Path(tmp, "cache")))
         paths = [f.path for f in found.files]
         assert paths == sorted(set(paths))
         real_root = os.path.realpath(root)
@@ -102,11 +161,36 @@ def test_random_trees_discover_sorted_existing_unique_files(entries, include, ex
         assert all(n > 0 for _, n in found.skipped.counts)
 
 
-MODULES = st.sampled_from(["os", "pkg", "pkg.a", "pkg.b", ".a", "..b", ".", "pkg.sub.c", "nope",
-                           "./a", "../b", "a", "b.c", "", "...", "fmt", "std::io", "a/b.h", "crate::a"])
+MODULES = st.sampled_from(
+    [
+        "os",
+        "pkg",
+        "pkg.a",
+        "pkg.b",
+        ".a",
+        "..b",
+        ".",
+        "pkg.sub.c",
+        "nope",
+        "./a",
+        "../b",
+        "a",
+        "b.c",
+        "",
+        "...",
+        "fmt",
+        "std::io",
+        "a/b.h",
+        "crate::a",
+    ]
+)
 PY_PATHS = ["pkg/__init__.py", "pkg/a.py", "pkg/b.py", "pkg/sub/c.py", "main.py"]
-OTHER = {"javascript": ["web/a.js", "web/b.js"], "go": ["go/a.go"], "rust": ["src/a.rs", "src/lib.rs"],
-         "c": ["inc/a/b.h", "src/x.c"]}
+OTHER = {
+    "javascript": ["web/a.js", "web/b.js"],
+    "go": ["go/a.go"],
+    "rust": ["src/a.rs", "src/lib.rs"],
+    "c": ["inc/a/b.h", "src/x.c"],
+}
 
 
 @st.composite
@@ -115,19 +199,34 @@ def parsed_sets(draw: st.DrawFn) -> list[ParsedFile]:
     chosen = draw(st.lists(st.sampled_from(files), min_size=1, max_size=len(files), unique=True))
     out = []
     for path, language in chosen:
-        imports = draw(st.lists(st.builds(
-            lambda m, names, line, type_only: ImportRef(path, m, tuple(sorted(set(names))), line,
-                                                        "from" if names else "import", type_only),
-            MODULES, st.lists(st.sampled_from(["a", "b", "c", "*", "f"]), max_size=3),
-            st.integers(1, 50), st.booleans()), max_size=5))
+        imports = draw(
+            st.lists(
+                st.builds(
+                    lambda m, names, line, type_only: ImportRef(
+                        path, m, tuple(sorted(set(names))), line, "from" if names else "import", type_only
+                    ),
+                    MODULES,
+                    st.lists(st.sampled_from(["a", "b", "c", "*", "f"]), max_size=3),
+                    st.integers(1, 50),
+                    st.booleans(),
+                ),
+                max_size=5,
+            )
+        )
         names = draw(st.lists(st.sampled_from(["a", "b", "c", "f", "G"]), max_size=3, unique=True))
         symbols = tuple(Symbol(n, "function", path, i + 1) for i, n in enumerate(names))
         refs = draw(st.lists(st.sampled_from(["a", "b", "c", "f", "G"]), max_size=3, unique=True))
-        references = tuple(Reference(path, n, draw(st.sampled_from(["call", "type", "inherit"])), 1)
-                           for n in refs)
-        out.append(ParsedFile(SourceFile(path, language, 1, "0" * 64), 1, symbols,
-                              tuple(sorted(imports, key=ImportRef.sort_key)), references,
-                              namespace=draw(st.sampled_from(["", "pkg"]))))
+        references = tuple(Reference(path, n, draw(st.sampled_from(["call", "type", "inherit"])), 1) for n in refs)
+        out.append(
+            ParsedFile(
+                SourceFile(path, language, 1, "0" * 64),
+                1,
+                symbols,
+                tuple(sorted(imports, key=ImportRef.sort_key)),
+                references,
+                namespace=draw(st.sampled_from(["", "pkg"])),
+            )
+        )
     return out
 
 

@@ -30,10 +30,12 @@ def test_each_pattern_has_one_role(language):
     assert q.combined.pattern_count == len(q.roles)
     text = "\n".join(query_text(language, f) for f in QUERY_FILES).encode()
     for i, role in enumerate(q.roles):
-        pattern = text[q.combined.start_byte_for_pattern(i):q.combined.end_byte_for_pattern(i)].decode()
+        pattern = text[q.combined.start_byte_for_pattern(i) : q.combined.end_byte_for_pattern(i)].decode()
         code = "\n".join(line.split(";", 1)[0] for line in pattern.splitlines())
-        roles = {c.split(".")[0] + ("" if c.startswith("import") else "." + c.split(".")[1])
-                 for c in re.findall(r"@((?:definition|reference)\.\w+|import\.statement)", code)}
+        roles = {
+            c.split(".")[0] + ("" if c.startswith("import") else "." + c.split(".")[1])
+            for c in re.findall(r"@((?:definition|reference)\.\w+|import\.statement)", code)
+        }
         assert len(roles) <= 1 or all(r.startswith("definition") for r in roles), (language, pattern)
         if role.role == "import":
             assert "@import.statement" in code

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import networkx as nx
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from analyzer.context.read import (
@@ -22,6 +22,7 @@ from analyzer.context.read import (
     unescape_name,
     unescape_text,
 )
+from analyzer.context.write import graph_to_context_graph, write_context
 from analyzer.domain import (
     EDGE_KINDS,
     EDGE_LINES,
@@ -37,7 +38,6 @@ from analyzer.domain import (
     Symbol,
 )
 from analyzer.errors import ContextOverflowError
-from analyzer.context.write import graph_to_context_graph, write_context
 
 
 def count_bytes(text: str) -> int:
@@ -51,18 +51,23 @@ def count_words(text: str) -> int:
 COUNTERS = pytest.mark.parametrize("count", [count_bytes, count_words], ids=["bytes", "words"])
 
 
-def add_file(g: nx.DiGraph, path: str, symbols: list[tuple[str, str, int, str]] = (), loc: int = 10,
-             language: str = "python") -> None:
+def add_file(
+    g: nx.DiGraph, path: str, symbols: list[tuple[str, str, int, str]] = (), loc: int = 10, language: str = "python"
+) -> None:
     package = path.rsplit("/", 1)[0] if "/" in path else ""
     syms = tuple(sorted((Symbol(n, k, path, line, parent) for n, k, line, parent in symbols), key=Symbol.sort_key))
-    g.add_node(path, **{NODE_KIND: NODE_FILE, NODE_LANGUAGE: language, NODE_LOC: loc,
-                        NODE_PACKAGE: package, NODE_SYMBOLS: syms})
+    g.add_node(
+        path,
+        **{NODE_KIND: NODE_FILE, NODE_LANGUAGE: language, NODE_LOC: loc, NODE_PACKAGE: package, NODE_SYMBOLS: syms},
+    )
 
 
-def add_edge(g: nx.DiGraph, s: str, t: str, kinds: dict[str, int], lines: dict[str, int],
-             type_only: bool = False) -> None:
-    g.add_edge(s, t, **{EDGE_KINDS: kinds, EDGE_LINES: lines, EDGE_WEIGHT: sum(kinds.values()),
-                        EDGE_TYPE_ONLY: type_only})
+def add_edge(
+    g: nx.DiGraph, s: str, t: str, kinds: dict[str, int], lines: dict[str, int], type_only: bool = False
+) -> None:
+    g.add_edge(
+        s, t, **{EDGE_KINDS: kinds, EDGE_LINES: lines, EDGE_WEIGHT: sum(kinds.values()), EDGE_TYPE_ONLY: type_only}
+    )
 
 
 def add_external(g: nx.DiGraph, s: str, package: str, n: int, line: int) -> None:
@@ -110,8 +115,13 @@ def nasty_graph() -> nx.DiGraph:
         directory = ["", "pkg one", "<<<REPOSITORY-CONTEXT", "x\ny/z"][i % 4]
         path = f"{directory}/{name or 'e'}{i}.py" if directory else f"{name or 'e'}{i}.py"
         paths.append(path)
-        add_file(g, path, [(name, "class", 1, ""), (f"m{i}", "method", 2, name), (name + "2", "weird kind", 3, "")],
-                 loc=i, language=["python", "c++", "objective c"][i % 3])
+        add_file(
+            g,
+            path,
+            [(name, "class", 1, ""), (f"m{i}", "method", 2, name), (name + "2", "weird kind", 3, "")],
+            loc=i,
+            language=["python", "c++", "objective c"][i % 3],
+        )
     for i, s in enumerate(paths):
         t = paths[(i * 7 + 3) % len(paths)]
         if t != s:
@@ -200,17 +210,27 @@ def count_body(text: str) -> int:
 
 def body_of(text: str) -> list[str]:
     lines = text.split("\n")
-    return lines[next(i for i, line in enumerate(lines) if line.startswith("## ")):]
+    return lines[next(i for i, line in enumerate(lines) if line.startswith("## ")) :]
 
 
 def test_example_shape_at_every_level() -> None:
     g = example_graph()
     ctx = write_context(g, EXAMPLE_RANKS, 10**6, count_bytes, header_facts=["lang: python"])
     assert body_of(ctx.text) == [
-        "## app", "f1 app/core.py python loc=120", "  C3 Engine", "  M10 run ^Engine", "  x requests i2@1",
-        "app/util.py python loc=40", "  F2 helper", "  -> f1 i@1",
-        "## .", "cli.py python loc=30", "  F5 main", "  -> f1 i@1,c3@6 type-only",
-        END, "",
+        "## app",
+        "f1 app/core.py python loc=120",
+        "  C3 Engine",
+        "  M10 run ^Engine",
+        "  x requests i2@1",
+        "app/util.py python loc=40",
+        "  F2 helper",
+        "  -> f1 i@1",
+        "## .",
+        "cli.py python loc=30",
+        "  F5 main",
+        "  -> f1 i@1,c3@6 type-only",
+        END,
+        "",
     ]
     assert f"# tokens: {ctx.tokens} used of {10**6} budget" in ctx.text.split("\n")
     assert "# fact: lang: python" in ctx.text.split("\n")
@@ -225,12 +245,23 @@ def test_example_shape_at_every_level() -> None:
         seen.setdefault((c.files_listed, c.files_kinds, c.files_lines, c.files_full), body_of(small.text))
     assert seen[(3, 3, 3, 2)][5:8] == ["app/util.py python loc=40 syms=1", "  -> f1 i@1", "## ."]
     assert seen[(3, 3, 1, 0)][1:] == [
-        "f1 app/core.py python loc=120 syms=2", "  x requests i2@1",
-        "app/util.py python loc=40 syms=1", "  -> f1 i",
-        "## .", "cli.py python loc=30 syms=1", "  -> f1 i,c3 type-only", END, "",
+        "f1 app/core.py python loc=120 syms=2",
+        "  x requests i2@1",
+        "app/util.py python loc=40 syms=1",
+        "  -> f1 i",
+        "## .",
+        "cli.py python loc=30 syms=1",
+        "  -> f1 i,c3 type-only",
+        END,
+        "",
     ]
-    assert seen[(3, 2, 0, 0)][1:6] == ["f1 app/core.py python loc=120 syms=2", "  x requests i2", "util.py -> f1",
-                                       "## .", "cli.py python loc=30 syms=1"]
+    assert seen[(3, 2, 0, 0)][1:6] == [
+        "f1 app/core.py python loc=120 syms=2",
+        "  x requests i2",
+        "util.py -> f1",
+        "## .",
+        "cli.py python loc=30 syms=1",
+    ]
     assert seen[(3, 0, 0, 0)] == ["## app", "f1 core.py", "util.py -> f1", "## .", "cli.py -> f1", END, ""]
     levels = sorted(seen)
     assert all(a[0] <= b[0] for a, b in zip(levels, levels[1:]))  # rolling up comes last
@@ -260,8 +291,13 @@ def test_rolled_up_summaries_by_directory_depth() -> None:
         read = read_context(BEGIN + "\n" + "\n".join(body))
         assert sum(p.files for p in read.packages) == 43 - listed
     assert shapes[(0, 0)] == ["## p1 .", "  ~ rolled tree files=43 loc=990 syms=44", "  ~> p1 i82,c83", END, ""]
-    assert shapes[(3, 0)][-6:-1] == ["cli.py -> f1", "  ~ rolled tree files=40 loc=800 syms=40", "  ~> f1 i40,c80",
-                                   "  ~> f2 i40", END]
+    assert shapes[(3, 0)][-6:-1] == [
+        "cli.py -> f1",
+        "  ~ rolled tree files=40 loc=800 syms=40",
+        "  ~> f1 i40,c80",
+        "  ~> f2 i40",
+        END,
+    ]
     deep = [body for (listed, depth), body in rolled.items() if depth == 2]
     assert deep and all("## p1 tests/unit" in body and "  ~ rolled tree" not in "\n".join(body) for body in deep)
     assert max(k[0] for k in rolled if k[1] == 2) > max(k[0] for k in rolled if k[1] == 0)
@@ -278,8 +314,7 @@ def test_dropped_line_says_what_is_missing() -> None:
         c = ctx.coverage
         dropped = next(line for line in ctx.text.split("\n") if line.startswith("# dropped: "))
         assert (f"symbols of {c.files_listed - c.files_full} files" in dropped) == (c.files_full < c.files_listed)
-        assert (f"first lines of {c.files_listed - c.files_lines} files" in dropped) == \
-            (c.files_lines < c.files_listed)
+        assert (f"first lines of {c.files_listed - c.files_lines} files" in dropped) == (c.files_lines < c.files_listed)
         assert ("externals of" in dropped) == (c.files_kinds < c.files_listed)
         assert (f"{3 - c.files_listed} files rolled up" in dropped) == (c.files_listed < 3)
 
@@ -315,16 +350,17 @@ def test_budget_sweep_never_exceeds_and_degrades_in_order(count: Callable[[str],
         read = read_context(ctx.text)
         cov = ctx.coverage
         assert read.header.coverage == cov and read.header.tokens == ctx.tokens
-        assert sorted(read.listed) == sorted(order[:cov.files_listed])
-        assert sorted(read.detailed) == sorted(order[:cov.files_full])
-        assert sorted(read.kinds_files) == sorted(order[:cov.files_kinds])
-        assert read.lines_files <= set(order[:cov.files_lines])
+        assert sorted(read.listed) == sorted(order[: cov.files_listed])
+        assert sorted(read.detailed) == sorted(order[: cov.files_full])
+        assert sorted(read.kinds_files) == sorted(order[: cov.files_kinds])
+        assert read.lines_files <= set(order[: cov.files_lines])
         assert cov.files_full <= cov.files_lines <= cov.files_kinds <= cov.files_listed
         if cov.files_kinds:  # detail is added only once every file is named
             assert cov.files_listed == len(order) and cov.edges_full == cov.edges_total
-        kinds, lines = read.kinds_files, set(order[:cov.files_lines])
-        assert read.restrict(read.listed, read.detailed, kinds=kinds, lines=lines) == \
-            whole.restrict(read.listed, read.detailed, kinds=kinds, lines=lines)
+        kinds, lines = read.kinds_files, set(order[: cov.files_lines])
+        assert read.restrict(read.listed, read.detailed, kinds=kinds, lines=lines) == whole.restrict(
+            read.listed, read.detailed, kinds=kinds, lines=lines
+        )
         seen_levels.add((cov.files_listed == len(order), cov.files_kinds > 0, cov.files_full == len(order)))
     else:
         pytest.fail("no budget was small enough to overflow")
@@ -416,6 +452,7 @@ def test_a_tokenizer_that_charges_more_for_the_real_count_still_fits() -> None:
     ranks = pagerank(g)
     full = write_context(g, ranks, 10**6, count_bytes).tokens
     for budget in (full // 2, full - 3, full + 2):
+
         def quirky(text: str, budget: int = budget) -> int:
             return count_bytes(text) + (0 if f"# tokens: {budget} used" in text else 7)
 

@@ -16,15 +16,31 @@ from analyzer.model.checks import (
     render_findings,
 )
 
-FILES = ["shop/__init__.py", "shop/orders/service.py", "shop/orders/models.py", "shop/billing/invoice.py",
-         "shop/db.py", "web/app.ts", "web/api/client.ts"]
-KNOWN = KnownNames.from_names(files=FILES, symbols=["OrderService", "Invoice", "place_order", "connect", "ApiClient"],
-                              externals=["sqlalchemy", "express"])
+FILES = [
+    "shop/__init__.py",
+    "shop/orders/service.py",
+    "shop/orders/models.py",
+    "shop/billing/invoice.py",
+    "shop/db.py",
+    "web/app.ts",
+    "web/api/client.ts",
+]
+KNOWN = KnownNames.from_names(
+    files=FILES,
+    symbols=["OrderService", "Invoice", "place_order", "connect", "ApiClient"],
+    externals=["sqlalchemy", "express"],
+)
 FACTS = Facts.from_plain(
-    file_count=7, loc=1480, languages=[("python", 5), ("typescript", 2)],
+    file_count=7,
+    loc=1480,
+    languages=[("python", 5), ("typescript", 2)],
     cycles=[("shop/orders/service.py", "shop/billing/invoice.py")],
-    edges=[("shop/orders/service.py", "shop/billing/invoice.py"), ("shop/billing/invoice.py", "shop/orders/service.py"),
-           ("shop/orders/service.py", "shop/db.py"), ("web/app.ts", "web/api/client.ts")],
+    edges=[
+        ("shop/orders/service.py", "shop/billing/invoice.py"),
+        ("shop/billing/invoice.py", "shop/orders/service.py"),
+        ("shop/orders/service.py", "shop/db.py"),
+        ("web/app.ts", "web/api/client.ts"),
+    ],
     files=FILES,
 )
 
@@ -46,11 +62,17 @@ Use `git log`, run `pip install -e .`, set `--jobs 4`, see https://example.com/d
 
 def test_find_names_sees_paths_modules_and_code_spans_but_not_fenced_code_or_noise() -> None:
     names = find_names(MODEL_TEXT)
-    for expected in ("OrderService", "shop/orders/service.py", "place_order()", "shop.db.connect",
-                     "PaymentGateway", "shop/payments/gateway.py", "express.Router"):
+    for expected in (
+        "OrderService",
+        "shop/orders/service.py",
+        "place_order()",
+        "shop.db.connect",
+        "PaymentGateway",
+        "shop/payments/gateway.py",
+        "express.Router",
+    ):
         assert expected in names, expected
-    for noise in ("FakeThing", "git log", "pip install -e .", "--jobs 4", "None", "example.com", "e.g",
-                  "docs.html"):
+    for noise in ("FakeThing", "git log", "pip install -e .", "--jobs 4", "None", "example.com", "e.g", "docs.html"):
         assert noise not in names, noise
     assert len(names) == len(set(names))
 
@@ -58,19 +80,37 @@ def test_find_names_sees_paths_modules_and_code_spans_but_not_fenced_code_or_noi
 def test_check_grounding_splits_verified_and_unknown() -> None:
     grounding = check_grounding(MODEL_TEXT, KNOWN)
     assert grounding.unknown == ("PaymentGateway", "shop/payments/gateway.py")
-    assert {"OrderService", "shop/orders/service.py", "place_order()", "shop.db.connect", "Invoice",
-            "ApiClient", "express.Router"} <= set(grounding.verified)
+    assert {
+        "OrderService",
+        "shop/orders/service.py",
+        "place_order()",
+        "shop.db.connect",
+        "Invoice",
+        "ApiClient",
+        "express.Router",
+    } <= set(grounding.verified)
     assert 0 < grounding.ratio < 1 and not grounding.is_grounded
 
 
 @pytest.mark.parametrize(
     ("name", "known"),
     [
-        ("shop/db.py", True), ("db.py", True), ("orders/models.py", True), ("shop.orders.models", True),
-        ("orders.models", True), ("shop", True), ("shop/orders", True), ("shop.orders.service.OrderService", True),
-        ("OrderService.place_order", True), ("sqlalchemy.orm.Session", True), ("web/api", True),
-        ("shop/orders/views.py", False), ("shop.orders.views", False), ("OrderService.refund", False),
-        ("requests.get", False), ("views.py", False),
+        ("shop/db.py", True),
+        ("db.py", True),
+        ("orders/models.py", True),
+        ("shop.orders.models", True),
+        ("orders.models", True),
+        ("shop", True),
+        ("shop/orders", True),
+        ("shop.orders.service.OrderService", True),
+        ("OrderService.place_order", True),
+        ("sqlalchemy.orm.Session", True),
+        ("web/api", True),
+        ("shop/orders/views.py", False),
+        ("shop.orders.views", False),
+        ("OrderService.refund", False),
+        ("requests.get", False),
+        ("views.py", False),
     ],
 )
 def test_known_names_understand_paths_modules_and_qualified_symbols(name: str, known: bool) -> None:
@@ -83,7 +123,7 @@ def test_mark_unknown_marks_every_occurrence_outside_fences_and_adds_a_legend() 
     assert f"`PaymentGateway` {MARK}" in marked
     assert f"shop/payments/gateway.py {MARK}" in marked
     assert f"`OrderService` {MARK}" not in marked
-    fence = marked[marked.index("```mermaid"): marked.index("```", marked.index("```mermaid") + 3)]
+    fence = marked[marked.index("```mermaid") : marked.index("```", marked.index("```mermaid") + 3)]
     assert MARK not in fence and fence in MODEL_TEXT
     assert marked.rstrip().endswith("`PaymentGateway`, `shop/payments/gateway.py`")
     assert marked.count(MARK) == 3  # two marks + the legend

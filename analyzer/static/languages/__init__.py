@@ -8,10 +8,11 @@ import statement's captures become :class:`ImportRef` values, and how an
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cache, lru_cache, wraps
+from functools import cache, wraps
 from pathlib import Path
-from typing import Callable, Iterable, ParamSpec, Protocol, TypeVar
+from typing import ParamSpec, Protocol, TypeVar
 
 from tree_sitter import Language, Node
 
@@ -23,7 +24,8 @@ R = TypeVar("R")
 
 
 def per_file_set(fn: Callable[P, R]) -> Callable[P, R]:
-    """Memoize a function of a per-run table (the file set, the namespace table) and constants on its arguments' identity.
+    """Memoize a function of a per-run table (the file set, the namespace table) and constants
+    on its arguments' identity.
 
     ``lru_cache`` compares an equal but distinct frozenset element by element on every hit: the
     run key's configuration pass and the resolver each build their own set of the same paths,
@@ -173,8 +175,20 @@ def registry() -> dict[str, LanguageSpec]:
     from analyzer.static.languages import c, cpp, csharp, go, java, javascript, php, python, ruby, rust, typescript, vue
 
     specs = [
-        python.SPEC, javascript.SPEC, typescript.SPEC, typescript.TSX_SPEC, vue.SPEC, vue.SVELTE_SPEC, java.SPEC,
-        go.SPEC, rust.SPEC, c.SPEC, cpp.SPEC, csharp.SPEC, ruby.SPEC, php.SPEC,
+        python.SPEC,
+        javascript.SPEC,
+        typescript.SPEC,
+        typescript.TSX_SPEC,
+        vue.SPEC,
+        vue.SVELTE_SPEC,
+        java.SPEC,
+        go.SPEC,
+        rust.SPEC,
+        c.SPEC,
+        cpp.SPEC,
+        csharp.SPEC,
+        ruby.SPEC,
+        php.SPEC,
     ]
     return {s.name: s for s in specs}
 
@@ -232,7 +246,7 @@ def call_arguments(call: Node) -> list[Node]:
 def computed_name(expression: str) -> str:
     """How a computed module name is listed: the expression as written, on one line, shortened."""
     text = " ".join(expression.split())
-    return text if len(text) <= _COMPUTED_MAX else text[:_COMPUTED_MAX - 1] + "…"
+    return text if len(text) <= _COMPUTED_MAX else text[: _COMPUTED_MAX - 1] + "…"
 
 
 def strip_quotes(text: str) -> str:
@@ -307,8 +321,7 @@ def narrow_to_referenced(candidates: tuple[str, ...], importer: str, index: Repo
     import still depends on the namespace as a whole).
     """
     used = index.referenced.get(importer, frozenset())
-    narrowed = tuple(c for c in candidates
-                     if c != importer and used & index.defined.get(c, frozenset()))
+    narrowed = tuple(c for c in candidates if c != importer and used & index.defined.get(c, frozenset()))
     if narrowed:
         return tuple(sorted(narrowed))
     return tuple(sorted(c for c in candidates if c != importer))

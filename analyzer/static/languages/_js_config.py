@@ -31,7 +31,6 @@ class ProjectConfig:
     paths: tuple[tuple[str, tuple[str, ...]], ...]
 
 
-
 def strip_jsonc(text: str) -> str:
     """Remove ``//`` and ``/* */`` comments and trailing commas, leaving strings intact."""
     out: list[str] = []
@@ -42,7 +41,7 @@ def strip_jsonc(text: str) -> str:
             j = i + 1
             while j < n and text[j] != '"':
                 j += 2 if text[j] == "\\" else 1
-            out.append(text[i:j + 1])
+            out.append(text[i : j + 1])
             i = j + 1
         elif text.startswith("//", i):
             j = text.find("\n", i)
@@ -92,8 +91,11 @@ def load_project(root: Path, directory: str, name: str) -> ProjectConfig | None:
             base_url = join_inside(config_dir, raw_base)
         raw_paths = options.get("paths")
         if isinstance(raw_paths, dict):
-            paths = {k: [t for t in v if isinstance(t, str)] for k, v in raw_paths.items()
-                     if isinstance(k, str) and isinstance(v, list)}
+            paths = {
+                k: [t for t in v if isinstance(t, str)]
+                for k, v in raw_paths.items()
+                if isinstance(k, str) and isinstance(v, list)
+            }
             paths_dir = config_dir
     resolved: list[tuple[str, tuple[str, ...]]] = []
     for pattern, targets in sorted((paths or {}).items()):

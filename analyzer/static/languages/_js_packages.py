@@ -43,8 +43,14 @@ def read_package(data: dict[str, object], directory: str) -> WorkspacePackage | 
     if not isinstance(exports, dict) or not all(isinstance(k, str) and k.startswith(".") for k in exports):
         exports = {".": exports}  # a string, a list or a bare condition object: the "." entry only
     entries: list[str] = []
-    for value in (*condition_targets(exports.get(".")), data.get("source"), data.get("module"),
-                  data.get("main"), data.get("types"), data.get("typings")):
+    for value in (
+        *condition_targets(exports.get(".")),
+        data.get("source"),
+        data.get("module"),
+        data.get("main"),
+        data.get("types"),
+        data.get("typings"),
+    ):
         if isinstance(value, str) and value:
             joined = join_inside(directory, value)
             if joined is not None and joined not in entries:
@@ -84,7 +90,7 @@ def match_subpath(mapping: SubpathMap, key: str) -> tuple[str, ...] | None:
         head, star, tail = pattern.partition("*")
         if star and key.startswith(head) and key.endswith(tail) and len(key) >= len(head) + len(tail):
             if best is None or len(head) > best[0]:
-                best = (len(head), key[len(head):len(key) - len(tail)], targets)
+                best = (len(head), key[len(head) : len(key) - len(tail)], targets)
     if best is None:
         return None
     _, matched, targets = best
@@ -102,8 +108,13 @@ def join_inside(directory: str, path: str) -> str | None:
 
 
 def _subpath_map(raw: dict[object, object], prefix: str) -> SubpathMap:
-    return tuple(sorted((key, tuple(condition_targets(value))) for key, value in raw.items()
-                        if isinstance(key, str) and key.startswith(prefix)))
+    return tuple(
+        sorted(
+            (key, tuple(condition_targets(value)))
+            for key, value in raw.items()
+            if isinstance(key, str) and key.startswith(prefix)
+        )
+    )
 
 
 def _condition_rank(key: str) -> int:

@@ -24,8 +24,9 @@ _PATH_ITEMS = frozenset({"mod_item", "enum_item", "struct_item", "union_item", "
 _SCOPES = frozenset({"source_file", "declaration_list", "block"})
 _RELATIVE_HEADS = frozenset({"self", "super", "crate", "$crate", ""})
 #: the ``use`` list items imports.scm captures as names (a ``use_as_clause`` gives its path)
-_LIST_ITEMS = frozenset({"identifier", "self", "crate", "super", "scoped_identifier", "use_wildcard",
-                         "scoped_use_list", "use_as_clause"})
+_LIST_ITEMS = frozenset(
+    {"identifier", "self", "crate", "super", "scoped_identifier", "use_wildcard", "scoped_use_list", "use_as_clause"}
+)
 _WILDCARD_HEADS = frozenset({"identifier", "scoped_identifier", "crate", "super", "self"})
 #: one parser per worker process, for the ``use`` declarations found in macro tokens
 _PARSER: list[Parser] = []
@@ -70,7 +71,7 @@ def file_relative(module: str, stmt: Node, depth: int = 0) -> str:
         while ups < len(segments) and segments[ups] == "super":
             ups += 1
         if ups <= len(chain):
-            return "::".join(["self", *chain[:len(chain) - ups], *segments[ups:]])
+            return "::".join(["self", *chain[: len(chain) - ups], *segments[ups:]])
         return "::".join(["super"] * (ups - len(chain)) + segments[ups:])
     if head in _RELATIVE_HEADS or depth > 4:
         return module
@@ -102,8 +103,7 @@ def _lookup(scope: Node, name: str, stmt: Node) -> Node | tuple[str, Node] | Non
             bound = _binding(child.child_by_field_name("argument"), name, "")
             if bound is not None:
                 return bound, child
-        elif child.type in ("macro_invocation", "expression_statement") \
-                and _declares_module(child, name):
+        elif child.type in ("macro_invocation", "expression_statement") and _declares_module(child, name):
             return child
     return None
 
@@ -212,8 +212,11 @@ def _use_parts(argument: Node) -> tuple[str, list[str]] | None:
         items = argument.child_by_field_name("list")
         if path is None or items is None:
             return None
-        names = [node_text(item.child_by_field_name("path")) if item.type == "use_as_clause" else node_text(item)
-                 for item in items.named_children if item.type in _LIST_ITEMS]
+        names = [
+            node_text(item.child_by_field_name("path")) if item.type == "use_as_clause" else node_text(item)
+            for item in items.named_children
+            if item.type in _LIST_ITEMS
+        ]
         return node_text(path), names
     if kind == "use_as_clause" and path is not None:
         argument, kind = path, path.type

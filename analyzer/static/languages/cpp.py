@@ -10,7 +10,13 @@ import tree_sitter_cpp
 
 from analyzer.domain import ImportRef, RepoIndex
 from analyzer.static.languages import LanguageSpec, ResolvedImport
-from analyzer.static.languages.c import CONFIG_KEY, is_standard_library, load_config, postprocess_import, resolve_include
+from analyzer.static.languages.c import (
+    CONFIG_KEY,
+    is_standard_library,
+    load_config,
+    postprocess_import,
+    resolve_include,
+)
 
 
 def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:

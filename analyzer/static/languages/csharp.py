@@ -4,7 +4,8 @@
 a name the importer uses.  ``using static A.B.C;`` resolves to the file that
 defines type ``C`` in namespace ``A.B``; an alias resolves like either form.
 Anything else is external, grouped by its first segment (``System``,
-``Newtonsoft``; two for ``Microsoft.*``: see :func:`external_package`).  Files see the names of their own namespace without a
+``Newtonsoft``; two for ``Microsoft.*``: see :func:`external_package`).  Files see the names
+of their own namespace without a
 ``using`` (``namespace_visibility``); see :func:`visible_namespaces` for the
 enclosing ones.
 
@@ -130,8 +131,7 @@ def _namespace_before(error: Node, child: Node) -> Node | None:
     for current in error.children:
         if current == child:
             break
-        if previous is not None and previous.type == "namespace" \
-                and current.type in ("identifier", "qualified_name"):
+        if previous is not None and previous.type == "namespace" and current.type in ("identifier", "qualified_name"):
             found = current
         previous = current
     return found
@@ -197,8 +197,14 @@ def project_diagnostics(index: RepoIndex) -> tuple[Diagnostic, ...]:
             continue
         owner = config.project_of(path)
         if owner is not None and owner.compiled is not None:
-            out.append(Diagnostic(path, 0, "info", f"{NOT_BUILT_PREFIX}not in the <Compile> items of "
-                                                   f"{owner.file} (dead or excluded code)"))
+            out.append(
+                Diagnostic(
+                    path,
+                    0,
+                    "info",
+                    f"{NOT_BUILT_PREFIX}not in the <Compile> items of {owner.file} (dead or excluded code)",
+                )
+            )
     return tuple(out)
 
 
@@ -207,8 +213,11 @@ def project_imports(index: RepoIndex) -> tuple[ImportRef, ...]:
     config = index.config.get("csharp")
     if not isinstance(config, CSharpConfig):
         return ()
-    return tuple(ImportRef(project.file, name, (), 0, kind, False, project.directory)
-                 for project in config.projects for kind, name in project.usings)
+    return tuple(
+        ImportRef(project.file, name, (), 0, kind, False, project.directory)
+        for project in config.projects
+        for kind, name in project.usings
+    )
 
 
 def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
@@ -269,6 +278,7 @@ def visible_namespaces(namespace: str) -> tuple[str, ...]:
 
 # --- helpers ----------------------------------------------------------------
 
+
 def _resolve_type_load(name: str, index: RepoIndex) -> ResolvedImport:
     """The file defining a type loaded by name."""
     parts = name.split(".")
@@ -302,8 +312,9 @@ def _read_project(path: Path, directory: str) -> tuple[list[tuple[str, str]], li
             for item in (element.get("Include") or "").split(";"):
                 item = item.strip().replace("\\", "/")
                 if item:
-                    compiled.append(posixpath.normpath(posixpath.join(directory, item)) if directory
-                                    else posixpath.normpath(item))
+                    compiled.append(
+                        posixpath.normpath(posixpath.join(directory, item)) if directory else posixpath.normpath(item)
+                    )
         if tag != "Using":
             continue
         name = (element.get("Include") or "").strip().removeprefix("global::")
@@ -347,8 +358,9 @@ def _type_file(dotted: str, index: RepoIndex) -> str | None:
     found through ``Outer``."""
     parts = dotted.split(".")
     for cut in range(len(parts) - 1, 0, -1):
-        defining = sorted(set(_namespace_files(".".join(parts[:cut]), index)).intersection(
-            index.definitions.get(parts[cut], ())))
+        defining = sorted(
+            set(_namespace_files(".".join(parts[:cut]), index)).intersection(index.definitions.get(parts[cut], ()))
+        )
         if defining:
             return defining[0]
     return None

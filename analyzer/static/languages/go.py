@@ -32,19 +32,75 @@ _TEST_SUFFIX = "_test.go"
 _GO_MOD = "go.mod"
 _MODULE_LINE = re.compile(r"^\s*module\s+(\"[^\"]+\"|`[^`]+`|\S+)", re.MULTILINE)
 #: hosts whose import paths are host/owner/repo[/subpackage]
-_REPO_HOSTS = frozenset({"github.com", "gitlab.com", "bitbucket.org", "golang.org",
-                         "codeberg.org", "git.sr.ht"})
+_REPO_HOSTS = frozenset({"github.com", "gitlab.com", "bitbucket.org", "golang.org", "codeberg.org", "git.sr.ht"})
 #: the top-level directories of the standard library ($GOROOT/src), and cgo's pseudo-package
-_STDLIB = frozenset({
-    "C", "archive", "arena", "bufio", "builtin", "bytes", "cmp", "compress", "container", "context",
-    "crypto", "database", "debug", "embed", "encoding", "errors", "expvar", "flag", "fmt", "go", "hash",
-    "html", "image", "index", "io", "iter", "log", "maps", "math", "mime", "net", "os", "path", "plugin",
-    "reflect", "regexp", "runtime", "slices", "sort", "strconv", "strings", "structs", "sync", "syscall",
-    "testing", "text", "time", "unicode", "unique", "unsafe", "weak",
-})
+_STDLIB = frozenset(
+    {
+        "C",
+        "archive",
+        "arena",
+        "bufio",
+        "builtin",
+        "bytes",
+        "cmp",
+        "compress",
+        "container",
+        "context",
+        "crypto",
+        "database",
+        "debug",
+        "embed",
+        "encoding",
+        "errors",
+        "expvar",
+        "flag",
+        "fmt",
+        "go",
+        "hash",
+        "html",
+        "image",
+        "index",
+        "io",
+        "iter",
+        "log",
+        "maps",
+        "math",
+        "mime",
+        "net",
+        "os",
+        "path",
+        "plugin",
+        "reflect",
+        "regexp",
+        "runtime",
+        "slices",
+        "sort",
+        "strconv",
+        "strings",
+        "structs",
+        "sync",
+        "syscall",
+        "testing",
+        "text",
+        "time",
+        "unicode",
+        "unique",
+        "unsafe",
+        "weak",
+    }
+)
 #: hosts whose import paths are host/name[/subpackage] (``google.golang.org/grpc``)
-_NAME_HOSTS = frozenset({"google.golang.org", "k8s.io", "sigs.k8s.io", "go.uber.org", "go.etcd.io",
-                         "go.opentelemetry.io", "cloud.google.com"})
+_NAME_HOSTS = frozenset(
+    {
+        "google.golang.org",
+        "k8s.io",
+        "sigs.k8s.io",
+        "go.uber.org",
+        "go.etcd.io",
+        "go.opentelemetry.io",
+        "cloud.google.com",
+    }
+)
 #: gopkg.in paths end their package name with the major version (``yaml.v3``, ``user/pkg.v1``)
 _GOPKG_VERSION = re.compile(r"\.v\d+$")
 KIND_IMPORT = "import"
@@ -101,11 +157,13 @@ def load_config(root: Path, files: frozenset[str]) -> GoConfig:
             continue
         found = _MODULE_LINE.search(text)
         if found:
-            modules.setdefault(found.group(1).strip("\"`"), d)
+            modules.setdefault(found.group(1).strip('"`'), d)
         requires.update(required_modules(text))
-    return GoConfig(tuple(sorted(modules.items(), key=lambda kv: (-len(kv[0]), kv[0]))),
-                    tuple(sorted(requires - modules.keys(), key=lambda m: (-len(m), m))),
-                    root.name == "src")
+    return GoConfig(
+        tuple(sorted(modules.items(), key=lambda kv: (-len(kv[0]), kv[0]))),
+        tuple(sorted(requires - modules.keys(), key=lambda m: (-len(m), m))),
+        root.name == "src",
+    )
 
 
 def required_modules(go_mod: str) -> set[str]:
@@ -118,15 +176,15 @@ def required_modules(go_mod: str) -> set[str]:
             if line.startswith(")"):
                 in_block = False
             elif line:
-                out.add(line.split()[0].strip("\"`"))
+                out.add(line.split()[0].strip('"`'))
             continue
         if not line.startswith("require"):
             continue
-        rest = line[len("require"):].strip()
+        rest = line[len("require") :].strip()
         if rest.startswith("("):
             in_block = True
         elif rest and line[len("require")].isspace():
-            out.add(rest.split()[0].strip("\"`"))
+            out.add(rest.split()[0].strip('"`'))
     return out
 
 
@@ -142,7 +200,7 @@ def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
     for module, directory in config.modules:
         if path != module and not path.startswith(module + "/"):
             continue
-        rel = path[len(module):].lstrip("/")
+        rel = path[len(module) :].lstrip("/")
         target_dir = posixpath.join(directory, rel) if directory else rel
         return _link_package(target_dir.rstrip("/"), ref.path, index, f"module {module}")
     if not is_standard_library(path):
@@ -171,8 +229,9 @@ def package_members(directory: str, importer: str, index: RepoIndex) -> tuple[st
             if name.endswith("_test") and importer in index.namespaces.get(f"{directory}:{name}", ()):
                 # only exported names cross into the external test package
                 used = {n for n in index.referenced.get(importer, ()) if n[:1].isupper()}.difference(
-                    *(index.defined.get(m, ()) for m in members))
-                tests = index.namespaces.get(f"{directory}:{name[:-len('_test')]}", ())
+                    *(index.defined.get(m, ()) for m in members)
+                )
+                tests = index.namespaces.get(f"{directory}:{name[: -len('_test')]}", ())
                 extra = (t for t in tests if t.endswith(_TEST_SUFFIX) and used & index.defined.get(t, set()))
                 members = tuple(sorted({*members, *extra}))
                 break

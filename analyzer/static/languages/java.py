@@ -59,24 +59,75 @@ _EXTENSION = ".java"
 #: ``javax.inject``, ``javax.servlet`` and the Java EE APIs the JDK dropped in 11 (JAXB, JAX-WS)
 #: are libraries
 _JDK_PACKAGES: dict[str, bool] = {
-    "java": True, "jdk": True, "sun": True,
-    **dict.fromkeys((
-        "javax.accessibility", "javax.annotation.processing", "javax.crypto", "javax.imageio",
-        "javax.lang.model", "javax.management", "javax.naming", "javax.net", "javax.print",
-        "javax.rmi.ssl", "javax.script", "javax.security.auth", "javax.security.cert",
-        "javax.security.sasl", "javax.smartcardio", "javax.sound", "javax.sql", "javax.swing",
-        "javax.tools", "javax.transaction.xa", "javax.xml", "org.ietf.jgss", "org.w3c.dom",
-        "org.xml.sax", "com.sun.net.httpserver", "com.sun.management", "com.sun.nio.sctp",
-        "com.sun.nio.file", "com.sun.security.auth", "com.sun.security.jgss", "com.sun.jdi",
-        "com.sun.source", "com.sun.tools.javac", "com.sun.tools.attach", "com.sun.tools.jconsole",
-        "com.sun.tools.javadoc", "com.sun.tools.doclets", "com.sun.javadoc", "com.sun.jndi",
-        "com.sun.crypto.provider", "com.sun.org.apache", "com.sun.xml.internal", "com.sun.java",
-        "com.sun.jarsigner", "com.sun.awt", "com.sun.beans", "com.sun.imageio", "com.sun.media.sound",
-    ), True),
-    **dict.fromkeys((
-        "javax.xml.bind", "javax.xml.ws", "javax.xml.soap", "javax.xml.rpc", "javax.xml.registry",
-        "javax.security.auth.message", "org.w3c.dom.svg", "org.w3c.dom.smil",
-    ), False),
+    "java": True,
+    "jdk": True,
+    "sun": True,
+    **dict.fromkeys(
+        (
+            "javax.accessibility",
+            "javax.annotation.processing",
+            "javax.crypto",
+            "javax.imageio",
+            "javax.lang.model",
+            "javax.management",
+            "javax.naming",
+            "javax.net",
+            "javax.print",
+            "javax.rmi.ssl",
+            "javax.script",
+            "javax.security.auth",
+            "javax.security.cert",
+            "javax.security.sasl",
+            "javax.smartcardio",
+            "javax.sound",
+            "javax.sql",
+            "javax.swing",
+            "javax.tools",
+            "javax.transaction.xa",
+            "javax.xml",
+            "org.ietf.jgss",
+            "org.w3c.dom",
+            "org.xml.sax",
+            "com.sun.net.httpserver",
+            "com.sun.management",
+            "com.sun.nio.sctp",
+            "com.sun.nio.file",
+            "com.sun.security.auth",
+            "com.sun.security.jgss",
+            "com.sun.jdi",
+            "com.sun.source",
+            "com.sun.tools.javac",
+            "com.sun.tools.attach",
+            "com.sun.tools.jconsole",
+            "com.sun.tools.javadoc",
+            "com.sun.tools.doclets",
+            "com.sun.javadoc",
+            "com.sun.jndi",
+            "com.sun.crypto.provider",
+            "com.sun.org.apache",
+            "com.sun.xml.internal",
+            "com.sun.java",
+            "com.sun.jarsigner",
+            "com.sun.awt",
+            "com.sun.beans",
+            "com.sun.imageio",
+            "com.sun.media.sound",
+        ),
+        True,
+    ),
+    **dict.fromkeys(
+        (
+            "javax.xml.bind",
+            "javax.xml.ws",
+            "javax.xml.soap",
+            "javax.xml.rpc",
+            "javax.xml.registry",
+            "javax.security.auth.message",
+            "org.w3c.dom.svg",
+            "org.w3c.dom.smil",
+        ),
+        False,
+    ),
 }
 #: folder names of test source trees, whose classes the main code of a package cannot see
 _TEST_DIRECTORIES = frozenset({"test", "tests"})
@@ -172,8 +223,10 @@ def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
     if package in packages[0] and not _is_jdk(module.split(".")):
         # a class its package in the repository lacks: generated at build time (AutoValue,
         # protobuf, annotation processors) or gone; not a library named after the project
-        return ResolvedImport(unresolved=f"no class {module.removeprefix(package + '.')} in the repository's "
-                                         f"package {package} (generated at build time?)")
+        return ResolvedImport(
+            unresolved=f"no class {module.removeprefix(package + '.')} in the repository's "
+            f"package {package} (generated at build time?)"
+        )
     return ResolvedImport(external=external_package(module, packages[1]))
 
 
@@ -217,12 +270,14 @@ def _repository_packages(index: RepoIndex) -> tuple[frozenset[str], frozenset[st
 def _packages_and_prefixes(namespaces: dict[str, tuple[str, ...]]) -> tuple[frozenset[str], frozenset[str]]:
     """Computed once per resolution run (its namespace table), asked once per external import."""
     packages = frozenset(name for name, paths in namespaces.items() if any(p.endswith(_EXTENSION) for p in paths))
-    prefixes = frozenset(".".join(parts[:n]) for parts in (p.split(".") for p in packages)
-                         for n in range(1, len(parts) + 1))
+    prefixes = frozenset(
+        ".".join(parts[:n]) for parts in (p.split(".") for p in packages) for n in range(1, len(parts) + 1)
+    )
     return packages, prefixes
 
 
 # --- helpers ----------------------------------------------------------------
+
 
 def _is_jdk(parts: list[str]) -> bool:
     """Whether a dotted name (split) lies in a JDK package (longest prefix of ``_JDK_PACKAGES``)."""

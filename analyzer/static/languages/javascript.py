@@ -47,23 +47,34 @@ _EXTENSIONS = (".ts", ".tsx", ".d.ts", ".mts", ".cts", ".js", ".jsx", ".mjs", ".
 _JS_FAMILY = frozenset({"javascript", "typescript", "tsx", "vue", "svelte"})
 #: source-root aliases of bundler templates that no npm package name can start with
 _SOURCE_ALIASES = ("@/", "~/")
-_TS_FOR_JS = {".js": (".ts", ".tsx", ".d.ts"), ".jsx": (".tsx",), ".mjs": (".mts", ".d.mts"),
-              ".cjs": (".cts", ".d.cts")}
+_TS_FOR_JS = {
+    ".js": (".ts", ".tsx", ".d.ts"),
+    ".jsx": (".tsx",),
+    ".mjs": (".mts", ".d.mts"),
+    ".cjs": (".cts", ".d.cts"),
+}
 #: relative imports of these are assets or data, not code: neither internal edges nor unresolved
 _ASSET_SUFFIXES = frozenset(
-    ".css .scss .sass .less .styl .svg .png .jpg .jpeg .gif .webp .ico .bmp .avif .json .html .md"
-    " .txt .woff .woff2 .ttf .eot .otf .wasm .graphql .gql .yaml .yml .mp3 .mp4".split())
+    """
+    .css .scss .sass .less .styl .svg .png .jpg .jpeg .gif .webp .ico .bmp .avif .json .html .md
+    .txt .woff .woff2 .ttf .eot .otf .wasm .graphql .gql .yaml .yml .mp3 .mp4
+    """.split()
+)
 _CONFIG_FILES = ("tsconfig.json", "jsconfig.json")
 _DECLARATION_SUFFIXES = (".d.ts", ".d.mts", ".d.cts")
 _TYPESCRIPT_SUFFIXES = (".ts", ".tsx", ".mts", ".cts")
 NODE_BUILTINS = frozenset(
-    "assert async_hooks buffer child_process cluster console constants crypto dgram"
-    " diagnostics_channel dns domain events fs http http2 https inspector module net os path"
-    " perf_hooks process punycode querystring readline repl stream string_decoder sys timers tls"
-    " trace_events tty url util v8 vm wasi worker_threads zlib".split())
+    """
+    assert async_hooks buffer child_process cluster console constants crypto dgram
+    diagnostics_channel dns domain events fs http http2 https inspector module net os path
+    perf_hooks process punycode querystring readline repl stream string_decoder sys timers tls
+    trace_events tty url util v8 vm wasi worker_threads zlib
+    """.split()
+)
 
 
 # --- configuration -------------------------------------------------------------
+
 
 @dataclass(frozen=True, slots=True)
 class JsConfig:
@@ -102,8 +113,9 @@ def load_config(root: Path, files: frozenset[str]) -> JsConfig:
         if package is not None:
             packages.append(package)
     named = tuple(sorted((p for p in packages if p.name), key=lambda p: (p.name, p.directory)))
-    return JsConfig(tuple(projects), named, tuple(sorted(packages, key=lambda p: p.directory)),
-                    _json_files(root, js_dirs))
+    return JsConfig(
+        tuple(projects), named, tuple(sorted(packages, key=lambda p: p.directory)), _json_files(root, js_dirs)
+    )
 
 
 def _json_files(root: Path, directories: frozenset[str]) -> frozenset[str]:
@@ -112,14 +124,16 @@ def _json_files(root: Path, directories: frozenset[str]) -> frozenset[str]:
     for d in directories:
         try:
             with os.scandir(root / d if d else root) as entries:
-                found.update(f"{d}/{e.name}" if d else e.name for e in entries
-                             if e.name.endswith(".json") and e.is_file())
+                found.update(
+                    f"{d}/{e.name}" if d else e.name for e in entries if e.name.endswith(".json") and e.is_file()
+                )
         except OSError:
             continue
     return frozenset(found)
 
 
 # --- parsing -----------------------------------------------------------------
+
 
 def postprocess_import(ref: ImportRef, stmt: Node) -> ImportRef | None:
     """Set ``kind`` (import, export, require, dynamic, amd) and ``type_only`` (``import type``).
@@ -140,12 +154,24 @@ def postprocess_import(ref: ImportRef, stmt: Node) -> ImportRef | None:
         kind = "dynamic" if fn is not None and fn.type == "import" else "require"
         return ImportRef(ref.path, ref.module, ref.names, ref.line, kind)
     if stmt.type == "export_statement":
-        return ImportRef(ref.path, ref.module, ref.names, ref.line, "export",
-                         _has_type_keyword(stmt) or _all_specifiers_typed(stmt, "export_clause"))
+        return ImportRef(
+            ref.path,
+            ref.module,
+            ref.names,
+            ref.line,
+            "export",
+            _has_type_keyword(stmt) or _all_specifiers_typed(stmt, "export_clause"),
+        )
     if any(c.type == "import_require_clause" for c in stmt.named_children):
         return ImportRef(ref.path, ref.module, ref.names, ref.line, "require")
-    return ImportRef(ref.path, ref.module, ref.names, ref.line, "import",
-                     _has_type_keyword(stmt) or _all_specifiers_typed(stmt, "import_clause"))
+    return ImportRef(
+        ref.path,
+        ref.module,
+        ref.names,
+        ref.line,
+        "import",
+        _has_type_keyword(stmt) or _all_specifiers_typed(stmt, "import_clause"),
+    )
 
 
 _AMD_SPECIAL = frozenset({"require", "exports", "module"})
@@ -179,11 +205,11 @@ def _all_specifiers_typed(stmt: Node, clause_type: str) -> bool:
         if clause is None:
             return False
     specs = [c for c in clause.named_children if c.type in ("import_specifier", "export_specifier")]
-    return bool(specs) and all(any(not g.is_named and g.type == "type" for g in s.children)
-                               for s in specs)
+    return bool(specs) and all(any(not g.is_named and g.type == "type" for g in s.children) for s in specs)
 
 
 # --- resolution ----------------------------------------------------------------
+
 
 def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
     """Resolve one JS/TS import to repository files, an external package or a reason it failed."""
@@ -191,8 +217,13 @@ def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
     config = index.config.get(CONFIG_KEY)
     if not isinstance(config, JsConfig):
         config = JsConfig()
-    tree = _Tree(index.files, config.manifests, ref.path.endswith(_DECLARATION_SUFFIXES),
-                 ref.path.endswith(_TYPESCRIPT_SUFFIXES), config.data_files)
+    tree = _Tree(
+        index.files,
+        config.manifests,
+        ref.path.endswith(_DECLARATION_SUFFIXES),
+        ref.path.endswith(_TYPESCRIPT_SUFFIXES),
+        config.data_files,
+    )
     if spec.startswith(("./", "../")) or spec in (".", ".."):
         base = join_inside(posixpath.dirname(ref.path), spec)
         if base is None:
@@ -314,8 +345,9 @@ def _resolve_source_alias(tree: _Tree, importer: str, spec: str) -> ResolvedImpo
         found = tree.find(posixpath.normpath(rest)) if rest else None
         if found:
             return ResolvedImport(targets=(found,))
-    return ResolvedImport(unresolved=f"{spec[:2]} alias matches no file under src/ "
-                                     "(map it in tsconfig.json or jsconfig.json paths)")
+    return ResolvedImport(
+        unresolved=f"{spec[:2]} alias matches no file under src/ (map it in tsconfig.json or jsconfig.json paths)"
+    )
 
 
 def package_name(spec: str) -> str:
@@ -381,7 +413,7 @@ def _resolve_paths(tree: _Tree, project: ProjectConfig, spec: str) -> ResolvedIm
         if "*" in pattern:
             head, _, tail = pattern.partition("*")
             if spec.startswith(head) and spec.endswith(tail) and len(spec) >= len(head) + len(tail):
-                star = spec[len(head):len(spec) - len(tail)]
+                star = spec[len(head) : len(spec) - len(tail)]
                 if best is None or len(head) > best[0]:
                     best = (len(head), star, targets)
         elif pattern == spec:
@@ -401,8 +433,7 @@ def _resolve_paths(tree: _Tree, project: ProjectConfig, spec: str) -> ResolvedIm
     return ResolvedImport(unresolved="tsconfig path alias matches no file")
 
 
-def _resolve_workspace(tree: _Tree, packages: tuple[WorkspacePackage, ...],
-                       spec: str) -> ResolvedImport | None:
+def _resolve_workspace(tree: _Tree, packages: tuple[WorkspacePackage, ...], spec: str) -> ResolvedImport | None:
     """Imports of a package defined inside the repository (``name`` or ``name/sub/path``): its
     ``exports`` map first (``./addons/*``), then the path inside the package (or its ``src/``).
 
@@ -411,14 +442,20 @@ def _resolve_workspace(tree: _Tree, packages: tuple[WorkspacePackage, ...],
     ``src/Three.js``, jQuery's ``src/jquery.js``, Moment's ``src/moment.js``)."""
     for pkg in sorted(packages, key=lambda p: -len(p.name)):
         if spec == pkg.name:
-            candidates = [*tree.entries(pkg), pkg.directory, _under(pkg.directory, "src"),
-                          *_named_source_entry(tree.files, _under(pkg.directory, "src"), pkg.name)]
+            candidates = [
+                *tree.entries(pkg),
+                pkg.directory,
+                _under(pkg.directory, "src"),
+                *_named_source_entry(tree.files, _under(pkg.directory, "src"), pkg.name),
+            ]
         elif spec.startswith(pkg.name + "/"):
-            sub = spec[len(pkg.name) + 1:]
+            sub = spec[len(pkg.name) + 1 :]
             exported = match_subpath(pkg.exports, f"./{sub}") or ()
-            candidates = [*(j for j in (join_inside(pkg.directory, t) for t in exported if t.startswith("./"))
-                            if j is not None),
-                          _under(pkg.directory, sub), _under(pkg.directory, f"src/{sub}")]
+            candidates = [
+                *(j for j in (join_inside(pkg.directory, t) for t in exported if t.startswith("./")) if j is not None),
+                _under(pkg.directory, sub),
+                _under(pkg.directory, f"src/{sub}"),
+            ]
         else:
             continue
         for cand in candidates:
@@ -451,7 +488,7 @@ def _stems_by_directory(files: frozenset[str]) -> dict[tuple[str, str], tuple[st
         directory, _, name = f.rpartition("/")
         for ext in _EXTENSIONS:
             if name.endswith(ext):
-                out.setdefault((directory, name[:-len(ext)].lower()), []).append(f)
+                out.setdefault((directory, name[: -len(ext)].lower()), []).append(f)
                 break
     return {k: tuple(sorted(v)) for k, v in out.items()}
 

@@ -23,7 +23,15 @@ from tree_sitter import Node
 
 from analyzer.config import DEFAULT_EXCLUDED_DIRS
 from analyzer.domain import RUN_TIME_REASON_SUFFIX, ImportRef, RepoIndex
-from analyzer.static.languages import LanguageSpec, ResolvedImport, ancestor_dirs, files_by_suffix, narrow_to_referenced, nearest, node_text
+from analyzer.static.languages import (
+    LanguageSpec,
+    ResolvedImport,
+    ancestor_dirs,
+    files_by_suffix,
+    narrow_to_referenced,
+    nearest,
+    node_text,
+)
 
 _DIR_PREFIX = "__DIR__"
 _INCLUDE_TYPES = frozenset(
@@ -108,6 +116,7 @@ def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
 
 # --- helpers ----------------------------------------------------------------
 
+
 def _dir_levels(stmt: Node) -> int | None:
     """How far above the file's directory the include's base is, for ``__DIR__ . '/x.php'``
     (0), ``dirname(__FILE__) . ...`` (0), ``dirname(__DIR__, 2) . ...`` (2),
@@ -131,8 +140,11 @@ def _path_depth(node: Node | None) -> int | None:
     if node.type != "function_call_expression" or node_text(node.child_by_field_name("function")) != "dirname":
         return None
     arguments = node.child_by_field_name("arguments")
-    args = [a.named_children[0] for a in (arguments.named_children if arguments else ())
-            if a.type == "argument" and a.named_children]
+    args = [
+        a.named_children[0]
+        for a in (arguments.named_children if arguments else ())
+        if a.type == "argument" and a.named_children
+    ]
     if not args or len(args) > 2:
         return None
     inner = _path_depth(args[0])
@@ -173,7 +185,7 @@ def _resolve_name(fqn: str, importer: str, index: RepoIndex) -> tuple[str, ...]:
     for prefix, dirs in sorted(_psr4(index), key=lambda item: (-len(item[0]), item[0])):
         if prefix and not fqn.startswith(prefix):
             continue
-        rest = fqn[len(prefix):].replace("\\", "/")
+        rest = fqn[len(prefix) :].replace("\\", "/")
         for d in dirs:
             cand = f"{d}/{rest}.php" if d else f"{rest}.php"
             if cand in index.files:
@@ -217,7 +229,7 @@ def _has_namespace_dir(namespace: str, index: RepoIndex) -> bool:
     directories = ancestor_dirs(index.files)
     for prefix, dirs in _psr4(index):
         if prefix and (namespace + "\\").startswith(prefix):
-            rest = namespace[len(prefix):].replace("\\", "/")
+            rest = namespace[len(prefix) :].replace("\\", "/")
             if any(posixpath.join(d, rest).rstrip("/") in directories for d in dirs):
                 return True
     parts = namespace.split("\\")
@@ -233,15 +245,18 @@ def _is_internal_root(first: str, index: RepoIndex) -> bool:
     """True when a namespace's first segment belongs to the repository."""
     if any(prefix.split("\\", 1)[0] == first for prefix, _ in _psr4(index) if prefix):
         return True
-    return any(ns.split("\\", 1)[0] == first for ns in index.namespaces
-               if any(p.endswith(".php") for p in index.namespaces[ns]))
+    return any(
+        ns.split("\\", 1)[0] == first
+        for ns in index.namespaces
+        if any(p.endswith(".php") for p in index.namespaces[ns])
+    )
 
 
 def _resolve_include(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
     module = ref.module
     here = posixpath.dirname(ref.path)
     if module.startswith(_DIR_PREFIX + "/"):
-        bases = [posixpath.join(here, module[len(_DIR_PREFIX) + 1:].lstrip("/"))]
+        bases = [posixpath.join(here, module[len(_DIR_PREFIX) + 1 :].lstrip("/"))]
     elif module.startswith("/"):
         return ResolvedImport(unresolved="absolute include path")
     else:

@@ -10,8 +10,15 @@ import tree_sitter_python
 from tree_sitter import Node
 
 from analyzer.domain import ImportRef, RepoIndex
-from analyzer.static.languages import (KIND_COMPUTED, LanguageSpec, ResolvedImport, ancestor_dirs, call_arguments, computed_name,
-               node_text)
+from analyzer.static.languages import (
+    KIND_COMPUTED,
+    LanguageSpec,
+    ResolvedImport,
+    ancestor_dirs,
+    call_arguments,
+    computed_name,
+    node_text,
+)
 
 _SOURCE_ROOT_NAMES = ("src", "lib", "python")
 #: ``TYPE_CHECKING`` or ``typing.TYPE_CHECKING`` (any module alias), not negated
@@ -84,8 +91,9 @@ def _source_roots(files: frozenset[str]) -> frozenset[str]:
     or the parent of a top-level package (a directory with __init__.py whose
     parent has none).
     """
-    dirs_with_init = {p.rsplit("/", 1)[0] if "/" in p else "" for p in files
-                      if p.endswith("/__init__.py") or p == "__init__.py"}
+    dirs_with_init = {
+        p.rsplit("/", 1)[0] if "/" in p else "" for p in files if p.endswith("/__init__.py") or p == "__init__.py"
+    }
     roots = {""}
     for d in dirs_with_init:
         parent = d.rsplit("/", 1)[0] if "/" in d else ""
@@ -133,13 +141,20 @@ def _candidate_roots(importer_dir: str, roots: frozenset[str], files: frozenset[
     return tuple(sorted(set(ancestors) | roots, key=lambda r: (r not in ancestors, -len(r), r)))
 
 
-def _resolve_in(files: frozenset[str], base: str, module: str, names: tuple[str, ...],
-                is_from: bool) -> tuple[str, ...] | None:
+def _resolve_in(
+    files: frozenset[str], base: str, module: str, names: tuple[str, ...], is_from: bool
+) -> tuple[str, ...] | None:
     """Targets of one import relative to a base directory, or None if nothing matches."""
     targets: list[str] = []
-    mod_file = _module_file(files, base, module) if module else (
-        f"{base}/__init__.py" if base and f"{base}/__init__.py" in files else
-        ("__init__.py" if not base and "__init__.py" in files else None))
+    mod_file = (
+        _module_file(files, base, module)
+        if module
+        else (
+            f"{base}/__init__.py"
+            if base and f"{base}/__init__.py" in files
+            else ("__init__.py" if not base and "__init__.py" in files else None)
+        )
+    )
     if is_from:
         for name in names:
             if name == "*":
@@ -164,8 +179,9 @@ def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
 
 
 @lru_cache(maxsize=65536)
-def _resolve(importer_dir: str, module: str, names: tuple[str, ...], is_from: bool,
-             files: frozenset[str]) -> ResolvedImport:
+def _resolve(
+    importer_dir: str, module: str, names: tuple[str, ...], is_from: bool, files: frozenset[str]
+) -> ResolvedImport:
     if module.startswith("."):
         level = len(module) - len(module.lstrip("."))
         rest = module[level:]
@@ -223,20 +239,91 @@ def _prefix_file(files: frozenset[str], base: str, module: str) -> str | None:
 #: and after it (the answer must not depend on the interpreter running the analyzer: pip's vendored
 #: distlib still imports ``dummy_threading``), typeshed's ``_typeshed`` (stubs every type checker
 #: ships with the standard library's) and PyPy's built-in ``__pypy__``
-_MORE_STDLIB = frozenset({
-    "__main__", "annotationlib", "compression", "_typeshed", "__pypy__",
-    "_bootlocale", "_dummy_thread", "binhex", "dummy_threading", "formatter", "macpath", "parser", "symbol",
-    "asynchat", "asyncore", "distutils", "imp", "smtpd",
-    "aifc", "audioop", "cgi", "cgitb", "chunk", "crypt", "imghdr", "lib2to3", "mailcap", "msilib", "nis",
-    "nntplib", "ossaudiodev", "pipes", "sndhdr", "spwd", "sunau", "telnetlib", "uu", "xdrlib",
-    "_abcoll", "_winreg",
-    "__builtin__", "anydbm", "BaseHTTPServer", "CGIHTTPServer", "commands", "ConfigParser", "Cookie",
-    "cookielib", "copy_reg", "cPickle", "cStringIO", "dbhash", "dircache", "dummy_thread", "exceptions",
-    "htmlentitydefs", "HTMLParser", "httplib", "md5", "mimetools", "new", "popen2", "Queue", "repr",
-    "robotparser", "sets", "sha", "SimpleHTTPServer", "SimpleXMLRPCServer", "SocketServer", "StringIO",
-    "thread", "Tkinter", "tkMessageBox", "urllib2", "urlparse", "UserDict", "UserList", "UserString",
-    "whichdb", "xmlrpclib",
-})
+_MORE_STDLIB = frozenset(
+    {
+        "__main__",
+        "annotationlib",
+        "compression",
+        "_typeshed",
+        "__pypy__",
+        "_bootlocale",
+        "_dummy_thread",
+        "binhex",
+        "dummy_threading",
+        "formatter",
+        "macpath",
+        "parser",
+        "symbol",
+        "asynchat",
+        "asyncore",
+        "distutils",
+        "imp",
+        "smtpd",
+        "aifc",
+        "audioop",
+        "cgi",
+        "cgitb",
+        "chunk",
+        "crypt",
+        "imghdr",
+        "lib2to3",
+        "mailcap",
+        "msilib",
+        "nis",
+        "nntplib",
+        "ossaudiodev",
+        "pipes",
+        "sndhdr",
+        "spwd",
+        "sunau",
+        "telnetlib",
+        "uu",
+        "xdrlib",
+        "_abcoll",
+        "_winreg",
+        "__builtin__",
+        "anydbm",
+        "BaseHTTPServer",
+        "CGIHTTPServer",
+        "commands",
+        "ConfigParser",
+        "Cookie",
+        "cookielib",
+        "copy_reg",
+        "cPickle",
+        "cStringIO",
+        "dbhash",
+        "dircache",
+        "dummy_thread",
+        "exceptions",
+        "htmlentitydefs",
+        "HTMLParser",
+        "httplib",
+        "md5",
+        "mimetools",
+        "new",
+        "popen2",
+        "Queue",
+        "repr",
+        "robotparser",
+        "sets",
+        "sha",
+        "SimpleHTTPServer",
+        "SimpleXMLRPCServer",
+        "SocketServer",
+        "StringIO",
+        "thread",
+        "Tkinter",
+        "tkMessageBox",
+        "urllib2",
+        "urlparse",
+        "UserDict",
+        "UserList",
+        "UserString",
+        "whichdb",
+        "xmlrpclib",
+    }
+)
 
 
 def is_standard_library(package: str) -> bool:
@@ -253,4 +340,3 @@ SPEC = LanguageSpec(
     is_standard_library=is_standard_library,
     import_calls=frozenset({"import_module", "__import__"}),
 )
-

@@ -28,7 +28,14 @@ import tree_sitter_ruby
 from tree_sitter import Node
 
 from analyzer.domain import ImportRef, RepoIndex
-from analyzer.static.languages import KIND_COMPUTED, LanguageSpec, ResolvedImport, call_arguments, computed_name, node_text
+from analyzer.static.languages import (
+    KIND_COMPUTED,
+    LanguageSpec,
+    ResolvedImport,
+    call_arguments,
+    computed_name,
+    node_text,
+)
 
 _EXTENSIONS = (".rb",)
 #: extensions a require / load may spell out (a Ruby file the analyzer reads: SPEC.extensions)
@@ -88,8 +95,7 @@ def _autoload(ref: ImportRef, stmt: Node, arguments: list[Node]) -> ImportRef | 
         beside = _path_beside_file(arguments[1], ref.path)
         if beside is not None:
             return ImportRef(ref.path, beside, ref.names, ref.line, "require_relative", ref.type_only)
-        return ImportRef(ref.path, computed_name(node_text(arguments[1])), (), ref.line, KIND_COMPUTED,
-                         ref.type_only)
+        return ImportRef(ref.path, computed_name(node_text(arguments[1])), (), ref.line, KIND_COMPUTED, ref.type_only)
     first = arguments[0]
     if first.type != "simple_symbol":
         return None  # not a constant's autoload (`autoload name`: some other method)
@@ -99,8 +105,11 @@ def _autoload(ref: ImportRef, stmt: Node, arguments: list[Node]) -> ImportRef | 
     while node is not None:
         if node.type in ("module", "class"):
             nesting.append(node_text(node.child_by_field_name("name")).lstrip(":"))
-        elif node.type == "call" and node.child_by_field_name("receiver") is None \
-                and node.child_by_field_name("block") is not None:
+        elif (
+            node.type == "call"
+            and node.child_by_field_name("receiver") is None
+            and node.child_by_field_name("block") is not None
+        ):
             block_method = node_text(node.child_by_field_name("method"))
             block_args = call_arguments(node)
             block_path = _plain_string(block_args[0]) if len(block_args) == 1 else None
@@ -129,7 +138,7 @@ def _plain_string(node: Node) -> str | None:
 
 
 def _is_here(node: Node | None, file_too: bool = False) -> str | None:
-    """"dir" for ``__dir__`` / ``File.dirname(__FILE__)``, "file" for ``__FILE__`` (when allowed)."""
+    """ "dir" for ``__dir__`` / ``File.dirname(__FILE__)``, "file" for ``__FILE__`` (when allowed)."""
     if node is None:
         return None
     text = "".join(node_text(node).split())
@@ -162,8 +171,12 @@ def _path_beside_file(node: Node, importer: str) -> str | None:
         return _relative(rest.lstrip("/")) if rest is not None and rest.startswith("/") else None
     if node.type == "string" and len(node.named_children) == 2:
         head, tail = node.named_children
-        if head.type == "interpolation" and tail.type == "string_content" and node_text(tail).startswith("/") \
-                and _is_here(head.named_children[0] if head.named_children else None):
+        if (
+            head.type == "interpolation"
+            and tail.type == "string_content"
+            and node_text(tail).startswith("/")
+            and _is_here(head.named_children[0] if head.named_children else None)
+        ):
             return _relative(node_text(tail).lstrip("/"))
     return None
 
@@ -239,7 +252,7 @@ def autoload_links(importer: str, names: frozenset[str], index: RepoIndex) -> di
                 if constant != wanted:
                     continue
             elif len(wanted) > 1:
-                if constant[-len(wanted):] != wanted:
+                if constant[-len(wanted) :] != wanted:
                     continue
             elif len(constant) > 1:
                 if opened is None:
@@ -272,7 +285,7 @@ def _autoloaded(files: frozenset[str], roots: tuple[str, ...]) -> dict[str, tupl
         root = next((r for r in by_depth if f.startswith(f"{r}/")), None)
         if root is None:
             continue
-        constant = tuple(_flat(p) for p in f[len(root) + 1:-3].split("/"))
+        constant = tuple(_flat(p) for p in f[len(root) + 1 : -3].split("/"))
         out.setdefault(constant[-1], []).append((f, constant))
     return {k: tuple(sorted(v)) for k, v in out.items()}
 
@@ -357,19 +370,107 @@ def _load_paths(index: RepoIndex, importer: str) -> tuple[str, ...]:
 #: gems, among them those a Ruby 2.x program required without a Gemfile entry: rexml, matrix),
 #: and the features the interpreter provides (fiber, continuation, rubygems), by the package
 #: :func:`_package` names (the first path element of what `require` names; two under ``net/``)
-_STDLIB = frozenset({
-    "English", "abbrev", "base64", "benchmark", "bigdecimal", "bundler", "cgi", "complex", "continuation",
-    "coverage", "csv", "date", "delegate", "did_you_mean", "digest", "drb", "enumerator", "erb",
-    "error_highlight", "etc", "expect", "fcntl", "fiber", "fiddle", "fileutils", "find", "forwardable",
-    "getoptlong", "io", "ipaddr", "irb", "json", "kconv", "logger", "matrix", "mkmf", "monitor", "mutex_m",
-    "net", "net/ftp", "net/http", "net/https", "net/imap", "net/pop", "net/protocol", "net/smtp", "net/telnet",
-    "nkf", "objspace", "observer", "open-uri", "open3", "openssl", "optparse", "ostruct", "pathname",
-    "pp", "prettyprint", "prime", "pstore", "psych", "pty", "racc", "random", "rational", "rbconfig", "rdoc",
-    "readline", "reline", "resolv", "rexml", "rinda", "ripper", "ruby2_keywords", "rubygems",
-    "securerandom", "set", "shellwords", "singleton", "socket", "stringio", "strscan", "syslog", "tempfile",
-    "thread", "time", "timeout", "tmpdir", "tsort", "un", "unicode_normalize", "uri", "weakref", "win32",
-    "win32ole", "yaml", "zlib",
-})
+_STDLIB = frozenset(
+    {
+        "English",
+        "abbrev",
+        "base64",
+        "benchmark",
+        "bigdecimal",
+        "bundler",
+        "cgi",
+        "complex",
+        "continuation",
+        "coverage",
+        "csv",
+        "date",
+        "delegate",
+        "did_you_mean",
+        "digest",
+        "drb",
+        "enumerator",
+        "erb",
+        "error_highlight",
+        "etc",
+        "expect",
+        "fcntl",
+        "fiber",
+        "fiddle",
+        "fileutils",
+        "find",
+        "forwardable",
+        "getoptlong",
+        "io",
+        "ipaddr",
+        "irb",
+        "json",
+        "kconv",
+        "logger",
+        "matrix",
+        "mkmf",
+        "monitor",
+        "mutex_m",
+        "net",
+        "net/ftp",
+        "net/http",
+        "net/https",
+        "net/imap",
+        "net/pop",
+        "net/protocol",
+        "net/smtp",
+        "net/telnet",
+        "nkf",
+        "objspace",
+        "observer",
+        "open-uri",
+        "open3",
+        "openssl",
+        "optparse",
+        "ostruct",
+        "pathname",
+        "pp",
+        "prettyprint",
+        "prime",
+        "pstore",
+        "psych",
+        "pty",
+        "racc",
+        "random",
+        "rational",
+        "rbconfig",
+        "rdoc",
+        "readline",
+        "reline",
+        "resolv",
+        "rexml",
+        "rinda",
+        "ripper",
+        "ruby2_keywords",
+        "rubygems",
+        "securerandom",
+        "set",
+        "shellwords",
+        "singleton",
+        "socket",
+        "stringio",
+        "strscan",
+        "syslog",
+        "tempfile",
+        "thread",
+        "time",
+        "timeout",
+        "tmpdir",
+        "tsort",
+        "un",
+        "unicode_normalize",
+        "uri",
+        "weakref",
+        "win32",
+        "win32ole",
+        "yaml",
+        "zlib",
+    }
+)
 
 
 def is_standard_library(package: str) -> bool:

@@ -30,7 +30,13 @@ from tree_sitter import Node
 
 from analyzer.domain import ImportRef, RepoIndex
 from analyzer.static.languages import LanguageSpec, ResolvedImport, innermost_holding, node_text, strip_quotes
-from analyzer.static.languages._rust_syntax import file_relative, in_macro_definition, inline_chain, macro_use, path_tokens
+from analyzer.static.languages._rust_syntax import (
+    file_relative,
+    in_macro_definition,
+    inline_chain,
+    macro_use,
+    path_tokens,
+)
 
 #: first path segments that name the standard library
 STD_CRATES = frozenset({"std", "core", "alloc", "proc_macro", "test"})
@@ -104,8 +110,9 @@ def postprocess_import(ref: ImportRef, stmt: Node) -> ImportRef | None:
 def _use_ref(ref: ImportRef, module: str, names: Iterable[str], stmt: Node) -> ImportRef:
     """A ``use`` import: whitespace removed, names cut below the module, the path as seen from the file."""
     cleaned = {_clean_name(n) for n in names}
-    return ImportRef(ref.path, file_relative(_SPACE.sub("", module), stmt),
-                     tuple(sorted(n for n in cleaned if n)), ref.line, "use")
+    return ImportRef(
+        ref.path, file_relative(_SPACE.sub("", module), stmt), tuple(sorted(n for n in cleaned if n)), ref.line, "use"
+    )
 
 
 def _path_attribute(item: Node) -> str | None:
@@ -116,8 +123,7 @@ def _path_attribute(item: Node) -> str | None:
             attribute = next((c for c in sibling.named_children if c.type == "attribute"), None)
             value = attribute.child_by_field_name("value") if attribute is not None else None
             name = attribute.named_children[0] if attribute is not None and attribute.named_children else None
-            if name is not None and node_text(name) == "path" and value is not None \
-                    and value.type == "string_literal":
+            if name is not None and node_text(name) == "path" and value is not None and value.type == "string_literal":
                 return strip_quotes(node_text(value))
         sibling = sibling.prev_named_sibling
     return None
@@ -156,8 +162,13 @@ def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
         return ResolvedImport(unresolved="no file at the #[path] of a module declaration")
     if ref.kind == "mod":
         *inline, name = ref.module.split("::")
-        found = _module_in(files, _join(_children_dir(ref.path, config, files), "/".join(inline))
-                           if inline else _children_dir(ref.path, config, files), name)
+        found = _module_in(
+            files,
+            _join(_children_dir(ref.path, config, files), "/".join(inline))
+            if inline
+            else _children_dir(ref.path, config, files),
+            name,
+        )
         if found is None:
             return ResolvedImport(unresolved="no file for module declaration")
         return ResolvedImport(targets=(found,))
@@ -179,14 +190,14 @@ def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
         if other is None:
             return ResolvedImport(external=crate_name) if crate_name else ResolvedImport()
         start, segments = other.root, segments[1:]
-    targets = {_walk(files, start, segments + _split(name), config)
-               for name in ref.names if name not in ("*", "self")}
+    targets = {_walk(files, start, segments + _split(name), config) for name in ref.names if name not in ("*", "self")}
     if not targets:
         targets.add(_walk(files, start, segments, config))
     return ResolvedImport(targets=tuple(sorted(targets)))
 
 
 # --- helpers ----------------------------------------------------------------
+
 
 def _clean_name(name: str) -> str:
     """``d::{e, f}`` -> ``d``; whitespace removed."""
@@ -229,8 +240,7 @@ def _read_manifest(manifest: Path, directory: str, files: frozenset[str]) -> Cra
     for cand in candidates:
         path = posixpath.normpath(_join(directory, cand))
         if path in files:
-            return Crate(directory, name.replace("-", "_"), path,
-                         edition if isinstance(edition, str) else "2021")
+            return Crate(directory, name.replace("-", "_"), path, edition if isinstance(edition, str) else "2021")
     return None
 
 
@@ -264,7 +274,7 @@ def _crate_root(files: frozenset[str], path: str, config: RustConfig) -> str:
         bins = _join(src, "bin") + "/"
         if not path.startswith(bins):
             return crate.root
-        rest = path[len(bins):]
+        rest = path[len(bins) :]
         if "/" not in rest:
             return path
         main = bins + rest.split("/", 1)[0] + "/main.rs"
@@ -312,8 +322,9 @@ def _parent_module(files: frozenset[str], path: str, config: RustConfig) -> str 
     return root
 
 
-def _start_module(files: frozenset[str], path: str, segments: list[str],
-                  config: RustConfig) -> tuple[str | None, list[str], str]:
+def _start_module(
+    files: frozenset[str], path: str, segments: list[str], config: RustConfig
+) -> tuple[str | None, list[str], str]:
     """Where a path starts: (module file or None for an external crate, rest, error)."""
     head = segments[0] if segments else ""
     if head == "crate":

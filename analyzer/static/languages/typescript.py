@@ -11,7 +11,13 @@ from __future__ import annotations
 import tree_sitter_typescript
 
 from analyzer.static.languages import LanguageSpec
-from analyzer.static.languages.javascript import CONFIG_KEY, is_standard_library, load_config, postprocess_import, resolve_import
+from analyzer.static.languages.javascript import (
+    CONFIG_KEY,
+    is_standard_library,
+    load_config,
+    postprocess_import,
+    resolve_import,
+)
 
 SPEC = LanguageSpec(
     name="typescript",

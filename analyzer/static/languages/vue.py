@@ -15,7 +15,13 @@ import re
 import tree_sitter_typescript
 
 from analyzer.static.languages import LanguageSpec
-from analyzer.static.languages.javascript import CONFIG_KEY, is_standard_library, load_config, postprocess_import, resolve_import
+from analyzer.static.languages.javascript import (
+    CONFIG_KEY,
+    is_standard_library,
+    load_config,
+    postprocess_import,
+    resolve_import,
+)
 
 #: an opening <script ...> tag at the top level of the component, and its closing tag
 _OPEN = re.compile(rb"<script\b[^>]*>", re.IGNORECASE)
