@@ -8,31 +8,17 @@ from pathlib import Path
 
 from analyzer.errors import ConfigError
 
-#: directories skipped by default, wherever they appear (vendored / generated / tooling);
-#: ``built`` is a build output too (Ghost's ``core/built/admin`` bundles, TypeScript's ``built/local``)
-DEFAULT_EXCLUDED_DIRS: frozenset[str] = frozenset(
+#: someone else's code, skipped by name wherever it appears (even when it is a Python package)
+VENDORED_DIRS: frozenset[str] = frozenset(
+    {"node_modules", "vendor", "third_party", "third-party", "bower_components", "site-packages"}
+)
+#: tool caches and metadata: never source
+TOOL_DIRS: frozenset[str] = frozenset(
     {
-        "node_modules",
-        "vendor",
-        "third_party",
-        "third-party",
-        "bower_components",
-        ".venv",
-        "venv",
-        "env",
-        ".env",
-        "virtualenv",
-        ".tox",
-        ".nox",
-        "site-packages",
-        "dist",
-        "build",
-        "built",
-        "out",
-        "target",
         "__pycache__",
         ".mypy_cache",
         ".pytest_cache",
+        ".ruff_cache",
         ".git",
         ".hg",
         ".svn",
@@ -41,9 +27,40 @@ DEFAULT_EXCLUDED_DIRS: frozenset[str] = frozenset(
         ".gradle",
         ".next",
         ".nuxt",
-        "coverage",
+        ".tox",
+        ".nox",
         ".analyzer-cache",
     }
+)
+#: build outputs, skipped only when their build tool says so: folder name -> files beside it that
+#: make it one ("*.x": any file with that suffix).  ``js`` marks are also honoured in any folder
+#: above (a package.json anywhere up the tree: Ghost's core/core/built/ belongs to core/'s package).
+#: A folder that ``.gitignore`` excludes, or that a tsconfig.json names as its ``outDir``, is one too.
+BUILD_OUTPUT_MARKERS: dict[str, tuple[str, ...]] = {
+    "target": ("pom.xml", "Cargo.toml", "build.sbt"),
+    "build": (
+        "build.gradle",
+        "build.gradle.kts",
+        "settings.gradle",
+        "settings.gradle.kts",
+        "CMakeLists.txt",
+        "meson.build",
+        "setup.py",
+        "pyproject.toml",
+        "package.json",
+    ),
+    "dist": ("package.json", "setup.py", "pyproject.toml", "setup.cfg"),
+    "built": ("package.json",),
+    "coverage": ("package.json",),
+    "out": ("build.gradle", "build.gradle.kts"),
+    "bin": ("*.csproj", "*.vbproj", "*.fsproj"),
+    "obj": ("*.csproj", "*.vbproj", "*.fsproj"),
+}
+#: build outputs of JavaScript packages, recognised below any package.json
+JS_BUILD_OUTPUTS: frozenset[str] = frozenset({"build", "dist", "built", "coverage"})
+#: every folder name some default exclusion may skip (a virtualenv is any folder with a pyvenv.cfg)
+DEFAULT_EXCLUDED_DIRS: frozenset[str] = (
+    VENDORED_DIRS | TOOL_DIRS | frozenset(BUILD_OUTPUT_MARKERS) | {".venv", "venv", "env", "virtualenv"}
 )
 
 
@@ -82,6 +99,9 @@ class Settings:
     use_git_history: bool = True
     #: extra output paths that must never be analyzed (the report itself)
     output_paths: tuple[Path, ...] = ()
+    #: apply .gitignore files: None = only inside a git work tree (as ripgrep and fd do),
+    #: True = always (--ignore), False = never (--no-ignore)
+    use_ignore_files: bool | None = None
 
     def validate(self) -> Settings:
         """Return self when consistent, else raise ConfigError."""

@@ -237,11 +237,17 @@ class SkipCounts:
 
 @dataclass(frozen=True, slots=True)
 class Discovery:
-    """Output of discovery: the files to parse and what was skipped."""
+    """Output of discovery: the files to parse and what was skipped.
+
+    ``skipped_dirs``: (path, reason) of every folder pruned whole, sorted by path, so that a wrong
+    skip is visible.  ``ignore_files``: whether ``.gitignore`` files were applied, and why.
+    """
 
     files: tuple[SourceFile, ...]
     skipped: SkipCounts
     diagnostics: tuple[Diagnostic, ...] = ()
+    skipped_dirs: tuple[tuple[str, str], ...] = ()
+    ignore_files: str = ""
 
 
 @dataclass(frozen=True, slots=True)

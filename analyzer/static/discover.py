@@ -2,8 +2,11 @@
 
 Honors ``.gitignore`` files at every level with git's semantics (pathspec's
 GitIgnoreSpec: the deepest file with a matching pattern decides, negations
-included), ``--include`` / ``--exclude`` globs, and skips vendored, generated,
-minified, binary and oversized files.  Symlinks are followed only when they
+included) inside a git work tree, as ripgrep and fd do (``--ignore`` /
+``--no-ignore`` choose either way), ``--include`` / ``--exclude`` globs, and skips
+vendored, generated, minified, binary and oversized files.  A folder is a
+virtualenv when it holds ``pyvenv.cfg`` and a build output when its build tool
+says so (see ``config.BUILD_OUTPUT_MARKERS``), never by its name alone.  Symlinks are followed only when they
 stay inside the root, and a directory is never entered twice (no loops).
 
 Skip reasons are counted per file, except for directories pruned whole
@@ -25,7 +28,7 @@ from pathlib import Path
 
 import pathspec
 
-from analyzer.config import DEFAULT_EXCLUDED_DIRS, Settings
+from analyzer.config import BUILD_OUTPUT_MARKERS, JS_BUILD_OUTPUTS, TOOL_DIRS, VENDORED_DIRS, Settings
 from analyzer.domain import Diagnostic, Discovery, SkipCounts, SourceFile
 from analyzer.errors import InputPathError, NoSourceFilesError
 from analyzer.static._stat_index import StatIndex
@@ -34,10 +37,8 @@ from analyzer.static.languages import language_for_path
 SKIP_GITIGNORED = "ignored by .gitignore"
 SKIP_GITIGNORED_DIR = "ignored by .gitignore (directories)"
 SKIP_VENDORED_DIR = "vendored or generated tree (directories)"
-#: default-excluded names that mean someone else's code, even in a Python package
-_VENDORED_NAMES = frozenset(
-    {"node_modules", "vendor", "third_party", "third-party", "bower_components", "site-packages"}
-)
+SKIP_VIRTUALENV_DIR = "virtualenv (directories)"
+SKIP_BUILD_DIR = "build output (directories)"
 SKIP_EXCLUDED = "excluded by --exclude"
 SKIP_NOT_INCLUDED = "not matched by --include"
 SKIP_UNSUPPORTED = "unsupported language"
@@ -53,7 +54,11 @@ SKIP_OUTPUT = "analyzer output"
 SKIP_GO_IGNORED = "ignored by the go tool (testdata/, _ or . names)"
 
 #: skip reasons that --no-default-excludes lifts
-DEFAULT_EXCLUSION_REASONS = frozenset({SKIP_VENDORED_DIR, SKIP_GENERATED, SKIP_MINIFIED, SKIP_GO_IGNORED})
+DEFAULT_EXCLUSION_REASONS = frozenset(
+    {SKIP_VENDORED_DIR, SKIP_VIRTUALENV_DIR, SKIP_BUILD_DIR, SKIP_GENERATED, SKIP_MINIFIED, SKIP_GO_IGNORED}
+)
+#: a tsconfig.json's output folders: "outDir": "..." (and declarationDir)
+_TS_OUT_DIR = re.compile(r'"(?:outDir|declarationDir)"\s*:\s*"([^"]+)"')
 
 _GENERATED_SUFFIXES = (
     "_pb2.py",
@@ -86,6 +91,13 @@ class _Walker:
     files: list[SourceFile]
     seen_dirs: set[tuple[int, int]]  # (st_dev, st_ino) of every directory entered
     stats: StatIndex  # what earlier runs learned from unchanged files' bytes
+    use_ignore_files: bool
+    skipped_dirs: list[tuple[str, str]]  # (path, reason) of every folder pruned whole
+    declared_outputs: set[str]  # folders a tsconfig.json names as its outDir
+
+
+#: a directory still to walk: (path, repo-relative path, .gitignore specs in force, inside a JS package)
+_Dir = tuple[str, str, list[tuple[str, pathspec.GitIgnoreSpec]], bool]
 
 
 def discover_files(settings: Settings, on_progress: Callable[[int], None] | None = None) -> Discovery:
@@ -100,6 +112,7 @@ def discover_files(settings: Settings, on_progress: Callable[[int], None] | None
     if not root.is_dir():
         raise InputPathError(f"{root}: not a directory (give the repository's root folder)")
     real_root = os.path.realpath(root)
+    ignore_applied, ignore_why = ignore_files_decision(root, settings.use_ignore_files)
     outputs = frozenset(
         os.path.relpath(os.path.realpath(p), real_root).replace(os.sep, "/")
         for p in settings.output_paths
@@ -117,16 +130,41 @@ def discover_files(settings: Settings, on_progress: Callable[[int], None] | None
         files=[],
         seen_dirs={_dir_key(root)},
         stats=StatIndex.open(settings),
+        use_ignore_files=ignore_applied,
+        skipped_dirs=[],
+        declared_outputs=set(),
     )
-    _walk(walker, str(root), "", [], on_progress)
+    _walk(walker, (str(root), "", [], False), on_progress)
     if on_progress:
         on_progress(len(walker.files))  # the final count (the walk reports every 500 files)
     walker.stats.save()
     files = tuple(sorted(walker.files, key=lambda f: f.path))
     skipped = SkipCounts(tuple(sorted(walker.skipped.items())))
     return Discovery(
-        files=files, skipped=skipped, diagnostics=tuple(sorted(walker.diagnostics, key=Diagnostic.sort_key))
+        files=files,
+        skipped=skipped,
+        diagnostics=tuple(sorted(walker.diagnostics, key=Diagnostic.sort_key)),
+        skipped_dirs=tuple(sorted(walker.skipped_dirs)),
+        ignore_files=ignore_why,
     )
+
+
+def ignore_files_decision(root: Path, requested: bool | None) -> tuple[bool, str]:
+    """Whether ``.gitignore`` files apply under ``root``, and why (a sentence for the report).
+
+    Like ripgrep and fd: only inside a git work tree, unless asked.  A source tree that is not a
+    work tree may ship a ``.gitignore`` meant for someone else's repository (Debian's kernel source
+    package ignores ``/*``).
+    """
+    if requested is True:
+        return True, "applied (--ignore)"
+    if requested is False:
+        return False, "not applied (--no-ignore)"
+    folder = root.resolve()
+    for candidate in (folder, *folder.parents):
+        if (candidate / ".git").exists():
+            return True, f"applied: {root} is inside a git work tree (--no-ignore reads ignored files too)"
+    return False, f"not applied: {root} is not inside a git work tree (--ignore applies them)"
 
 
 def require_sources(discovery: Discovery, settings: Settings) -> None:
@@ -178,110 +216,145 @@ def _ignored(rel: str, is_dir: bool, specs: list[tuple[str, pathspec.GitIgnoreSp
     return False
 
 
-def _walk(
-    w: _Walker,
-    directory: str,
-    rel_dir: str,
-    specs: list[tuple[str, pathspec.GitIgnoreSpec]],
-    on_progress: Callable[[int], None] | None,
-) -> None:
+def _walk(w: _Walker, top: _Dir, on_progress: Callable[[int], None] | None) -> None:
     """Walk iteratively (a deep tree must not exhaust the Python stack).
 
     Directories reached through a symlink are entered only after every real
     directory, so a tree linked to from elsewhere in the root is listed under
     its real path and the link is counted as a repeat.
     """
-    stack: list[tuple[str, str, list[tuple[str, pathspec.GitIgnoreSpec]]]] = [(directory, rel_dir, specs)]
-    linked: list[tuple[str, str, list[tuple[str, pathspec.GitIgnoreSpec]]]] = []
+    stack: list[_Dir] = [top]
+    linked: list[_Dir] = []
     while stack or linked:
         if not stack:
-            linked_dir, linked_rel, linked_specs = linked.pop(0)
-            key = _dir_key(linked_dir)
+            entry = linked.pop(0)
+            key = _dir_key(entry[0])
             if key in w.seen_dirs:
                 w.skipped[SKIP_SYMLINK_LOOP] += 1
                 continue
             w.seen_dirs.add(key)
-            stack.append((linked_dir, linked_rel, linked_specs))
-        current, rel_current, current_specs = stack.pop()
-        subdirs = _walk_one(w, current, rel_current, current_specs, linked, on_progress)
+            stack.append(entry)
+        subdirs = _walk_one(w, stack.pop(), linked, on_progress)
         stack.extend(reversed(subdirs))
 
 
-def _walk_one(
-    w: _Walker,
-    directory: str,
-    rel_dir: str,
-    specs: list[tuple[str, pathspec.GitIgnoreSpec]],
-    linked: list[tuple[str, str, list[tuple[str, pathspec.GitIgnoreSpec]]]],
-    on_progress: Callable[[int], None] | None,
-) -> list[tuple[str, str, list[tuple[str, pathspec.GitIgnoreSpec]]]]:
+def _walk_one(w: _Walker, current: _Dir, linked: list[_Dir], on_progress: Callable[[int], None] | None) -> list[_Dir]:
     """Consider the files of one directory; return its real subdirectories to walk."""
-    subdirs: list[tuple[str, str, list[tuple[str, pathspec.GitIgnoreSpec]]]] = []
+    directory, rel_dir, specs, in_js_package = current
     try:
         with os.scandir(directory) as it:
             entries = sorted(it, key=lambda e: e.name)
     except OSError as e:
         w.diagnostics.append(Diagnostic(rel_dir or ".", 0, "warning", f"cannot list directory: {e.strerror or e}"))
         w.skipped[SKIP_UNREADABLE] += 1
-        return subdirs
-    gi = _load_gitignore(directory) if any(e.name == ".gitignore" for e in entries) else None
-    if gi is not None:
-        specs = [*specs, (rel_dir, gi)]
+        return []
+    names = frozenset(e.name for e in entries)
+    if w.use_ignore_files and ".gitignore" in names:
+        gi = _load_gitignore(directory)
+        specs = [*specs, (rel_dir, gi)] if gi is not None else specs
+    if "tsconfig.json" in names:
+        w.declared_outputs.update(_ts_out_dirs(directory, rel_dir))
+    here = (directory, rel_dir, specs, in_js_package or "package.json" in names)
+    subdirs: list[_Dir] = []
     for entry in entries:
         rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
-        try:
-            is_link = entry.is_symlink()
-            is_dir = entry.is_dir(follow_symlinks=True)
-        except OSError:
-            is_link, is_dir = True, False
-        if is_link:
-            target = os.path.realpath(entry.path)
-            if not os.path.exists(target):
-                w.skipped[SKIP_SYMLINK_LOOP if _is_loop(entry.path) else SKIP_SYMLINK_OUTSIDE] += 1
-                continue
-            if not _is_within(target, w.real_root):
-                w.skipped[SKIP_SYMLINK_OUTSIDE] += 1
-                continue
-        if is_dir:
-            if entry.name == ".git":
-                continue
-            if (
-                w.settings.use_default_excludes
-                and entry.name in DEFAULT_EXCLUDED_DIRS
-                and not _is_source_package(entry)
-            ):
-                w.skipped[SKIP_VENDORED_DIR] += 1
-                continue
-            if _ignored(rel, True, specs):
-                w.skipped[SKIP_GITIGNORED_DIR] += 1
-                continue
-            if is_link:
-                linked.append((entry.path, rel, specs))
-                continue
-            try:
-                key = _dir_key(entry)
-            except OSError:
-                key = (-1, -1)
-            if key in w.seen_dirs:
-                w.skipped[SKIP_SYMLINK_LOOP] += 1
-                continue
-            w.seen_dirs.add(key)
-            subdirs.append((entry.path, rel, specs))
-            continue
-        _consider_file(w, entry, rel, specs)
-        if on_progress and w.files and len(w.files) % 500 == 0:
-            on_progress(len(w.files))
+        kind = _entry_kind(w, entry)
+        if kind in ("dir", "link-dir"):
+            subdir = _consider_dir(w, entry, rel, here, names, linked)
+            if subdir is not None:
+                subdirs.append(subdir)
+        elif kind == "file":
+            _consider_file(w, entry, rel, specs)
+            if on_progress and w.files and len(w.files) % 500 == 0:
+                on_progress(len(w.files))
     return subdirs
 
 
-def _is_source_package(entry: os.DirEntry[str]) -> bool:
-    """A Python package (``__init__.py`` inside) named like a build output or a virtualenv.
+def _entry_kind(w: _Walker, entry: os.DirEntry[str]) -> str:
+    """ "dir", "file", or "" for a symlink that leaves the root or leads nowhere (counted)."""
+    try:
+        is_link = entry.is_symlink()
+        is_dir = entry.is_dir(follow_symlinks=True)
+    except OSError:
+        is_link, is_dir = True, False
+    if is_link:
+        target = os.path.realpath(entry.path)
+        if not os.path.exists(target):
+            w.skipped[SKIP_SYMLINK_LOOP if _is_loop(entry.path) else SKIP_SYMLINK_OUTSIDE] += 1
+            return ""
+        if not _is_within(target, w.real_root):
+            w.skipped[SKIP_SYMLINK_OUTSIDE] += 1
+            return ""
+    return ("link-dir" if is_link else "dir") if is_dir else "file"
 
-    pip's ``operations/build/`` and ansible-test's ``commands/env/`` and ``coverage/`` are
-    source; a build output, a virtualenv or a cache holds no ``__init__.py`` of its own.
-    A vendored tree (``vendor/``, ``third_party/``) stays skipped even when it is a package.
+
+def _consider_dir(
+    w: _Walker, entry: os.DirEntry[str], rel: str, parent: _Dir, siblings: frozenset[str], linked: list[_Dir]
+) -> _Dir | None:
+    """The subdirectory to walk, or None when it is skipped whole (reason and path recorded)."""
+    if entry.name == ".git":
+        return None
+    specs, in_js_package = parent[2], parent[3]
+    reason = _default_exclusion(w, entry, rel, siblings, in_js_package) if w.settings.use_default_excludes else ""
+    if not reason and _ignored(rel, True, specs):
+        reason = SKIP_GITIGNORED_DIR
+    if reason:
+        w.skipped[reason] += 1
+        if reason != SKIP_VENDORED_DIR or entry.name not in TOOL_DIRS:
+            w.skipped_dirs.append((rel, reason))
+        return None
+    subdir = (entry.path, rel, specs, in_js_package)
+    if entry.is_symlink():
+        linked.append(subdir)
+        return None
+    try:
+        key = _dir_key(entry)
+    except OSError:
+        key = (-1, -1)
+    if key in w.seen_dirs:
+        w.skipped[SKIP_SYMLINK_LOOP] += 1
+        return None
+    w.seen_dirs.add(key)
+    return subdir
+
+
+def _default_exclusion(
+    w: _Walker, entry: os.DirEntry[str], rel: str, siblings: frozenset[str], in_js_package: bool
+) -> str:
+    """Why a default exclusion skips this folder ("" when none does).
+
+    Vendored trees and tool caches by name; a virtualenv by its ``pyvenv.cfg``; a build output when
+    the build tool beside it (or a package.json above it) makes the name one, or a tsconfig.json
+    names it as its ``outDir``.
     """
-    return entry.name not in _VENDORED_NAMES and os.path.isfile(os.path.join(entry.path, "__init__.py"))
+    name = entry.name
+    if name in VENDORED_DIRS or name in TOOL_DIRS:
+        return SKIP_VENDORED_DIR
+    if os.path.isfile(os.path.join(entry.path, "pyvenv.cfg")):
+        return SKIP_VIRTUALENV_DIR
+    if rel in w.declared_outputs:
+        return SKIP_BUILD_DIR
+    markers = BUILD_OUTPUT_MARKERS.get(name, ())
+    if any(
+        (m[1:] and any(s.endswith(m[1:]) for s in siblings)) if m.startswith("*") else m in siblings for m in markers
+    ) or (in_js_package and name in JS_BUILD_OUTPUTS):
+        return SKIP_BUILD_DIR
+    return ""
+
+
+def _ts_out_dirs(directory: str, rel_dir: str) -> set[str]:
+    """The folders a tsconfig.json in ``directory`` writes its output to (repo-relative)."""
+    try:
+        with open(os.path.join(directory, "tsconfig.json"), encoding="utf-8", errors="replace") as fh:
+            text = fh.read(262144)
+    except OSError:
+        return set()
+    out = set()
+    for found in _TS_OUT_DIR.findall(text):
+        path = os.path.normpath(os.path.join(rel_dir, found)).replace(os.sep, "/")
+        if path not in (".", "") and not path.startswith(".."):
+            out.add(path)
+    return out
 
 
 def _dir_key(entry: os.DirEntry[str] | str | Path) -> tuple[int, int]:

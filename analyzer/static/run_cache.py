@@ -70,6 +70,7 @@ def run_key(settings: Settings, files: Sequence[SourceFile], fingerprint: str) -
         settings.use_default_excludes,
         settings.max_file_bytes,
         settings.use_git_history,
+        settings.use_ignore_files,
         head,
         _stable_repr(configs),
     )

@@ -59,6 +59,7 @@ def test_gitignore_at_several_levels_with_negation_and_directory_patterns(tmp_pa
             "sub/deep/.gitignore": "*.py\n!keep_*.py\n",
             "sub/deep/gone.py": "x = 1\n",
             "sub/deep/keep_me.py": "x = 1\n",
+            ".git/HEAD": "ref: refs/heads/main\n",  # a git work tree: its .gitignore files apply
         },
     )
     found = _discover(root)
@@ -80,7 +81,7 @@ def test_gitignore_directory_pattern_does_not_match_a_file_of_that_name(tmp_path
         tmp_path / "repo",
         {".gitignore": "models/\n", "models.py": "x = 1\n", "models/a.py": "x = 1\n", "pkg/models/b.py": "x = 1\n"},
     )
-    found = _discover(root)
+    found = _discover(root, use_ignore_files=True)
     assert _paths(found) == ["models.py"]
     assert found.skipped.as_dict()[d.SKIP_GITIGNORED_DIR] == 2
 
@@ -108,19 +109,7 @@ def test_include_and_exclude_globs(tmp_path, include, exclude, expected, reasons
 
 # --- vendored, generated, minified, binary, oversized -------------------------
 
-VENDORED = [
-    "node_modules",
-    "vendor",
-    "venv",
-    ".venv",
-    "dist",
-    "build",
-    "built",
-    "__pycache__",
-    "target",
-    "third_party",
-    "site-packages",
-]
+VENDORED = ["node_modules", "vendor", "__pycache__", "third_party", "site-packages", ".tox"]
 
 
 def test_vendored_directories_are_pruned_and_counted_per_directory(tmp_path):
@@ -132,38 +121,155 @@ def test_vendored_directories_are_pruned_and_counted_per_directory(tmp_path):
     found = _discover(root)
     assert _paths(found) == ["app.py", "pkg/app.py"]
     assert found.skipped.as_dict()[d.SKIP_VENDORED_DIR] == len(VENDORED) + 1
+    # listed by path, except tool caches (never source)
+    assert [p for p, _ in found.skipped_dirs] == [
+        "node_modules",
+        "pkg/node_modules",
+        "site-packages",
+        "third_party",
+        "vendor",
+    ]
 
     everything = _discover(root, use_default_excludes=False)
     assert len(everything.files) == len(VENDORED) + 3
-    assert d.SKIP_VENDORED_DIR not in everything.skipped.as_dict()
+    assert d.SKIP_VENDORED_DIR not in everything.skipped.as_dict() and everything.skipped_dirs == ()
 
 
-def test_python_packages_named_like_build_outputs_are_source(tmp_path):
-    # pip's operations/build/ and ansible-test's commands/env/ are packages; a build/ or env/ output
-    # has no __init__.py of its own, and a vendored package stays skipped
+def test_folders_named_like_build_outputs_or_virtualenvs_are_source_unless_their_tool_says_so(tmp_path):
+    # a Go module's internal/env and internal/out packages were skipped by their names alone
     root = _tree(
         tmp_path / "repo",
         {
-            "pip/operations/__init__.py": "",
+            "go.mod": "module example.com/tool\n",
+            "main.go": 'package main\nimport "example.com/tool/internal/env"\n',
+            "internal/env/env.go": "package env\n",
+            "internal/out/out.go": "package out\n",
+            "internal/build/build.go": "package build\n",
+            "internal/target/t.go": "package target\n",
+            "internal/dist/d.go": "package dist\n",
             "pip/operations/build/__init__.py": "",
-            "pip/operations/build/wheel.py": "x = 1\n",
             "tests/commands/env/__init__.py": "",
-            "tests/commands/coverage/__init__.py": "",
-            "build/lib/pip/__init__.py": "",
-            "env/lib/site.py": "x = 1\n",
-            "pip/vendor/__init__.py": "",
-            "pip/vendor/six.py": "x = 1\n",
         },
     )
     found = _discover(root)
     assert _paths(found) == [
-        "pip/operations/__init__.py",
+        "internal/build/build.go",
+        "internal/dist/d.go",
+        "internal/env/env.go",
+        "internal/out/out.go",
+        "internal/target/t.go",
+        "main.go",
         "pip/operations/build/__init__.py",
-        "pip/operations/build/wheel.py",
-        "tests/commands/coverage/__init__.py",
         "tests/commands/env/__init__.py",
     ]
-    assert found.skipped.as_dict()[d.SKIP_VENDORED_DIR] == 3
+    assert found.skipped_dirs == ()
+
+
+BUILT = {
+    # a virtualenv is a folder with pyvenv.cfg, whatever its name
+    "venv/pyvenv.cfg": "home = /usr/bin\n",
+    "venv/lib/site.py": "x = 1\n",
+    "tools/py311/pyvenv.cfg": "home = /usr/bin\n",
+    "tools/py311/lib/a.py": "x = 1\n",
+    # Maven and Cargo write target/, Gradle and CMake build/, setup.py build/ and dist/
+    "java/pom.xml": "<project/>",
+    "java/target/classes/A.java": "class A {}\n",
+    "java/src/B.java": "class B {}\n",
+    "rs/Cargo.toml": "[package]\n",
+    "rs/target/debug/build.rs": "fn main() {}\n",
+    "rs/src/lib.rs": "",
+    "gradle/build.gradle": "",
+    "gradle/build/gen/G.java": "class G {}\n",
+    "native/CMakeLists.txt": "",
+    "native/build/gen.c": "int x;\n",
+    "native/src/main.c": "int main(void);\n",
+    "py/setup.py": "",
+    "py/build/lib/m.py": "x = 1\n",
+    "py/dist/m.py": "x = 1\n",
+    "py/m.py": "x = 1\n",
+    # a JavaScript package's build/, dist/ and built/ anywhere below its package.json (Ghost's core/core/built)
+    "web/package.json": "{}",
+    "web/dist/app.js": "x;\n",
+    "web/core/built/admin.js": "x;\n",
+    "web/src/app.js": "x;\n",
+    # a tsconfig.json's outDir, whatever its name
+    "ts/tsconfig.json": '{\n  // comment\n  "compilerOptions": {"outDir": "./lib", "rootDir": "src"}\n}\n',
+    "ts/lib/index.js": "x;\n",
+    "ts/src/index.ts": "export {};\n",
+    # dotnet's bin/ and obj/ beside a project file
+    "cs/App.csproj": "<Project/>",
+    "cs/obj/Gen.cs": "class Gen {}\n",
+    "cs/bin/Old.cs": "class Old {}\n",
+    "cs/Program.cs": "class P {}\n",
+}
+
+
+def test_build_outputs_and_virtualenvs_are_skipped_when_their_tool_says_so_and_listed(tmp_path):
+    root = _tree(tmp_path / "repo", BUILT)
+    found = _discover(root)
+    assert _paths(found) == [
+        "cs/Program.cs",
+        "java/src/B.java",
+        "native/src/main.c",
+        "py/m.py",
+        "py/setup.py",
+        "rs/src/lib.rs",
+        "ts/src/index.ts",
+        "web/src/app.js",
+    ]
+    assert found.skipped_dirs == (
+        ("cs/bin", d.SKIP_BUILD_DIR),
+        ("cs/obj", d.SKIP_BUILD_DIR),
+        ("gradle/build", d.SKIP_BUILD_DIR),
+        ("java/target", d.SKIP_BUILD_DIR),
+        ("native/build", d.SKIP_BUILD_DIR),
+        ("py/build", d.SKIP_BUILD_DIR),
+        ("py/dist", d.SKIP_BUILD_DIR),
+        ("rs/target", d.SKIP_BUILD_DIR),
+        ("tools/py311", d.SKIP_VIRTUALENV_DIR),
+        ("ts/lib", d.SKIP_BUILD_DIR),
+        ("venv", d.SKIP_VIRTUALENV_DIR),
+        ("web/core/built", d.SKIP_BUILD_DIR),
+        ("web/dist", d.SKIP_BUILD_DIR),
+    )
+    assert len(_discover(root, use_default_excludes=False).files) == len(
+        [p for p in BUILT if not p.endswith((".cfg", ".xml", ".toml", ".gradle", ".txt", ".json", ".csproj"))]
+    )
+
+
+# --- .gitignore only inside a git work tree --------------------------------------
+
+
+def _kernel_like(root: Path) -> Path:
+    # Debian's linux-source ships the packagers' .gitignore: everything but debian/ is ignored
+    return _tree(
+        root,
+        {
+            ".gitignore": "/*\n!/debian/\n",
+            "kernel/fork.c": "int x;\n",
+            "mm/slab.c": "int y;\n",
+            "debian/rules.py": "x = 1\n",
+        },
+    )
+
+
+def test_outside_a_git_work_tree_gitignore_files_do_not_apply(tmp_path):
+    root = _kernel_like(tmp_path / "src")
+    found = _discover(root)
+    assert _paths(found) == ["debian/rules.py", "kernel/fork.c", "mm/slab.c"]
+    assert found.ignore_files.startswith("not applied: ") and "--ignore" in found.ignore_files
+    forced = _discover(root, use_ignore_files=True)
+    assert _paths(forced) == ["debian/rules.py"] and forced.ignore_files == "applied (--ignore)"
+    assert ("kernel", d.SKIP_GITIGNORED_DIR) in forced.skipped_dirs
+
+
+def test_inside_a_git_work_tree_gitignore_files_apply_unless_told_not_to(tmp_path):
+    (tmp_path / "work" / ".git").mkdir(parents=True)  # the work tree's root is above the analyzed folder
+    root = _kernel_like(tmp_path / "work" / "linux")
+    found = _discover(root)
+    assert _paths(found) == ["debian/rules.py"] and found.ignore_files.startswith("applied: ")
+    everything = _discover(root, use_ignore_files=False)
+    assert len(everything.files) == 3 and everything.ignore_files == "not applied (--no-ignore)"
 
 
 def test_go_files_the_go_tool_ignores_are_skipped(tmp_path):

@@ -148,7 +148,9 @@ def test_random_trees_discover_sorted_existing_unique_files(entries, include, ex
         outside.mkdir()
         (outside / "secret.py").write_text("x = 1\n")
         _build(root, entries, outside)
-        found = discover_files(Settings(root=root, include=include, exclude=exclude, cache_dir=Path(tmp, "cache")))
+        found = discover_files(
+            Settings(root=root, include=include, exclude=exclude, cache_dir=Path(tmp, "cache"), use_ignore_files=True)
+        )
         paths = [f.path for f in found.files]
         assert paths == sorted(set(paths))
         real_root = os.path.realpath(root)
