@@ -128,11 +128,9 @@ def _static(root: str, jobs_arg: str) -> dict[str, Any]:
     (no interpreter start-up, no imports, no output writing).  The pipeline loads the graph
     stage (networkx) lazily, on a cold run only: it is imported here, before the timer, like
     every other module the pass uses."""
-    from analyzer import (
-        graph,  # noqa: F401  (imported for its import time, see above)
-        pipeline,
-    )
+    from analyzer import pipeline
     from analyzer.config import Settings
+    from analyzer.static import graph  # noqa: F401  (imported for its import time, see above)
 
     settings = Settings(root=Path(root), jobs=int(jobs_arg)).validate()
     t0, cpu0 = time.perf_counter(), _cpu_s()

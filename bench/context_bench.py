@@ -37,9 +37,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
 from _common import PIP_PACKAGES, PYTHON, REPO, WORK, fetch_pip, machine, machine_line, md_table, write_json, write_text
 
 from analyzer.config import Settings

@@ -25,7 +25,6 @@ import lzma
 import os
 import shutil
 import subprocess
-import sys
 import tarfile
 import tempfile
 import time
@@ -34,7 +33,6 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _common as c
 
 POOL = "http://deb.debian.org/debian/pool/main/"

@@ -30,13 +30,10 @@ from pathlib import Path
 from typing import Any
 
 BENCH = Path(__file__).resolve().parent
-sys.path.insert(0, str(BENCH.parent))
-sys.path.insert(0, str(BENCH))
-
-import llama_cpp  # noqa: E402  (the bare baseline; the analyzer itself imports it only in llm.py)
+import llama_cpp  # noqa: E402  (the bare baseline; the analyzer itself imports it only in model/llama.py)
 from _common import machine, md_table, write_json, write_text  # noqa: E402
 
-from analyzer import _gguf  # noqa: E402
+from analyzer.model import gguf_file  # noqa: E402
 from analyzer.model.generator import RuntimeOptions  # noqa: E402
 from analyzer.model.llama import LlamaCppGenerator, VocabTokenizer  # noqa: E402
 
@@ -73,7 +70,7 @@ def bench_prompt_processing(messages: list[dict[str, str]], threads: int, reps: 
         tokens = probe.tokenize_messages(messages)
         flash = any("flash attention: on" in line for line in probe.describe_choices())
     bare = llama_cpp.Llama(
-        model_path=str(_gguf.default_model_path()),
+        model_path=str(gguf_file.default_model_path()),
         n_ctx=N_CTX,
         n_batch=N_BATCH,
         n_ubatch=N_BATCH,
@@ -160,8 +157,8 @@ def peak_rss() -> int:
 def memory_child(n_ctx: int, threads: int, context: str) -> dict[str, Any]:
     """(c) run in a fresh process: estimate, then load + generate, then peak RSS."""
     before = peak_rss()
-    header = _gguf.read_header(_gguf.default_model_path())
-    est = _gguf.estimate_memory(header, n_ctx, "f16", _gguf.available_memory())
+    header = gguf_file.read_header(gguf_file.default_model_path())
+    est = gguf_file.estimate_memory(header, n_ctx, "f16", gguf_file.available_memory())
     with LlamaCppGenerator(options(threads, n_ctx=n_ctx)) as gen:
         line = next(x for x in gen.describe_choices() if x.startswith("KV cache:"))
         messages = [{"role": "system", "content": context}, {"role": "user", "content": QUESTION}]
@@ -306,7 +303,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--tokens", type=int, default=6000)
-    ap.add_argument("--threads", type=int, default=_gguf.cpu_count())
+    ap.add_argument("--threads", type=int, default=gguf_file.cpu_count())
     ap.add_argument("--child-memory", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--context-file", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -321,7 +318,7 @@ def main() -> None:
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as fh:
         fh.write(context)
     data: dict[str, Any] = {
-        "model": _gguf.default_model_path().name,
+        "model": gguf_file.default_model_path().name,
         "machine": machine(),
         "threads": args.threads,
         "n_ctx": N_CTX,
