@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from analyzer.domain import Dependency
 from analyzer.static.metrics import community_name
@@ -72,41 +72,82 @@ def propose_boundaries(
         communities: (name, files) per community, in community order.
         dependencies: internal file-level edges.
     """
-    owner: dict[str, str] = {}  # file -> community key (never equal to SHARED / ENTRYPOINTS)
-    original: dict[str, str] = {}  # community key -> community name
-    for i, (name, files) in enumerate(communities):
-        original[f"#{i}"] = name
-        for f in files:
-            owner[f] = f"#{i}"
-    users: dict[str, set[str]] = defaultdict(set)
-    uses: dict[str, set[str]] = defaultdict(set)
-    weight: Counter[tuple[str, str]] = Counter()
-    for d in dependencies:
-        if d.source in owner and d.target in owner and d.source != d.target:
-            users[d.target].add(d.source)
-            uses[d.source].add(d.target)
-            weight[(min(d.source, d.target), max(d.source, d.target))] += d.weight
-
-    def spread(f: str, others: set[str]) -> int:
-        return max(len({owner[o] for o in others} - {owner[f]}), len({_package(o) for o in others} - {_package(f)}))
-
-    shared = _kernel(owner, users, uses, spread)
-    leaves = {
-        f
-        for f in owner
-        if f not in shared
-        and spread(f, uses[f] - shared) >= CROSS_CUTTING_MIN_USERS
-        and all(uses[u] == {f} and not users[u] for u in users[f])
-    }
-    label, linked = _propagate(owner, weight, shared | leaves)
-    for f in sorted(leaves):
-        pull: Counter[str] = Counter()
-        for g in uses[f] - shared - leaves:
-            pull[label[g]] += weight[(min(f, g), max(f, g))]
-        top = min(pull, key=lambda n: (-pull[n], n)) if pull else ENTRYPOINTS
-        label[f] = top if 2 * pull[top] > pull.total() else ENTRYPOINTS
+    graph = _file_graph(communities, dependencies)
+    shared = _kernel(graph.owner, graph.users, graph.uses, graph.spread)
+    leaves = _leaves(graph, shared)
+    label, linked = _propagate(graph.owner, graph.weight, shared | leaves)
+    _place_leaves(graph, label, leaves, shared)
     label.update(dict.fromkeys(shared, SHARED))
     _place_isolated(label, linked | shared | leaves)
+    return _name_boundaries(graph, label)
+
+
+@dataclass(slots=True)
+class _FileGraph:
+    """The internal edges between files of the communities, with each file's community."""
+
+    owner: dict[str, str] = field(default_factory=dict)  # file -> community key (never SHARED / ENTRYPOINTS)
+    original: dict[str, str] = field(default_factory=dict)  # community key -> community name
+    users: defaultdict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    uses: defaultdict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    weight: Counter[tuple[str, str]] = field(default_factory=Counter)  # (lower, higher) file -> edge weight
+
+    def spread(self, f: str, others: set[str]) -> int:
+        """How many areas (communities or directories, the larger count) other than ``f``'s ``others`` span."""
+        owner = self.owner
+        return max(len({owner[o] for o in others} - {owner[f]}), len({_package(o) for o in others} - {_package(f)}))
+
+    def between(self, f: str, g: str) -> int:
+        """The edge weight between ``f`` and ``g``, both ways."""
+        return self.weight[(min(f, g), max(f, g))]
+
+
+def _file_graph(communities: Sequence[tuple[str, Sequence[str]]], dependencies: Sequence[Dependency]) -> _FileGraph:
+    """Communities keyed ``#i`` and the edges between their files (self-edges left out)."""
+    graph = _FileGraph()
+    for i, (name, files) in enumerate(communities):
+        graph.original[f"#{i}"] = name
+        for f in files:
+            graph.owner[f] = f"#{i}"
+    for d in dependencies:
+        if d.source in graph.owner and d.target in graph.owner and d.source != d.target:
+            graph.users[d.target].add(d.source)
+            graph.uses[d.source].add(d.target)
+            graph.weight[(min(d.source, d.target), max(d.source, d.target))] += d.weight
+    return graph
+
+
+def _leaves(graph: _FileGraph, shared: set[str]) -> set[str]:
+    """Files outside the kernel reaching into two or more other areas that nothing depends on.
+
+    A user that merely forwards to the file (one dependency, no users) does not count.
+    """
+    users, uses = graph.users, graph.uses
+    return {
+        f
+        for f in graph.owner
+        if f not in shared
+        and graph.spread(f, uses[f] - shared) >= CROSS_CUTTING_MIN_USERS
+        and all(uses[u] == {f} and not users[u] for u in users[f])
+    }
+
+
+def _place_leaves(graph: _FileGraph, label: dict[str, str], leaves: set[str], shared: set[str]) -> None:
+    """Each leaf joins the boundary holding the majority of its edge weight, else ``entrypoints``."""
+    for f in sorted(leaves):
+        pull: Counter[str] = Counter()
+        for g in graph.uses[f] - shared - leaves:
+            pull[label[g]] += graph.between(f, g)
+        top = min(pull, key=lambda n: (-pull[n], n)) if pull else ENTRYPOINTS
+        label[f] = top if 2 * pull[top] > pull.total() else ENTRYPOINTS
+
+
+def _name_boundaries(graph: _FileGraph, label: Mapping[str, str]) -> tuple[Boundary, ...]:
+    """Group files by label and name each group; largest first, ``shared`` and ``entrypoints`` last.
+
+    A group is named after the common directory of its files, or keeps its community name when
+    none of its files has an edge; a name taken twice gets a ``~2`` suffix.
+    """
     groups: dict[str, list[str]] = defaultdict(list)
     for f, name in label.items():
         groups[name].append(f)
@@ -116,8 +157,8 @@ def propose_boundaries(
         files = sorted(groups[key])
         if key in (SHARED, ENTRYPOINTS):
             name = key
-        elif not any(_has_edges(f, users, uses) for f in files):
-            name = original[key]
+        elif not any(_has_edges(f, graph.users, graph.uses) for f in files):
+            name = graph.original[key]
         else:
             name = community_name([_package(x) for x in files])
         taken[name] += 1

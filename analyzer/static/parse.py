@@ -29,6 +29,7 @@ from analyzer.static.queries import (
     IMPORT_NAME,
     IMPORT_STATEMENT,
     NAME,
+    PatternRole,
     compiled_queries,
     queries_fingerprint,
 )
@@ -268,46 +269,66 @@ def _extract(
         role = roles[index]
         what = role.role
         if what == "reference":
-            names = caps.get(NAME)
-            if not names:
-                continue
-            name_node = names[0]
-            raw = name_node.text
-            if not raw:
-                continue
-            if raw in import_calls:
-                _collect_import_call(caps.get(role.capture), statements)
-            key = (raw, role.kind)
-            entry = raw_refs.get(key)
-            if entry is None:
-                raw_refs[key] = [name_node.start_byte, name_node, 1]
-            else:
-                entry[2] += 1
-                start = name_node.start_byte
-                if start < entry[0]:
-                    entry[0], entry[1] = start, name_node
+            _count_reference(caps, role, import_calls, raw_refs, statements)
         elif what == "definition":
-            names = caps.get(NAME)
-            if not names:
-                continue
-            raw = names[0].text
-            name = raw.decode("utf-8", "replace").strip() if raw else ""
-            if not name:
-                continue
-            nodes = caps.get(role.capture)
-            if not nodes:
-                continue
-            node = nodes[0]
-            kind = role.kind
-            if kind == "module" and not namespace:
-                namespace = name
-            defs.append((node.start_byte, node.end_byte, Symbol(name, kind, path, node.start_point[0] + 1)))
+            found = _definition(caps, role, path)
+            if found is not None:
+                defs.append(found)
+                if role.kind == "module" and not namespace:
+                    namespace = found[2].name
         elif what == "import":
             _collect_import(caps, statements)
     symbols = _with_parents(defs)
     references = _references(path, raw_refs)
     imports = _build_imports(source, statements)
     return symbols, references, imports, namespace
+
+
+def _count_reference(
+    caps: dict[str, list[Node]],
+    role: PatternRole,
+    import_calls: frozenset[bytes],
+    raw_refs: dict[tuple[bytes, str], list[Any]],
+    statements: dict[tuple[int, int], tuple[Node, list[str], list[str]]],
+) -> None:
+    """Count one reference match under its raw name, keeping its earliest name node.
+
+    A call of an ``import_calls`` name is also collected as an import statement.
+    """
+    names = caps.get(NAME)
+    if not names:
+        return
+    name_node = names[0]
+    raw = name_node.text
+    if not raw:
+        return
+    if raw in import_calls:
+        _collect_import_call(caps.get(role.capture), statements)
+    key = (raw, role.kind)
+    entry = raw_refs.get(key)
+    if entry is None:
+        raw_refs[key] = [name_node.start_byte, name_node, 1]
+    else:
+        entry[2] += 1
+        start = name_node.start_byte
+        if start < entry[0]:
+            entry[0], entry[1] = start, name_node
+
+
+def _definition(caps: dict[str, list[Node]], role: PatternRole, path: str) -> tuple[int, int, Symbol] | None:
+    """(start byte, end byte, Symbol) of one definition match; None without a name or a node."""
+    names = caps.get(NAME)
+    if not names:
+        return None
+    raw = names[0].text
+    name = raw.decode("utf-8", "replace").strip() if raw else ""
+    if not name:
+        return None
+    nodes = caps.get(role.capture)
+    if not nodes:
+        return None
+    node = nodes[0]
+    return node.start_byte, node.end_byte, Symbol(name, role.kind, path, node.start_point[0] + 1)
 
 
 def _references(path: str, raw_refs: dict[tuple[bytes, str], list[Any]]) -> tuple[Reference, ...]:

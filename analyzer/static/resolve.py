@@ -9,7 +9,8 @@ with namespace visibility (Java, Go, C#), one declaring A's namespace.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from analyzer.config import Settings
@@ -102,6 +103,60 @@ def build_index(parsed: Iterable[ParsedFile], root: Path) -> RepoIndex:
     )
 
 
+@dataclass(slots=True)
+class _Edge:
+    """What the passes gathered for one (source, target, kind) edge."""
+
+    first_line: int
+    count: int
+    type_only: bool  # every import behind the edge imports types only
+    symbols: set[str] = field(default_factory=set)  # call/inherit edges: the names the source uses
+
+
+class _EdgeTable:
+    """Internal edges as the passes find them, merged per (source, target, kind)."""
+
+    def __init__(self) -> None:
+        self._edges: dict[tuple[str, str, str], _Edge] = {}
+
+    def add(self, src: str, dst: str, kind: str, line: int, type_only: bool = False, count: int = 1) -> _Edge:
+        """Count ``count`` uses at ``line`` on the edge; returns its record."""
+        key = (src, dst, kind)
+        edge = self._edges.get(key)
+        if edge is None:
+            edge = self._edges[key] = _Edge(line, count, type_only)
+        else:
+            edge.first_line = min(edge.first_line, line)
+            edge.count += count
+            edge.type_only = edge.type_only and type_only
+        return edge
+
+    def dependencies(self) -> tuple[Dependency, ...]:
+        """The edges as sorted :class:`Dependency` values."""
+        return tuple(
+            sorted(
+                (
+                    Dependency(s, t, k, e.first_line, e.count, e.type_only, tuple(sorted(e.symbols)))
+                    for (s, t, k), e in self._edges.items()
+                ),
+                key=Dependency.sort_key,
+            )
+        )
+
+
+@dataclass(slots=True)
+class _Imports:
+    """What the import pass found besides its edges: the reference pass reads the first two."""
+
+    #: file -> the files it imports
+    imported: defaultdict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    #: (language, directory) -> files imported for every file of the language under it
+    scoped: defaultdict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
+    externals: set[ExternalDependency] = field(default_factory=set)
+    unresolved: set[UnresolvedImport] = field(default_factory=set)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
 def resolve_dependencies(
     parsed: Iterable[ParsedFile], settings: Settings, on_progress: Callable[[int, int], None] | None = None
 ) -> Resolution:
@@ -110,150 +165,188 @@ def resolve_dependencies(
     ``on_progress`` is called with (files done, total) as the imports are resolved.
     """
     parsed = sorted(parsed, key=lambda p: p.path)
-    total = len(parsed)
     index = build_index(parsed, settings.root)
+    edges = _EdgeTable()
+    imports = _resolve_imports(parsed, index, edges, on_progress)
+    _resolve_references(parsed, index, imports, edges)
+    return Resolution(
+        dependencies=edges.dependencies(),
+        externals=tuple(sorted(imports.externals, key=ExternalDependency.sort_key)),
+        unresolved=tuple(sorted(imports.unresolved, key=UnresolvedImport.sort_key)),
+        diagnostics=tuple(sorted(imports.diagnostics, key=Diagnostic.sort_key)),
+    )
+
+
+def _resolve_imports(
+    parsed: Sequence[ParsedFile],
+    index: RepoIndex,
+    edges: _EdgeTable,
+    on_progress: Callable[[int, int], None] | None,
+) -> _Imports:
+    """The import pass: each file's imports, then the imports project files declare for all sources."""
+    total = len(parsed)
     specs = registry()
-    deps: dict[tuple[str, str, str], list[int]] = {}  # (src, dst, kind) -> [first line, count, type_only]
-    used: dict[tuple[str, str, str], set[str]] = defaultdict(set)  # call/inherit edge -> names it uses
-    externals: set[ExternalDependency] = set()
-    unresolved: set[UnresolvedImport] = set()
-    diagnostics: list[Diagnostic] = []
-    imported: dict[str, set[str]] = defaultdict(set)
-    #: (language, directory) -> files imported for every file of the language under it
-    scoped: dict[tuple[str, str], set[str]] = defaultdict(set)
-
-    def add(src: str, dst: str, kind: str, line: int, type_only: bool = False, count: int = 1) -> None:
-        key = (src, dst, kind)
-        entry = deps.get(key)
-        if entry is None:
-            deps[key] = [line, count, int(type_only)]
-        else:
-            entry[0] = min(entry[0], line)
-            entry[1] += count
-            entry[2] = entry[2] and int(type_only)
-
+    out = _Imports()
     for done, p in enumerate(parsed):
         if on_progress and done % _PROGRESS_EVERY == 0:
             on_progress(done, total)
-        spec = specs[p.source.language]
-        for ref in p.imports:
-            result = _resolve_one(spec, ref, index, diagnostics)
-            if result is None:
-                continue
-            if result.targets:
-                for target in result.targets:
-                    if target != p.path:
-                        add(p.path, target, IMPORT, ref.line, ref.type_only)
-                        imported[p.path].add(target)
-                if ref.scope is not None:
-                    scope = result.scope if result.scope is not None else ref.scope
-                    scoped[(p.source.language, scope)].update(result.targets)
-            elif result.external:
-                externals.add(
-                    ExternalDependency(
-                        p.path, result.external, ref.module, ref.line, spec.is_standard_library(result.external)
-                    )
-                )
-            elif result.unresolved:
-                unresolved.add(UnresolvedImport(p.path, ref.module, ref.line, result.unresolved))
-
-    # imports a project file declares for all its sources (no file imports them: visibility only)
-    for language in sorted({p.source.language for p in parsed}):
-        spec = specs[language]
-        diagnostics.extend(spec.project_diagnostics(index))
-        for ref in spec.project_imports(index):
-            result = _resolve_one(spec, ref, index, diagnostics)
-            if result is not None and result.targets and ref.scope is not None:
-                scope = result.scope if result.scope is not None else ref.scope
-                scoped[(language, scope)].update(result.targets)
-
+        _resolve_file_imports(p, specs[p.source.language], index, edges, out)
+    _resolve_project_imports(sorted({p.source.language for p in parsed}), specs, index, out)
     if on_progress:
         on_progress(total, total)
-    lang_of = {p.path: p.source.language for p in parsed}
-    ns_key = {path: key for key, paths in index.namespaces.items() for path in paths}  # as build_index keyed them
-    definers: dict[str, list[str]] | None = None  # name -> files defining it, built on first need
+    return out
 
-    def definers_of(name: str) -> list[str]:
-        nonlocal definers
-        if definers is None:
-            definers = defaultdict(list)
-            for path, names_defined in index.defined.items():
-                for defined in names_defined:
-                    definers[defined].append(path)
-        return definers.get(name, [])
 
-    for p in parsed:
-        spec = specs[p.source.language]
-        imports_of = imported.get(p.path, set())
-        if scoped:
-            imports_of = imports_of | _scoped_imports(p, scoped)
-        ns_keys: frozenset[str] = frozenset()
-        if spec.namespace_visibility and p.namespace:
-            ns_keys = frozenset(k for k in spec.visible_namespaces(ns_key.get(p.path, "")) if k)
-        by_name: dict[str, list[Reference]] = defaultdict(list)
-        for use in p.references:
-            if use.kind in _REF_KIND:
-                by_name[use.name].append(use)
-        implicit = spec.implicit_links(p.path, frozenset(by_name), index) if by_name else {}
-        if not imports_of and not ns_keys and not implicit:
+def _resolve_file_imports(
+    p: ParsedFile, spec: LanguageSpec, index: RepoIndex, edges: _EdgeTable, out: _Imports
+) -> None:
+    """One file's imports: internal edges, scoped visibility, externals and unresolved imports."""
+    for ref in p.imports:
+        result = _resolve_one(spec, ref, index, out.diagnostics)
+        if result is None:
             continue
-        language = p.source.language
-
-        seen: frozenset[str] | None = None  # the namespace files p sees, where the language picks them
-        if ns_keys and spec.namespace_files is not None:
-            seen = frozenset().union(*(spec.namespace_files(p.path, index.namespaces.get(k, ())) for k in ns_keys))
-
-        def visible(target: str) -> bool:
-            return target != p.path and (
-                target in imports_of
-                or (
-                    (ns_key.get(target, "") in ns_keys if seen is None else target in seen)
-                    and lang_of.get(target) == language
+        if result.targets:
+            for target in result.targets:
+                if target != p.path:
+                    edges.add(p.path, target, IMPORT, ref.line, ref.type_only)
+                    out.imported[p.path].add(target)
+            if ref.scope is not None:
+                scope = result.scope if result.scope is not None else ref.scope
+                out.scoped[(p.source.language, scope)].update(result.targets)
+        elif result.external:
+            out.externals.add(
+                ExternalDependency(
+                    p.path, result.external, ref.module, ref.line, spec.is_standard_library(result.external)
                 )
             )
+        elif result.unresolved:
+            out.unresolved.add(UnresolvedImport(p.path, ref.module, ref.line, result.unresolved))
 
-        # (target, name) for every visible file defining a name this file uses, found from
-        # whichever side is smaller: the visible files (a namespace of thousands of files,
-        # each file would otherwise scan all of them) or the files defining the used names
-        hits: dict[str, set[str]] = defaultdict(set)
-        n_visible = len(imports_of) + sum(len(index.namespaces.get(k, ())) for k in ns_keys)
-        if _from_definers(lambda: sum(len(definers_of(n)) for n in by_name), n_visible):
-            for name in by_name:
-                for target in definers_of(name):
-                    if visible(target):
-                        hits[target].add(name)
-        else:
-            names = frozenset(by_name)
-            candidates = set(imports_of)
-            for k in ns_keys:
-                candidates.update(index.namespaces.get(k, ()))
-            for target in candidates:
-                if visible(target):
-                    found = names & index.defined.get(target, frozenset())
-                    if found:
-                        hits[target].update(found)
-        for target, names_used in implicit.items():
-            if target != p.path:
-                hits[target].update(names_used)
-        for target in sorted(hits):
-            for name in sorted(hits[target]):
-                for use in by_name[name]:
-                    kind = _REF_KIND[use.kind]
-                    add(p.path, target, kind, use.line, count=use.count)
-                    used[(p.path, target, kind)].add(spec.symbol_of(name))
 
-    dependencies = tuple(
-        sorted(
-            (
-                Dependency(s, t, k, v[0], v[1], bool(v[2]), tuple(sorted(used.get((s, t, k), ()))))
-                for (s, t, k), v in deps.items()
-            ),
-            key=Dependency.sort_key,
+def _resolve_project_imports(
+    languages: Iterable[str], specs: Mapping[str, LanguageSpec], index: RepoIndex, out: _Imports
+) -> None:
+    """Imports a project file declares for all its sources (no file imports them: visibility only)."""
+    for language in languages:
+        spec = specs[language]
+        out.diagnostics.extend(spec.project_diagnostics(index))
+        for ref in spec.project_imports(index):
+            result = _resolve_one(spec, ref, index, out.diagnostics)
+            if result is not None and result.targets and ref.scope is not None:
+                scope = result.scope if result.scope is not None else ref.scope
+                out.scoped[(language, scope)].update(result.targets)
+
+
+class _Tables:
+    """Repository-wide lookups of the reference pass, shared by every file."""
+
+    def __init__(self, parsed: Sequence[ParsedFile], index: RepoIndex) -> None:
+        self.index = index
+        self.lang_of = {p.path: p.source.language for p in parsed}
+        #: file -> its namespace key, as build_index keyed them
+        self.ns_key = {path: key for key, paths in index.namespaces.items() for path in paths}
+        self._definers: dict[str, list[str]] | None = None  # name -> files defining it, built on first need
+
+    def definers_of(self, name: str) -> list[str]:
+        """The files defining ``name`` at any level."""
+        if self._definers is None:
+            self._definers = defaultdict(list)
+            for path, names_defined in self.index.defined.items():
+                for defined in names_defined:
+                    self._definers[defined].append(path)
+        return self._definers.get(name, [])
+
+
+@dataclass(frozen=True, slots=True)
+class _View:
+    """The files one file may link its references to: those it imports and its namespaces' files."""
+
+    path: str
+    language: str
+    imports: set[str]
+    ns_keys: frozenset[str]
+    seen: frozenset[str] | None  # the namespace files it sees, where the language picks them
+    tables: _Tables
+
+    def sees(self, target: str) -> bool:
+        """Whether a name ``target`` defines can be what this file uses."""
+        return target != self.path and (
+            target in self.imports
+            or (
+                (self.tables.ns_key.get(target, "") in self.ns_keys if self.seen is None else target in self.seen)
+                and self.tables.lang_of.get(target) == self.language
+            )
         )
-    )
-    return Resolution(
-        dependencies=dependencies,
-        externals=tuple(sorted(externals, key=ExternalDependency.sort_key)),
-        unresolved=tuple(sorted(unresolved, key=UnresolvedImport.sort_key)),
-        diagnostics=tuple(sorted(diagnostics, key=Diagnostic.sort_key)),
-    )
+
+    def size(self) -> int:
+        """How many files the view spans, counting each namespace's files."""
+        return len(self.imports) + sum(len(self.tables.index.namespaces.get(k, ())) for k in self.ns_keys)
+
+    def candidates(self) -> set[str]:
+        """Every file the view spans."""
+        out = set(self.imports)
+        for k in self.ns_keys:
+            out.update(self.tables.index.namespaces.get(k, ()))
+        return out
+
+
+def _resolve_references(parsed: Sequence[ParsedFile], index: RepoIndex, imports: _Imports, edges: _EdgeTable) -> None:
+    """The reference pass: ``call``/``inherit`` edges from each file's uses to the visible definers."""
+    specs = registry()
+    tables = _Tables(parsed, index)
+    for p in parsed:
+        _link_file(p, specs[p.source.language], tables, imports, edges)
+
+
+def _link_file(p: ParsedFile, spec: LanguageSpec, tables: _Tables, imports: _Imports, edges: _EdgeTable) -> None:
+    """The symbol edges of one file: each used name to the visible files defining it."""
+    imports_of = imports.imported.get(p.path, set())
+    if imports.scoped:
+        imports_of = imports_of | _scoped_imports(p, imports.scoped)
+    ns_keys: frozenset[str] = frozenset()
+    if spec.namespace_visibility and p.namespace:
+        ns_keys = frozenset(k for k in spec.visible_namespaces(tables.ns_key.get(p.path, "")) if k)
+    by_name: dict[str, list[Reference]] = defaultdict(list)
+    for use in p.references:
+        if use.kind in _REF_KIND:
+            by_name[use.name].append(use)
+    implicit = spec.implicit_links(p.path, frozenset(by_name), tables.index) if by_name else {}
+    if not imports_of and not ns_keys and not implicit:
+        return
+    seen: frozenset[str] | None = None
+    if ns_keys and spec.namespace_files is not None:
+        seen = frozenset().union(*(spec.namespace_files(p.path, tables.index.namespaces.get(k, ())) for k in ns_keys))
+    view = _View(p.path, p.source.language, imports_of, ns_keys, seen, tables)
+    hits = _visible_definers(view, by_name)
+    for target, names_used in implicit.items():
+        if target != p.path:
+            hits[target].update(names_used)
+    for target in sorted(hits):
+        for name in sorted(hits[target]):
+            for use in by_name[name]:
+                kind = _REF_KIND[use.kind]
+                edges.add(p.path, target, kind, use.line, count=use.count).symbols.add(spec.symbol_of(name))
+
+
+def _visible_definers(view: _View, by_name: Mapping[str, list[Reference]]) -> defaultdict[str, set[str]]:
+    """target -> names: every file ``view`` sees that defines a name the file uses.
+
+    Found from whichever side is smaller: the visible files (a namespace of thousands of files,
+    each file would otherwise scan all of them) or the files defining the used names.
+    """
+    hits: defaultdict[str, set[str]] = defaultdict(set)
+    definers_of = view.tables.definers_of
+    if _from_definers(lambda: sum(len(definers_of(n)) for n in by_name), view.size()):
+        for name in by_name:
+            for target in definers_of(name):
+                if view.sees(target):
+                    hits[target].add(name)
+    else:
+        names = frozenset(by_name)
+        defined = view.tables.index.defined
+        for target in view.candidates():
+            if view.sees(target):
+                found = names & defined.get(target, frozenset())
+                if found:
+                    hits[target].update(found)
+    return hits

@@ -37,6 +37,15 @@ from tree_sitter import Node
 
 from analyzer.domain import ImportRef, RepoIndex
 from analyzer.static.languages import LanguageSpec, ResolvedImport, ancestor_dirs, files_by_suffix, nearest
+from analyzer.static.languages._c_headers import (
+    C_HEADERS,
+    CXX_DIRS,
+    CXX_HEADERS,
+    LIBC_EXTENSIONS,
+    POSIX_DIRS,
+    WINDOWS_DIRS,
+    WINDOWS_HEADERS,
+)
 
 #: configuration key shared by C and C++
 CONFIG_KEY = "c"
@@ -44,330 +53,12 @@ CONFIG_KEY = "c"
 LIBC = "libc"
 #: external package name of the C++ standard library
 CXX_STD = "c++std"
+#: external package name of the Windows SDK and MSVC runtime headers
+WINDOWS = "windows"
 #: extensions of files an include may name (sources and headers of C and C++)
 _SOURCE_SUFFIXES = frozenset(
     {"h", "c", "hh", "hpp", "hxx", "h++", "ipp", "inc", "inl", "cc", "cpp", "cxx", "c++", "tpp"}
 )
-
-_C_HEADERS = frozenset(
-    {
-        "assert.h",
-        "complex.h",
-        "ctype.h",
-        "errno.h",
-        "fenv.h",
-        "float.h",
-        "inttypes.h",
-        "iso646.h",
-        "limits.h",
-        "locale.h",
-        "math.h",
-        "setjmp.h",
-        "signal.h",
-        "stdalign.h",
-        "stdarg.h",
-        "stdatomic.h",
-        "stdbool.h",
-        "stdbit.h",
-        "stdckdint.h",
-        "stddef.h",
-        "stdint.h",
-        "stdio.h",
-        "stdlib.h",
-        "stdnoreturn.h",
-        "string.h",
-        "tgmath.h",
-        "threads.h",
-        "time.h",
-        "uchar.h",
-        "wchar.h",
-        "wctype.h",
-        # POSIX (ucontext.h and stropts.h were dropped in 2008)
-        "aio.h",
-        "cpio.h",
-        "dirent.h",
-        "dlfcn.h",
-        "fcntl.h",
-        "fmtmsg.h",
-        "fnmatch.h",
-        "ftw.h",
-        "glob.h",
-        "grp.h",
-        "iconv.h",
-        "langinfo.h",
-        "libgen.h",
-        "monetary.h",
-        "mqueue.h",
-        "ndbm.h",
-        "netdb.h",
-        "nl_types.h",
-        "poll.h",
-        "pthread.h",
-        "pwd.h",
-        "regex.h",
-        "sched.h",
-        "search.h",
-        "semaphore.h",
-        "spawn.h",
-        "strings.h",
-        "stropts.h",
-        "syslog.h",
-        "tar.h",
-        "termios.h",
-        "trace.h",
-        "ucontext.h",
-        "ulimit.h",
-        "unistd.h",
-        "utime.h",
-        "utmpx.h",
-        "wordexp.h",
-        "arpa/inet.h",
-        "net/if.h",
-        "netinet/in.h",
-        "netinet/tcp.h",
-        "sys/ipc.h",
-        "sys/mman.h",
-        "sys/msg.h",
-        "sys/resource.h",
-        "sys/select.h",
-        "sys/sem.h",
-        "sys/shm.h",
-        "sys/socket.h",
-        "sys/stat.h",
-        "sys/statvfs.h",
-        "sys/time.h",
-        "sys/times.h",
-        "sys/types.h",
-        "sys/uio.h",
-        "sys/un.h",
-        "sys/utsname.h",
-        "sys/wait.h",
-    }
-)
-#: the C libraries' own headers (glibc, musl, the BSDs): ``libc`` when no repository file has the name
-_LIBC_EXTENSIONS = frozenset(
-    {
-        "alloca.h",
-        "byteswap.h",
-        "endian.h",
-        "err.h",
-        "error.h",
-        "execinfo.h",
-        "features.h",
-        "getopt.h",
-        "ifaddrs.h",
-        "malloc.h",
-        "memory.h",
-        "mntent.h",
-        "paths.h",
-        "pty.h",
-        "shadow.h",
-        "sysexits.h",
-        "utmp.h",
-        "xlocale.h",
-        "pthread_np.h",
-        "malloc_np.h",
-        "thread.h",
-        "lwp.h",
-        # macOS libSystem, OpenBSD, Solaris/illumos, HP-UX (PostgreSQL's port layer includes them)
-        "copyfile.h",
-        "crt_externs.h",
-        "bsd_auth.h",
-        "ucred.h",
-        "atomic.h",
-        "mbarrier.h",
-        "note.h",
-        "dl.h",
-        "a.out.h",
-        # the compilers' own intrinsics headers (GCC, Clang; MSVC's intrin.h is in _WINDOWS_HEADERS)
-        "cpuid.h",
-        "mmintrin.h",
-        "xmmintrin.h",
-        "emmintrin.h",
-        "pmmintrin.h",
-        "tmmintrin.h",
-        "smmintrin.h",
-        "nmmintrin.h",
-        "wmmintrin.h",
-        "immintrin.h",
-        "ammintrin.h",
-        "x86intrin.h",
-        "arm_neon.h",
-        "arm_acle.h",
-        "arm_sve.h",
-        "altivec.h",
-    }
-)
-#: directories of the C libraries' and kernels' headers (glibc's gnu/, the BSDs' machine/)
-_POSIX_DIRS = frozenset({"sys", "arpa", "netinet", "net", "linux", "bits", "asm", "asm-generic", "gnu", "machine"})
-_CXX_HEADERS = frozenset(
-    {
-        # (the other <cNAME> forms of C headers count for C++ only: see external_package)
-        "algorithm",
-        "any",
-        "array",
-        "atomic",
-        "barrier",
-        "bit",
-        "bitset",
-        "cassert",
-        "cctype",
-        "cerrno",
-        "cfloat",
-        "charconv",
-        "chrono",
-        "cinttypes",
-        "climits",
-        "cmath",
-        "codecvt",
-        "compare",
-        "complex",
-        "concepts",
-        "condition_variable",
-        "coroutine",
-        "cstddef",
-        "cstdint",
-        "cstdio",
-        "cstdlib",
-        "cstring",
-        "ctime",
-        "deque",
-        "exception",
-        "execution",
-        "expected",
-        "filesystem",
-        "flat_map",
-        "flat_set",
-        "format",
-        "forward_list",
-        "fstream",
-        "functional",
-        "future",
-        "generator",
-        "initializer_list",
-        "iomanip",
-        "ios",
-        "iosfwd",
-        "iostream",
-        "istream",
-        "iterator",
-        "latch",
-        "limits",
-        "list",
-        "locale",
-        "map",
-        "mdspan",
-        "memory",
-        "memory_resource",
-        "mutex",
-        "new",
-        "numbers",
-        "numeric",
-        "optional",
-        "ostream",
-        "print",
-        "queue",
-        "random",
-        "ranges",
-        "ratio",
-        "regex",
-        "scoped_allocator",
-        "semaphore",
-        "set",
-        "shared_mutex",
-        "source_location",
-        "span",
-        "spanstream",
-        "sstream",
-        "stack",
-        "stacktrace",
-        "stdexcept",
-        "stdfloat",
-        "stop_token",
-        "streambuf",
-        "string",
-        "string_view",
-        "strstream",
-        "syncstream",
-        "system_error",
-        "text_encoding",
-        "thread",
-        "tuple",
-        "type_traits",
-        "typeindex",
-        "typeinfo",
-        "unordered_map",
-        "unordered_set",
-        "utility",
-        "valarray",
-        "variant",
-        "vector",
-        "version",
-    }
-)
-#: C++ standard library directories (Technical Specifications, libstdc++ extensions); ``__x``
-#: names are the implementations' internal headers
-_CXX_DIRS = frozenset({"experimental", "tr1", "tr2", "ext"})
-#: Windows SDK and MSVC runtime headers, one package (compared in lower case: Windows includes ignore case)
-WINDOWS = "windows"
-_WINDOWS_HEADERS = frozenset(
-    {
-        "windows.h",
-        "winsock.h",
-        "winsock2.h",
-        "ws2tcpip.h",
-        "ws2def.h",
-        "mswsock.h",
-        "iphlpapi.h",
-        "winbase.h",
-        "wincon.h",
-        "windef.h",
-        "winerror.h",
-        "winnt.h",
-        "winuser.h",
-        "winreg.h",
-        "winternl.h",
-        "winapifamily.h",
-        "fileapi.h",
-        "processthreadsapi.h",
-        "synchapi.h",
-        "sysinfoapi.h",
-        "handleapi.h",
-        "wincrypt.h",
-        "bcrypt.h",
-        "wtypes.h",
-        "objbase.h",
-        "shlobj.h",
-        "shlwapi.h",
-        "shellapi.h",
-        "psapi.h",
-        "dbghelp.h",
-        "tlhelp32.h",
-        "versionhelpers.h",
-        "sdkddkver.h",
-        "mmsystem.h",
-        "io.h",
-        "process.h",
-        "direct.h",
-        "share.h",
-        "crtdbg.h",
-        "conio.h",
-        "tchar.h",
-        "intrin.h",
-        "crtdefs.h",
-        "ntstatus.h",
-        "ntsecapi.h",
-        "mstcpip.h",
-        "winioctl.h",
-        "winldap.h",
-        "olectl.h",
-        "security.h",
-        "sspi.h",
-        "lmcons.h",
-    }
-)
-#: Cygwin's and MinGW's directory of the Windows API headers (``<w32api/winioctl.h>``)
-_WINDOWS_DIRS = frozenset({"w32api"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -425,7 +116,7 @@ def resolve_include(ref: ImportRef, index: RepoIndex, cxx: bool) -> ResolvedImpo
             return ResolvedImport(targets=(found,))
     # without build information (no compile_commands.json), a repository file whose path
     # ends with the included path, nearest to the includer (never for a standard header)
-    if not config.from_build and not (ref.kind == "system_include" and (name in _C_HEADERS or name in _CXX_HEADERS)):
+    if not config.from_build and not (ref.kind == "system_include" and (name in C_HEADERS or name in CXX_HEADERS)):
         by_suffix = files_by_suffix(files, _SOURCE_SUFFIXES)
         found_near = nearest(ref.path, by_suffix.get(posixpath.normpath(name), ()))
         if len(found_near) == 1:
@@ -452,18 +143,18 @@ def resolve_include(ref: ImportRef, index: RepoIndex, cxx: bool) -> ResolvedImpo
 def external_package(header: str, cxx: bool) -> str:
     """Package name of a system header that is not in the repository."""
     first = header.split("/", 1)[0]
-    if header in _C_HEADERS or header in _LIBC_EXTENSIONS or (first in _POSIX_DIRS and "/" in header):
+    if header in C_HEADERS or header in LIBC_EXTENSIONS or (first in POSIX_DIRS and "/" in header):
         return LIBC
-    if header in _CXX_HEADERS or (
+    if header in CXX_HEADERS or (
         cxx
         and (
-            (header.startswith("c") and header[1:] + ".h" in _C_HEADERS)
-            or (first in _CXX_DIRS and "/" in header)
+            (header.startswith("c") and header[1:] + ".h" in C_HEADERS)
+            or (first in CXX_DIRS and "/" in header)
             or header.startswith("__")
         )
     ):
         return CXX_STD
-    if header.lower() in _WINDOWS_HEADERS or (first.lower() in _WINDOWS_DIRS and "/" in header):
+    if header.lower() in WINDOWS_HEADERS or (first.lower() in WINDOWS_DIRS and "/" in header):
         return WINDOWS
     if "/" in header:
         return first
