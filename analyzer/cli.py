@@ -22,6 +22,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.markup import escape
@@ -30,6 +31,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from analyzer import __version__
 from analyzer.config import Settings
 from analyzer.errors import AnalyzerError, ConfigError
+
+if TYPE_CHECKING:
+    from analyzer.pipeline import StaticAnalysis
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -146,44 +150,12 @@ def _progress(err: Console, verbose: bool) -> Progress:
 
 def _cmd_analyze(args: argparse.Namespace, out: Console, err: Console) -> int:
     from analyzer import pipeline
-    from analyzer.documents.output import check_writable
 
     settings = _settings(args)
-    if args.graph:
-        from analyzer.documents.graph_export import FORMATS
-
-        if args.graph.suffix.lower() not in FORMATS:  # fail before writing anything
-            raise ConfigError(
-                f"--graph: unknown format {args.graph.suffix or '(none)'}; use one of {', '.join(FORMATS)}"
-            )
-    outputs = [p for p in (args.report, args.plan, args.json, args.graph) if p]
-    for path in [*outputs, *([Path(args.context)] if args.context and args.context != "-" else [])]:
-        check_writable(path)
+    outputs = _check_outputs(args)
     if not outputs and not args.context:
         raise ConfigError("nothing to do: give --report, --plan, --json, --graph or --context")
-    with _progress(err, args.verbose) as progress:
-        tasks: dict[str, TaskID] = {}
-
-        def on_progress(stage: str, done: int, total: int) -> None:
-            if args.verbose:
-                if total and done == total:
-                    err.print(f"{stage}: {done}/{total}")
-                return
-            if stage not in tasks:
-                tasks[stage] = progress.add_task(stage, total=total or None)
-            progress.update(tasks[stage], completed=done, total=total or None)
-
-        # the pass's values live until this process exits: keep the collector off during the
-        # pass, then move them to the permanent generation so that no collection rescans them
-        # (on Django the first one would cost about 70 ms); a library caller keeps the default
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
-            static = pipeline.analyze_static(settings, on_progress)
-            gc.freeze()
-        finally:
-            if was_enabled:
-                gc.enable()
+    static = _analyze_static(settings, args, err)
     timing = ", ".join(f"{name} {secs:.2f}s" for name, secs in static.timings)
     cycles = len(static.analysis.cycles)
     err.print(
@@ -214,6 +186,56 @@ def _cmd_analyze(args: argparse.Namespace, out: Console, err: Console) -> int:
     return EXIT_OK
 
 
+def _check_outputs(args: argparse.Namespace) -> list[Path]:
+    """Fail before analyzing anything on an unknown --graph format or an output that cannot be written.
+
+    Returns the output files asked for (--report, --plan, --json, --graph; not --context).
+    """
+    from analyzer.documents.output import check_writable
+
+    if args.graph:
+        from analyzer.documents.graph_export import FORMATS
+
+        if args.graph.suffix.lower() not in FORMATS:  # fail before writing anything
+            raise ConfigError(
+                f"--graph: unknown format {args.graph.suffix or '(none)'}; use one of {', '.join(FORMATS)}"
+            )
+    outputs = [p for p in (args.report, args.plan, args.json, args.graph) if p]
+    for path in [*outputs, *([Path(args.context)] if args.context and args.context != "-" else [])]:
+        check_writable(path)
+    return outputs
+
+
+def _analyze_static(settings: Settings, args: argparse.Namespace, err: Console) -> StaticAnalysis:
+    """The static analysis, with a progress bar (or one line per finished stage with --verbose)."""
+    from analyzer import pipeline
+
+    with _progress(err, args.verbose) as progress:
+        tasks: dict[str, TaskID] = {}
+
+        def on_progress(stage: str, done: int, total: int) -> None:
+            if args.verbose:
+                if total and done == total:
+                    err.print(f"{stage}: {done}/{total}")
+                return
+            if stage not in tasks:
+                tasks[stage] = progress.add_task(stage, total=total or None)
+            progress.update(tasks[stage], completed=done, total=total or None)
+
+        # the pass's values live until this process exits: keep the collector off during the
+        # pass, then move them to the permanent generation so that no collection rescans them
+        # (on Django the first one would cost about 70 ms); a library caller keeps the default
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            static = pipeline.analyze_static(settings, on_progress)
+            gc.freeze()
+        finally:
+            if was_enabled:
+                gc.enable()
+    return static
+
+
 def _model_outputs(static, request, args: argparse.Namespace, err: Console) -> tuple[list[Path], object]:
     from analyzer import pipeline
     from analyzer.model import passes
@@ -242,8 +264,8 @@ def _model_outputs(static, request, args: argparse.Namespace, err: Console) -> t
         else (lambda: LlamaCppGenerator(options))
     )
     with factory() as generator:
-        for line in generator.describe_choices():
-            err.print(f"[dim]model:[/] {escape(line)}", highlight=False)
+        for line in generator.describe_choices():  # the model file's own line already starts with "model: "
+            err.print(f"[dim]model:[/] {escape(line.removeprefix('model: '))}", highlight=False, soft_wrap=True)
         with _progress(err, args.verbose) as progress:
             current: list[TaskID] = []
             generated = [0]

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 
 from analyzer.config import Settings
 from analyzer.documents import assemble
-from analyzer.documents.facts import analysis_json, diagnostic_lines, method_lines, static_facts
+from analyzer.documents.facts import StaticFacts, analysis_json, diagnostic_lines, method_lines, static_facts
 from analyzer.documents.output import write_atomic
-from analyzer.documents.render import json_lines
+from analyzer.documents.render import Document, json_lines
 from analyzer.domain import Diagnostic, SourceFile
 from analyzer.static import paused_gc
 from analyzer.static.churn import git_churn
@@ -223,7 +223,6 @@ def write_model_outputs(
     Returns the written paths and the repository context every pass read.
     """
     from analyzer.documents.facts import repository_facts
-    from analyzer.documents.plan import plan_facts
     from analyzer.model import checks, passes
 
     facts = static_facts(static)
@@ -257,45 +256,57 @@ def write_model_outputs(
             propose_files=files,
         )
 
-    def appendix(a: passes.Authored) -> dict:
-        return {
-            "appendix": [*method_lines(static), *passes.appendix_lines(a, generator.describe_choices())],
-            "diagnostics": diagnostic_lines(static),
-            "reasoning": passes.reasoning_markdown(a) if run.keep_reasoning else "",
-        }
-
-    docs = []
+    docs: list[tuple[Path, Document]] = []
     if request.report:
-        a = write("report", "")
-        docs.append(
-            (
-                request.report,
-                assemble.report_document(
-                    facts,
-                    has_churn=bool(static.churn),
-                    assessment=a.text,
-                    data={"grounding": passes.grounding_json(a)},
-                    **appendix(a),
-                ),
-            )
-        )
+        docs.append((request.report, _report_document(static, facts, write("report", ""), generator, run)))
     if request.plan:
-        a = write("plan", request.target, tuple(p for p, _ in static.analysis.pagerank))
-        docs.append(
-            (
-                request.plan,
-                assemble.plan_document(
-                    plan_facts(static, request.target),
-                    narrative=a.text,
-                    proposal=a.proposal,
-                    data={"grounding": passes.grounding_json(a), "model_proposal": a.proposal},
-                    **appendix(a),
-                ),
-            )
-        )
+        authored = write("plan", request.target, tuple(p for p, _ in static.analysis.pagerank))
+        docs.append((request.plan, _plan_document(static, request.target, authored, generator, run)))
     for path, doc in docs:
         assemble.write_document(doc, path, request.format)
     return [p for p, _ in docs], prepared.context
+
+
+def _report_document(
+    static: StaticAnalysis, facts: StaticFacts, a: passes.Authored, generator: TextGenerator, run: ModelRun
+) -> Document:
+    """The report with the model's assessment."""
+    from analyzer.model import passes
+
+    return assemble.report_document(
+        facts,
+        has_churn=bool(static.churn),
+        assessment=a.text,
+        data={"grounding": passes.grounding_json(a)},
+        **_model_appendix(static, a, generator, run),
+    )
+
+
+def _plan_document(
+    static: StaticAnalysis, target: str, a: passes.Authored, generator: TextGenerator, run: ModelRun
+) -> Document:
+    """The plan with the model's narrative and proposal."""
+    from analyzer.documents.plan import plan_facts
+    from analyzer.model import passes
+
+    return assemble.plan_document(
+        plan_facts(static, target),
+        narrative=a.text,
+        proposal=a.proposal,
+        data={"grounding": passes.grounding_json(a), "model_proposal": a.proposal},
+        **_model_appendix(static, a, generator, run),
+    )
+
+
+def _model_appendix(static: StaticAnalysis, a: passes.Authored, generator: TextGenerator, run: ModelRun) -> dict:
+    """The appendix of a model-written document: method, model choices, diagnostics, kept reasoning."""
+    from analyzer.model import passes
+
+    return {
+        "appendix": [*method_lines(static), *passes.appendix_lines(a, generator.describe_choices())],
+        "diagnostics": diagnostic_lines(static),
+        "reasoning": passes.reasoning_markdown(a) if run.keep_reasoning else "",
+    }
 
 
 #: budget used by --context when none is given: large enough for every file in full detail

@@ -81,40 +81,34 @@ Example (every file and edge named; the two most central files keep kinds,
 
 Levels are raised one at a time over all files: every listed file reaches
 kinds before any reaches lines, and lines before any gets symbols.
+
+This module walks the graph (the only context module that imports networkx)
+and searches the ladder; :mod:`analyzer.context.layout` renders the text for
+one point of it, and :mod:`analyzer.context.header` writes the header lines.
 """
 
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import networkx as nx
 
 from analyzer.context.format import (
-    BEGIN,
-    END,
     KIND_ORDER,
-    KINDS,
-    LINES,
-    NAMES,
     SYMBOL_CODES,
-    SYMBOLS,
-    TYPE_ONLY,
     ContextEdge,
     ContextExternal,
     ContextFile,
     ContextGraph,
     Coverage,
     escape_name,
-    escape_package,
     escape_text,
     file_token,
-    format_kinds,
     kind_code,
-    percent,
 )
+from analyzer.context.layout import Kinds, Layout, LayoutFile, Plan
 from analyzer.domain import (
     EDGE_KINDS,
     EDGE_LINES,
@@ -138,8 +132,6 @@ ROLLUP_SHARE = 0.25
 #: attempts to make the stated token count equal the real one
 _FIXED_POINT_TRIES = 4
 
-Kinds = tuple[tuple[str, int, int], ...]  # (kind, weight, first line)
-
 
 @dataclass(frozen=True, slots=True)
 class Context:
@@ -150,15 +142,6 @@ class Context:
     budget: int
     coverage: Coverage
     level: str
-
-
-@dataclass(frozen=True, slots=True)
-class _Plan:
-    """One point of the detail ladder."""
-
-    listed: int  # files listed (the top ones by rank); the rest are rolled up
-    depth: int  # path depth at which rolled files are grouped into summaries
-    upgrades: int  # 0..3n: listed files raised one level above names, in rank order, level by level
 
 
 def write_context(
@@ -191,11 +174,11 @@ def write_context(
     Raises:
         ContextOverflowError: even the coarsest directories-only form does not fit.
     """
-    layout = _Layout(graph, ranks)
+    layout = Layout(_layout_files(graph, ranks))
     facts = tuple(escape_text(f) for f in header_facts)
-    measured: dict[_Plan, int] = {}
+    measured: dict[Plan, int] = {}
 
-    def measure(plan: _Plan) -> int:
+    def measure(plan: Plan) -> int:
         if plan not in measured:
             measured[plan] = count_tokens(layout.render(plan, budget, budget, facts)[0])
         return measured[plan]
@@ -204,7 +187,7 @@ def write_context(
     while True:
         plan = _search(layout, limit, measure)
         if plan is None:
-            coarsest = _finalize(layout, _Plan(0, 0, 0), budget, facts, measure(_Plan(0, 0, 0)), count_tokens).tokens
+            coarsest = _finalize(layout, Plan(0, 0, 0), budget, facts, measure(Plan(0, 0, 0)), count_tokens).tokens
             raise ContextOverflowError(max(coarsest, budget + 1), budget, "repository context (directories only)")
         context = _finalize(layout, plan, budget, facts, measure(plan), count_tokens)
         if context.tokens <= budget:
@@ -251,19 +234,19 @@ def graph_to_context_graph(graph: nx.DiGraph) -> ContextGraph:
 # --- private ----------------------------------------------------------------------
 
 
-def _search(layout: _Layout, limit: int, measure: Callable[[_Plan], int]) -> _Plan | None:
+def _search(layout: Layout, limit: int, measure: Callable[[Plan], int]) -> Plan | None:
     """The most detailed plan whose text takes at most ``limit`` tokens (None: nothing fits)."""
     n, deepest = len(layout.files), layout.depth_max
-    if measure(_Plan(n, deepest, 3 * n)) <= limit:
-        return _Plan(n, deepest, 3 * n)
-    if measure(_Plan(n, deepest, 0)) <= limit:  # every file named: raise levels as far as they fit
-        return _Plan(n, deepest, _last_fit(0, 3 * n, lambda u: measure(_Plan(n, deepest, u)) <= limit))
-    if measure(_Plan(0, 0, 0)) > limit:
+    if measure(Plan(n, deepest, 3 * n)) <= limit:
+        return Plan(n, deepest, 3 * n)
+    if measure(Plan(n, deepest, 0)) <= limit:  # every file named: raise levels as far as they fit
+        return Plan(n, deepest, _last_fit(0, 3 * n, lambda u: measure(Plan(n, deepest, u)) <= limit))
+    if measure(Plan(0, 0, 0)) > limit:
         return None
     # deepest grouping whose directories-only form takes at most ROLLUP_SHARE of the limit (else the coarsest)
     share = limit * ROLLUP_SHARE
-    depth = _last_fit(0, deepest + 1, lambda d: measure(_Plan(0, d, 0)) <= share)
-    return _Plan(_last_fit(0, n, lambda k: measure(_Plan(k, depth, 0)) <= limit), depth, 0)
+    depth = _last_fit(0, deepest + 1, lambda d: measure(Plan(0, d, 0)) <= share)
+    return Plan(_last_fit(0, n, lambda k: measure(Plan(k, depth, 0)) <= limit), depth, 0)
 
 
 def _last_fit(low: int, high: int, fits: Callable[[int], bool]) -> int:
@@ -275,8 +258,8 @@ def _last_fit(low: int, high: int, fits: Callable[[int], bool]) -> int:
 
 
 def _finalize(
-    layout: _Layout,
-    plan: _Plan,
+    layout: Layout,
+    plan: Plan,
     budget: int,
     facts: tuple[str, ...],
     guess: int,
@@ -303,182 +286,50 @@ def _kinds(attrs: Mapping[str, object]) -> Kinds:
     )
 
 
-def _no_lines(kinds: Kinds) -> Kinds:
-    return tuple((kind, weight, 0) for kind, weight, _ in kinds)
-
-
-def _summed(totals: Mapping[str, int]) -> str:
-    return format_kinds((k, totals[k], 0) for k in sorted(totals, key=lambda k: (KIND_ORDER.get(k, 9), k)))
-
-
 def _external_name(node: str) -> str:
     return node[len(EXTERNAL_PREFIX) :] if node.startswith(EXTERNAL_PREFIX) else node
 
 
-def _truncate(package: str, depth: int) -> str:
-    return "/".join(package.split("/")[:depth]) if package else ""
-
-
-@dataclass(frozen=True, slots=True)
-class _File:
-    path: str
-    package: str
-    loc: int
-    symbols: int
-    key: int | None  # fK when other files depend on it
-    name_token: str  # names level: "[fK ]name"
-    head: str  # "[fK ]path language loc=N"
-    symbol_lines: tuple[str, ...]
-    out: tuple[tuple[int, Kinds, bool], ...]  # (target rank index, kinds, type_only), by target
-    externals: tuple[tuple[str, Kinds], ...]  # (external name, kinds), by name
-
-
-class _Layout:
-    """The graph in rank order, with every line that does not depend on the detail level pre-rendered."""
-
-    def __init__(self, graph: nx.DiGraph, ranks: Mapping[str, float]) -> None:
-        paths = [p for p, a in graph.nodes(data=True) if a.get(NODE_KIND) == NODE_FILE]
-        paths.sort(key=lambda p: (-_score(ranks.get(p, 0.0)), p))
-        index = {p: i for i, p in enumerate(paths)}
-        outs: list[list[tuple[int, Kinds, bool]]] = [[] for _ in paths]
-        exts: list[list[tuple[str, Kinds]]] = [[] for _ in paths]
-        for i, p in enumerate(paths):
-            for _, target, eattrs in graph.out_edges(p, data=True):
-                kinds = _kinds(eattrs)
-                if not kinds:
-                    continue
-                if target in index:
-                    outs[i].append((index[target], kinds, bool(eattrs.get(EDGE_TYPE_ONLY, False))))
-                elif graph.nodes[target].get(NODE_KIND) == NODE_EXTERNAL:
-                    exts[i].append((_external_name(target), kinds))
-        depended = sorted({t for out in outs for t, _, _ in out})
-        keys = {t: k + 1 for k, t in enumerate(depended)}
-        self.files: list[_File] = []
-        for i, p in enumerate(paths):
-            attrs = graph.nodes[p]
-            symbols = tuple(attrs.get(NODE_SYMBOLS, ()))
-            package = str(attrs.get(NODE_PACKAGE, ""))
-            loc = int(attrs.get(NODE_LOC, 0))
-            self.files.append(
-                _File(
-                    path=p,
-                    package=package,
-                    loc=loc,
-                    symbols=len(symbols),
-                    key=keys.get(i),
-                    name_token=file_token(p, package, keys.get(i), relative=True),
-                    head=f"{file_token(p, package, keys.get(i), relative=False)} "
-                    f"{escape_name(attrs.get(NODE_LANGUAGE, ''))} loc={loc}",
-                    symbol_lines=tuple(_symbol_line(s) for s in symbols),
-                    out=tuple(sorted(outs[i])),
-                    externals=tuple(sorted(exts[i])),
-                )
+def _layout_files(graph: nx.DiGraph, ranks: Mapping[str, float]) -> list[LayoutFile]:
+    """The graph's files in rank order, each with its edges to files (by rank index) and to external packages."""
+    paths = [p for p, a in graph.nodes(data=True) if a.get(NODE_KIND) == NODE_FILE]
+    paths.sort(key=lambda p: (-_score(ranks.get(p, 0.0)), p))
+    index = {p: i for i, p in enumerate(paths)}
+    outs: list[list[tuple[int, Kinds, bool]]] = [[] for _ in paths]
+    exts: list[list[tuple[str, Kinds]]] = [[] for _ in paths]
+    for i, p in enumerate(paths):
+        for _, target, eattrs in graph.out_edges(p, data=True):
+            kinds = _kinds(eattrs)
+            if not kinds:
+                continue
+            if target in index:
+                outs[i].append((index[target], kinds, bool(eattrs.get(EDGE_TYPE_ONLY, False))))
+            elif graph.nodes[target].get(NODE_KIND) == NODE_EXTERNAL:
+                exts[i].append((_external_name(target), kinds))
+    depended = sorted({t for out in outs for t, _, _ in out})
+    keys = {t: k + 1 for k, t in enumerate(depended)}
+    files: list[LayoutFile] = []
+    for i, p in enumerate(paths):
+        attrs = graph.nodes[p]
+        symbols = tuple(attrs.get(NODE_SYMBOLS, ()))
+        package = str(attrs.get(NODE_PACKAGE, ""))
+        loc = int(attrs.get(NODE_LOC, 0))
+        files.append(
+            LayoutFile(
+                path=p,
+                package=package,
+                loc=loc,
+                symbols=len(symbols),
+                key=keys.get(i),
+                name_token=file_token(p, package, keys.get(i), relative=True),
+                head=f"{file_token(p, package, keys.get(i), relative=False)} "
+                f"{escape_name(attrs.get(NODE_LANGUAGE, ''))} loc={loc}",
+                symbol_lines=tuple(_symbol_line(s) for s in symbols),
+                out=tuple(sorted(outs[i])),
+                externals=tuple(sorted(exts[i])),
             )
-        self.edges_total = sum(len(o) for o in outs)
-        self.symbols_total = sum(f.symbols for f in self.files)
-        self.packages_total = len({f.package for f in self.files})
-        self.depth_max = max((len(f.package.split("/")) for f in self.files if f.package), default=0)
-
-    def level(self, plan: _Plan, i: int) -> int:
-        """Detail level of listed file ``i`` under ``plan``."""
-        n, u = len(self.files), plan.upgrades
-        return NAMES + (u > i) + (u > n + i) + (u > 2 * n + i)
-
-    def render(self, plan: _Plan, used: int, budget: int, facts: tuple[str, ...]) -> tuple[str, Coverage, str]:
-        """The whole context text for ``plan``, stating ``used`` tokens."""
-        files, listed, n = self.files, plan.listed, len(self.files)
-        group = [f.package if i < listed else _truncate(f.package, plan.depth) for i, f in enumerate(files)]
-        sections: dict[str, tuple[list[int], list[int]]] = {}
-        for i in range(n):  # sections in order of their most central file
-            sections.setdefault(group[i], ([], []))[0 if i < listed else 1].append(i)
-        gkeys: dict[str, int] = {}
-        for name, (_, rolled) in sections.items():
-            if rolled:
-                gkeys[name] = len(gkeys) + 1
-
-        def end(target: int) -> tuple[str, int]:
-            return ("f", files[target].key or 0) if target < listed else ("p", gkeys[group[target]])
-
-        body: list[str] = []
-        levels = [self.level(plan, i) for i in range(listed)]
-        edges_full = 0
-        for name, (members, rolled) in sections.items():
-            body.append(f"## p{gkeys[name]} {escape_package(name)}" if rolled else f"## {escape_package(name)}")
-            for i in members:
-                edges_full += self._file_lines(body, i, levels[i], end)
-            if rolled:
-                self._rolled_lines(body, name, rolled, end)
-
-        at = [sum(1 for lv in levels if lv >= level) for level in (KINDS, LINES, SYMBOLS)]
-        coverage = Coverage(
-            files_full=at[2],
-            files_total=n,
-            symbols_full=sum(files[i].symbols for i in range(listed) if levels[i] == SYMBOLS),
-            symbols_total=self.symbols_total,
-            edges_full=edges_full,
-            edges_total=self.edges_total,
-            rolled_up_packages=tuple(sorted(gkeys)),
-            files_listed=listed,
-            files_kinds=at[0],
-            files_lines=at[1],
-            rollup_depth=plan.depth if gkeys else -1,
         )
-        level = _level(coverage)
-        header = [
-            BEGIN,
-            f"# tokens: {used} used of {budget} budget",
-            _coverage_line(coverage),
-            _dropped_line(coverage),
-            f"# detail: {level}",
-            *(f"# fact: {fact}" for fact in facts),
-            *_legend(set(levels), bool(gkeys)),
-        ]
-        return "\n".join([*header, *body, END]) + "\n", coverage, level
-
-    def _file_lines(self, body: list[str], i: int, level: int, end: Callable[[int], tuple[str, int]]) -> int:
-        """Append one listed file's lines; return how many of its edges are named (both ends listed)."""
-        f = self.files[i]
-        ends = sorted({end(t) for t, _, _ in f.out}, key=lambda e: (e[0] != "f", e[1]))
-        full = sum(1 for side, _ in ends if side == "f")
-        if level == NAMES:
-            body.append(f.name_token + (" -> " + " ".join(f"{s}{k}" for s, k in ends) if ends else ""))
-            return full
-        body.append(f.head if level == SYMBOLS else f"{f.head} syms={f.symbols}")
-        if level == SYMBOLS:
-            body.extend(f.symbol_lines)
-        keep = (lambda k: k) if level >= LINES else _no_lines
-        into_rolled: dict[int, dict[str, int]] = defaultdict(_counter)
-        for target, kinds, type_only in f.out:
-            side, key = end(target)
-            if side == "f":
-                body.append(f"  -> f{key} {format_kinds(keep(kinds))}" + (f" {TYPE_ONLY}" if type_only else ""))
-            else:
-                for kind, weight, _ in kinds:
-                    into_rolled[key][kind] += weight
-        body.extend(f"  ~> p{key} {_summed(totals)}" for key, totals in sorted(into_rolled.items()))
-        body.extend(f"  x {escape_name(name)} {format_kinds(keep(kinds))}" for name, kinds in f.externals)
-        return full
-
-    def _rolled_lines(
-        self, body: list[str], name: str, rolled: list[int], end: Callable[[int], tuple[str, int]]
-    ) -> None:
-        files = self.files
-        tree = " tree" if any(files[i].package != name for i in rolled) else ""
-        body.append(
-            f"  ~ rolled{tree} files={len(rolled)} loc={sum(files[i].loc for i in rolled)} "
-            f"syms={sum(files[i].symbols for i in rolled)}"
-        )
-        out: dict[tuple[str, int], dict[str, int]] = defaultdict(_counter)
-        for i in rolled:
-            for target, kinds, _ in files[i].out:
-                totals = out[end(target)]
-                for kind, weight, _ in kinds:
-                    totals[kind] += weight
-        body.extend(f"  ~> {side}{key} {_summed(totals)}" for (side, key), totals in sorted(out.items()))
-
-
-def _counter() -> dict[str, int]:
-    return defaultdict(int)
+    return files
 
 
 def _score(value: float) -> float:
@@ -488,87 +339,6 @@ def _score(value: float) -> float:
 def _symbol_line(s: Symbol) -> str:
     line = f"  {kind_code(s.kind, SYMBOL_CODES)}{s.line} {escape_name(s.name)}"
     return line + f" ^{escape_name(s.parent)}" if s.parent else line
-
-
-def _coverage_line(c: Coverage) -> str:
-    n, rolled = c.files_total, c.files_total - c.files_listed
-    return (
-        f"# coverage: files {c.files_listed}/{n} ({percent(c.files_listed, n)}%) listed, "
-        f"{c.files_kinds} with kinds, {c.files_lines} with lines, "
-        f"{c.files_full} ({percent(c.files_full, n)}%) with symbols; "
-        f"symbols {c.symbols_full}/{c.symbols_total} ({percent(c.symbols_full, c.symbols_total)}%); "
-        f"edges {c.edges_full}/{c.edges_total} ({percent(c.edges_full, c.edges_total)}%) named; "
-        f"rolled up: {rolled} files into {len(c.rolled_up_packages)} summaries"
-        + (f" at depth {c.rollup_depth}" if c.rollup_depth >= 0 else "")
-    )
-
-
-def _dropped_line(c: Coverage) -> str:
-    listed = c.files_listed
-    parts = [
-        *([f"symbols of {listed - c.files_full} files"] if listed > c.files_full else []),
-        *([f"first lines of {listed - c.files_lines} files"] if listed > c.files_lines else []),
-        *(
-            [f"kinds, weights, type-only marks, sizes, languages and externals of {listed - c.files_kinds} files"]
-            if listed > c.files_kinds
-            else []
-        ),
-        *(
-            [f"{c.files_total - listed} files rolled up (sums of size, symbols and edges shown; externals not)"]
-            if c.files_total > listed
-            else []
-        ),
-    ]
-    return "# dropped: " + ("; ".join(parts) if parts else "nothing")
-
-
-def _level(c: Coverage) -> str:
-    n = c.files_total
-    if c.is_complete:
-        return "full: every file with its symbols, edges and first lines"
-    if c.files_listed == n:
-        return (
-            f"every file and edge named; {c.files_full} with symbols, {c.files_lines} with first lines, "
-            f"{c.files_kinds} with kinds (in rank order)"
-        )
-    groups = len(c.rolled_up_packages)
-    if c.files_listed == 0:
-        return f"directories only: all {n} files rolled up into {groups} summaries"
-    return (
-        f"top {c.files_listed} of {n} files named with their edges; {n - c.files_listed} lower-ranked files "
-        f"rolled up into {groups} directory summaries"
-    )
-
-
-def _legend(levels: set[int], rolled: bool) -> list[str]:
-    lines = [
-        '# legend: "## [pN ]dir" section per directory (. = root; pN: it has a rolled-up summary);'
-        ' "fK" key of a file other files depend on (K = its centrality rank among them)'
-    ]
-    if NAMES in levels:
-        lines.append(
-            '# names: "[fK ]name -> fA pB" name relative to the section (/path if outside),'
-            " then what it depends on (pB = rolled-up files of section pB)"
-        )
-    if levels - {NAMES}:
-        lines.append(
-            '# files: "[fK ]path language loc=N syms=N" (N symbols omitted); "-> fA i@4,c3@20" per kind'
-            " (i=import c=call h=inherit), weight when not 1, @first line when shown;"
-            ' "type-only" type-checking imports only; "x pkg i2" external package'
-        )
-    if SYMBOLS in levels:
-        lines.append(
-            '# symbols: "<kind><line> name ^parent" kinds C=class I=interface S=struct E=enum T=trait'
-            " Y=type F=function M=method K=constant X=macro N=module"
-        )
-    lines.append("# names are %-escaped UTF-8 (%20 space, %25 %, %3C <, %3E >, %0A newline, %- empty)")
-    if rolled:
-        lines.append(
-            '# rolled up: "~ rolled [tree ]files= loc= syms=" sums the section\'s lower-ranked files'
-            ' (tree: and those of every directory below it); "~> fK|pN c5" their summed edges'
-            " (their externals are not shown)"
-        )
-    return lines
 
 
 def part_graph(graph: nx.DiGraph, files: Sequence[str]) -> nx.DiGraph:

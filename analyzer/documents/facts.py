@@ -73,11 +73,23 @@ def analysis_json(
     diagnostics: Sequence[Any],
 ) -> dict[str, Any]:
     """The graph and every analysis as plain JSON data (schema in the README)."""
-    a = f.analysis
-    metrics = {m.path: m for m in a.files}
     return {
         "schema": "analyzer.graph/1",
         "root": f.name,
+        **_graph_json(f),
+        **_imports_json(f.analysis, externals, unresolved),
+        **_analyses_json(f.analysis),
+        "skipped": dict(sorted(skipped.items())),
+        "diagnostics": [
+            {"path": d.path, "line": d.line, "severity": d.severity, "message": d.message} for d in diagnostics
+        ],
+    }
+
+
+def _graph_json(f: StaticFacts) -> dict[str, Any]:
+    """The graph itself: ``files`` (with their metrics), ``symbols`` and ``edges``."""
+    metrics = {m.path: m for m in f.analysis.files}
+    return {
         "files": [
             {
                 "path": p.path,
@@ -110,6 +122,12 @@ def analysis_json(
             }
             for d in f.dependencies
         ],
+    }
+
+
+def _imports_json(a: GraphAnalysis, externals: Sequence[Any], unresolved: Sequence[Any]) -> dict[str, Any]:
+    """What the graph does not hold: ``external`` packages, ``external_imports`` and ``unresolved`` imports."""
+    return {
         "external": [{"name": e.name, "importers": list(e.importers), "standard": e.standard} for e in a.externals],
         "external_imports": [
             {"source": e.source, "package": e.package, "module": e.module, "line": e.line, "standard": e.standard}
@@ -118,6 +136,12 @@ def analysis_json(
         "unresolved": [
             {"source": u.source, "module": u.module, "line": u.line, "reason": u.reason} for u in unresolved
         ],
+    }
+
+
+def _analyses_json(a: GraphAnalysis) -> dict[str, Any]:
+    """The graph analyses: cycles, layers, packages, orphans, hotspots, communities and coupling."""
+    return {
         "cycles": [list(c.nodes) for c in a.cycles],
         "cycle_paths": [list(c.shortest) for c in a.cycles],
         "type_only_cycles": [list(c.nodes) for c in a.type_only_cycles],
@@ -133,10 +157,6 @@ def analysis_json(
         ],
         "communities": [{"id": c.id, "name": c.name, "files": list(c.files)} for c in a.communities],
         "coupling": [{"a": x, "b": y, "weight": w} for x, y, w in a.coupling],
-        "skipped": dict(sorted(skipped.items())),
-        "diagnostics": [
-            {"path": d.path, "line": d.line, "severity": d.severity, "message": d.message} for d in diagnostics
-        ],
     }
 
 

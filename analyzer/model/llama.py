@@ -62,6 +62,24 @@ class LlamaCppGenerator:
             f"{self.header.parameters / 1e6:.0f}M parameters, {self.header.quantization}, "
             f"{self.header.file_size / 2**20:.0f} MiB)"
         ]
+        threads, flash = self._choose_runtime(opts, avail)
+        self._llm = self._load(opts, threads, flash)
+        self._vocab = llama_cpp.llama_model_get_vocab(self._llm.model)
+        self._chat = _ChatTokenizer(self._llm, self.header, self.path)
+        self._choices.append(self._chat.choice)
+        self._grammars: dict[str, llama_cpp.LlamaGrammar] = {}
+        self._store: KVStateStore | None = None
+        if opts.kv_cache_dir is not None:
+            self._store = KVStateStore(Path(opts.kv_cache_dir), model_identity(self.path), self._n_ctx, opts.kv_type)
+            self._choices.append(f"KV state cache: {opts.kv_cache_dir}")
+        else:
+            self._choices.append("KV state cache: off (prefix reused in memory only)")
+
+    def _choose_runtime(self, opts: RuntimeOptions, avail: int) -> tuple[int, bool]:
+        """Choose context size, GPU layers, flash attention and threads (each choice stated); check memory.
+
+        Sets ``_n_ctx`` and ``n_gpu_layers``; returns the thread count and whether flash attention is on.
+        """
         if opts.kv_type != "f16" and (self.header.head_dim_k % 32 or self.header.head_dim_v % 32):
             raise ConfigError(
                 f"--kv-type {opts.kv_type} needs attention heads of a multiple of 32 values; "
@@ -82,9 +100,13 @@ class LlamaCppGenerator:
         self._choices.append(f"flash attention: {why}")
         threads = opts.threads or _gguf.cpu_count()
         self._choices.append(f"threads: {threads}" + ("" if opts.threads else " (all usable cores)"))
+        return threads, flash
+
+    def _load(self, opts: RuntimeOptions, threads: int, flash: bool) -> llama_cpp.Llama:
+        """Load the weights into llama.cpp with the chosen settings (its errors become ModelLoadError)."""
         kv = _KV_GGML_TYPES[opts.kv_type]
         try:
-            self._llm = llama_cpp.Llama(
+            return llama_cpp.Llama(
                 model_path=str(self.path),
                 n_ctx=self._n_ctx,
                 n_batch=min(opts.n_batch, self._n_ctx),
@@ -100,16 +122,6 @@ class LlamaCppGenerator:
             )
         except (ValueError, RuntimeError, OSError) as e:
             raise ModelLoadError(f"llama.cpp could not load {self.path}: {e}") from e
-        self._vocab = llama_cpp.llama_model_get_vocab(self._llm.model)
-        self._chat = _ChatTokenizer(self._llm, self.header, self.path)
-        self._choices.append(self._chat.choice)
-        self._grammars: dict[str, llama_cpp.LlamaGrammar] = {}
-        self._store: KVStateStore | None = None
-        if opts.kv_cache_dir is not None:
-            self._store = KVStateStore(Path(opts.kv_cache_dir), model_identity(self.path), self._n_ctx, opts.kv_type)
-            self._choices.append(f"KV state cache: {opts.kv_cache_dir}")
-        else:
-            self._choices.append("KV state cache: off (prefix reused in memory only)")
 
     # --- TextGenerator --------------------------------------------------------
 
@@ -261,10 +273,23 @@ class LlamaCppGenerator:
             pieces.append(tail)
             if on_token:
                 on_token(tail)
+        stats = self._stats(tokens, cached, generated, started, prompt_done, gen_start)
+        return GenerationResult("".join(pieces), stats, finish)  # type: ignore[arg-type]
+
+    def _stats(
+        self,
+        tokens: list[int],
+        cached: int,
+        generated: int,
+        started: float,
+        prompt_done: float | None,
+        gen_start: float | None,
+    ) -> GenerationStats:
+        """Token counts and timings of one generation, ending now."""
         end = time.perf_counter()
         prompt_done = prompt_done or end
         gen_seconds = end - (gen_start or end)
-        stats = GenerationStats(
+        return GenerationStats(
             prompt_tokens=len(tokens),
             cached_tokens=cached,
             generated_tokens=generated,
@@ -276,7 +301,6 @@ class LlamaCppGenerator:
             n_ctx=self._n_ctx,
             n_gpu_layers=self.n_gpu_layers,
         )
-        return GenerationResult("".join(pieces), stats, finish)  # type: ignore[arg-type]
 
     def _grammar(self, schema: Mapping[str, Any]) -> llama_cpp.LlamaGrammar:
         """The GBNF grammar of a JSON schema, built once per schema."""

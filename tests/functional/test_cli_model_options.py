@@ -105,3 +105,12 @@ def test_a_repository_larger_than_the_context_is_mapped_part_by_part(env, tiny_m
 def test_a_map_step_without_room_is_said_in_the_appendix(env, tiny_model_path):
     text = _run(env, tiny_model_path, "--budget", "600", fixture="bounded_contexts")
     assert "Map-reduce: not run, no room for the per-part summaries" in text
+
+
+def test_each_model_runtime_line_is_printed_once_with_one_prefix(env, tiny_model_path, capsys):
+    _run(env, tiny_model_path)
+    err = capsys.readouterr().err
+    assert "model: model:" not in err
+    path_lines = [line for line in err.splitlines() if str(tiny_model_path) in line]
+    assert len(path_lines) == 1 and path_lines[0].startswith(f"model: {tiny_model_path} ("), path_lines
+    assert "model: KV cache: f16" in err  # the other choices keep the one prefix
