@@ -379,11 +379,44 @@ def resolve(index: RepoIndex, importer: str, module: str) -> ResolvedImport:
         ("src/a/b.ts", "../shipped.js", "src/shipped.d.ts"),  # TypeScript: x.d.ts before the x.js written
         ("src/types.d.ts", "./shipped.js", "src/shipped.d.ts"),
         ("lib/helpers.js", "../src/shipped.js", "src/shipped.js"),  # JavaScript: the file written
+        ("lib/helpers.js", "../src/shipped", "src/shipped.js"),  # Node: x.js, never the x.d.ts beside it
+        ("lib/old.cjs", "../src/shipped", "src/shipped.js"),
+        ("lib/helpers.js", "../legacy/button", "legacy/button/button.esm.js"),  # an entry point, never "types"
         ("src/a/b.ts", "three", "packages/three/src/Three.js"),  # entries absent: src/<name>.* in any case
     ],
 )
 def test_resolves_internal(index, importer, module, target):
     assert resolve(index, importer, module) == ResolvedImport(targets=(target,))
+
+
+def test_a_javascript_importer_never_links_to_a_declaration_file(tmp_path):
+    # a published package ships x.js beside x.d.ts: require("./x") in a .js file is x.js for Node
+    files = {
+        "package.json": '{"name": "pkg", "main": "index.js", "types": "index.d.ts"}',
+        "index.js": "",
+        "index.d.ts": "",
+        "lib/util.js": "",
+        "lib/util.d.ts": "",
+        "lib/only-types.d.ts": "",
+        "lib/dir/index.js": "",
+        "lib/dir/index.d.ts": "",
+        "lib/esm.mjs": "",
+        "lib/esm.d.mts": "",
+    }
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    sources = frozenset(f for f in files if f.endswith((".js", ".ts", ".mjs", ".mts")))
+    idx = RepoIndex(files=sources, config={CONFIG_KEY: load_config(tmp_path, sources | {"package.json"})})
+    for importer in ("index.js", "lib/esm.mjs"):
+        assert resolve(idx, importer, "./lib/util" if importer == "index.js" else "./util").targets == ("lib/util.js",)
+    assert resolve(idx, "index.js", "./lib/dir").targets == ("lib/dir/index.js",)
+    assert resolve(idx, "lib/util.js", "../lib/esm.mjs").targets == ("lib/esm.mjs",)
+    assert resolve(idx, "lib/util.js", "pkg").targets == ("index.js",)
+    assert resolve(idx, "lib/util.js", "./only-types").unresolved  # Node cannot load a .d.ts
+    # a TypeScript or declaration importer keeps the type-only view
+    assert resolve(idx, "index.d.ts", "./lib/util").targets == ("lib/util.d.ts",)
+    assert resolve(idx, "lib/esm.d.mts", "./util.js").targets == ("lib/util.d.ts",)
 
 
 @pytest.mark.parametrize(

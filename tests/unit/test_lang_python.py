@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from analyzer.domain import ImportRef, ParsedFile, RepoIndex, SourceFile
@@ -364,3 +366,70 @@ def test_names_a_namespace_directory_lacks_come_from_elsewhere(module, names, ex
     files = {"adapters/mercurial/redminehelper.py", "adapters/mercurial/hgext/x.py", "adapters/git.py"}
     found = _resolve_in_tree(files, "adapters/mercurial/redminehelper.py", module, names, "from")
     assert (found.targets, found.external) == expected and found.unresolved == ""
+
+
+def _package_root(tmp_path: Path, parents: tuple[str, ...] = ()) -> tuple[Path, frozenset[str]]:
+    """A package folder analyzed on its own (``analyze ./django``), below ``parents`` packages."""
+    base = tmp_path
+    for name in parents:
+        base = base / name
+        base.mkdir()
+        (base / "__init__.py").write_text("")
+    root = base / "django"
+    files = {"__init__.py", "db/__init__.py", "db/models.py", "core/__init__.py", "core/mail.py", "apps.py"}
+    for rel in files:
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text("")
+    return root, frozenset(files)
+
+
+def test_a_package_analyzed_from_inside_resolves_its_own_dotted_name(tmp_path):
+    from analyzer.domain import ImportRef, RepoIndex
+    from analyzer.static.languages.python import load_config, resolve_import
+
+    root, files = _package_root(tmp_path)
+    index = RepoIndex(files=files, config={"python": load_config(root, files)})
+
+    def res(path, module, names=(), kind="import"):
+        return resolve_import(ImportRef(path, module, tuple(names), 1, kind), index)
+
+    assert res("db/models.py", "django.core.mail", ("send",), "from").targets == ("core/mail.py",)
+    assert res("db/models.py", "django.core", ("mail",), "from").targets == ("core/mail.py",)
+    assert res("db/models.py", "django", ("apps",), "from").targets == ("apps.py",)
+    assert res("apps.py", "django.db.models").targets == ("db/models.py",)
+    assert res("apps.py", "django").targets == ("__init__.py",)
+    assert res("apps.py", "djangoextra").external == "djangoextra"  # another package, not a prefix
+    assert res("apps.py", "django.nothere").targets == ("__init__.py",) or res("apps.py", "django.nothere").external
+
+
+def test_a_subpackage_analyzed_from_inside_takes_its_parents_names(tmp_path):
+    from analyzer.static.languages.python import load_config
+
+    root, files = _package_root(tmp_path, ("contrib",))
+    assert load_config(root, files) == "contrib.django"
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    assert load_config(plain, frozenset({"a.py"})) == ""  # not a package: no name of its own
+
+
+def test_analyzing_a_package_folder_finds_the_same_import_edges_as_from_above(tmp_path):
+    from analyzer.config import Settings
+    from analyzer.pipeline import analyze_static
+
+    root, _ = _package_root(tmp_path)
+    (root / "db" / "models.py").write_text("from django.core.mail import send\nimport django.apps\n")
+    (root / "core" / "mail.py").write_text("from django.db import models\n")
+    inside = analyze_static(Settings(root=root, use_cache=False, use_git_history=False, jobs=1))
+    above = analyze_static(Settings(root=tmp_path, use_cache=False, use_git_history=False, jobs=1))
+    edges_inside = {(d.source, d.target) for d in inside.resolution.dependencies if d.kind == "import"}
+    edges_above = {
+        (d.source.removeprefix("django/"), d.target.removeprefix("django/"))
+        for d in above.resolution.dependencies
+        if d.kind == "import"
+    }
+    assert (
+        edges_inside
+        == edges_above
+        == {("db/models.py", "core/mail.py"), ("db/models.py", "apps.py"), ("core/mail.py", "db/models.py")}
+    )
+    assert not [e for e in inside.resolution.externals if e.package == "django"]

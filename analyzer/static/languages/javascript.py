@@ -38,6 +38,11 @@ CONFIG_KEY = "js"
 
 #: tried in this order after an extensionless specifier (TypeScript's order first)
 _EXTENSIONS = (".ts", ".tsx", ".d.ts", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs", ".vue", ".svelte")
+#: the same for a plain JavaScript importer, as Node (and a bundler after it) loads them: runtime
+#: files first, never a declaration file (``x.d.ts`` beside ``x.js`` is the type-only view)
+_NODE_EXTENSIONS = (".js", ".jsx", ".mjs", ".cjs", ".vue", ".svelte", ".ts", ".tsx", ".mts", ".cts")
+#: importers that get Node's resolution
+_NODE_IMPORTERS = (".js", ".jsx", ".mjs", ".cjs")
 #: languages sharing this configuration (see ``config_key``)
 _JS_FAMILY = frozenset({"javascript", "typescript", "tsx", "vue", "svelte"})
 #: source-root aliases of bundler templates that no npm package name can start with
@@ -143,6 +148,7 @@ def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
         ref.path.endswith(_DECLARATION_SUFFIXES),
         ref.path.endswith(_TYPESCRIPT_SUFFIXES),
         config.data_files,
+        ref.path.endswith(_NODE_IMPORTERS),
     )
     if spec.startswith(("./", "../")) or spec in (".", ".."):
         base = join_inside(posixpath.dirname(ref.path), spec)
@@ -186,19 +192,23 @@ class _Tree:
     typescript: bool
     #: JSON files a module path without extension can name (``JsConfig.data_files``)
     data_files: frozenset[str] = frozenset()
+    #: the importer is plain JavaScript: Node's resolution, which never loads a declaration file
+    node: bool = False
 
     def find(self, base: str) -> str | None:
         """The file a module path means: exact, + extension, ``.js`` -> ``.ts``, the entry point of
         the directory's package.json (Node's ``main``; ``module``, ``types`` too), or ``base/index.*``."""
-        found = _find_file(self.files, base, self.typescript)
+        found = _find_file(self.files, base, self.typescript, self.node)
         if found:
             return found
         manifest = self.manifest_at(base)
         for entry in self.entries(manifest) if manifest is not None else ():
-            found = _find_file(self.files, entry, self.typescript) or _find_index(self.files, entry)
+            found = _find_file(self.files, entry, self.typescript, self.node) or _find_index(
+                self.files, entry, self.node
+            )
             if found:
                 return found
-        return _find_index(self.files, base)
+        return _find_index(self.files, base, self.node)
 
     def manifest_at(self, directory: str) -> WorkspacePackage | None:
         """The package.json in ``directory`` itself, if the resolver kept one."""
@@ -206,7 +216,10 @@ class _Tree:
         return self.manifests[i] if i < len(self.manifests) and self.manifests[i].directory == directory else None
 
     def entries(self, package: WorkspacePackage) -> list[str]:
-        """A package's entry candidates, declaration files first for a declaration importer."""
+        """A package's entry candidates: declaration files first for a declaration importer, none
+        for a plain JavaScript importer (Node loads ``main``, never ``types``)."""
+        if self.node:
+            return [e for e in package.entries if not e.endswith(_DECLARATION_SUFFIXES)]
         if not self.declaration:
             return list(package.entries)
         return sorted(package.entries, key=lambda e: not e.endswith(_DECLARATION_SUFFIXES))
@@ -289,28 +302,32 @@ def _found_or(tree: _Tree, base: str, reason: str) -> ResolvedImport:
     return ResolvedImport(unresolved=reason)
 
 
-def _find_file(files: frozenset[str], base: str, typescript: bool) -> str | None:
+def _find_file(files: frozenset[str], base: str, typescript: bool, node: bool = False) -> str | None:
     """``base`` as a file: exact, + extension, or ``.js`` written for ``.ts``.
 
     For a TypeScript importer the TypeScript file comes first, as tsc reads it: a ``.d.ts``
     shipped beside its ``.js`` (zod's ``export * from "./core.cjs"`` in ``index.d.cts``)
-    links to the declaration ``core.d.cts``, not to the compiled ``core.cjs``.
+    links to the declaration ``core.d.cts``, not to the compiled ``core.cjs``.  A plain
+    JavaScript importer (``node``) gets what Node loads: ``require("./x")`` beside ``x.js``
+    and ``x.d.ts`` is ``x.js``, and a declaration file never.
     """
     stem, ext = posixpath.splitext(base)
     alternatives = [stem + alt for alt in _TS_FOR_JS.get(ext, ())]
+    if node:
+        alternatives = [a for a in alternatives if not a.endswith(_DECLARATION_SUFFIXES)]
     for candidate in (*alternatives, base) if typescript else (base, *alternatives):
-        if candidate in files:
+        if candidate in files and not (node and candidate.endswith(_DECLARATION_SUFFIXES)):
             return candidate
-    for ext in _EXTENSIONS:
+    for ext in _NODE_EXTENSIONS if node else _EXTENSIONS:
         if base + ext in files:
             return base + ext
     return None
 
 
-def _find_index(files: frozenset[str], base: str) -> str | None:
-    """``base`` as a directory: its ``index.*``."""
+def _find_index(files: frozenset[str], base: str, node: bool = False) -> str | None:
+    """``base`` as a directory: its ``index.*`` (Node's order for a plain JavaScript importer)."""
     prefix = f"{base}/index" if base else "index"
-    for ext in _EXTENSIONS:
+    for ext in _NODE_EXTENSIONS if node else _EXTENSIONS:
         if prefix + ext in files:
             return prefix + ext
     return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import sys
 from functools import lru_cache
+from pathlib import Path
 
 import tree_sitter_python
 from tree_sitter import Node
@@ -173,9 +174,39 @@ def _resolve_in(
     return tuple(sorted(set(targets)))
 
 
+def load_config(root: Path, files: frozenset[str]) -> str:
+    """The dotted name of the package the analyzed root is ("" when the root is not a package).
+
+    ``analyze ./django`` reads a folder whose ``__init__.py`` makes it the package ``django``: its
+    own files import each other as ``django.x``.  A root inside a package (``./django/db``) takes
+    its parents' names too, as far up as ``__init__.py`` files go.
+    """
+    if "__init__.py" not in files and "__init__.pyi" not in files:
+        return ""
+    names: list[str] = []
+    folder = root.resolve()
+    while folder.name.isidentifier() and folder.parent != folder:
+        names.append(folder.name)
+        parent = folder.parent
+        if not ((parent / "__init__.py").is_file() or (parent / "__init__.pyi").is_file()):
+            break
+        folder = parent
+    return ".".join(reversed(names))
+
+
 def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
     # the answer depends on the importer's directory only: files of a package share it
-    return _resolve(ref.path.rpartition("/")[0], ref.module, ref.names, ref.kind == "from", index.files)
+    module = ref.module
+    own = index.config.get("python", "")
+    if isinstance(own, str) and own and (module == own or module.startswith(own + ".")):
+        inside = module[len(own) + 1 :]
+        if inside or ref.kind == "from":
+            found = _resolve_in(index.files, "", inside, ref.names, ref.kind == "from")
+        else:
+            found = _resolve_in(index.files, "", "", (), False)
+        if found:
+            return ResolvedImport(targets=found)
+    return _resolve(ref.path.rpartition("/")[0], module, ref.names, ref.kind == "from", index.files)
 
 
 @lru_cache(maxsize=65536)
@@ -339,4 +370,5 @@ SPEC = LanguageSpec(
     postprocess_import=postprocess_import,
     is_standard_library=is_standard_library,
     import_calls=frozenset({"import_module", "__import__"}),
+    load_config=load_config,
 )
