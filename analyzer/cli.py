@@ -85,6 +85,22 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--jobs", type=int, default=0, help="parse processes (default: all cores)")
     s.add_argument("--no-cache", action="store_true", help="do not read or write the parse cache")
     s.add_argument("--no-git", action="store_true", help="do not read git history for hotspots")
+    ignore = s.add_mutually_exclusive_group()
+    ignore.add_argument(
+        "--ignore",
+        dest="ignore_files",
+        action="store_const",
+        const=True,
+        default=None,
+        help="apply .gitignore files even outside a git work tree",
+    )
+    ignore.add_argument(
+        "--no-ignore",
+        dest="ignore_files",
+        action="store_const",
+        const=False,
+        help="do not apply .gitignore files (default: applied inside a git work tree only)",
+    )
     p.add_argument("--verbose", action="store_true", help="print each step instead of a progress bar")
     p.add_argument("--debug", action="store_true", help="show tracebacks")
     p.add_argument("--version", action="version", version=f"analyze {__version__}")
@@ -132,6 +148,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         jobs=args.jobs,
         use_cache=not args.no_cache,
         use_git_history=not args.no_git,
+        use_ignore_files=args.ignore_files,
         output_paths=outputs,
     ).validate()
 

@@ -163,8 +163,8 @@ def ignore_files_decision(root: Path, requested: bool | None) -> tuple[bool, str
     folder = root.resolve()
     for candidate in (folder, *folder.parents):
         if (candidate / ".git").exists():
-            return True, f"applied: {root} is inside a git work tree (--no-ignore reads ignored files too)"
-    return False, f"not applied: {root} is not inside a git work tree (--ignore applies them)"
+            return True, "applied: the folder is inside a git work tree (--no-ignore reads ignored files too)"
+    return False, "not applied: the folder is not inside a git work tree (--ignore applies them)"
 
 
 def require_sources(discovery: Discovery, settings: Settings) -> None:

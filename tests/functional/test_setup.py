@@ -42,8 +42,11 @@ def _toolkit(root: Path, *, header: bool, library: bool, layout: str = "flat") -
     nvcc = root / "bin" / "nvcc"
     nvcc.write_text("#!/bin/sh\necho 'Cuda compilation tools, release 13.0'\n")
     nvcc.chmod(0o755)
-    include, lib = (root / "include", root / "lib64") if layout == "flat" else (
-        root / "targets" / "x86_64-linux" / "include", root / "targets" / "x86_64-linux" / "lib")
+    include, lib = (
+        (root / "include", root / "lib64")
+        if layout == "flat"
+        else (root / "targets" / "x86_64-linux" / "include", root / "targets" / "x86_64-linux" / "lib")
+    )
     include.mkdir(parents=True)
     lib.mkdir(parents=True)
     (include / "cuda_runtime.h").write_text("")
@@ -99,9 +102,13 @@ def _failing_cuda(calls: list[str]):
         calls.append(env["CMAKE_ARGS"])
         if "GGML_CUDA=on" in env["CMAKE_ARGS"]:
             raise subprocess.CalledProcessError(
-                1, ["pip"], "-- Configuring incomplete\n",
+                1,
+                ["pip"],
+                "-- Configuring incomplete\n",
                 "CMake Error at ggml/src/ggml-cuda/CMakeLists.txt:\n"
-                "  Target ggml-cuda links to CUDA::cublas but the target was not found. Unable to find cublas_v2.h\n")
+                "  Target ggml-cuda links to CUDA::cublas but the target was not found. Unable to find cublas_v2.h\n",
+            )
+
     return pip_install
 
 

@@ -3,7 +3,10 @@
 // Usage: node validate.mjs FILE...
 // Prints one JSON line per file: {"file": ..., "ok": true, "type": "flowchart-v2"}
 // or {"file": ..., "ok": false, "error": "..."}; exits 1 when any file fails,
-// 2 on a usage error.  Mermaid's sanitizer (DOMPurify) needs a DOM, so a
+// 2 on a usage error.  Mermaid's default configuration applies: the parser
+// refuses more than maxEdges (500) arrows, and a text longer than maxTextSize
+// (50,000 characters) is refused here as mermaid.render() would refuse it.
+// Mermaid's sanitizer (DOMPurify) needs a DOM, so a
 // jsdom window is installed as the global before mermaid is imported.
 import { readFile } from 'node:fs/promises';
 import { JSDOM } from 'jsdom';
@@ -24,6 +27,10 @@ let failed = 0;
 for (const file of files) {
   const text = await readFile(file, 'utf8');
   try {
+    const limit = mermaid.mermaidAPI.getConfig().maxTextSize ?? 50000;
+    if (text.length > limit) {
+      throw new Error(`Maximum text size in diagram exceeded: ${text.length} > ${limit} characters`);
+    }
     const result = await mermaid.parse(text);
     console.log(JSON.stringify({ file, ok: true, type: result.diagramType }));
   } catch (error) {
