@@ -24,6 +24,10 @@ GroupSpec = tuple[str, Sequence[str]]
 
 MAX_LABEL = 80
 OTHER_LABEL = "other"
+#: what a diagram in a document may hold: readable, and far inside what Mermaid renders with its
+#: default configuration (maxEdges 500, maxTextSize 50,000 characters)
+MAX_BOXES = 40
+MAX_ARROWS = 150
 
 # Mermaid entity codes (#name; or #number;), written inside "..." labels.  Inside quotes
 # only '"' breaks the parser; the rest stops HTML, entity, Markdown-string and
@@ -178,6 +182,45 @@ def rollup(
     counts: Counter[tuple[str, str]] = Counter((owner[s], owner[t]) for s, t in set(pairs) if owner[s] != owner[t])
     rolled_edges = tuple((s, t, str(n) if n > 1 else "") for (s, t), n in sorted(counts.items()))
     return Diagram(tuple((b, b) for b in sorted(set(owner.values()))), rolled_edges, ())
+
+
+def limit(diagram: Diagram, max_boxes: int = MAX_BOXES, max_arrows: int = MAX_ARROWS) -> tuple[Diagram, str]:
+    """Keep a diagram within ``max_boxes`` boxes and ``max_arrows`` arrows.
+
+    Boxes beyond the limit (the least connected, by the weight of their arrows) merge into one
+    ``other`` box; then only the heaviest arrows are drawn.  An arrow's weight is its numeric
+    label (a count or a coupling weight), else 1; merged arrows add up.
+
+    Returns:
+        The diagram, and a sentence saying what was left out ("" when nothing was).
+    """
+    nodes, edges, groups = diagram
+    notes = []
+    if len(nodes) > max_boxes:
+        degree: Counter[str] = Counter()
+        for source, target, label in edges:
+            degree[source] += _weight(label)
+            degree[target] += _weight(label)
+        kept = set(sorted((k for k, _ in nodes), key=lambda k: (-degree[k], k))[: max_boxes - 1])
+        owner = {k: k if k in kept else OTHER_LABEL for k, _ in nodes}
+        merged: Counter[tuple[str, str]] = Counter()
+        for source, target, label in edges:
+            a, b = owner.get(source, OTHER_LABEL), owner.get(target, OTHER_LABEL)
+            if a != b:
+                merged[(a, b)] += _weight(label)
+        notes.append(f"{len(nodes) - len(kept)} of {len(nodes)} boxes merged into `{OTHER_LABEL}`")
+        nodes = (*((k, label) for k, label in nodes if k in kept), (OTHER_LABEL, OTHER_LABEL))
+        edges = tuple((a, b, str(w) if w > 1 else "") for (a, b), w in sorted(merged.items()))
+        groups = tuple((g, tuple(m for m in members if m in kept)) for g, members in groups)
+    if len(edges) > max_arrows:
+        heaviest = sorted(edges, key=lambda e: (-_weight(e[2]), e[0], e[1]))[:max_arrows]
+        notes.append(f"the {max_arrows} heaviest of {len(edges)} arrows drawn")
+        edges = tuple(sorted(heaviest))
+    return Diagram(tuple(nodes), tuple(edges), tuple(groups)), "; ".join(notes)
+
+
+def _weight(label: str) -> int:
+    return int(label) if label.isdigit() else 1
 
 
 # --- private helpers ----------------------------------------------------------

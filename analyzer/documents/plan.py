@@ -169,25 +169,42 @@ def _risks(f: PlanFacts) -> str:
 
 
 def _diagrams(f: PlanFacts) -> str:
+    before, before_note = mermaid.limit(_packages_diagram(f))
+    weights = _coupling(f)
+    after, after_note = mermaid.limit(
+        mermaid.Diagram(
+            tuple((b.name, f"{b.name} ({len(b.files)})") for b in f.boundaries),
+            tuple((a, b, str(w)) for (a, b), w in sorted(weights.items())),
+            (),
+        )
+    )
+    return (
+        f"Before (packages{_note(before_note)}):\n\n```mermaid\n{mermaid.flowchart(*before).rstrip()}\n```\n\n"
+        f"After (boundaries{_note(after_note)}):\n\n```mermaid\n{mermaid.flowchart(*after).rstrip()}\n```"
+    )
+
+
+def _packages_diagram(f: PlanFacts) -> mermaid.Diagram:
+    """One box per package, or, past ``mermaid.MAX_BOXES`` packages, the package tree rolled up
+    as the module map is (the largest trees split first); arrows count the edges they stand for."""
     part = partition_of(f.boundaries)
+    packages = sorted({_package(p) for p in part})
+    if len(packages) > mermaid.MAX_BOXES:
+        files = sorted(part)
+        edges = sorted({(d.source, d.target) for d in f.dependencies if d.source in part and d.target in part})
+        return mermaid.rollup(files, edges, {p: _package(p) or "(root)" for p in files}, mermaid.MAX_BOXES)
     pkg_edges: Counter[tuple[str, str]] = Counter()
     for d in f.dependencies:
         a, b = _package(d.source), _package(d.target)
         if a != b:
             pkg_edges[(a, b)] += d.weight
-    packages = sorted({_package(p) for p in part})
-    before = mermaid.flowchart(
-        [(p, (p or "(root)") + "/") for p in packages], [(a, b, "") for (a, b) in sorted(pkg_edges)]
+    return mermaid.Diagram(
+        tuple((p, (p or "(root)") + "/") for p in packages), tuple((a, b, "") for (a, b) in sorted(pkg_edges)), ()
     )
-    weights = _coupling(f)
-    after = mermaid.flowchart(
-        [(b.name, f"{b.name} ({len(b.files)})") for b in f.boundaries],
-        [(a, b, str(w)) for (a, b), w in sorted(weights.items())],
-    )
-    return (
-        f"Before (packages):\n\n```mermaid\n{before.rstrip()}\n```\n\n"
-        f"After (boundaries):\n\n```mermaid\n{after.rstrip()}\n```"
-    )
+
+
+def _note(text: str) -> str:
+    return f"; {text}" if text else ""
 
 
 def _package(path: str) -> str:
@@ -216,10 +233,14 @@ def proposal_section(proposal: Mapping[str, Any]) -> str:
     ]
     for m in modules:
         out.append(f"| {_md(m['name'])} | {_md(m['responsibility'])} | {len(m['files'])} |")
-    diagram = mermaid.flowchart(
-        [(m["name"], m["name"]) for m in modules], [(m["name"], d, "") for m in modules for d in m["depends_on"]]
+    diagram, left_out = mermaid.limit(
+        mermaid.Diagram(
+            tuple((m["name"], m["name"]) for m in modules),
+            tuple((m["name"], d, "") for m in modules for d in m["depends_on"]),
+            (),
+        )
     )
-    out += ["", f"```mermaid\n{diagram.rstrip()}\n```"]
+    out += ["", f"```mermaid\n{mermaid.flowchart(*diagram).rstrip()}\n```"] + ([left_out] if left_out else [])
     if problems:
         out += ["", "Validation dropped: " + "; ".join(_md(str(p)) for p in problems[:20])]
     return "\n".join(out)

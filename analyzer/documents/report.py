@@ -58,14 +58,14 @@ def module_map_section(f: StaticFacts) -> Section:
     files = sorted(p.path for p in f.parsed)
     edges = sorted({(d.source, d.target) for d in f.dependencies})
     package_of = {p: _package(p) or "(root)" for p in files}
-    diagram = mermaid.rollup(files, edges, package_of, max_nodes=MAP_MAX_NODES)
+    diagram, left_out = mermaid.limit(mermaid.rollup(files, edges, package_of, max_nodes=MAP_MAX_NODES))
     rolled = len(files) > MAP_MAX_NODES
     note = (
         f"{len(files)} files rolled up into {len(diagram.nodes)} boxes (packages); edge labels count "
         "the file-level edges they stand for."
         if rolled
         else "One node per file, grouped by package; arrows point from the user to what it uses."
-    )
+    ) + (f" To stay readable: {left_out}." if left_out else "")
     return Section("module_map", "Module map", f"{note}\n\n```mermaid\n{mermaid.flowchart(*diagram).rstrip()}\n```")
 
 
