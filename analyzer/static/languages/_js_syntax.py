@@ -11,7 +11,7 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from analyzer.domain import ImportRef
-from analyzer.static.languages import KIND_COMPUTED, call_arguments, computed_name, node_text
+from analyzer.static.languages.base import KIND_COMPUTED, call_arguments, computed_name, node_text
 
 
 def postprocess_import(ref: ImportRef, stmt: Node) -> ImportRef | None:

@@ -13,7 +13,7 @@ import re
 import tree_sitter_rust
 from tree_sitter import Language, Node, Parser
 
-from analyzer.static.languages import node_text, strip_quotes
+from analyzer.static.languages.base import node_text, strip_quotes
 
 _SPACE = re.compile(r"\s+")
 

@@ -36,7 +36,6 @@ import tree_sitter_c
 from tree_sitter import Node
 
 from analyzer.domain import ImportRef, RepoIndex
-from analyzer.static.languages import LanguageSpec, ResolvedImport, ancestor_dirs, files_by_suffix, nearest
 from analyzer.static.languages._c_headers import (
     C_HEADERS,
     CXX_DIRS,
@@ -46,6 +45,7 @@ from analyzer.static.languages._c_headers import (
     WINDOWS_DIRS,
     WINDOWS_HEADERS,
 )
+from analyzer.static.languages.base import LanguageSpec, ResolvedImport, ancestor_dirs, files_by_suffix, nearest
 
 #: configuration key shared by C and C++
 CONFIG_KEY = "c"

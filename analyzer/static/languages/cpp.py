@@ -9,7 +9,7 @@ from __future__ import annotations
 import tree_sitter_cpp
 
 from analyzer.domain import ImportRef, RepoIndex
-from analyzer.static.languages import LanguageSpec, ResolvedImport
+from analyzer.static.languages.base import LanguageSpec, ResolvedImport
 from analyzer.static.languages.c import (
     CONFIG_KEY,
     is_standard_library,

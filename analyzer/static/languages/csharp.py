@@ -32,7 +32,7 @@ import tree_sitter_c_sharp
 from tree_sitter import Node
 
 from analyzer.domain import NOT_BUILT_PREFIX, Diagnostic, ImportRef, RepoIndex
-from analyzer.static.languages import (
+from analyzer.static.languages.base import (
     KIND_COMPUTED,
     LanguageSpec,
     ResolvedImport,

@@ -25,7 +25,7 @@ import tree_sitter_go
 from tree_sitter import Node
 
 from analyzer.domain import ImportRef, RepoIndex
-from analyzer.static.languages import LanguageSpec, ResolvedImport, narrow_to_referenced
+from analyzer.static.languages.base import LanguageSpec, ResolvedImport, narrow_to_referenced
 
 _EXTENSION = ".go"
 _TEST_SUFFIX = "_test.go"

@@ -31,7 +31,7 @@ import tree_sitter_java
 from tree_sitter import Node
 
 from analyzer.domain import ImportRef, RepoIndex
-from analyzer.static.languages import (
+from analyzer.static.languages.base import (
     KIND_COMPUTED,
     LanguageSpec,
     ResolvedImport,

@@ -22,16 +22,15 @@ from pathlib import Path
 import tree_sitter_javascript
 
 from analyzer.domain import ImportRef, RepoIndex
-from analyzer.static.languages import (
-    LanguageSpec,
-    ResolvedImport,
-    ancestor_dirs,
-    language_for_path,
-    per_file_set,
-)
 from analyzer.static.languages._js_config import ProjectConfig, load_package, load_project
 from analyzer.static.languages._js_packages import WorkspacePackage, join_inside, match_subpath
 from analyzer.static.languages._js_syntax import postprocess_import
+from analyzer.static.languages.base import (
+    LanguageSpec,
+    ResolvedImport,
+    ancestor_dirs,
+    per_file_set,
+)
 
 #: the configuration every JS-family spec shares (``RepoIndex.config`` key)
 CONFIG_KEY = "js"
@@ -43,8 +42,9 @@ _EXTENSIONS = (".ts", ".tsx", ".d.ts", ".mts", ".cts", ".js", ".jsx", ".mjs", ".
 _NODE_EXTENSIONS = (".js", ".jsx", ".mjs", ".cjs", ".vue", ".svelte", ".ts", ".tsx", ".mts", ".cts")
 #: importers that get Node's resolution
 _NODE_IMPORTERS = (".js", ".jsx", ".mjs", ".cjs")
-#: languages sharing this configuration (see ``config_key``)
-_JS_FAMILY = frozenset({"javascript", "typescript", "tsx", "vue", "svelte"})
+#: the file suffixes of the languages sharing this configuration (see ``config_key``): JavaScript,
+#: TypeScript, TSX, Vue, Svelte
+_JS_FAMILY_SUFFIXES = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx", ".vue", ".svelte")
 #: source-root aliases of bundler templates that no npm package name can start with
 _SOURCE_ALIASES = ("@/", "~/")
 #: a runtime extension written in TypeScript sources stands for these source files
@@ -101,7 +101,7 @@ def load_config(root: Path, files: frozenset[str]) -> JsConfig:
     per directory, not three), and the JSON files there listed.  Broken or unreadable files are ignored.
     """
     dirs = ancestor_dirs(files)
-    js_dirs = ancestor_dirs(frozenset(f for f in files if language_for_path(f) in _JS_FAMILY))
+    js_dirs = ancestor_dirs(frozenset(f for f in files if f.endswith(_JS_FAMILY_SUFFIXES)))
     projects: list[ProjectConfig] = []
     packages: list[WorkspacePackage] = []
     for d in sorted(dirs):

@@ -23,7 +23,7 @@ from tree_sitter import Node
 
 from analyzer.config import DEFAULT_EXCLUDED_DIRS
 from analyzer.domain import RUN_TIME_REASON_SUFFIX, ImportRef, RepoIndex
-from analyzer.static.languages import (
+from analyzer.static.languages.base import (
     LanguageSpec,
     ResolvedImport,
     ancestor_dirs,

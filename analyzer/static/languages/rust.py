@@ -29,7 +29,6 @@ import tree_sitter_rust
 from tree_sitter import Node
 
 from analyzer.domain import ImportRef, RepoIndex
-from analyzer.static.languages import LanguageSpec, ResolvedImport, innermost_holding, node_text, strip_quotes
 from analyzer.static.languages._rust_syntax import (
     file_relative,
     in_macro_definition,
@@ -37,6 +36,7 @@ from analyzer.static.languages._rust_syntax import (
     macro_use,
     path_tokens,
 )
+from analyzer.static.languages.base import LanguageSpec, ResolvedImport, innermost_holding, node_text, strip_quotes
 
 #: first path segments that name the standard library
 STD_CRATES = frozenset({"std", "core", "alloc", "proc_macro", "test"})

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import tree_sitter_typescript
 
-from analyzer.static.languages import LanguageSpec
+from analyzer.static.languages.base import LanguageSpec
 from analyzer.static.languages.javascript import (
     CONFIG_KEY,
     is_standard_library,

@@ -14,7 +14,7 @@ import re
 
 import tree_sitter_typescript
 
-from analyzer.static.languages import LanguageSpec
+from analyzer.static.languages.base import LanguageSpec
 from analyzer.static.languages.javascript import (
     CONFIG_KEY,
     is_standard_library,
