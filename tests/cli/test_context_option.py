@@ -15,13 +15,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers import FIXTURES, ROOT
 
 from analyzer.context.read import BEGIN, END, read_context
 from analyzer.model.llama import VocabTokenizer
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = ROOT
 TREE = REPO / "analyzer"
-FIXTURE = REPO / "fixtures" / "python" / "monolith"
+FIXTURE = FIXTURES / "python" / "monolith"
 
 
 @pytest.fixture(scope="module")

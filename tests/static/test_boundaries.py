@@ -14,9 +14,9 @@ plan) must agree with it by adjusted Rand index.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
+from helpers import FIXTURES
 
 from analyzer.config import Settings
 from analyzer.documents.plan import plan_facts
@@ -25,7 +25,7 @@ from analyzer.static import boundaries as plan
 from analyzer.static.graph import analyze_graph
 from analyzer.static.metrics import adjusted_rand_index
 
-FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "python" / "bounded_contexts"
+FIXTURE = FIXTURES / "python" / "bounded_contexts"
 INTENDED = FIXTURE.parent / "bounded_contexts.intended.json"
 #: partition agreement the plan must reach (1.0 = identical grouping)
 MIN_ARI = 0.8

@@ -6,10 +6,11 @@ import re
 from pathlib import Path
 
 import pytest
+from helpers import FIXTURES
 
 from analyzer.cli import main
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "python"
+PYTHON_FIXTURES = FIXTURES / "python"
 
 
 @pytest.fixture()
@@ -23,7 +24,7 @@ def _run(env: Path, model: Path, *extra: str, fixture: str = "monolith", ctx: st
     assert (
         main(
             [
-                str(FIXTURES / fixture),
+                str(PYTHON_FIXTURES / fixture),
                 "--report",
                 str(report),
                 "--model",
@@ -77,7 +78,7 @@ def test_prompt_file_with_an_unknown_placeholder_is_a_usage_error(env, tiny_mode
     template.write_text("{facts} {context} {nonsense}\n")
     code = main(
         [
-            str(FIXTURES / "monolith"),
+            str(PYTHON_FIXTURES / "monolith"),
             "--report",
             str(env / "arch.md"),
             "--model",

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers import FIXTURES, ROOT
 
 from analyzer.config import Settings
 from analyzer.context.read import read_context
@@ -20,8 +21,8 @@ from analyzer.errors import ContextOverflowError
 from analyzer.model.llama import VocabTokenizer
 from analyzer.pipeline import StaticAnalysis, analyze_static
 
-REPO = Path(__file__).resolve().parents[2]
-FIXTURES = sorted(p for p in (REPO / "fixtures").glob("*/*") if p.is_dir() and not p.name.endswith(".expected"))
+REPO = ROOT
+FIXTURES = sorted(p for p in (FIXTURES).glob("*/*") if p.is_dir() and not p.name.endswith(".expected"))
 FLASK = REPO / "bench" / "_work" / "src" / "flask-3.1.3" / "flask-3.1.3"
 REAL = FLASK if FLASK.is_dir() else REPO / "analyzer"
 SHARES = (0.85, 0.6, 0.35, 0.15, 0.03, 0.0)

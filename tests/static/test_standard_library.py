@@ -4,15 +4,13 @@ external packages of every fixture (expected values written by hand from the fix
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import pytest
+from helpers import FIXTURES
 
 from analyzer.config import Settings
 from analyzer.pipeline import analyze_static
 from analyzer.static.languages import registry
-
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
 
 @pytest.mark.parametrize(

@@ -9,23 +9,13 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers import write_tree
 
 from analyzer.config import Settings
 from analyzer.domain import Discovery
 from analyzer.static import discover as d
 from analyzer.static.discover import discover_files
 from analyzer.static.parse import parse_files
-
-
-def _tree(root: Path, files: dict[str, str | bytes]) -> Path:
-    for rel, content in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content)
-    return root
 
 
 def _discover(root: Path, **kw: object) -> Discovery:
@@ -40,7 +30,7 @@ def _paths(found: Discovery) -> list[str]:
 
 
 def test_gitignore_at_several_levels_with_negation_and_directory_patterns(tmp_path):
-    root = _tree(
+    root = write_tree(
         tmp_path / "repo",
         {
             ".gitignore": "ignored_dir/\ntemp_*.py\n!temp_keep.py\n/rootonly.py\n# comment\n",
@@ -77,7 +67,7 @@ def test_gitignore_at_several_levels_with_negation_and_directory_patterns(tmp_pa
 
 
 def test_gitignore_directory_pattern_does_not_match_a_file_of_that_name(tmp_path):
-    root = _tree(
+    root = write_tree(
         tmp_path / "repo",
         {".gitignore": "models/\n", "models.py": "x = 1\n", "models/a.py": "x = 1\n", "pkg/models/b.py": "x = 1\n"},
     )
@@ -98,7 +88,7 @@ def test_gitignore_directory_pattern_does_not_match_a_file_of_that_name(tmp_path
     ids=["none", "include-dir-glob", "exclude-name", "both", "include-nothing"],
 )
 def test_include_and_exclude_globs(tmp_path, include, exclude, expected, reasons):
-    root = _tree(
+    root = write_tree(
         tmp_path / "repo",
         {"src/app.py": "x = 1\n", "src/test_app.py": "x = 1\n", "tools/run.py": "x = 1\n", "README.md": "# hi\n"},
     )
@@ -117,7 +107,7 @@ def test_vendored_directories_are_pruned_and_counted_per_directory(tmp_path):
     files.update(
         {"pkg/node_modules/dep/index.js": "module.exports = 1;\n", "pkg/app.py": "x = 1\n", "app.py": "x = 1\n"}
     )
-    root = _tree(tmp_path / "repo", files)
+    root = write_tree(tmp_path / "repo", files)
     found = _discover(root)
     assert _paths(found) == ["app.py", "pkg/app.py"]
     assert found.skipped.as_dict()[d.SKIP_VENDORED_DIR] == len(VENDORED) + 1
@@ -137,7 +127,7 @@ def test_vendored_directories_are_pruned_and_counted_per_directory(tmp_path):
 
 def test_folders_named_like_build_outputs_or_virtualenvs_are_source_unless_their_tool_says_so(tmp_path):
     # a Go module's internal/env and internal/out packages were skipped by their names alone
-    root = _tree(
+    root = write_tree(
         tmp_path / "repo",
         {
             "go.mod": "module example.com/tool\n",
@@ -205,7 +195,7 @@ BUILT = {
 
 
 def test_build_outputs_and_virtualenvs_are_skipped_when_their_tool_says_so_and_listed(tmp_path):
-    root = _tree(tmp_path / "repo", BUILT)
+    root = write_tree(tmp_path / "repo", BUILT)
     found = _discover(root)
     assert _paths(found) == [
         "cs/Program.cs",
@@ -242,7 +232,7 @@ def test_build_outputs_and_virtualenvs_are_skipped_when_their_tool_says_so_and_l
 
 def _kernel_like(root: Path) -> Path:
     # Debian's linux-source ships the packagers' .gitignore: everything but debian/ is ignored
-    return _tree(
+    return write_tree(
         root,
         {
             ".gitignore": "/*\n!/debian/\n",
@@ -273,7 +263,7 @@ def test_inside_a_git_work_tree_gitignore_files_apply_unless_told_not_to(tmp_pat
 
 
 def test_go_files_the_go_tool_ignores_are_skipped(tmp_path):
-    root = _tree(
+    root = write_tree(
         tmp_path / "repo",
         {
             "go.mod": "module example.com/m\n",
@@ -296,7 +286,7 @@ def test_go_files_the_go_tool_ignores_are_skipped(tmp_path):
 
 def test_minified_generated_binary_and_oversized_files_are_skipped_by_reason(tmp_path):
     long_line = "var a=" + "1+" * 40_000 + "1;"
-    root = _tree(
+    root = write_tree(
         tmp_path / "repo",
         {
             "app.js": "import x from './lib.js';\nexport const y = x;\n",
@@ -322,7 +312,7 @@ def test_minified_generated_binary_and_oversized_files_are_skipped_by_reason(tmp
 
 
 def test_a_few_nul_bytes_in_text_are_not_binary(tmp_path):
-    root = _tree(tmp_path / "repo", {"a.py": b"x = 1\n" * 200 + b"\x00\n", "u16.py": "x = 1\n".encode("utf-16")})
+    root = write_tree(tmp_path / "repo", {"a.py": b"x = 1\n" * 200 + b"\x00\n", "u16.py": "x = 1\n".encode("utf-16")})
     assert _paths(_discover(root)) == ["a.py", "u16.py"]
 
 
@@ -330,8 +320,8 @@ def test_a_few_nul_bytes_in_text_are_not_binary(tmp_path):
 
 
 def test_symlink_loop_and_links_outside_the_root_are_never_followed(tmp_path):
-    outside = _tree(tmp_path / "outside", {"secret.py": "x = 1\n", "lib/mod.py": "x = 1\n"})
-    root = _tree(tmp_path / "repo", {"pkg/a.py": "x = 1\n"})
+    outside = write_tree(tmp_path / "outside", {"secret.py": "x = 1\n", "lib/mod.py": "x = 1\n"})
+    root = write_tree(tmp_path / "repo", {"pkg/a.py": "x = 1\n"})
     (root / "pkg" / "parent").symlink_to("..", target_is_directory=True)  # loop: pkg/parent -> repo
     (root / "self").symlink_to("self")  # ELOOP
     (root / "out_file.py").symlink_to(outside / "secret.py")
@@ -345,7 +335,7 @@ def test_symlink_loop_and_links_outside_the_root_are_never_followed(tmp_path):
 
 
 def test_a_directory_linked_inside_the_root_is_listed_once_under_its_real_path(tmp_path):
-    root = _tree(tmp_path / "repo", {"pkg/a.py": "x = 1\n", "z/deep/b.py": "x = 1\n"})
+    root = write_tree(tmp_path / "repo", {"pkg/a.py": "x = 1\n", "z/deep/b.py": "x = 1\n"})
     (root / "alias").symlink_to("pkg", target_is_directory=True)  # sorts before its target
     (root / "a_link").symlink_to("z/deep", target_is_directory=True)  # target is deeper in the tree
     found = _discover(root)
@@ -375,7 +365,7 @@ def test_deep_directory_nesting_does_not_recurse_out(tmp_path):
 
 
 def test_output_paths_inside_the_tree_are_not_analyzed(tmp_path):
-    root = _tree(tmp_path / "repo", {"app.py": "x = 1\n", "docs/report.py": "# written by us\n"})
+    root = write_tree(tmp_path / "repo", {"app.py": "x = 1\n", "docs/report.py": "# written by us\n"})
     found = discover_files(Settings(root=root, output_paths=(root / "docs" / "report.py",)))
     assert _paths(found) == ["app.py"]
     assert found.skipped.as_dict()[d.SKIP_OUTPUT] == 1
@@ -394,7 +384,7 @@ def _make_unreadable(path: Path) -> None:
 
 
 def test_unreadable_entries_are_counted_and_never_block(tmp_path):
-    root = _tree(tmp_path / "repo", {"ok.py": "x = 1\n"})
+    root = write_tree(tmp_path / "repo", {"ok.py": "x = 1\n"})
     _make_unreadable(root / "locked.py")
     os.mkfifo(root / "pipe.py")
     sock = socket.socket(socket.AF_UNIX)
@@ -412,7 +402,7 @@ def test_unreadable_entries_are_counted_and_never_block(tmp_path):
 
 def test_unreadable_directory_is_a_diagnostic(tmp_path):
     """A directory that cannot be listed (its path is longer than PATH_MAX, which stops root too)."""
-    root = _tree(tmp_path / "repo", {"ok.py": "x = 1\n"})
+    root = write_tree(tmp_path / "repo", {"ok.py": "x = 1\n"})
     fd = os.open(root, os.O_RDONLY)
     rel = []
     try:
@@ -438,7 +428,7 @@ def test_unreadable_directory_is_a_diagnostic(tmp_path):
 
 @pytest.mark.parametrize("change", ["deleted", "fifo", "directory"])
 def test_files_vanishing_between_discovery_and_parse_become_diagnostics(tmp_path, change):
-    root = _tree(tmp_path / "repo", {"a.py": "import b\n", "b.py": "def f():\n    pass\n"})
+    root = write_tree(tmp_path / "repo", {"a.py": "import b\n", "b.py": "def f():\n    pass\n"})
     settings = Settings(root=root, jobs=1, cache_dir=tmp_path / "cache")
     found = discover_files(settings)
     (root / "b.py").unlink()
@@ -455,7 +445,7 @@ def test_files_vanishing_between_discovery_and_parse_become_diagnostics(tmp_path
 
 
 def test_a_read_failure_is_not_cached(tmp_path):
-    root = _tree(tmp_path / "repo", {"b.py": "def f():\n    pass\n"})
+    root = write_tree(tmp_path / "repo", {"b.py": "def f():\n    pass\n"})
     settings = Settings(root=root, jobs=1, cache_dir=tmp_path / "cache")
     found = discover_files(settings)
     (root / "b.py").rename(root / "b.away")
@@ -501,7 +491,7 @@ C_HEADER = (
 
 def test_h_headers_are_c_or_cpp_by_their_content_and_keep_it_when_warm(tmp_path, monkeypatch):
     monkeypatch.setattr("analyzer.static._stat_index._RACY_NS", 0)  # trust the stat index right away
-    root = _tree(
+    root = write_tree(
         tmp_path / "repo",
         {"shape.h": CPP_HEADER, "node.h": C_HEADER, "main.c": "int main(void);\n", "app.cpp": '#include "shape.h"\n'},
     )
@@ -529,7 +519,7 @@ def test_h_headers_are_c_or_cpp_by_their_content_and_keep_it_when_warm(tmp_path,
 
 
 def test_objective_c_headers_are_skipped_as_unsupported(tmp_path):
-    root = _tree(
+    root = write_tree(
         tmp_path / "repo",
         {
             "View.h": "#import <UIKit/UIKit.h>\n@interface View : UIView\n- (void)draw;\n@end\n",

@@ -19,13 +19,14 @@ from pathlib import Path
 
 import llama_cpp
 import pytest
+from helpers import FIXTURES, ROOT
 
 from analyzer.cli import main
 from analyzer.errors import ContextOverflowError
 from analyzer.model import gguf_file, passes
 
-REPO = Path(__file__).resolve().parents[2]
-FIXTURE = REPO / "fixtures" / "python" / "monolith"
+REPO = ROOT
+FIXTURE = FIXTURES / "python" / "monolith"
 EXIT_MODEL, EXIT_CONTEXT, EXIT_INTERRUPTED = 5, 6, 130
 
 

@@ -11,6 +11,7 @@ import difflib
 from pathlib import Path
 
 import pytest
+from helpers import FIXTURES
 
 from analyzer.config import Settings
 from analyzer.static.discover import discover_files
@@ -18,7 +19,6 @@ from analyzer.static.graph import analyze_graph, build_graph
 from analyzer.static.parse import parse_files
 from analyzer.static.resolve import resolve_dependencies
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 CASES = sorted(
     p.parent.parent / p.parent.name.removesuffix(".expected") for p in FIXTURES.glob("*/*.expected/edges.txt")
 )

@@ -10,10 +10,11 @@ import stat
 from pathlib import Path
 
 import pytest
+from helpers import FIXTURES
 
 from analyzer.cli import main
 
-FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "python" / "monolith"
+FIXTURE = FIXTURES / "python" / "monolith"
 SECTIONS = [
     "Executive summary",
     "System inventory",

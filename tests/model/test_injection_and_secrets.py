@@ -24,14 +24,15 @@ import tokenize
 from pathlib import Path
 
 import pytest
+from helpers import FIXTURES
 
 from analyzer.cli import main
 from analyzer.model.llama import LlamaCppGenerator
 from analyzer.model.prompt import load_prompt
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "python"
-INJECTION = FIXTURES / "injection"
-SECRETS = FIXTURES / "secrets"
+PYTHON_FIXTURES = FIXTURES / "python"
+INJECTION = PYTHON_FIXTURES / "injection"
+SECRETS = PYTHON_FIXTURES / "secrets"
 REPORT_SECTIONS = [
     "Executive summary",
     "System inventory",

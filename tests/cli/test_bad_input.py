@@ -13,10 +13,11 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers import FIXTURES
 
 from analyzer.cli import main
 
-FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "python" / "monolith"
+FIXTURE = FIXTURES / "python" / "monolith"
 
 
 @pytest.fixture(autouse=True)

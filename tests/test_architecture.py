@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "analyzer"
 BIN = Path(sys.executable).parent
 MAX_MODULE_LINES = 500

@@ -15,13 +15,13 @@ import shutil
 import socket
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from helpers import FIXTURES
 
 from analyzer.cli import main
 
-INJECTION = Path(__file__).resolve().parents[2] / "fixtures" / "python" / "injection"
+INJECTION = FIXTURES / "python" / "injection"
 
 
 class NetworkBlocked(OSError):

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
+from helpers import FIXTURES
 from mermaid_check import mermaid_blocks, validate_mermaid
 
 from analyzer.cli import main
 from analyzer.model import checks
 
-FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "python" / "monolith"
+FIXTURE = FIXTURES / "python" / "monolith"
 REPORT_SECTIONS = [
     "Executive summary",
     "System inventory",

@@ -21,13 +21,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from helpers import FIXTURES
 
 from analyzer.cli import main
 from analyzer.model.generator import RuntimeOptions
 from analyzer.model.llama import VocabTokenizer, open_tokenizer
 from analyzer.model.openai_server import OpenAIServerGenerator
 
-FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "python" / "monolith"
+FIXTURE = FIXTURES / "python" / "monolith"
 REPORT_SECTIONS = [
     "Executive summary",
     "System inventory",

@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from helpers import FIXTURES
 
 from analyzer import static as _cache
 from analyzer.config import Settings
@@ -17,7 +18,7 @@ from analyzer.static import parse
 from analyzer.static.discover import discover_files
 from analyzer.static.queries import queries_fingerprint
 
-FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "python" / "monolith"
+FIXTURE = FIXTURES / "python" / "monolith"
 
 
 @pytest.fixture

@@ -6,9 +6,11 @@ import json
 import shutil
 from pathlib import Path
 
+from helpers import FIXTURES
+
 from analyzer.cli import main
 
-FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "python" / "monolith"
+FIXTURE = FIXTURES / "python" / "monolith"
 
 
 def _files(tmp_path: Path, root: Path, *options: str) -> list[str]:
