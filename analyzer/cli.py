@@ -72,6 +72,15 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--threads", type=int, default=None, help="CPU threads for inference")
     m.add_argument("--kv-type", choices=("f16", "q8_0", "q4_0"), default="f16", help="KV cache type")
     m.add_argument("--max-tokens", type=int, default=None, help="output tokens per generation pass")
+    m.add_argument(
+        "--temperature", type=float, default=None, help="sampling temperature (default 0: greedy, deterministic)"
+    )
+    m.add_argument(
+        "--repeat-penalty",
+        type=float,
+        default=None,
+        help="penalty on tokens the answer already holds, over the whole answer (default 1.1; 1 = off)",
+    )
     m.add_argument("--budget", type=int, default=None, help="token budget of the repository context")
     m.add_argument("--prompt", choices=("pro", "basic"), default="pro", help="prompt template")
     m.add_argument("--prompt-file", type=Path, help="your own prompt template")
@@ -268,6 +277,11 @@ def _model_outputs(static, request, args: argparse.Namespace, err: Console) -> t
         n_gpu_layers=args.gpu_layers,
         threads=args.threads,
         kv_type=args.kv_type,
+        **{
+            k: v
+            for k, v in (("temperature", args.temperature), ("repeat_penalty", args.repeat_penalty))
+            if v is not None
+        },
         kv_cache_dir=settings.cache_dir / "kv" if settings.use_cache else None,
     ).validate()
     template = load_prompt(args.prompt_file if args.prompt_file else args.prompt)

@@ -226,6 +226,7 @@ def write_model_outputs(
     from analyzer.model import checks, passes
 
     facts = static_facts(static)
+    known, checkable = checks.known_names_of(static), checks.facts_of(static)
     jobs = [
         (task, target)
         for task, target, path in (("report", "", request.report), ("plan", request.target, request.plan))
@@ -239,9 +240,10 @@ def write_model_outputs(
         facts_text=repository_facts(facts),
         options=run.options,
         jobs=jobs,
+        known=known,
+        facts=checkable,
         on_event=on_event,
     )
-    known, checkable = checks.known_names_of(static), checks.facts_of(static)
 
     def write(task: str, target: str, files: tuple[str, ...] = ()) -> passes.Authored:
         return passes.write_with_model(
@@ -276,7 +278,7 @@ def _report_document(
     return assemble.report_document(
         facts,
         has_churn=bool(static.churn),
-        assessment=a.text,
+        assessment=_model_text(a),
         data={"grounding": passes.grounding_json(a)},
         **_model_appendix(static, a, generator, run),
     )
@@ -291,11 +293,17 @@ def _plan_document(
 
     return assemble.plan_document(
         plan_facts(static, target),
-        narrative=a.text,
+        narrative=_model_text(a),
         proposal=a.proposal,
+        proposal_model=a.model,
         data={"grounding": passes.grounding_json(a), "model_proposal": a.proposal},
         **_model_appendix(static, a, generator, run),
     )
+
+
+def _model_text(a: passes.Authored) -> assemble.ModelText:
+    """The model's final text and the gate's verdict, as plain data for the documents."""
+    return assemble.ModelText(a.text, a.model, a.verdict.published, a.verdict.reason)
 
 
 def _model_appendix(static: StaticAnalysis, a: passes.Authored, generator: TextGenerator, run: ModelRun) -> dict:

@@ -1,12 +1,15 @@
 """Documents put together: the report and the plan from their sections, computed and model-written.
 
-Model text arrives here as plain Markdown that the model subsystem has already checked; this
-module never sees a model.
+Model text arrives here as plain data (:class:`ModelText`: the text, who wrote it, and the gate's
+verdict) that the model subsystem has already checked; this module never sees a model.  Text the
+gate passed is published under a label naming the model; text it failed is withheld, and the
+section says why in one line.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,21 +22,39 @@ from analyzer.documents.render import Document, Section, render_json, render_mar
 NO_MODEL = "Model: none (--no-llm): every section is computed from the graph."
 
 
+@dataclass(frozen=True, slots=True)
+class ModelText:
+    """A model's text with the gate's verdict: ``reason`` says why it was withheld ("" when published)."""
+
+    text: str
+    model: str
+    published: bool
+    reason: str = ""
+
+
+def model_section(key: str, title: str, written: ModelText, *, level: int = 2, how: str = "") -> Section:
+    """A section holding a model's text: labeled with the model's name, or withheld with the reason."""
+    if written.published:
+        label = f"_Written by the model {written.model or '(unnamed)'}; {how or 'names checked against the graph'}._"
+        return Section(key, title, f"{label}\n\n{written.text}", "model", "published", "", level)
+    body = f"_The model's text was withheld: {written.reason}._"
+    return Section(key, title, body, "model", "withheld", written.reason, level)
+
+
 def report_document(
     facts: StaticFacts,
     *,
     has_churn: bool,
     appendix: Sequence[str],
     diagnostics: Sequence[str],
-    assessment: str | None = None,
+    assessment: ModelText | None = None,
     reasoning: str = "",
     data: Mapping[str, Any] | None = None,
 ) -> Document:
     """The architecture report: the computed sections, the model's assessment (if any) and the appendix."""
     sections = report.static_report(facts, has_churn=has_churn)
     if assessment is not None:
-        first = sections[0]
-        sections[0] = Section(first.key, first.title, first.body + "\n\n### Assessment\n\n" + assessment)
+        sections.insert(1, model_section("assessment", "Assessment", assessment, level=3))
     sections.append(_appendix(appendix, diagnostics, reasoning))
     return Document("report", f"Architecture report: {facts.name}", tuple(sections), data or {})
 
@@ -43,17 +64,18 @@ def plan_document(
     *,
     appendix: Sequence[str],
     diagnostics: Sequence[str],
-    narrative: str | None = None,
+    narrative: ModelText | None = None,
     proposal: Mapping[str, Any] | None = None,
+    proposal_model: str = "",
     reasoning: str = "",
     data: Mapping[str, Any] | None = None,
 ) -> Document:
     """The migration plan: the computed sections, the model's narrative and proposal (if any), the appendix."""
     sections = [Section(k, t, b) for k, t, b in plan.plan_sections(facts)]
     if narrative is not None:
-        sections.insert(1, Section("narrative", "Migration narrative", narrative))
+        sections.insert(1, model_section("narrative", "Migration narrative", narrative))
     if proposal is not None:
-        sections.append(Section("proposal", "Model-proposed modules", plan.proposal_section(proposal)))
+        sections.append(_proposal(proposal, proposal_model))
     sections.append(_appendix(appendix, diagnostics, reasoning))
     return Document(
         "plan",
@@ -66,6 +88,20 @@ def plan_document(
 def write_document(doc: Document, path: Path, fmt: str) -> None:
     """Render ``doc`` as Markdown or JSON (``fmt``) and write it atomically."""
     write_atomic(path, render_json(doc) if fmt == "json" else render_markdown(doc))
+
+
+def _proposal(proposal: Mapping[str, Any], model: str) -> Section:
+    """The model's module proposal: published when a module with files survived validation."""
+    problems = [str(p) for p in proposal.get("problems") or []]
+    modules = proposal.get("modules") or []
+    written = ModelText(
+        plan.proposal_section(proposal),
+        model,
+        bool(modules),
+        "" if modules else "; ".join(problems[:5]) or "the model proposed no module with a repository file",
+    )
+    how = "JSON under a schema, every file and dependency checked against the graph"
+    return model_section("proposal", "Model-proposed modules", written, how=how)
 
 
 def _appendix(lines: Sequence[str], diagnostics: Sequence[str], reasoning: str) -> Section:

@@ -15,11 +15,20 @@ from typing import Any
 
 @dataclass(frozen=True, slots=True)
 class Section:
-    """One titled part of a document (``body`` is Markdown)."""
+    """One titled part of a document (``body`` is Markdown).
+
+    ``by`` says who wrote it: ``"analyzer"`` (computed) or ``"model"``; a model's section
+    has a ``status`` (``"published"`` or ``"withheld"``) and, when withheld, the ``reason``.
+    ``level`` is the Markdown heading level (3: a subsection of the section before it).
+    """
 
     key: str
     title: str
     body: str
+    by: str = "analyzer"
+    status: str = ""
+    reason: str = ""
+    level: int = 2
 
 
 @dataclass(frozen=True)
@@ -36,7 +45,7 @@ def render_markdown(doc: Document) -> str:
     """The document as Markdown (deterministic)."""
     parts = [f"# {doc.title}\n"]
     for s in doc.sections:
-        parts.append(f"## {s.title}\n\n{s.body.strip()}\n")
+        parts.append(f"{'#' * s.level} {s.title}\n\n{s.body.strip()}\n")
     return "\n".join(parts)
 
 
@@ -45,7 +54,7 @@ def render_json(doc: Document) -> str:
     payload = {
         "kind": doc.kind,
         "title": doc.title,
-        "sections": [{"key": s.key, "title": s.title, "markdown": s.body} for s in doc.sections],
+        "sections": [_section_json(s) for s in doc.sections],
         **doc.data,
     }
     return json.dumps(payload, indent=2, sort_keys=False, ensure_ascii=False) + "\n"
@@ -88,3 +97,10 @@ def _fast_encoder() -> Callable[[Any], str]:
     except TypeError:  # another signature: use the public path
         return encoder.encode
     return lambda value: "".join(c_encode(value, 0))
+
+
+def _section_json(s: Section) -> dict[str, str]:
+    data = {"key": s.key, "title": s.title, "markdown": s.body, "by": s.by}
+    if s.by == "model":
+        data.update(status=s.status, reason=s.reason)
+    return data

@@ -56,6 +56,8 @@ class RuntimeOptions:
             raise ConfigError("--threads must be >= 1")
         if self.temperature < 0:
             raise ConfigError("--temperature must be >= 0")
+        if self.repeat_penalty < 1:
+            raise ConfigError("--repeat-penalty must be >= 1 (1 turns it off; below 1 rewards repetition)")
         if self.n_batch < 1:
             raise ConfigError("batch size must be >= 1")
         if self.kv_type != "f16" and self.flash_attn is False:

@@ -241,6 +241,9 @@ class LlamaCppGenerator:
         pieces: list[str] = []
         generated, finish = 0, "length"
         prompt_done = gen_start = None
+        # The repeat penalty covers the whole answer, not llama-cpp-python's default last 64 tokens:
+        # a small model's loops are paragraphs long.  generate() builds its sampler from this attribute.
+        llm.last_n_tokens_size = max_tokens
         stream = llm.generate(
             tokens[-1:],
             reset=False,

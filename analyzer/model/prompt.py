@@ -215,6 +215,16 @@ def wrap_data(text: str) -> str:
     return _render_pass("data", values)
 
 
+def prompt_texts(template: PromptTemplate) -> tuple[str, ...]:
+    """Every text of ours a model reads besides the repository data: ``template``, each pass and
+    problem template, and the fixed fill-ins (what the gate looks for as echo in model text).
+
+    Placeholders are cut out (a phrase across one is never ours), comments removed.
+    """
+    texts = [template.system, template.user, *map(_pass_template, _PASS_PLACEHOLDERS), _NO_FINDINGS, _NO_GOAL]
+    return tuple(_PLACEHOLDER.sub("\n\n", t) for t in texts)
+
+
 # --- private helpers ----------------------------------------------------------
 
 

@@ -1,6 +1,8 @@
 """End to end with the default model (SmolLM2-135M through llama.cpp): report and plan on a fixture.
 
-Checks every section is present, every name the model wrote that the graph
+Checks every section is present, every model section is either withheld with a
+reason or published under the model's name and free of loops and prompt echo
+(checked here independently of the gate), every name the model wrote that the graph
 does not know is visibly marked, every Mermaid block passes the real Mermaid
 parser, the JSON plan has its documented shape, and a re-run reuses the saved
 KV state of the shared repository prefix.
@@ -10,6 +12,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
+from pathlib import Path
 
 import pytest
 from helpers import FIXTURES
@@ -151,3 +155,59 @@ def test_plan_json_shape(outputs):
 def test_kv_state_of_the_shared_prefix_was_saved(outputs):
     states = list((outputs / "cache" / "kv").glob("*"))
     assert states, "the repository prefix's KV state should be on disk for the next run"
+
+
+# --- model text: an independent check of what the gate let through --------------------------
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "analyzer" / "model" / "templates"
+LABEL = re.compile(r"^_Written by the model [^;]+; [^\n]+\._\n\n", re.MULTILINE)
+WITHHELD = re.compile(r"_The model's text was withheld: .+\._")
+
+
+def _model_sections(markdown: str) -> dict[str, str]:
+    bodies = {}
+    for heading in ("### Assessment", "## Migration narrative"):
+        if heading in markdown:
+            bodies[heading] = markdown.split(heading + "\n\n", 1)[1].split("\n## ", 1)[0].strip()
+    return bodies
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9_]+", text.lower())
+
+
+def _degenerate(text: str) -> list[str]:
+    """What a reader would call broken: a repeated sentence or line, a phrase of our prompt, task talk."""
+    problems = []
+    units = Counter(" ".join(_words(u)) for u in re.split(r"(?<=[.!?])\s+|\n+", text) if len(_words(u)) >= 4)
+    problems += [f"repeated: {u!r}" for u, n in units.items() if n > 1]
+    ours = set()
+    for template in TEMPLATES.glob("*.md"):
+        for chunk in re.split(r"\{[a-z_]+\}|\n\n", template.read_text(encoding="utf-8")):
+            w = _words(chunk)
+            ours |= {tuple(w[i : i + 7]) for i in range(len(w) - 6)}
+    w = _words(text)
+    problems += [f"echo: {' '.join(r)!r}" for r in {tuple(w[i : i + 7]) for i in range(len(w) - 6)} & ours]
+    problems += [f"task talk: {m!r}" for m in re.findall(r"(?i)task step|the draft|your answer|critique", text)]
+    return problems
+
+
+@pytest.mark.parametrize("name", ["arch.md", "plan.md"])
+def test_every_published_model_section_is_sound_and_every_other_says_why(outputs, name):
+    bodies = _model_sections((outputs / name).read_text(encoding="utf-8"))
+    assert bodies
+    for heading, body in bodies.items():
+        label = LABEL.match(body)
+        if label is None:
+            assert WITHHELD.fullmatch(body), f"{heading}: neither published under a label nor withheld:\n{body}"
+        else:
+            assert _degenerate(body[label.end() :]) == [], f"{heading} was published but reads broken"
+
+
+def test_plan_json_sections_carry_who_wrote_them(outputs):
+    data = json.loads((outputs / "plan.json").read_text())
+    for section in data["sections"]:
+        assert section["by"] in ("analyzer", "model")
+        if section["by"] == "model":
+            assert section["status"] in ("published", "withheld")
+            assert (section["status"] == "withheld") == bool(section["reason"])

@@ -396,3 +396,13 @@ def test_default_model_answers(default_model_path: Path, tmp_path: Path) -> None
         result = gen.generate(messages, max_tokens=24, prefix_messages=1)
     assert result.text.strip()
     assert result.stats.quantization == "Q4_1" and result.stats.generated_tokens >= 1
+
+
+def test_repeat_penalty_below_one_is_refused() -> None:
+    with pytest.raises(ConfigError, match="--repeat-penalty"):
+        RuntimeOptions(repeat_penalty=0.9).validate()
+
+
+def test_the_repeat_penalty_covers_the_whole_answer(tiny: LlamaCppGenerator) -> None:
+    tiny.generate([{"role": "user", "content": "Say something."}], 40)
+    assert tiny._llm.last_n_tokens_size == 40  # the sampler's penalty window: every generated token

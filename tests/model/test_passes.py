@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from analyzer.model import passes
+from analyzer.model import passes, proposal
 
 FILES = ["app/a.py", "app/b.py", "core/c.py"]
 
@@ -24,7 +24,7 @@ def test_valid_proposal_is_kept():
             ]
         }
     )
-    result = passes.validate_proposal(text, FILES)
+    result = proposal.validate_proposal(text, FILES)
     assert result["valid"] is True and result["problems"] == []
     assert [m["name"] for m in result["modules"]] == ["app", "core"]
 
@@ -41,30 +41,43 @@ def test_valid_proposal_is_kept():
             "file 'app/a.py' already in another module",
         ),
         (
-            [{"name": "a", "files": [], "depends_on": []}, {"name": "a", "files": [], "depends_on": []}],
+            [
+                {"name": "a", "files": ["app/a.py"], "depends_on": []},
+                {"name": "a", "files": ["app/b.py"], "depends_on": []},
+            ],
             "duplicate module name 'a' dropped",
         ),
-        ([{"name": "a", "files": [], "depends_on": ["ghost"]}], "a depends on unknown module 'ghost': dropped"),
         (
-            [{"name": "a", "files": [], "depends_on": ["b"]}, {"name": "b", "files": [], "depends_on": ["a"]}],
+            [{"name": "a", "files": ["app/a.py"], "depends_on": ["ghost"]}],
+            "a depends on unknown module 'ghost': dropped",
+        ),
+        (
+            [
+                {"name": "a", "files": ["app/a.py"], "depends_on": ["b"]},
+                {"name": "b", "files": ["app/b.py"], "depends_on": ["a"]},
+            ],
             "b -> a would close a cycle: dropped",
+        ),
+        (
+            [{"name": "a", "files": ["app/a.py"], "depends_on": []}, {"name": "empty", "files": [], "depends_on": []}],
+            "module 'empty' has no repository file: dropped",
         ),
     ],
 )
 def test_invalid_parts_of_a_proposal_are_dropped_and_named(modules, problem):
-    result = passes.validate_proposal(json.dumps({"modules": modules}), FILES)
+    result = proposal.validate_proposal(json.dumps({"modules": modules}), FILES)
     assert result["valid"] is False
     assert problem in result["problems"]
 
 
 @pytest.mark.parametrize("text", ["not json", "[1, 2]", '{"modules": 3}', '{"modul'])
 def test_unusable_proposal_text(text):
-    result = passes.validate_proposal(text, FILES)
+    result = proposal.validate_proposal(text, FILES)
     assert result["valid"] is False and result["modules"] == []
 
 
 def test_proposal_schema_limits_files_to_the_repository():
-    schema = passes.proposal_schema(FILES)
+    schema = proposal.proposal_schema(FILES)
     item = schema["properties"]["modules"]["items"]
     assert item["properties"]["files"]["items"] == {"enum": FILES}
     assert set(item["required"]) == {"name", "responsibility", "files", "depends_on"}
@@ -100,3 +113,14 @@ def test_fit_tail_shortens_at_paragraphs_until_the_pass_fits():
     assert gen.count_tokens(build(short)) <= 60
     assert short.startswith("paragraph 0") and short.endswith("[… shortened to fit the context window]")
     assert passes._fit_tail(gen, 3, build, text) == "[omitted: no room in the context window]"
+
+
+def test_a_module_with_no_file_is_not_proposed():
+    modules = [
+        {"name": "app", "responsibility": "entry", "files": ["app/a.py"], "depends_on": ["ghost"]},
+        {"name": "ghost", "responsibility": "nothing", "files": ["nope.py"], "depends_on": []},
+    ]
+    result = proposal.validate_proposal(json.dumps({"modules": modules}), FILES)
+    assert [m["name"] for m in result["modules"]] == ["app"]
+    assert "module 'ghost' has no repository file: dropped" in result["problems"]
+    assert result["modules"][0]["depends_on"] == []
