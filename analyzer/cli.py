@@ -66,7 +66,6 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("--no-llm", action="store_true", help="deterministic parts only; load no model")
     m = p.add_argument_group("model")
     m.add_argument("--model", type=Path, help="GGUF model file (default: $ANALYZER_MODEL or the installed default)")
-    m.add_argument("--server", metavar="URL", help="OpenAI-compatible server instead of a local model")
     m.add_argument("--gpu-layers", type=int, default=None, help="layers to offload (default: all if supported)")
     m.add_argument("--ctx", type=int, default=None, help="context window in tokens")
     m.add_argument("--threads", type=int, default=None, help="CPU threads for inference")
@@ -86,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--prompt-file", type=Path, help="your own prompt template")
     m.add_argument("--goal", default="", help="extra project-specific requirements for the model")
     m.add_argument("--keep-reasoning", action="store_true", help="append the model's reasoning to the report")
+    _add_server_arguments(p)
     s = p.add_argument_group("scan")
     s.add_argument("--include", action="append", default=[], metavar="GLOB", help="only files matching")
     s.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="skip files matching")
@@ -114,6 +114,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--debug", action="store_true", help="show tracebacks")
     p.add_argument("--version", action="version", version=f"analyze {__version__}")
     return p
+
+
+def _add_server_arguments(p: argparse.ArgumentParser) -> None:
+    srv = p.add_argument_group("server")
+    srv.add_argument("--server", metavar="URL", help="OpenAI-compatible server instead of a local model")
+    srv.add_argument(
+        "--api-key-env",
+        metavar="NAME",
+        help="environment variable holding the --server API key, sent as a Bearer token (default: OPENAI_API_KEY)",
+    )
+    srv.add_argument(
+        "--allow-http",
+        action="store_true",
+        help="allow --server over plain http to a host that is not loopback (the context travels in clear text)",
+    )
 
 
 def build_models_parser() -> argparse.ArgumentParser:
@@ -266,8 +281,7 @@ def _model_outputs(static, request, args: argparse.Namespace, err: Console) -> t
     from analyzer import pipeline
     from analyzer.model import passes
     from analyzer.model.generator import RuntimeOptions
-    from analyzer.model.llama import LlamaCppGenerator, open_tokenizer
-    from analyzer.model.openai_server import OpenAIServerGenerator
+    from analyzer.model.llama import LlamaCppGenerator
     from analyzer.model.prompt import load_prompt
 
     settings = static.settings
@@ -289,11 +303,7 @@ def _model_outputs(static, request, args: argparse.Namespace, err: Console) -> t
         passes.AuthorOptions(template=template, goal=args.goal, max_tokens=args.max_tokens or 1024, budget=args.budget),
         keep_reasoning=args.keep_reasoning,
     )
-    factory = (
-        (lambda: OpenAIServerGenerator(args.server, options, tokenizer=open_tokenizer(args.model)))
-        if args.server
-        else (lambda: LlamaCppGenerator(options))
-    )
+    factory = (lambda: _server_generator(args, options)) if args.server else (lambda: LlamaCppGenerator(options))
     with factory() as generator:
         for line in generator.describe_choices():  # the model file's own line already starts with "model: "
             err.print(f"[dim]model:[/] {escape(line.removeprefix('model: '))}", highlight=False, soft_wrap=True)
@@ -319,6 +329,21 @@ def _model_outputs(static, request, args: argparse.Namespace, err: Console) -> t
                     progress.update(current[0], description=f"generating: {generated[0]} tokens, {rate:.1f} tokens/s")
 
             return pipeline.write_model_outputs(static, request, generator, run, on_event)
+
+
+def _server_generator(args: argparse.Namespace, options):
+    """The --server generator: counts tokens with --model's vocabulary only when --model is given."""
+    from analyzer.model.llama import VocabTokenizer
+    from analyzer.model.openai_server import OpenAIServerGenerator
+
+    key_name = args.api_key_env or "OPENAI_API_KEY"
+    api_key = os.environ.get(key_name, "").strip() or None
+    if args.api_key_env and api_key is None:
+        raise ConfigError(f"--api-key-env {key_name}: that environment variable is not set or empty")
+    tokenizer = VocabTokenizer(args.model) if args.model else None
+    return OpenAIServerGenerator(
+        args.server, options, tokenizer=tokenizer, api_key=api_key, api_key_name=key_name, allow_http=args.allow_http
+    )
 
 
 def _context_output(static, request, args: argparse.Namespace, model_context) -> list[Path]:

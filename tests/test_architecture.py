@@ -44,6 +44,7 @@ def test_import_contracts_are_kept():
         ("static/graph.py", "from analyzer.documents import report", "Subsystems are layered"),
         ("documents/plan.py", "import networkx", "networkx only in the graph analyses and the context writer"),
         ("model/openai_server.py", "import llama_cpp", "llama_cpp only in the llama.cpp adapter"),
+        ("model/server_client.py", "from analyzer.model import llama", "The server adapter does not import"),
         ("pipeline.py", "import rich", "rich only in the CLI"),
         ("static/resolve.py", "import tree_sitter", "tree-sitter only in parsing, queries and the language rules"),
         ("pipeline.py", "from analyzer.static import _codec", "A leading underscore means private to the subpackage"),

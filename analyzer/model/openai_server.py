@@ -8,13 +8,10 @@ counts go through a :class:`~analyzer.model.generator.Tokenizer` the caller hand
 
 from __future__ import annotations
 
-import json
+import math
 import time
-import urllib.error
-import urllib.request
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from analyzer.errors import ConfigError, ContextOverflowError, GenerationError
 from analyzer.model.generator import (
@@ -27,163 +24,9 @@ from analyzer.model.generator import (
     Tokenizer,
     render_chatml,
 )
+from analyzer.model.server_client import ChatOutcome, ServerClient, chat_body
 
 __all__ = ["ChatOutcome", "OpenAIServerGenerator", "ServerClient", "chat_body"]
-
-
-@dataclass(frozen=True, slots=True)
-class ChatOutcome:
-    """What one streamed chat completion returned."""
-
-    text: str
-    #: perf_counter() when the first text arrived (None: no text at all)
-    first_token_at: float | None
-    finish_reason: Literal["stop", "length"]
-    #: the final ``usage`` object, when the server sent one
-    usage: Mapping[str, Any] = field(default_factory=dict)
-    #: number of content deltas (a token-count estimate when usage is missing)
-    pieces: int = 0
-
-
-def chat_body(
-    messages: Sequence[Mapping[str, str]],
-    max_tokens: int,
-    *,
-    temperature: float,
-    seed: int,
-    repeat_penalty: float,
-    json_schema: Mapping[str, Any] | None = None,
-) -> dict[str, Any]:
-    """The request body of a streamed chat completion.
-
-    ``json_schema`` becomes llama-server's ``response_format``
-    (``{"type": "json_object", "schema": ...}``), which constrains sampling
-    with a grammar built from the schema.
-    """
-    body: dict[str, Any] = {
-        "messages": [dict(m) for m in messages],
-        "max_tokens": max_tokens,
-        "stream": True,
-        "temperature": temperature,
-        "seed": seed,
-        "repeat_penalty": repeat_penalty,
-        "cache_prompt": True,
-        "stream_options": {"include_usage": True},
-    }
-    if json_schema is not None:
-        body["response_format"] = {"type": "json_object", "schema": dict(json_schema)}
-    return body
-
-
-class ServerClient:
-    """JSON over HTTP to one server; every failure of a required call is a GenerationError."""
-
-    def __init__(self, base_url: str, timeout: float) -> None:
-        self.base_url = base_url.rstrip("/").removesuffix("/v1")
-        self.timeout = timeout
-
-    def get_json(self, endpoint: str) -> dict | None:
-        """GET an optional endpoint: the JSON object, or None when missing or failing."""
-        return self.post_json(endpoint, None)
-
-    def post_json(self, endpoint: str, body: dict | None) -> dict | None:
-        """POST to an optional endpoint: the JSON object, or None when missing or failing."""
-        try:
-            with urllib.request.urlopen(self._request(endpoint, body), timeout=self.timeout) as resp:
-                answer = json.loads(resp.read().decode("utf-8"))
-        except (urllib.error.URLError, OSError, ValueError):
-            return None
-        return answer if isinstance(answer, dict) else None
-
-    def context_size(self) -> tuple[int | None, str | None]:
-        """``(n_ctx, model alias)`` from llama-server's ``/props`` (None where not said)."""
-        props = self.get_json("/props") or {}
-        settings = props.get("default_generation_settings") or {}
-        n_ctx = settings.get("n_ctx") or props.get("n_ctx")
-        alias = props.get("model_alias")
-        return (n_ctx if isinstance(n_ctx, int) and n_ctx > 0 else None, str(alias) if alias else None)
-
-    def apply_template(self, messages: Sequence[Mapping[str, str]]) -> str | None:
-        """The server's rendering of ``messages`` (llama-server ``/apply-template``), else None."""
-        answer = self.post_json("/apply-template", {"messages": [dict(m) for m in messages]})
-        prompt = answer.get("prompt") if answer else None
-        return prompt if isinstance(prompt, str) else None
-
-    def count_text(self, text: str, *, add_special: bool) -> int | None:
-        """Tokens of ``text`` by the server's tokenizer (special tokens parsed), else None.
-
-        llama-server's ``/tokenize`` takes ``add_special``; ``llama_cpp.server``'s
-        ``/extras/tokenize`` always adds BOS, so without ``add_special`` the
-        count of an empty text (its BOS, if any) is subtracted.
-        """
-        answer = self.post_json("/tokenize", {"content": text, "add_special": add_special, "parse_special": True})
-        if answer and isinstance(answer.get("tokens"), list):
-            return len(answer["tokens"])
-        answer = self.post_json("/extras/tokenize", {"input": text})
-        if not (answer and isinstance(answer.get("tokens"), list)):
-            return None
-        n = len(answer["tokens"])
-        if not add_special:
-            empty = self.post_json("/extras/tokenize", {"input": ""}) or {}
-            n -= len(empty.get("tokens") or [])
-        return max(n, 0)
-
-    def chat(
-        self,
-        body: dict[str, Any],
-        on_text: Callable[[str], None] | None = None,
-        on_first: Callable[[], None] | None = None,
-    ) -> ChatOutcome:
-        """Run a streamed chat completion, calling ``on_first`` once and ``on_text`` per delta."""
-        first: float | None = None
-        pieces: list[str] = []
-        usage: Mapping[str, Any] = {}
-        finish: Literal["stop", "length"] = "length"
-        for event in self._stream("/v1/chat/completions", body):
-            usage = event.get("usage") or usage
-            for choice in event.get("choices") or []:
-                text = (choice.get("delta") or {}).get("content") or ""
-                if text:
-                    if first is None:
-                        first = time.perf_counter()
-                        if on_first:
-                            on_first()
-                    pieces.append(text)
-                    if on_text:
-                        on_text(text)
-                if choice.get("finish_reason") == "stop":
-                    finish = "stop"
-        return ChatOutcome("".join(pieces), first, finish, usage, len(pieces))
-
-    # --- internals ----------------------------------------------------------------
-
-    def _request(self, endpoint: str, body: dict | None) -> urllib.request.Request:
-        data = json.dumps(body).encode() if body is not None else None
-        return urllib.request.Request(self.base_url + endpoint, data=data, headers={"Content-Type": "application/json"})
-
-    def _stream(self, endpoint: str, body: dict) -> Iterator[dict]:
-        """Yield the JSON events of a server-sent-event stream."""
-        try:
-            with urllib.request.urlopen(self._request(endpoint, body), timeout=self.timeout) as resp:
-                for raw in resp:
-                    line = raw.strip()
-                    if not line.startswith(b"data:"):
-                        continue
-                    payload = line[5:].strip()
-                    if payload == b"[DONE]":
-                        return
-                    event = json.loads(payload)
-                    if isinstance(event, dict) and event.get("error"):
-                        raise GenerationError(f"server {self.base_url} failed: {event['error']}")
-                    if isinstance(event, dict):
-                        yield event
-        except urllib.error.HTTPError as e:
-            detail = e.read().decode("utf-8", "replace")[:200]
-            raise GenerationError(f"server {self.base_url} answered HTTP {e.code}: {detail}") from e
-        except (urllib.error.URLError, OSError) as e:
-            raise GenerationError(f"cannot reach server {self.base_url}: {getattr(e, 'reason', e)}") from e
-        except ValueError as e:
-            raise GenerationError(f"server {self.base_url} sent a malformed stream: {e}") from e
 
 
 class OpenAIServerGenerator:
@@ -191,8 +34,13 @@ class OpenAIServerGenerator:
 
     Tokens are counted with ``tokenizer`` (a local GGUF's vocabulary: exact, including the chat
     template) when one is given, else with the server's ``/apply-template`` + ``/tokenize``
-    (llama-server) or ``/extras/tokenize`` (llama_cpp.server) endpoints.  The generator owns
-    ``tokenizer`` and closes it.
+    (llama-server) or ``/extras/tokenize`` (llama_cpp.server) endpoints, else (vLLM, Ollama, hosted
+    APIs) estimated from characters and corrected by the ``usage`` each answer reports.  The
+    generator owns ``tokenizer`` and closes it, also when construction fails.
+
+    ``api_key`` is sent as a Bearer token; ``api_key_name`` (the environment variable it came
+    from) is what the description names.  The transport policy is
+    :class:`~analyzer.model.server_client.ServerClient`'s.
     """
 
     def __init__(
@@ -202,19 +50,43 @@ class OpenAIServerGenerator:
         *,
         timeout: float = 600.0,
         tokenizer: Tokenizer | None = None,
+        api_key: str | None = None,
+        api_key_name: str = "the API key",
+        allow_http: bool = False,
     ) -> None:
-        self.options = opts = (options or RuntimeOptions()).validate()
-        self._client = ServerClient(base_url, timeout)
-        self.base_url = self._client.base_url
-        self._choices = [f"server: {self.base_url} (OpenAI-compatible chat completions, streamed)"]
         self._vocab = tokenizer
-        local = tokenizer.path.name if tokenizer is not None else ""
-        if tokenizer is not None:
-            self._choices.append(f"token counts: local tokenizer of {local}")
+        try:
+            self.options = (options or RuntimeOptions()).validate()
+            self._client = ServerClient(base_url, timeout, api_key=api_key, allow_http=allow_http)
+            self._describe_server(api_key_name)
+        except BaseException:
+            self.close()
+            raise
+
+    def _describe_server(self, api_key_name: str) -> None:
+        """Ask the server what it runs; choose the context and the token counter; record why."""
+        client, opts, vocab = self._client, self.options, self._vocab
+        self.base_url = client.base_url
+        self._choices = [f"server: {self.base_url} (OpenAI-compatible chat completions, streamed)"]
+        self._choices.append(client.describe_transport())
+        auth = "Bearer token from" if client.has_api_key else "none;"
+        self._choices.append(f"authentication: {auth} ${api_key_name}{'' if client.has_api_key else ' is not set'}")
+        server_ctx, alias = client.context_size()
+        served = client.model_id() or alias
+        self._choices.append(f"server model: {served or 'not named by the server'}")
+        local = vocab.path.name if vocab is not None else ""
+        self._estimate: _CharEstimate | None = None
+        if vocab is not None:
+            self._choices.append(f"token counts: local tokenizer of {local} (--model)")
+        elif client.count_text("token", add_special=False) is not None:
+            self._choices.append("token counts: the server's tokenizer (its tokenize endpoint)")
         else:
-            self._choices.append("token counts: the server's tokenize endpoint (no local GGUF)")
-        header = self._vocab.header if self._vocab else None
-        server_ctx, alias = self._client.context_size()
+            self._estimate = _CharEstimate()
+            self._choices.append(
+                "token counts: estimated from characters, corrected by the usage the server reports "
+                "(the server has no tokenize endpoint; --model FILE of the same model counts exactly)"
+            )
+        header = vocab.header if vocab is not None else None
         if opts.n_ctx:
             self._n_ctx, why = opts.n_ctx, "from --ctx"
         elif server_ctx:
@@ -224,7 +96,7 @@ class OpenAIServerGenerator:
         else:
             self._n_ctx, why = 4096, "default; neither the server nor a local model said"
         self._choices.append(f"context: {self._n_ctx} tokens ({why})")
-        self.model_name = alias or (header.name if header else "") or "server"
+        self.model_name = served or (header.name if header else "") or "server"
         self.quantization = header.quantization if header else "unknown"
 
     @property
@@ -240,6 +112,8 @@ class OpenAIServerGenerator:
     def count_tokens(self, messages: Sequence[Message]) -> int:
         if self._vocab is not None:
             return self._vocab.count_tokens(messages)
+        if self._estimate is not None:
+            return self._estimate.count(render_chatml(messages))
         prompt = self._client.apply_template(messages)
         if prompt is None:
             prompt = render_chatml(messages)
@@ -248,6 +122,8 @@ class OpenAIServerGenerator:
     def count_text(self, text: str) -> int:
         if self._vocab is not None:
             return self._vocab.count_text(text)
+        if self._estimate is not None:
+            return self._estimate.count(text)
         return self._server_count(text, add_special=False)
 
     def generate(
@@ -285,10 +161,12 @@ class OpenAIServerGenerator:
         usage = out.usage
         generated = int(
             usage.get("completion_tokens")
-            or (self.count_text(out.text) if self._vocab is not None and out.text else out.pieces)
+            or (self.count_text(out.text) if self._estimate is None and out.text else out.pieces)
         )
         first = out.first_token_at or end
         cached = (usage.get("prompt_tokens_details") or {}).get("cached_tokens") or 0
+        if self._estimate is not None and usage.get("prompt_tokens"):
+            self._estimate.learn(len(render_chatml(messages)), int(usage["prompt_tokens"]))
         stats = GenerationStats(
             prompt_tokens=int(usage.get("prompt_tokens") or n_prompt),
             cached_tokens=int(cached),
@@ -322,3 +200,23 @@ class OpenAIServerGenerator:
                 "and no local GGUF model was given (use --model)"
             )
         return n
+
+
+class _CharEstimate:
+    """Token counts from characters, for a server that cannot tokenize.
+
+    It starts conservative, at 1.8 characters a token: the repository context is dense (2.0-2.4
+    characters a token with SmolLM2's 49k vocabulary on this repository and the fixtures; larger
+    vocabularies give more), so the first pass fits.  Each answer's ``usage.prompt_tokens`` then
+    replaces the ratio with the one measured, less 10% for text that tokenizes worse.
+    """
+
+    def __init__(self, chars_per_token: float = 1.8) -> None:
+        self.chars_per_token = chars_per_token
+
+    def count(self, text: str) -> int:
+        return math.ceil(len(text) / self.chars_per_token)
+
+    def learn(self, chars: int, tokens: int) -> None:
+        if chars > 0 and tokens > 0:
+            self.chars_per_token = max(0.9 * chars / tokens, 1.0)

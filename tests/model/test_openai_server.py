@@ -130,7 +130,8 @@ def test_generator_against_llama_cpp_server(
     ) as gen:
         choices = "\n".join(gen.describe_choices())
         assert f"server: {server.url} " in choices
-        assert ("local tokenizer of" if local_tokenizer else "server's tokenize endpoint") in choices
+        assert f"server model: {tiny_model_path.name}" in choices  # llama_cpp.server lists the model's path
+        assert ("local tokenizer of" if local_tokenizer else "the server's tokenizer") in choices
         assert gen.n_ctx == 2048
         # the server's /extras/tokenize (BOS subtracted for plain text) agrees with the local vocabulary
         assert gen.count_tokens(MESSAGES) == expected_prompt
@@ -181,6 +182,8 @@ def test_cli_report_through_llama_cpp_server(
     appendix = text.split("## Appendix", 1)[1]
     assert f"server: {server.url} (OpenAI-compatible chat completions, streamed)" in appendix
     assert "context: 2048 tokens (from --ctx)" in appendix
+    assert f"server model: {tiny_model_path.name}" in appendix
+    assert "token counts: local tokenizer of" in appendix  # --model given: its vocabulary counts
     for name in ("draft", "critique", "final"):
         found = re.search(rf"Pass {name}: (\d+) prompt tokens .*?(\d+) generated", appendix)
         assert found, name
