@@ -49,6 +49,17 @@ def build_parser() -> argparse.ArgumentParser:
     """The ``analyze`` argument parser."""
     p = _Parser(prog="analyze", description="Offline architecture analysis of a code repository.")
     p.add_argument("path", type=Path, help="repository root to analyze")
+    _add_output_arguments(p)
+    _add_model_arguments(p)
+    _add_server_arguments(p)
+    _add_scan_arguments(p)
+    p.add_argument("--verbose", action="store_true", help="print each step instead of a progress bar")
+    p.add_argument("--debug", action="store_true", help="show tracebacks")
+    p.add_argument("--version", action="version", version=f"analyze {__version__}")
+    return p
+
+
+def _add_output_arguments(p: argparse.ArgumentParser) -> None:
     out = p.add_argument_group("outputs")
     out.add_argument("--report", type=Path, metavar="FILE", help="write the architecture report")
     out.add_argument("--plan", type=Path, metavar="FILE", help="write a migration plan")
@@ -64,6 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     out.add_argument("--format", choices=("md", "json"), default="md", help="format of --report/--plan")
     out.add_argument("--no-llm", action="store_true", help="deterministic parts only; load no model")
+
+
+def _add_model_arguments(p: argparse.ArgumentParser) -> None:
     m = p.add_argument_group("model")
     m.add_argument("--model", type=Path, help="GGUF model file (default: $ANALYZER_MODEL or the installed default)")
     m.add_argument("--gpu-layers", type=int, default=None, help="layers to offload (default: all if supported)")
@@ -85,7 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--prompt-file", type=Path, help="your own prompt template")
     m.add_argument("--goal", default="", help="extra project-specific requirements for the model")
     m.add_argument("--keep-reasoning", action="store_true", help="append the model's reasoning to the report")
-    _add_server_arguments(p)
+
+
+def _add_scan_arguments(p: argparse.ArgumentParser) -> None:
     s = p.add_argument_group("scan")
     s.add_argument("--include", action="append", default=[], metavar="GLOB", help="only files matching")
     s.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="skip files matching")
@@ -110,10 +126,6 @@ def build_parser() -> argparse.ArgumentParser:
         const=False,
         help="do not apply .gitignore files (default: applied inside a git work tree only)",
     )
-    p.add_argument("--verbose", action="store_true", help="print each step instead of a progress bar")
-    p.add_argument("--debug", action="store_true", help="show tracebacks")
-    p.add_argument("--version", action="version", version=f"analyze {__version__}")
-    return p
 
 
 def _add_server_arguments(p: argparse.ArgumentParser) -> None:
