@@ -50,7 +50,10 @@ class Group:
         return " | ".join(p.text for p in self.patterns)
 
     def matches(self, path: str, namespace: str = "") -> bool:
-        return any(p.matches(path, namespace) for p in self.patterns)
+        paths, namespaces = _group_regexes(self.patterns)
+        if paths is not None and paths.fullmatch(path):
+            return True
+        return bool(namespace) and namespaces is not None and namespaces.fullmatch(namespace) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +173,18 @@ def _path_regex(glob: str) -> re.Pattern[str]:
         else:
             _PATHS[glob] = _glob_regex(text, "/")
     return _PATHS[glob]
+
+
+_GROUPS: dict[tuple[Pattern, ...], tuple[re.Pattern[str] | None, re.Pattern[str] | None]] = {}
+
+
+def _group_regexes(patterns: tuple[Pattern, ...]) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    """One regex for a group's path patterns and one for its namespace patterns (None: no such pattern)."""
+    if patterns not in _GROUPS:
+        paths = [_path_regex(p.text).pattern for p in patterns if not p.is_namespace]
+        names = [_namespace_regex(p.text[len(NAMESPACE_PREFIX) :]).pattern for p in patterns if p.is_namespace]
+        _GROUPS[patterns] = tuple(re.compile("|".join(f"(?:{x})" for x in xs)) if xs else None for xs in (paths, names))  # type: ignore[assignment]
+    return _GROUPS[patterns]
 
 
 def _namespace_regex(glob: str) -> re.Pattern[str]:
