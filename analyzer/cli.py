@@ -66,13 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     out.add_argument("--format", choices=("md", "json"), default="md", help="format of --report/--plan")
     out.add_argument("--no-llm", action="store_true", help="deterministic parts only; load no model")
-    out.add_argument(
-        "--rules-out", type=Path, metavar="FILE", help="with --plan: write its boundaries as a rules file for --check"
-    )
-    rules = p.add_argument_group("architecture rules")
-    rules.add_argument("--check", type=Path, metavar="RULES", help="check the rules file; exit 1 on a violation")
-    rules.add_argument("--check-format", choices=("table", "json", "sarif"), default="table", help="format of --check")
-    rules.add_argument("--check-out", type=Path, metavar="FILE", help="write the --check result here, not to stdout")
+    _add_rules_arguments(p)
     m = p.add_argument_group("model")
     m.add_argument("--model", type=Path, help="GGUF model file (default: $ANALYZER_MODEL or the installed default)")
     m.add_argument("--server", metavar="URL", help="OpenAI-compatible server instead of a local model")
@@ -94,6 +88,14 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--jobs", type=int, default=0, help="parse processes (default: all cores)")
     s.add_argument("--no-cache", action="store_true", help="do not read or write the parse cache")
     s.add_argument("--no-git", action="store_true", help="do not read git history for hotspots")
+    _add_ignore_arguments(s)
+    p.add_argument("--verbose", action="store_true", help="print each step instead of a progress bar")
+    p.add_argument("--debug", action="store_true", help="show tracebacks")
+    p.add_argument("--version", action="version", version=f"analyze {__version__}")
+    return p
+
+
+def _add_ignore_arguments(s: argparse._ArgumentGroup) -> None:
     ignore = s.add_mutually_exclusive_group()
     ignore.add_argument(
         "--ignore",
@@ -110,10 +112,16 @@ def build_parser() -> argparse.ArgumentParser:
         const=False,
         help="do not apply .gitignore files (default: applied inside a git work tree only)",
     )
-    p.add_argument("--verbose", action="store_true", help="print each step instead of a progress bar")
-    p.add_argument("--debug", action="store_true", help="show tracebacks")
-    p.add_argument("--version", action="version", version=f"analyze {__version__}")
-    return p
+
+
+def _add_rules_arguments(p: argparse.ArgumentParser) -> None:
+    rules = p.add_argument_group("architecture rules")
+    rules.add_argument("--check", type=Path, metavar="RULES", help="check the rules file; exit 1 on a violation")
+    rules.add_argument("--check-format", choices=("table", "json", "sarif"), default="table", help="format of --check")
+    rules.add_argument("--check-out", type=Path, metavar="FILE", help="write the --check result here, not to stdout")
+    rules.add_argument(
+        "--rules-out", type=Path, metavar="FILE", help="with --plan: write its boundaries as a rules file for --check"
+    )
 
 
 def build_models_parser() -> argparse.ArgumentParser:

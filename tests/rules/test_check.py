@@ -1,5 +1,5 @@
 """Rules that hold and rules that break, on the real graph of four languages' fixtures
-(fixtures/rules/<language>/{holds,breaks}.toml): every violation with file, line, target, edge and rule."""
+(tests/rules/fixtures/<language>/{holds,breaks}.toml): every violation with file, line, target, edge and rule."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from helpers import FIXTURES, fixture
+from helpers import fixture
 
 from analyzer import pipeline
 from analyzer.config import Settings
 from analyzer.rules import load_rules
 
-RULES = FIXTURES / "rules"
+RULES = Path(__file__).with_name("fixtures")  # <language>/{holds,breaks}.toml
 CASES = {"python": "bounded_contexts", "java": "monolith", "js": "monolith", "go": "monolith"}
 
 

@@ -8,9 +8,11 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from helpers import FIXTURES, fixture
+from helpers import fixture
 
 from analyzer.cli import main
+
+RULES = Path(__file__).with_name("fixtures")
 
 
 @pytest.fixture(autouse=True)
@@ -72,8 +74,8 @@ def test_todays_crossings_are_exceptions_and_the_plan_counts_them(tmp_path: Path
 
 def test_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
     java = str(fixture("java"))
-    assert main([java, "--check", str(FIXTURES / "rules/java/holds.toml"), "--no-git"]) == 0
-    assert main([java, "--check", str(FIXTURES / "rules/java/breaks.toml"), "--no-git"]) == 1
+    assert main([java, "--check", str(RULES / "java/holds.toml"), "--no-git"]) == 0
+    assert main([java, "--check", str(RULES / "java/breaks.toml"), "--no-git"]) == 1
     bad = tmp_path / "bad.toml"
     bad.write_text('[[rule]]\nname = "x"\nkind = "forbidden"\nfrom = "a"\n')
     capsys.readouterr()
@@ -84,7 +86,7 @@ def test_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
 
 def test_the_table_names_file_line_target_and_rule(tmp_path: Path):
     out = tmp_path / "check.txt"
-    args = [str(fixture("java")), "--check", str(FIXTURES / "rules/java/breaks.toml"), "--check-out", str(out)]
+    args = [str(fixture("java")), "--check", str(RULES / "java/breaks.toml"), "--check-out", str(out)]
     assert main([*args, "--no-git"]) == 1
     rows = [line for line in out.read_text().splitlines() if "OrderRepository.java:4" in line]
     assert len(rows) == 2

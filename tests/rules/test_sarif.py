@@ -7,10 +7,11 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from helpers import FIXTURES, fixture
+from helpers import fixture
 
 from analyzer.cli import main
 
+RULES = Path(__file__).with_name("fixtures")
 SCHEMA = Path(__file__).with_name("sarif-schema-2.1.0.json")
 
 
@@ -21,7 +22,7 @@ def _private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_the_sarif_log_is_valid_sarif_2_1_0(tmp_path: Path):
     out = tmp_path / "check.sarif"
-    code = main([str(fixture("go")), "--check", str(FIXTURES / "rules/go/breaks.toml"), "--check-format", "sarif",
+    code = main([str(fixture("go")), "--check", str(RULES / "go/breaks.toml"), "--check-format", "sarif",
                  "--check-out", str(out), "--no-git"])  # fmt: skip
     assert code == 1
     log = json.loads(out.read_text())
@@ -42,9 +43,7 @@ def test_the_sarif_log_is_valid_sarif_2_1_0(tmp_path: Path):
 
 
 def test_a_clean_sarif_log_is_valid_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
-    code = main(
-        [str(fixture("go")), "--check", str(FIXTURES / "rules/go/holds.toml"), "--check-format", "sarif", "--no-git"]
-    )
+    code = main([str(fixture("go")), "--check", str(RULES / "go/holds.toml"), "--check-format", "sarif", "--no-git"])
     assert code == 0
     log = json.loads(capsys.readouterr().out)
     jsonschema.Draft4Validator(json.loads(SCHEMA.read_text())).validate(log)
@@ -56,7 +55,7 @@ def test_the_json_result(capsys: pytest.CaptureFixture[str]):
         [
             str(fixture("java")),
             "--check",
-            str(FIXTURES / "rules/java/breaks.toml"),
+            str(RULES / "java/breaks.toml"),
             "--check-format",
             "json",
             "--no-git",
