@@ -1,9 +1,9 @@
 """Command line: arguments, rich consoles and exit codes. The only module that prints or exits.
 
 Exit codes (documented in the README):
-    0  success
-    1  other analyzer error
-    2  usage error (bad options)
+    0  success (and, with --check, every rule holds)
+    1  --check found violations of the rules; or another analyzer error
+    2  usage error (bad options), or a bad --check rules file (file:line and what is wrong)
     3  input path error (missing, not a directory, no supported source files)
     4  output path error (not writable, a directory)
     5  model error (missing, not GGUF, truncated, too large for memory)
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import io
 import os
 import sys
 import time
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from analyzer.pipeline import StaticAnalysis
 
 EXIT_OK = 0
+EXIT_VIOLATIONS = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
@@ -50,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="analyze", description="Offline architecture analysis of a code repository.")
     p.add_argument("path", type=Path, help="repository root to analyze")
     _add_output_arguments(p)
+    _add_rules_arguments(p)
     _add_model_arguments(p)
     _add_server_arguments(p)
     _add_scan_arguments(p)
@@ -110,6 +113,10 @@ def _add_scan_arguments(p: argparse.ArgumentParser) -> None:
     s.add_argument("--jobs", type=int, default=0, help="parse processes (default: all cores)")
     s.add_argument("--no-cache", action="store_true", help="do not read or write the parse cache")
     s.add_argument("--no-git", action="store_true", help="do not read git history for hotspots")
+    _add_ignore_arguments(s)
+
+
+def _add_ignore_arguments(s: argparse._ArgumentGroup) -> None:
     ignore = s.add_mutually_exclusive_group()
     ignore.add_argument(
         "--ignore",
@@ -143,6 +150,16 @@ def _add_server_arguments(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_rules_arguments(p: argparse.ArgumentParser) -> None:
+    rules = p.add_argument_group("architecture rules")
+    rules.add_argument("--check", type=Path, metavar="RULES", help="check the rules file; exit 1 on a violation")
+    rules.add_argument("--check-format", choices=("table", "json", "sarif"), default="table", help="format of --check")
+    rules.add_argument("--check-out", type=Path, metavar="FILE", help="write the --check result here, not to stdout")
+    rules.add_argument(
+        "--rules-out", type=Path, metavar="FILE", help="with --plan: write its boundaries as a rules file for --check"
+    )
+
+
 def build_models_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="analyze models", description="List GGUF models found on this machine.")
     p.add_argument("--dir", type=Path, action="append", default=[], help="also search this folder")
@@ -172,7 +189,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    outputs = tuple(Path(p) for p in (args.report, args.plan, args.json, args.graph) if p)
+    outputs = tuple(
+        Path(p) for p in (args.report, args.plan, args.json, args.graph, args.rules_out, args.check_out) if p
+    )
     if args.context and args.context != "-":
         outputs += (Path(args.context),)
     return Settings(
@@ -203,11 +222,17 @@ def _progress(err: Console, verbose: bool) -> Progress:
 
 def _cmd_analyze(args: argparse.Namespace, out: Console, err: Console) -> int:
     from analyzer import pipeline
+    from analyzer.rules import load_rules
 
     settings = _settings(args)
     outputs = _check_outputs(args)
-    if not outputs and not args.context:
-        raise ConfigError("nothing to do: give --report, --plan, --json, --graph or --context")
+    if not outputs and not args.context and not args.check:
+        raise ConfigError("nothing to do: give --report, --plan, --json, --graph, --context or --check")
+    if args.rules_out and not args.plan:
+        raise ConfigError("--rules-out writes the plan's boundaries: give --plan too")
+    if args.check_out and not args.check:
+        raise ConfigError("--check-out needs --check")
+    rules = load_rules(args.check) if args.check else None  # a bad rules file fails before the analysis
     static = _analyze_static(settings, args, err)
     timing = ", ".join(f"{name} {secs:.2f}s" for name, secs in static.timings)
     cycles = len(static.analysis.cycles)
@@ -226,8 +251,9 @@ def _cmd_analyze(args: argparse.Namespace, out: Console, err: Console) -> int:
         no_llm=args.no_llm,
         target=args.target,
         budget=args.budget,
+        rules_out=args.rules_out,
     )
-    written = pipeline.write_static_outputs(static, request)
+    written = pipeline.write_static_outputs(static, request) if outputs else []
     model_context = None
     if not args.no_llm and (args.report or args.plan):
         paths, model_context = _model_outputs(static, request, args, err)
@@ -236,7 +262,42 @@ def _cmd_analyze(args: argparse.Namespace, out: Console, err: Console) -> int:
         written += _context_output(static, request, args, model_context)
     for path in written:
         err.print(f"wrote {escape(str(path))}", highlight=False, soft_wrap=True)
+    if rules is not None:
+        return _check_rules(static, rules, args, out, err)
     return EXIT_OK
+
+
+def _check_rules(static, rules, args: argparse.Namespace, out: Console, err: Console) -> int:
+    """--check: the violations as a table (or JSON / SARIF, to stdout or --check-out); 1 when there are any."""
+    from rich.table import Table
+
+    from analyzer import pipeline
+    from analyzer.documents.output import write_atomic
+    from analyzer.rules import TABLE_COLUMNS, check_json, check_sarif, summary, table_rows
+
+    result = pipeline.check_rules(static, rules)
+    line = summary(result)
+    if args.check_format == "table":  # to a file: the same table, recorded as plain text
+        console = Console(file=io.StringIO(), width=200, record=True) if args.check_out else out
+        if result.violations:
+            table = Table(*TABLE_COLUMNS, title="architecture rule violations")
+            for column in table.columns:
+                column.overflow = "fold"  # paths whole, never cut with an ellipsis
+            for row in table_rows(result):
+                table.add_row(*(escape(cell) for cell in row))
+            console.print(table)
+        console.print(escape(line), highlight=False, soft_wrap=True)
+        text = console.export_text() if args.check_out else ""
+    else:
+        text = check_json(result) if args.check_format == "json" else check_sarif(result, __version__)
+        err.print(escape(line), highlight=False, soft_wrap=True)
+    if args.check_out:
+        write_atomic(args.check_out, text)
+        err.print(f"wrote {escape(str(args.check_out))}", highlight=False, soft_wrap=True)
+    elif text:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    return EXIT_VIOLATIONS if result.violations else EXIT_OK
 
 
 def _check_outputs(args: argparse.Namespace) -> list[Path]:
@@ -253,8 +314,9 @@ def _check_outputs(args: argparse.Namespace) -> list[Path]:
             raise ConfigError(
                 f"--graph: unknown format {args.graph.suffix or '(none)'}; use one of {', '.join(FORMATS)}"
             )
-    outputs = [p for p in (args.report, args.plan, args.json, args.graph) if p]
-    for path in [*outputs, *([Path(args.context)] if args.context and args.context != "-" else [])]:
+    outputs = [p for p in (args.report, args.plan, args.json, args.graph, args.rules_out) if p]
+    extra = [Path(args.context)] if args.context and args.context != "-" else []
+    for path in [*outputs, *extra, *([args.check_out] if args.check_out else [])]:
         check_writable(path)
     return outputs
 

@@ -92,3 +92,18 @@ class GenerationError(AnalyzerError):
     """The model or server failed while generating."""
 
     exit_code = 7
+
+
+class RulesError(AnalyzerError):
+    """A rules file (``--check``) cannot be read, is not TOML, or holds an invalid rule."""
+
+    exit_code = 2
+
+    def __init__(self, file: str, line: int, detail: str) -> None:
+        self.file = file
+        self.line = line
+        self.detail = detail
+        super().__init__(f"{file}:{line}: {detail}")
+
+    def __reduce__(self):
+        return (self.__class__, (self.file, self.line, self.detail))

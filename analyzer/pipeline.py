@@ -20,6 +20,8 @@ from analyzer.documents.facts import StaticFacts, analysis_json, diagnostic_line
 from analyzer.documents.output import write_atomic
 from analyzer.documents.render import Document, json_lines
 from analyzer.domain import Diagnostic, SourceFile
+from analyzer.errors import AnalyzerError
+from analyzer.rules import CheckResult, RuleSet
 from analyzer.static import paused_gc
 from analyzer.static.churn import git_churn
 from analyzer.static.discover import discover_files, require_sources
@@ -35,6 +37,7 @@ from analyzer.static.run_cache import RunCache
 # passes and checks, and the plan and export writers only for those outputs.
 if TYPE_CHECKING:
     from analyzer.context.write import Context
+    from analyzer.documents.plan import PlanFacts
     from analyzer.model import passes
     from analyzer.model.generator import TextGenerator
 
@@ -46,6 +49,7 @@ __all__ = [
     "StaticAnalysis",
     "analyze_static",
     "build_context",
+    "check_rules",
     "write_model_outputs",
     "write_static_outputs",
 ]
@@ -161,6 +165,7 @@ class OutputRequest:
     no_llm: bool = False
     target: str = "microservices"
     budget: int | None = None
+    rules_out: Path | None = None  # --rules-out: the plan's boundaries as a rules file
 
 
 def write_static_outputs(static: StaticAnalysis, request: OutputRequest) -> list[Path]:
@@ -194,12 +199,15 @@ def write_static_outputs(static: StaticAnalysis, request: OutputRequest) -> list
         )
         assemble.write_document(doc, request.report, request.format)
         written.append(request.report)
-    if request.plan and request.no_llm:
-        from analyzer.documents.plan import plan_facts
-
-        doc = assemble.plan_document(plan_facts(static, request.target), appendix=appendix, diagnostics=[])
-        assemble.write_document(doc, request.plan, request.format)
-        written.append(request.plan)
+    if request.rules_out or (request.plan and request.no_llm):
+        plan, rules_text = _plan_and_rules(static, request)
+        if request.rules_out:
+            write_atomic(request.rules_out, rules_text)
+            written.append(request.rules_out)
+        if request.plan and request.no_llm:
+            doc = assemble.plan_document(plan, appendix=appendix, diagnostics=[])
+            assemble.write_document(doc, request.plan, request.format)
+            written.append(request.plan)
     return written
 
 
@@ -263,7 +271,7 @@ def write_model_outputs(
         docs.append((request.report, _report_document(static, facts, write("report", ""), generator, run)))
     if request.plan:
         authored = write("plan", request.target, tuple(p for p, _ in static.analysis.pagerank))
-        docs.append((request.plan, _plan_document(static, request.target, authored, generator, run)))
+        docs.append((request.plan, _plan_document(static, request, authored, generator, run)))
     for path, doc in docs:
         assemble.write_document(doc, path, request.format)
     return [p for p, _ in docs], prepared.context
@@ -285,14 +293,13 @@ def _report_document(
 
 
 def _plan_document(
-    static: StaticAnalysis, target: str, a: passes.Authored, generator: TextGenerator, run: ModelRun
+    static: StaticAnalysis, request: OutputRequest, a: passes.Authored, generator: TextGenerator, run: ModelRun
 ) -> Document:
     """The plan with the model's narrative and proposal."""
-    from analyzer.documents.plan import plan_facts
     from analyzer.model import passes
 
     return assemble.plan_document(
-        plan_facts(static, target),
+        _plan_and_rules(static, request)[0],
         narrative=_model_text(a),
         proposal=a.proposal,
         proposal_model=a.model,
@@ -315,6 +322,31 @@ def _model_appendix(static: StaticAnalysis, a: passes.Authored, generator: TextG
         "diagnostics": diagnostic_lines(static),
         "reasoning": passes.reasoning_markdown(a) if run.keep_reasoning else "",
     }
+
+
+def _plan_and_rules(static: StaticAnalysis, request: OutputRequest) -> tuple[PlanFacts, str]:
+    """The plan's facts and, with --rules-out, the rules file of its boundaries (the plan counts its exceptions)."""
+    from analyzer.documents.plan import plan_facts
+    from analyzer.rules import plan_rules
+    from analyzer.static.boundaries import ENTRYPOINTS, SHARED
+
+    facts = plan_facts(static, request.target)
+    if request.rules_out is None:
+        return facts, ""
+    boundaries = [(b.name, b.files) for b in facts.boundaries]
+    namespaces = {p.path: p.namespace for p in static.parsed}
+    text, rules = plan_rules(boundaries, namespaces, static.resolution.dependencies, frozenset({SHARED, ENTRYPOINTS}))
+    if not text:
+        raise AnalyzerError("--rules-out: the plan proposes fewer than two boundaries; there is nothing to keep apart")
+    return replace(facts, rules=(str(request.rules_out), rules.exception_count)), text
+
+
+def check_rules(static: StaticAnalysis, rules: RuleSet) -> CheckResult:
+    """``rules`` checked against the static analysis' edges (``--check``; builds no graph)."""
+    from analyzer.rules import check_rules as check
+
+    namespaces = {p.path: p.namespace for p in static.parsed}
+    return check(rules, namespaces, static.resolution.dependencies, static.resolution.externals)
 
 
 #: budget used by --context when none is given: large enough for every file in full detail

@@ -149,6 +149,9 @@ def main() -> None:
     mode, rest = sys.argv[1], sys.argv[2:]
     if mode == "cli":
         report = _cli(rest)
+    elif mode == "cli-check":  # analyze --check: exit 1 (violations found) is a successful run too
+        report = _cli(rest)
+        report.update(check_rc=report["rc"], rc=0 if report["rc"] in (0, 1) else report["rc"])
     elif mode == "stages":
         report = _stages(rest[0], rest[1], rest[2])
     elif mode == "static":

@@ -39,6 +39,8 @@ class PlanFacts:
     broken_edges: tuple[tuple[str, str, int], ...]
     dependencies: tuple[Dependency, ...]
     cycles: tuple[tuple[str, ...], ...]
+    #: (rules file, crossings listed as exceptions) when --rules-out wrote the boundaries as rules
+    rules: tuple[str, int] | None = None
 
 
 def plan_sections(f: PlanFacts) -> list[tuple[str, str, str]]:
@@ -51,6 +53,7 @@ def plan_sections(f: PlanFacts) -> list[tuple[str, str, str]]:
         ("waves", "Strangler-fig waves", _waves(f)),
         ("risks", "Risks", _risks(f)),
         ("diagrams", "Before and after", _diagrams(f)),
+        *([("rules", "Keeping the boundaries", _rules(f))] if f.rules else []),
     ]
 
 
@@ -64,6 +67,7 @@ def plan_json(f: PlanFacts) -> dict[str, object]:
         "formulas": list(FORMULAS),
         "extraction_order": list(f.order),
         "broken_edges": [{"source": a, "target": b, "weight": w} for a, b, w in f.broken_edges],
+        **({"rules": {"file": f.rules[0], "exceptions": f.rules[1]}} if f.rules else {}),
     }
 
 
@@ -166,6 +170,16 @@ def _risks(f: PlanFacts) -> str:
     if any(b.name == SHARED for b in f.boundaries):
         out.append("- The shared kernel is a coupling point: version it as a library, keep it small.")
     return "\n".join(out) or "- No structural risks found by the static checks."
+
+
+def _rules(f: PlanFacts) -> str:
+    file, exceptions = f.rules or ("", 0)
+    return (
+        f"The boundaries are written as architecture rules in `{_md(file)}`: run `analyze PATH --check {_md(file)}` "
+        "in CI to fail the build on the first new crossing between boundaries (the shared kernel, the entry points "
+        f"and each boundary's declared interface stay open). **{exceptions} crossing(s) found today are listed as "
+        "exceptions**; shrinking that list is the migration's progress measure."
+    )
 
 
 def _diagrams(f: PlanFacts) -> str:
