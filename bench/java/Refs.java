@@ -22,7 +22,11 @@ public class Refs {
                 fm.getJavaFileObjectsFromStrings(files));
         List<CompilationUnitTree> units = new ArrayList<>();
         task.parse().forEach(units::add);
-        task.analyze();
+        try {
+            task.analyze();
+        } catch (RuntimeException | AssertionError ex) {  // javac 17 can crash on code it cannot fully attribute:
+            System.err.println("analyze stopped: " + ex);  // what it attributed so far still counts
+        }
         Trees trees = Trees.instance(task);
         Map<String, String> fileOf = new HashMap<>();
         for (CompilationUnitTree cu : units) {
