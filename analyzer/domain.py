@@ -17,7 +17,8 @@ Severity = Literal["error", "warning", "info"]
 IMPORT = "import"
 CALL = "call"
 INHERIT = "inherit"
-DEPENDENCY_KINDS = (IMPORT, CALL, INHERIT)
+TYPE = "type"
+DEPENDENCY_KINDS = (IMPORT, CALL, INHERIT, TYPE)
 
 # --- graph node / edge attribute names (shared by static/graph.py and context/write.py) --
 #: node attribute: "file" | "external" | "package"
@@ -123,7 +124,7 @@ class ImportRef:
 
 @dataclass(frozen=True, slots=True)
 class Reference:
-    """Uses of a name in one file: ``kind`` is call, type or inherit.
+    """Uses of a name in one file: ``kind`` is call, type or inherit (reference kinds of the queries).
 
     One value per (name, kind) and file: ``line`` is the first use, ``count``
     the number of uses.
@@ -151,6 +152,9 @@ class ParsedFile:
     #: package / namespace declared in the file (Java, Go, C#, PHP, Kotlin...)
     namespace: str = ""
     diagnostics: tuple[Diagnostic, ...] = ()
+    #: the language's own facts for its type-aware reference pass (``LanguageSpec.type_facts``:
+    #: Java's declarations and typed uses), plain tuples; () for the other languages
+    facts: tuple[object, ...] = ()
 
     @property
     def path(self) -> str:
@@ -161,14 +165,14 @@ class ParsedFile:
 class Dependency:
     """A file-level edge inside the repository (``source`` -> ``target``).
 
-    For ``call`` and ``inherit`` edges, ``symbols`` names the definitions of
+    For ``call``, ``inherit`` and ``type`` edges, ``symbols`` names the definitions of
     ``target`` that ``source`` uses (the symbol-level def/ref detail behind
     the edge); ``weight`` counts the uses.
     """
 
     source: str
     target: str
-    kind: str  # import | call | inherit
+    kind: str  # import | call | inherit | type
     line: int
     weight: int = 1
     type_only: bool = False

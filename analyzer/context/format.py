@@ -11,7 +11,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from analyzer.domain import CALL, IMPORT, INHERIT, Symbol
+from analyzer.domain import CALL, IMPORT, INHERIT, TYPE, Symbol
 
 BEGIN = "<<<REPOSITORY-CONTEXT"
 END = "REPOSITORY-CONTEXT>>>"
@@ -31,11 +31,11 @@ SYMBOL_CODES: dict[str, str] = {
     "module": "N",
 }
 #: dependency kind -> one-letter code (unknown kinds are written ``{kind}``)
-EDGE_CODES: dict[str, str] = {IMPORT: "i", CALL: "c", INHERIT: "h"}
+EDGE_CODES: dict[str, str] = {IMPORT: "i", CALL: "c", INHERIT: "h", TYPE: "u"}
 SYMBOL_KINDS_BY_CODE = {v: k for k, v in SYMBOL_CODES.items()}
 _EDGE_KINDS = {v: k for k, v in EDGE_CODES.items()}
 #: sort position of known dependency kinds; unknown ones follow by name
-KIND_ORDER: dict[str, int] = {IMPORT: 0, CALL: 1, INHERIT: 2}
+KIND_ORDER: dict[str, int] = {IMPORT: 0, CALL: 1, INHERIT: 2, TYPE: 3}
 TYPE_ONLY = "type-only"
 ROOT_PACKAGE = "."
 

@@ -78,7 +78,7 @@ def legend(levels: set[int], rolled: bool) -> list[str]:
     if levels - {NAMES}:
         lines.append(
             '# files: "[fK ]path language loc=N syms=N" (N symbols omitted); "-> fA i@4,c3@20" per kind'
-            " (i=import c=call h=inherit), weight when not 1, @first line when shown;"
+            " (i=import c=call h=inherit u=uses a type), weight when not 1, @first line when shown;"
             ' "type-only" type-checking imports only; "x pkg i2" external package'
         )
     if SYMBOLS in levels:

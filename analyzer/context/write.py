@@ -24,7 +24,7 @@ file is never at a lower level than a less central one:
   I interface, S struct, E enum, T trait, Y type, F function, M method,
   K constant, X macro, N module; others in braces ``{kind}``), then its edges,
   one line per target, ``-> fK i@4,c3@20`` (each kind, i import, c call,
-  h inherit, with its weight unless 1 and ``@first line``; ``type-only`` marks
+  h inherit, u uses a type, with its weight unless 1 and ``@first line``; ``type-only`` marks
   edges made only of type-checking imports), then its external packages
   ``x requests i2@3``;
 - **lines**: the same without symbols; the file line ends in ``syms=N``;

@@ -95,7 +95,7 @@ def _dot(
     for n in ext_nodes:
         out.append(f"  {_dot_id(n)} [shape=ellipse, kind=external];")
     for d in deps:
-        style = {"import": "solid", "call": "dashed", "inherit": "bold"}.get(d.kind, "solid")
+        style = {"import": "solid", "call": "dashed", "inherit": "bold", "type": "dotted"}.get(d.kind, "solid")
         out.append(f"  {_dot_id(d.source)} -> {_dot_id(d.target)} [kind={d.kind}, weight={d.weight}, style={style}];")
     for s, t in ext_edges:
         out.append(f"  {_dot_id(s)} -> {_dot_id(t)} [kind=import, style=dotted];")

@@ -38,7 +38,8 @@ def inventory_section(f: StaticFacts) -> Section:
         "",
         f"- Symbols defined: {symbols}",
         f"- Internal dependencies: {kinds.get('import', 0)} import, {kinds.get('call', 0)} call, "
-        f"{kinds.get('inherit', 0)} inherit edges",
+        f"{kinds.get('inherit', 0)} inherit, "
+        f"{kinds.get('type', 0)} type edges",
         f"- External packages: {len(f.analysis.externals)} ({_third_party_count(f)} third-party, "
         f"{len(f.analysis.externals) - _third_party_count(f)} standard library); "
         f"unresolved imports (no file matches, or a name built at run time): {f.unresolved}",

@@ -24,7 +24,7 @@ from typing import Any
 from analyzer import domain
 from analyzer.config import Settings
 
-FORMAT = 4
+FORMAT = 5
 LOAD_ERRORS = (
     OSError,
     EOFError,

@@ -147,6 +147,7 @@ def parse_file(source: SourceFile, data: bytes | OSError) -> ParsedFile:
             )
         )
     symbols, references, imports, namespace = _extract(source, root)
+    facts = spec.type_facts(root) if spec.type_facts is not None else ()
     loc = _count_loc(text)
     return ParsedFile(
         source=source,
@@ -156,6 +157,7 @@ def parse_file(source: SourceFile, data: bytes | OSError) -> ParsedFile:
         references=references,
         namespace=namespace,
         diagnostics=tuple(sorted(diags, key=Diagnostic.sort_key)),
+        facts=facts,
     )
 
 

@@ -33,10 +33,12 @@ from analyzer.static.languages import (
     KIND_COMPUTED,
     LanguageSpec,
     ResolvedImport,
+    TypedLinker,
     load_language_configs,
     registry,
 )
 
+#: by-name linking (every language without a typed pass) still folds type uses into ``call``
 _REF_KIND = {"call": CALL, "type": CALL, "inherit": INHERIT}
 _PROGRESS_EVERY = 256
 #: visible files a file scans directly, without weighing the definer table
@@ -294,8 +296,17 @@ def _resolve_references(parsed: Sequence[ParsedFile], index: RepoIndex, imports:
     """The reference pass: ``call``/``inherit`` edges from each file's uses to the visible definers."""
     specs = registry()
     tables = _Tables(parsed, index)
+    typed: dict[str, TypedLinker] = {}
     for p in parsed:
-        _link_file(p, specs[p.source.language], tables, imports, edges)
+        spec = specs[p.source.language]
+        if spec.typed_links is None:
+            _link_file(p, spec, tables, imports, edges)
+            continue
+        linker = typed.get(spec.name)
+        if linker is None:
+            linker = typed[spec.name] = spec.typed_links([q for q in parsed if q.source.language == spec.name])
+        for target, kind, symbol, line, count in linker.links(p):
+            edges.add(p.path, target, kind, line, count=count).symbols.add(symbol)
 
 
 def _link_file(p: ParsedFile, spec: LanguageSpec, tables: _Tables, imports: _Imports, edges: _EdgeTable) -> None:

@@ -983,10 +983,10 @@ def test_java_same_package_links_the_nearest_copy_of_a_class(tmp_path):
         },
     )
     assert _edges(tmp_path) == {
-        ("guava-tests/test/com/g/base/StringsTest.java", "guava/src/com/g/base/Strings.java", "call"),
-        ("guava-tests/test/com/g/base/StringsTest.java", "guava/src/com/g/base/Spliterators.java", "call"),
-        ("android/guava-tests/test/com/g/base/StringsTest.java", "android/guava/src/com/g/base/Strings.java", "call"),
-        ("android/guava-tests/test/com/g/base/StringsTest.java", "guava/src/com/g/base/Spliterators.java", "call"),
+        ("guava-tests/test/com/g/base/StringsTest.java", "guava/src/com/g/base/Strings.java", "type"),
+        ("guava-tests/test/com/g/base/StringsTest.java", "guava/src/com/g/base/Spliterators.java", "type"),
+        ("android/guava-tests/test/com/g/base/StringsTest.java", "android/guava/src/com/g/base/Strings.java", "type"),
+        ("android/guava-tests/test/com/g/base/StringsTest.java", "guava/src/com/g/base/Spliterators.java", "type"),
     }
 
 
@@ -1004,10 +1004,14 @@ def test_java_main_code_does_not_see_its_packages_test_classes(tmp_path):
             "mod/src/test/java/org/a/core/TesterAsync.java": base + "class TesterAsync { static class Async {} }\n",
         },
     )
+    # each class is named (type) and a member of it used (call)
     assert _edges(tmp_path) == {
         ("java/org/a/core/Wrapper.java", "java/org/a/core/Helper.java", "call"),
+        ("java/org/a/core/Wrapper.java", "java/org/a/core/Helper.java", "type"),
         ("test/org/a/core/TestWrapper.java", "java/org/a/core/Wrapper.java", "call"),
+        ("test/org/a/core/TestWrapper.java", "java/org/a/core/Wrapper.java", "type"),
         ("test/org/a/core/TestWrapper.java", "java/org/a/core/Helper.java", "call"),
+        ("test/org/a/core/TestWrapper.java", "java/org/a/core/Helper.java", "type"),
     }
 
 

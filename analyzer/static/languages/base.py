@@ -6,7 +6,7 @@ The language modules import this module; ``languages/__init__`` imports them for
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import wraps
 from pathlib import Path
@@ -14,7 +14,7 @@ from typing import ParamSpec, Protocol, TypeVar
 
 from tree_sitter import Node
 
-from analyzer.domain import RUN_TIME_REASON_SUFFIX, Diagnostic, ImportRef, RepoIndex
+from analyzer.domain import RUN_TIME_REASON_SUFFIX, Diagnostic, ImportRef, ParsedFile, RepoIndex
 
 T = TypeVar("T")
 
@@ -71,6 +71,15 @@ class ResolvedImport:
 
 class ImportResolver(Protocol):
     def __call__(self, ref: ImportRef, index: RepoIndex) -> ResolvedImport: ...
+
+
+class TypedLinker(Protocol):
+    """A language's type-aware reference pass over the whole repository (see ``LanguageSpec.typed_links``)."""
+
+    def links(self, parsed: ParsedFile) -> list[tuple[str, str, str, int, int]]:
+        """(target file, edge kind, symbol, first line, count) of each use in ``parsed`` that
+        names something of another file."""
+        ...
 
 
 class ConfigLoader(Protocol):
@@ -161,6 +170,12 @@ class LanguageSpec:
     #: True when an external package name (as resolve_import returns it) is the language's
     #: standard library rather than a third-party dependency
     is_standard_library: Callable[[str], bool] = _not_standard
+    #: the per-file facts of a type-aware reference pass, from the syntax tree (ParsedFile.facts);
+    #: None = references are linked by name (the queries' ``@reference.*`` captures)
+    type_facts: Callable[[Node], tuple[object, ...]] | None = None
+    #: the type-aware reference pass built over every file of the language (with its facts):
+    #: it replaces the by-name linking of ``resolve.py`` for the language
+    typed_links: Callable[[Sequence[ParsedFile]], TypedLinker] | None = None
 
     @property
     def queries(self) -> str:

@@ -42,6 +42,8 @@ from analyzer.static.languages.base import (
     node_text,
     per_file_set,
 )
+from analyzer.static.languages.java_linking import typed_links
+from analyzer.static.languages.java_types import type_facts
 
 #: import kinds set by :func:`postprocess_import`
 KIND_IMPORT = "import"
@@ -391,4 +393,6 @@ SPEC = LanguageSpec(
     namespace_files=namespace_files,
     is_standard_library=is_standard_library,
     import_calls=frozenset({"forName", "loadClass"}),
+    type_facts=type_facts,
+    typed_links=typed_links,
 )

@@ -1,0 +1,492 @@
+"""Java type facts: what one file declares and, for each use of a name, what its receiver is.
+
+Parse time knows one file only, so a use is recorded with its receiver as an expression
+(``java_linking`` resolves it over the repository's classes):
+
+* ``("t", "a.b.C[]")``: a type as written (generics erased, arrays kept as ``[]``);
+* ``("n", "x")``: a simple name that is no local variable (a field, or a class);
+* ``("f", recv, "x")``: field (or member type) ``x`` of ``recv``;
+* ``("m", recv, "m", nargs)``: what method ``m`` returns (``recv`` None: unqualified);
+* ``("this",)``, ``("super",)``, ``("e", recv)`` (an element of the array ``recv``).
+
+A local's receiver is its declared type, or for ``var`` its initializer's; a lambda parameter
+without a type, or a type variable without a bound, has none (None): nothing is linked through it.
+
+The facts (a tuple of tuples, picklable): ``(package, imports, classes, uses)``, where
+``imports`` holds ``(kind, name)`` (kind single, ondemand, static, staticall), ``classes``
+holds ``(name, outer, supers, fields, methods)`` (name nested as ``Outer.Inner``; anonymous and
+local classes ``Outer.$3``), ``fields`` ``(name, type)``, ``methods`` ``(name, nargs, type)``
+(nargs -1 for varargs), and ``uses`` ``(use, scope, line, count)``; a use is one of
+``("type", t)``, ``("inherit", t)``, ``("new", t)``, ``("name", x)``, ``("field", recv, x)``,
+``("call", recv, m, nargs)`` and ``("superinit",)``, ``scope`` the class it is written in.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tree_sitter import Node
+
+from analyzer.static.languages._java_syntax import TYPE_NODES, erase, members, nargs, text, type_nodes, type_parameters
+
+Recv = tuple[Any, ...] | None
+#: a local that is a field of the class declaring it (shadows the enclosing method's locals)
+_FIELD: tuple[str, ...] = ("field",)
+_CLASS_NODES = frozenset(
+    {
+        "class_declaration",
+        "interface_declaration",
+        "enum_declaration",
+        "record_declaration",
+        "annotation_type_declaration",
+    }
+)
+_BLOCKS = frozenset(
+    {
+        "block",
+        "constructor_body",
+        "for_statement",
+        "enhanced_for_statement",
+        "catch_clause",
+        "try_with_resources_statement",
+        "switch_block_statement_group",
+        "switch_rule",
+        "lambda_expression",
+    }
+)
+_SKIP = frozenset({"line_comment", "block_comment", "break_statement", "continue_statement", "modifiers_keyword"})
+_MAX_DEPTH = 400
+_MAX_CHAIN = 60
+
+
+class _Extractor:
+    """One walk over a file's tree, with the class, type-variable and local scopes at each point."""
+
+    def __init__(self) -> None:
+        self.package = ""
+        self.imports: list[tuple[str, str]] = []
+        self.classes: list[tuple[Any, ...]] = []
+        self.uses: dict[tuple[Any, str], list[int]] = {}
+        self.locals: list[dict[str, Recv]] = [{}]
+        self.tparams: list[dict[str, str]] = [{}]
+        self.scope = ""
+        self.counter = 0
+
+    # --- recording --------------------------------------------------------
+
+    def use(self, what: tuple[Any, ...], node: Node) -> None:
+        key = (what, self.scope)
+        entry = self.uses.get(key)
+        if entry is None:
+            self.uses[key] = [node.start_point[0] + 1, 1]
+        else:
+            entry[1] += 1
+
+    def tparam(self, name: str) -> str | None:
+        """The bound of a type variable in scope ("" without one); None when ``name`` is none."""
+        for layer in reversed(self.tparams):
+            if name in layer:
+                return layer[name]
+        return None
+
+    def typed(self, written: str) -> str:
+        """A written type with a type variable replaced by its bound ("" when it has none)."""
+        head = written.split(".", 1)[0].split("[", 1)[0]
+        if not written or written == "var":
+            return ""
+        bound = self.tparam(head)
+        if bound is not None:
+            return bound + written[len(head) :] if bound else ""
+        return written
+
+    def as_recv(self, written: str) -> Recv:
+        typed = self.typed(written)
+        return ("t", typed) if typed else None
+
+    def type_uses(self, node: Node | None) -> None:
+        """A ``type`` use for every class a type node names (its arguments and bounds too)."""
+        if node is None:
+            return
+        t = node.type
+        if t in ("type_identifier", "scoped_type_identifier"):
+            written = erase(node)
+            if written and written != "var" and self.tparam(written.split(".", 1)[0]) is None:
+                self.use(("type", written), node)
+            for child in node.named_children:
+                if child.type in ("annotation", "marker_annotation", "generic_type"):
+                    self.visit(child) if child.type != "generic_type" else self.type_uses(child)
+            return
+        if t in ("annotation", "marker_annotation"):
+            self.visit(node)
+            return
+        for child in node.named_children:
+            self.type_uses(child)
+
+    def declare(self, name: Node | None, recv: Recv) -> None:
+        if name is not None:
+            self.locals[-1][text(name)] = recv
+
+    # --- the walk ---------------------------------------------------------
+
+    def visit(self, node: Node, depth: int = 0) -> None:
+        if depth > _MAX_DEPTH:
+            return
+        t = node.type
+        handler = _HANDLERS.get(t)
+        if handler is not None:
+            handler(self, node, depth + 1)
+        elif t in TYPE_NODES:
+            self.type_uses(node)
+        elif t in _BLOCKS:
+            self.locals.append({})
+            self.children(node, depth)
+            self.locals.pop()
+        elif t not in _SKIP:
+            self.children(node, depth)
+
+    def children(self, node: Node, depth: int) -> None:
+        for child in node.named_children:
+            self.visit(child, depth + 1)
+
+    def recv(self, node: Node | None, depth: int = 0) -> Recv:
+        """The receiver expression ``node`` stands for (see the module's doc); None if unknown."""
+        if node is None or depth > _MAX_CHAIN:
+            return None
+        t = node.type
+        if t == "identifier":
+            name = text(node)
+            for layer in reversed(self.locals):
+                if name in layer:
+                    found = layer[name]
+                    return ("n", name) if found is _FIELD else found
+            return ("n", name)
+        if t == "field_access":
+            field = node.child_by_field_name("field")
+            obj = node.child_by_field_name("object")
+            if field is not None and field.type == "this":
+                return ("t", erase(obj)) if obj is not None and erase(obj) else None
+            inner = self.recv(obj, depth + 1)
+            return ("f", inner, text(field)) if inner is not None else None
+        if t == "method_invocation":
+            obj = node.child_by_field_name("object")
+            inner = self.recv(obj, depth + 1) if obj is not None else None
+            if obj is not None and inner is None:
+                return None
+            return ("m", inner, text(node.child_by_field_name("name")), nargs(node))
+        if t in ("object_creation_expression", "cast_expression", "array_creation_expression"):
+            written = erase(node.child_by_field_name("type"))
+            if t == "array_creation_expression" and written:
+                written += "[]" * max(1, sum(c.type in ("dimensions_expr", "dimensions") for c in node.children))
+            return self.as_recv(written)
+        if t == "parenthesized_expression":
+            return self.recv(node.named_children[0], depth + 1) if node.named_children else None
+        if t == "this":
+            return ("this",)
+        if t == "super":
+            return ("super",)
+        if t == "array_access":
+            inner = self.recv(node.child_by_field_name("array"), depth + 1)
+            return ("e", inner) if inner is not None else None
+        if t == "ternary_expression":
+            return self.recv(node.child_by_field_name("consequence"), depth + 1)
+        return None
+
+    # --- declarations -----------------------------------------------------
+
+    def class_like(self, node: Node, depth: int, name: str, supers: list[Node], body: Node | None) -> None:
+        self.counter += 1
+        nested = name or f"${self.counter}"
+        full = f"{self.scope}.{nested}" if self.scope else nested
+        outer, self.scope = self.scope, full
+        self.tparams.append(type_parameters(node.child_by_field_name("type_parameters")))
+        written = [t for n in supers for t in ([n] if n.type in TYPE_NODES else type_nodes(n))]
+        super_types = [s for s in (self.typed(erase(n)) for n in written) if s]
+        fields, methods = members(body, node, self)
+        self.classes.append((full, outer, tuple(super_types), tuple(sorted(fields)), tuple(sorted(methods))))
+        self.locals.append(dict.fromkeys((f for f, _ in fields), _FIELD))
+        for child in node.named_children:
+            if child.type in ("superclass", "super_interfaces", "extends_interfaces", "permits"):
+                for type_node in type_nodes(child):
+                    typed = self.typed(erase(type_node))
+                    if typed:
+                        self.use(("inherit", typed), type_node)
+                    self.type_uses_inside(type_node)
+            elif child.type in ("type_parameters", "formal_parameters"):
+                self.type_uses(child)
+            elif child.type != "identifier" and (child == body or node.type != "object_creation_expression"):
+                self.visit(child, depth)  # an anonymous class: _on_new visited the rest
+        self.locals.pop()
+        self.tparams.pop()
+        self.scope = outer
+
+    def type_uses_inside(self, node: Node) -> None:
+        """The type arguments of a supertype (``extends Base<Pet>`` uses ``Pet``)."""
+        for child in node.named_children:
+            if child.type == "type_arguments":
+                self.type_uses(child)
+            elif child.type in TYPE_NODES:
+                self.type_uses_inside(child)
+
+
+def _on_class(ex: _Extractor, node: Node, depth: int) -> None:
+    supers = [c for c in node.named_children if c.type in ("superclass", "super_interfaces", "extends_interfaces")]
+    ex.class_like(node, depth, text(node.child_by_field_name("name")), supers, node.child_by_field_name("body"))
+
+
+def _on_package(ex: _Extractor, node: Node, depth: int) -> None:
+    named = [c for c in node.named_children if c.type in ("identifier", "scoped_identifier")]
+    if named and not ex.package:
+        ex.package = text(named[0])
+
+
+def _on_import(ex: _Extractor, node: Node, depth: int) -> None:
+    static = any(c.type == "static" for c in node.children)
+    wildcard = any(c.type == "asterisk" for c in node.children)
+    named = [c for c in node.named_children if c.type in ("identifier", "scoped_identifier")]
+    if named:
+        kind = ("staticall" if wildcard else "static") if static else ("ondemand" if wildcard else "single")
+        ex.imports.append((kind, text(named[0])))
+
+
+def _on_method(ex: _Extractor, node: Node, depth: int) -> None:
+    ex.tparams.append(type_parameters(node.child_by_field_name("type_parameters")))
+    ex.locals.append({})
+    for child in node.named_children:
+        if child.type == "identifier":
+            continue
+        if child.type in TYPE_NODES or child.type == "throws":
+            ex.type_uses(child)
+        else:
+            ex.visit(child, depth)
+    ex.locals.pop()
+    ex.tparams.pop()
+
+
+def _on_variable(ex: _Extractor, node: Node, depth: int) -> None:
+    """Parameters and local declarations: each name gets its type (``var``: its initializer's)."""
+    type_node = node.child_by_field_name("type")
+    if type_node is None and node.type == "spread_parameter":
+        type_node = next((c for c in node.named_children if c.type in TYPE_NODES), None)
+    if node.type == "catch_formal_parameter":
+        type_node = next((c for c in node.named_children if c.type == "catch_type"), None)
+    ex.type_uses(type_node)
+    written = erase(type_node) if type_node is not None and type_node.type != "catch_type" else ""
+    if node.type == "catch_formal_parameter" and type_node is not None and len(type_node.named_children) == 1:
+        written = erase(type_node.named_children[0])
+    if node.type == "spread_parameter" and written:
+        written += "[]"
+    declarators = node.children_by_field_name("declarator") or [
+        c for c in node.named_children if c.type == "variable_declarator"
+    ]
+    for child in node.named_children:
+        if child.type in ("modifiers",):
+            ex.visit(child, depth)
+    if not declarators:
+        value = node.child_by_field_name("value")
+        if value is not None:
+            ex.visit(value, depth)
+        recv = ex.as_recv(written) if written != "var" else None
+        if written == "var" and node.type == "resource":
+            recv = ex.recv(value)
+        ex.declare(node.child_by_field_name("name"), recv)
+        return
+    for declarator in declarators:
+        value = declarator.child_by_field_name("value")
+        if value is not None:
+            ex.visit(value, depth)
+        dims = "[]" * text(declarator.child_by_field_name("dimensions")).count("[")
+        recv = ex.recv(value) if written == "var" else ex.as_recv(written + dims if written else "")
+        ex.declare(declarator.child_by_field_name("name"), recv)
+
+
+def _on_enhanced_for(ex: _Extractor, node: Node, depth: int) -> None:
+    ex.locals.append({})
+    type_node = node.child_by_field_name("type")
+    ex.type_uses(type_node)
+    value = node.child_by_field_name("value")
+    if value is not None:
+        ex.visit(value, depth)
+    written = erase(type_node)
+    ex.declare(node.child_by_field_name("name"), ex.as_recv(written) if written != "var" else None)
+    body = node.child_by_field_name("body")
+    if body is not None:
+        ex.visit(body, depth)
+    ex.locals.pop()
+
+
+def _on_lambda(ex: _Extractor, node: Node, depth: int) -> None:
+    ex.locals.append({})
+    params = node.child_by_field_name("parameters")
+    if params is not None:
+        if params.type == "identifier":
+            ex.declare(params, None)
+        elif params.type == "inferred_parameters":
+            for p in params.named_children:
+                ex.declare(p, None)
+        else:
+            ex.visit(params, depth)
+    body = node.child_by_field_name("body")
+    if body is not None:
+        ex.visit(body, depth)
+    ex.locals.pop()
+
+
+def _on_invocation(ex: _Extractor, node: Node, depth: int) -> None:
+    obj = node.child_by_field_name("object")
+    recv = ex.recv(obj) if obj is not None else None
+    if obj is None or recv is not None:
+        ex.use(("call", recv, text(node.child_by_field_name("name")), nargs(node)), node)
+    for child in node.named_children:
+        if child is not None and node.child_by_field_name("name") != child:
+            ex.visit(child, depth)
+
+
+def _on_field_access(ex: _Extractor, node: Node, depth: int) -> None:
+    obj = node.child_by_field_name("object")
+    field = node.child_by_field_name("field")
+    if field is not None and field.type == "this":
+        if obj is not None and erase(obj):
+            ex.use(("type", erase(obj)), obj)
+        return
+    recv = ex.recv(obj)
+    if recv is not None and field is not None:
+        ex.use(("field", recv, text(field)), node)
+    if obj is not None:
+        ex.visit(obj, depth)
+
+
+def _on_identifier(ex: _Extractor, node: Node, depth: int) -> None:
+    recv = ex.recv(node)
+    if recv is not None and recv[0] == "n":
+        ex.use(("name", recv[1]), node)
+
+
+def _on_new(ex: _Extractor, node: Node, depth: int) -> None:
+    type_node = node.child_by_field_name("type")
+    written = ex.typed(erase(type_node))
+    ex.type_uses(type_node)
+    if written:
+        ex.use(("new", written), node)
+    body = None
+    for child in node.named_children:
+        if child.type == "class_body":
+            body = child
+        elif child != type_node:
+            ex.visit(child, depth)
+    if body is not None:
+        ex.class_like(node, depth, "", [type_node] if type_node is not None else [], body)
+
+
+def _on_method_reference(ex: _Extractor, node: Node, depth: int) -> None:
+    parts = node.named_children
+    if not parts:
+        return
+    head = parts[0]
+    last = node.children[-1]
+    if head.type in TYPE_NODES:
+        ex.type_uses(head)
+        recv = ex.as_recv(erase(head))
+    else:
+        ex.visit(head, depth)
+        recv = ex.recv(head)
+    if recv is None:
+        return
+    if last.type == "new":
+        if recv[0] == "t":
+            ex.use(("new", recv[1]), node)
+    elif len(parts) > 1:
+        ex.use(("call", recv, text(last), -1), node)
+
+
+def _on_instanceof(ex: _Extractor, node: Node, depth: int) -> None:
+    left = node.child_by_field_name("left")
+    if left is not None:
+        ex.visit(left, depth)
+    right = node.child_by_field_name("right")
+    for child in node.named_children:
+        if child.type in TYPE_NODES or child.type in ("record_pattern", "type_pattern"):
+            ex.type_uses(child)
+    name = node.child_by_field_name("name")
+    if name is not None and right is not None:
+        ex.declare(name, ex.as_recv(erase(right)))
+
+
+def _on_constructor_call(ex: _Extractor, node: Node, depth: int) -> None:
+    first = node.child_by_field_name("constructor")
+    if first is not None and first.type == "super":
+        ex.use(("superinit",), node)
+    for child in node.named_children:
+        if child.type not in ("this", "super"):
+            ex.visit(child, depth)
+
+
+def _on_annotation(ex: _Extractor, node: Node, depth: int) -> None:
+    name = node.child_by_field_name("name")
+    if name is not None and erase(name):
+        ex.use(("type", erase(name)), name)
+    arguments = node.child_by_field_name("arguments")
+    if arguments is not None:
+        for child in arguments.named_children:
+            value = child.child_by_field_name("value") if child.type == "element_value_pair" else child
+            if value is not None:
+                ex.visit(value, depth)
+
+
+def _on_class_literal(ex: _Extractor, node: Node, depth: int) -> None:
+    for child in node.named_children:
+        if child.type in ("identifier", "scoped_identifier"):
+            if erase(child):
+                ex.use(("type", erase(child)), child)
+        else:
+            ex.type_uses(child)
+
+
+def _on_labeled(ex: _Extractor, node: Node, depth: int) -> None:
+    for child in node.named_children:
+        if child.type != "identifier":
+            ex.visit(child, depth)
+
+
+_HANDLERS = {
+    **dict.fromkeys(_CLASS_NODES, _on_class),
+    "package_declaration": _on_package,
+    "import_declaration": _on_import,
+    "method_declaration": _on_method,
+    "constructor_declaration": _on_method,
+    "compact_constructor_declaration": _on_method,
+    "annotation_type_element_declaration": _on_method,
+    **dict.fromkeys(
+        (
+            "formal_parameter",
+            "spread_parameter",
+            "catch_formal_parameter",
+            "local_variable_declaration",
+            "field_declaration",
+            "constant_declaration",
+            "resource",
+        ),
+        _on_variable,
+    ),
+    "enhanced_for_statement": _on_enhanced_for,
+    "lambda_expression": _on_lambda,
+    "method_invocation": _on_invocation,
+    "field_access": _on_field_access,
+    "identifier": _on_identifier,
+    "object_creation_expression": _on_new,
+    "method_reference": _on_method_reference,
+    "instanceof_expression": _on_instanceof,
+    "explicit_constructor_invocation": _on_constructor_call,
+    "annotation": _on_annotation,
+    "marker_annotation": _on_annotation,
+    "class_literal": _on_class_literal,
+    "labeled_statement": _on_labeled,
+    "module_declaration": lambda ex, node, depth: None,
+}
+
+
+def type_facts(root: Node) -> tuple[Any, ...]:
+    """The facts of one file (see the module's doc); the uses in the order they are first met."""
+    ex = _Extractor()
+    ex.visit(root)
+    uses = tuple((u, s, line, n) for (u, s), (line, n) in ex.uses.items())  # in the order of the walk
+    return (ex.package, tuple(sorted(set(ex.imports))), tuple(ex.classes), uses)

@@ -1,0 +1,171 @@
+"""Java edges against javac: precision and recall of the analyzer's file pairs, per edge kind.
+
+javac is the truth: ``bench/java/Refs.java`` (run as ``java Refs.java``, single-file source launch)
+compiles a project's main sources with ``-proc:none`` and no classpath (errors for missing library
+types are ignored: ``JavacTask.analyze()`` still attributes the rest), and resolves every identifier,
+member select, ``new`` and method reference to the top-level class declaring it, then to its source
+file.  Only references javac resolves to a file of the project count; a file's references to itself
+do not.  Its kinds: ``import`` (in an import), ``inherit`` (extends / implements), ``type`` (names a
+class), ``call`` (a method, constructor or field).
+
+The analyzer runs with ``-m analyzer ROOT --no-llm --no-cache --json`` from ``--repo`` (default: this
+checkout; ``--repo /path/to/main --label before`` measures another checkout with the same script).
+All kinds together compare the (source, target) pairs; recall is split into pairs a name written in
+the file resolves to (javac saw an import, inherit or type reference) and pairs reached only through
+inferred types (javac saw only member uses: ``a.getB().run()`` reaches B's file).
+
+    .venv/bin/python bench/java_truth_bench.py [--only commons-io] [--repo DIR] [--label after]
+
+Writes ``bench/results/java_truth.json`` (one entry per label) and ``java_truth.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import _common as c
+from real_code_bench import fetch
+
+REFS = c.BENCH / "java" / "Refs.java"
+#: project (in real_code_bench.PROJECTS) -> its main source root inside the extracted archive
+PROJECTS = {"commons-io": "src/main/java", "guava": "guava/src", "tomcat": "java"}
+KINDS = ("import", "inherit", "type", "call")
+Pairs = set[tuple[str, str, str]]
+
+
+def javac_pairs(root: Path) -> Pairs:
+    files = sorted(str(p) for p in root.rglob("*.java"))
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as fh:
+        fh.write("\n".join(files) + "\n")
+    proc = subprocess.run(
+        ["java", "-Xmx4g", str(REFS), fh.name, str(root)], capture_output=True, text=True, timeout=3600
+    )
+    Path(fh.name).unlink()
+    if proc.returncode != 0:
+        raise SystemExit(f"Refs.java failed:\n{proc.stderr[-3000:]}")
+    return {tuple(line.split("\t")) for line in proc.stdout.splitlines() if line.count("\t") == 2}  # type: ignore[misc]
+
+
+def analyzer_pairs(root: Path, repo: Path) -> Pairs:
+    with tempfile.TemporaryDirectory(prefix="java-truth-") as tmp:
+        out = Path(tmp) / "out.json"
+        proc = subprocess.run(
+            [sys.executable, "-m", "analyzer", str(root), "--no-llm", "--no-cache", "--json", str(out)],
+            cwd=repo,
+            capture_output=True,
+            text=True,
+        )
+        if proc.returncode != 0:
+            raise SystemExit(f"analyze exited {proc.returncode}:\n{proc.stderr[-2000:]}")
+        data = json.loads(out.read_text())
+    return {(e["source"], e["target"], e["kind"]) for e in data["edges"] if e["source"].endswith(".java")}
+
+
+def _ratio(n: int, d: int) -> float | None:
+    return round(n / d, 3) if d else None
+
+
+def compare(truth: Pairs, ours: Pairs) -> dict[str, Any]:
+    t_all = {(s, t) for s, t, _ in truth}
+    o_all = {(s, t) for s, t, _ in ours}
+    named = {(s, t) for s, t, k in truth if k != "call"}
+    inferred = t_all - named
+    out: dict[str, Any] = {
+        "javac_pairs": len(t_all),
+        "analyzer_pairs": len(o_all),
+        "precision": _ratio(len(o_all & t_all), len(o_all)),
+        "recall": _ratio(len(o_all & t_all), len(t_all)),
+        "recall_named": _ratio(len(o_all & named), len(named)),
+        "recall_inferred": _ratio(len(o_all & inferred), len(inferred)),
+        "named_pairs": len(named),
+        "inferred_pairs": len(inferred),
+        "kinds": {},
+    }
+    for kind in KINDS:
+        t_k = {(s, t) for s, t, k in truth if k == kind}
+        o_k = {(s, t) for s, t, k in ours if k == kind}
+        out["kinds"][kind] = {
+            "javac": len(t_k),
+            "analyzer": len(o_k),
+            "precision": _ratio(len(o_k & t_k), len(o_k)),
+            "recall": _ratio(len(o_k & t_k), len(t_k)),
+        }
+    return out
+
+
+def render(results: dict[str, Any]) -> str:
+    lines = [
+        "# Java edges against javac",
+        "",
+        f"Written by `bench/java_truth_bench.py`. {results.get('machine', '')}",
+        "",
+    ]
+    for label, projects in sorted(results["labels"].items()):
+        lines += [f"## {label} ({projects.get('_repo', '')})", ""]
+        rows = []
+        for name, r in sorted((k, v) for k, v in projects.items() if not k.startswith("_")):
+            kinds = r["kinds"]
+            rows.append(
+                [
+                    name,
+                    r["javac_pairs"],
+                    r["analyzer_pairs"],
+                    r["precision"],
+                    r["recall"],
+                    r["recall_named"],
+                    r["recall_inferred"],
+                ]
+                + [f"{kinds[k]['precision']} / {kinds[k]['recall']}" for k in KINDS]
+            )
+        lines += [
+            c.md_table(
+                [
+                    "project",
+                    "javac pairs",
+                    "analyzer pairs",
+                    "precision",
+                    "recall",
+                    "recall (named)",
+                    "recall (inferred)",
+                ]
+                + [f"{k} P / R" for k in KINDS],
+                rows,
+            ),
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--only", default="")
+    ap.add_argument("--repo", type=Path, default=c.REPO)
+    ap.add_argument("--label", default="after")
+    args = ap.parse_args()
+    names = [n for n in PROJECTS if not args.only or n in args.only.split(",")]
+    path = c.RESULTS / "java_truth.json"
+    results: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {"labels": {}}
+    projects = results["labels"].setdefault(args.label, {})
+    projects["_repo"] = str(args.repo)
+    for name in names:
+        root = fetch(name) / PROJECTS[name]
+        t0 = time.perf_counter()
+        truth = javac_pairs(root)
+        t1 = time.perf_counter()
+        ours = analyzer_pairs(root, args.repo.resolve())
+        projects[name] = compare(truth, ours) | {"javac_s": round(t1 - t0, 1)}
+        print(name, json.dumps(projects[name]), flush=True)
+    results["machine"] = c.machine_line(c.machine())
+    c.write_json("java_truth.json", results)
+    c.write_text("java_truth.md", render(results))
+
+
+if __name__ == "__main__":
+    main()
