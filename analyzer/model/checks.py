@@ -48,7 +48,9 @@ LEGEND = "⚠️ = not found in the repository: "
 
 _IDENT = r"[A-Za-z_][A-Za-z0-9_]*"
 _CODE_SPAN = re.compile(r"(?<!`)`([^`\n]+)`(?!`)")
-_DOTTED = re.compile(rf"(?<![\w./@:-])({_IDENT}(?:\.{_IDENT})+)(?![\w(/-]|\.\w)")
+#: a name segment holds a letter: "the repository._" (Markdown italics closing) names nothing
+_SEGMENT = r"_*[A-Za-z][A-Za-z0-9_]*"
+_DOTTED = re.compile(rf"(?<![\w./@:-])({_SEGMENT}(?:\.{_SEGMENT})+)(?![\w(/-]|\.\w)")
 _SPAN_NAME = re.compile(rf"^(?:[\w.-]+/)*[\w.-]+$|^{_IDENT}(?:(?:\.|::|->|#){_IDENT})*(?:\(\))?$")
 _NOT_NAMES = frozenset(
     set(keyword.kwlist)

@@ -192,3 +192,9 @@ def test_grounding_findings_feed_the_critique() -> None:
         "name in the repository.",
     ]
     assert render_findings(()) == ""
+
+
+def test_markdown_italics_closing_after_a_word_is_no_dotted_name():
+    # "_... in the repository._" (our own withheld line, or a model's italics) named 'repository._'
+    assert find_names("_The model's text was withheld: it names nothing in the repository._") == ()
+    assert set(find_names("see shop.models.order and os.path.")) == {"os.path", "shop.models.order"}
