@@ -252,6 +252,7 @@ def _cmd_analyze(args: argparse.Namespace, out: Console, err: Console) -> int:
         target=args.target,
         budget=args.budget,
         rules_out=args.rules_out,
+        rules=rules,
     )
     written = pipeline.write_static_outputs(static, request) if outputs else []
     model_context = None

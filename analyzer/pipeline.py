@@ -18,7 +18,7 @@ from analyzer.config import Settings
 from analyzer.documents import assemble
 from analyzer.documents.facts import StaticFacts, analysis_json, diagnostic_lines, method_lines, static_facts
 from analyzer.documents.output import write_atomic
-from analyzer.documents.render import Document, json_lines
+from analyzer.documents.render import Document, Section, json_lines
 from analyzer.domain import Diagnostic, SourceFile
 from analyzer.errors import AnalyzerError
 from analyzer.rules import CheckResult, RuleSet
@@ -166,6 +166,7 @@ class OutputRequest:
     target: str = "microservices"
     budget: int | None = None
     rules_out: Path | None = None  # --rules-out: the plan's boundaries as a rules file
+    rules: RuleSet | None = None  # --check: the report states the result and the known exceptions
 
 
 def write_static_outputs(static: StaticAnalysis, request: OutputRequest) -> list[Path]:
@@ -195,7 +196,11 @@ def write_static_outputs(static: StaticAnalysis, request: OutputRequest) -> list
     appendix = [*method_lines(static), assemble.NO_MODEL]
     if request.report and request.no_llm:
         doc = assemble.report_document(
-            facts, has_churn=bool(static.churn), appendix=appendix, diagnostics=diagnostic_lines(static)
+            facts,
+            has_churn=bool(static.churn),
+            appendix=appendix,
+            diagnostics=diagnostic_lines(static),
+            rules=_rules_summary(static, request),
         )
         assemble.write_document(doc, request.report, request.format)
         written.append(request.report)
@@ -268,7 +273,8 @@ def write_model_outputs(
 
     docs: list[tuple[Path, Document]] = []
     if request.report:
-        docs.append((request.report, _report_document(static, facts, write("report", ""), generator, run)))
+        report = _report_document(static, facts, write("report", ""), generator, run)
+        docs.append((request.report, replace(report, sections=_with_rules(report, static, request))))
     if request.plan:
         authored = write("plan", request.target, tuple(p for p, _ in static.analysis.pagerank))
         docs.append((request.plan, _plan_document(static, request, authored, generator, run)))
@@ -339,6 +345,23 @@ def _plan_and_rules(static: StaticAnalysis, request: OutputRequest) -> tuple[Pla
     if not text:
         raise AnalyzerError("--rules-out: the plan proposes fewer than two boundaries; there is nothing to keep apart")
     return replace(facts, rules=(str(request.rules_out), rules.exception_count)), text
+
+
+def _rules_summary(static: StaticAnalysis, request: OutputRequest) -> str:
+    """The --check summary line for the report ("" without a rules file)."""
+    if request.rules is None:
+        return ""
+    from analyzer.rules import summary
+
+    return summary(check_rules(static, request.rules))
+
+
+def _with_rules(doc: Document, static: StaticAnalysis, request: OutputRequest) -> tuple[Section, ...]:
+    """The model-written report's sections with the --check result before the appendix."""
+    line = _rules_summary(static, request)
+    if not line:
+        return doc.sections
+    return (*doc.sections[:-1], assemble.rules_section(line), doc.sections[-1])
 
 
 def check_rules(static: StaticAnalysis, rules: RuleSet) -> CheckResult:

@@ -50,11 +50,15 @@ def report_document(
     assessment: ModelText | None = None,
     reasoning: str = "",
     data: Mapping[str, Any] | None = None,
+    rules: str = "",
 ) -> Document:
-    """The architecture report: the computed sections, the model's assessment (if any) and the appendix."""
+    """The architecture report: the computed sections, the model's assessment (if any), the result of
+    ``--check`` (``rules``: its summary line, when a rules file was given) and the appendix."""
     sections = report.static_report(facts, has_churn=has_churn)
     if assessment is not None:
         sections.insert(1, model_section("assessment", "Assessment", assessment, level=3))
+    if rules:
+        sections.append(rules_section(rules))
     sections.append(_appendix(appendix, diagnostics, reasoning))
     return Document("report", f"Architecture report: {facts.name}", tuple(sections), data or {})
 
@@ -109,3 +113,15 @@ def _appendix(lines: Sequence[str], diagnostics: Sequence[str], reasoning: str) 
     if reasoning:
         section = Section(section.key, section.title, section.body + "\n\n" + reasoning)
     return section
+
+
+def rules_section(summary: str) -> Section:
+    """The result of ``--check`` in the report: its summary line, and what the exceptions mean."""
+    return Section("rules", "Architecture rules", _rules_body(summary))
+
+
+def _rules_body(summary: str) -> str:
+    return (
+        f"{summary}.\n\nKnown exceptions are crossings the rules tolerate for now: each one removed from the "
+        "rules file is a step of the migration, and `--check` fails on any new crossing."
+    )

@@ -61,3 +61,15 @@ def test_json_sections_say_who_wrote_them_and_what_the_gate_decided(tiny_run):
     narrative = next(s for s in data["sections"] if s["key"] == "narrative")
     assert narrative["status"] == "withheld" and narrative["reason"]
     assert data["grounding"]["gate"] == {"published": False, "reasons": narrative["reason"].split("; ")}
+
+
+def test_a_model_written_report_states_the_rules_check_too(tmp_path, tiny_model_path, monkeypatch):
+    monkeypatch.setenv("ANALYZER_CACHE", str(tmp_path / "cache"))
+    rules = FIXTURES.parent / "tests" / "rules" / "fixtures" / "python" / "breaks.toml"
+    report = tmp_path / "report.md"
+    args = [str(FIXTURES / "python" / "bounded_contexts"), "--check", str(rules), "--report", str(report)]
+    assert main([*args, "--model", str(tiny_model_path), "--ctx", "4096", "--max-tokens", "8", "--no-git"]) == 1
+    text = report.read_text(encoding="utf-8")
+    section = text.split("## Architecture rules\n\n", 1)[1].split("\n## ", 1)[0]
+    assert re.match(r"\d+ violation\(s\) of \d+ rule\(s\) in .*breaks\.toml; \d+ known exception\(s\) listed", section)
+    assert text.index("## Architecture rules") < text.index("## Appendix")

@@ -70,6 +70,11 @@ def test_todays_crossings_are_exceptions_and_the_plan_counts_them(tmp_path: Path
         f"{len(exceptions)} known exception(s) listed, {len(exceptions)} crossing(s) tolerated"
         in capsys.readouterr().out
     )
+    # the report shows the count too: the migration's progress measure
+    report = tmp_path / "arch.md"
+    assert main([str(fixture("go")), "--check", str(rules), "--report", str(report), "--no-llm", "--no-git"]) == 0
+    section = report.read_text().split("## Architecture rules\n\n", 1)[1].split("\n## ", 1)[0]
+    assert f"{len(exceptions)} known exception(s) listed, {len(exceptions)} crossing(s) tolerated by them" in section
 
 
 def test_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
