@@ -31,6 +31,7 @@ from analyzer.model.generator import (
     ProgressCallback,
     RuntimeOptions,
     TokenCallback,
+    choose_repeat_penalty,
 )
 from analyzer.model.gguf_file import GGUFHeader, default_model_path, read_header
 
@@ -100,6 +101,8 @@ class LlamaCppGenerator:
         self._choices.append(f"flash attention: {why}")
         threads = opts.threads or _gguf.cpu_count()
         self._choices.append(f"threads: {threads}" + ("" if opts.threads else " (all usable cores)"))
+        self._repeat_penalty, why = choose_repeat_penalty(opts.repeat_penalty, self.header.parameters)
+        self._choices.append(why)
         return threads, flash
 
     def _load(self, opts: RuntimeOptions, threads: int, flash: bool) -> llama_cpp.Llama:
@@ -251,7 +254,7 @@ class LlamaCppGenerator:
             top_k=40,
             top_p=0.95,
             min_p=0.05,
-            repeat_penalty=opts.repeat_penalty,
+            repeat_penalty=self._repeat_penalty,
             grammar=grammar,
         )
         for token in stream:

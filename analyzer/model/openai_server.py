@@ -148,7 +148,7 @@ class OpenAIServerGenerator:
             max_tokens,
             temperature=opts.temperature,
             seed=opts.seed,
-            repeat_penalty=opts.repeat_penalty,
+            repeat_penalty=1.1 if opts.repeat_penalty is None else opts.repeat_penalty,
             json_schema=json_schema,
         )
         on_first = None

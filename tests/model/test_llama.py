@@ -406,3 +406,22 @@ def test_repeat_penalty_below_one_is_refused() -> None:
 def test_the_repeat_penalty_covers_the_whole_answer(tiny: LlamaCppGenerator) -> None:
     tiny.generate([{"role": "user", "content": "Say something."}], 40)
     assert tiny._llm.last_n_tokens_size == 40  # the sampler's penalty window: every generated token
+
+
+def test_the_repeat_penalty_is_chosen_by_model_size_unless_given() -> None:
+    from analyzer.model.generator import choose_repeat_penalty
+
+    assert choose_repeat_penalty(None, 135_000_000)[0] == 1.3  # SmolLM2-135M loops at 1.1 (docs/model.md)
+    assert choose_repeat_penalty(None, 7_000_000_000)[0] == 1.1
+    assert choose_repeat_penalty(None, 0)[0] == 1.1  # size unknown: the common default
+    assert choose_repeat_penalty(1.05, 135_000_000) == (
+        1.05,
+        "repeat penalty: 1.05 over the whole answer (--repeat-penalty)",
+    )
+
+
+def test_the_default_model_states_its_repeat_penalty(default_model_path: Path) -> None:
+    with LlamaCppGenerator(RuntimeOptions(model_path=default_model_path, n_ctx=512)) as gen:
+        assert "repeat penalty: 1.3 over the whole answer (a model under 1B parameters loops at 1.1)" in (
+            gen.describe_choices()
+        )
