@@ -95,7 +95,7 @@ def _add_model_arguments(p: argparse.ArgumentParser) -> None:
         "--repeat-penalty",
         type=float,
         default=None,
-        help="penalty on tokens the answer already holds, over the whole answer (default 1.3 under 1B parameters, else 1.1; 1 = off)",
+        help="penalty on tokens already in the whole answer (default 1.3 under 1B parameters, else 1.1; 1 = off)",
     )
     m.add_argument("--budget", type=int, default=None, help="token budget of the repository context")
     m.add_argument("--prompt", choices=("pro", "basic"), default="pro", help="prompt template")
