@@ -124,9 +124,13 @@ class TextGenerator(Protocol):
         on_token: TokenCallback | None = None,
         prefix_messages: int = 0,
         json_schema: Mapping[str, Any] | None = None,
+        stop: Sequence[str] = (),
     ) -> GenerationResult:
         """Generate an answer.  The first ``prefix_messages`` messages are a prefix
         shared with other calls (the repository context) whose KV state is reused.
+
+        Generation ends as soon as the text contains one of ``stop``; the text returned
+        (and streamed to ``on_token``) ends before it, with ``finish_reason == "stop"``.
 
         With ``json_schema`` sampling is constrained to JSON matching the schema;
         when ``max_tokens`` runs out first (``finish_reason == "length"``) the
@@ -160,6 +164,52 @@ class Tokenizer(Protocol):
     def close(self) -> None:
         """Release the tokenizer."""
         ...
+
+
+class StopScanner:
+    """Watches streamed text for stop strings: passes on the text that cannot start one, holds the rest.
+
+    ``feed`` each piece as it arrives; it returns True once a stop string has appeared, and the text
+    (``text``, and what went to ``on_text``) then ends before it.  ``finish`` passes on what is held.
+    """
+
+    def __init__(self, stop: Sequence[str] = (), on_text: TokenCallback | None = None) -> None:
+        self.stop = tuple(s for s in stop if s)
+        self.stopped = False
+        self._on_text = on_text
+        self._hold = max((len(s) for s in self.stop), default=1) - 1
+        self._text = ""
+        self._sent = 0
+
+    @property
+    def text(self) -> str:
+        """The text so far, cut before a stop string once one appeared."""
+        return self._text
+
+    def feed(self, piece: str) -> bool:
+        """Add ``piece``; True when a stop string has appeared (feed nothing more)."""
+        if self.stopped or not piece:
+            return self.stopped
+        start = max(len(self._text) - self._hold, 0)
+        self._text += piece
+        found = [i for i in (self._text.find(s, start) for s in self.stop) if i >= 0]
+        if found:
+            self._text, self.stopped = self._text[: min(found)], True
+            self._send(len(self._text))
+        else:
+            self._send(len(self._text) - self._hold)
+        return self.stopped
+
+    def finish(self) -> str:
+        """Pass on the held text; the whole text."""
+        self._send(len(self._text))
+        return self._text
+
+    def _send(self, end: int) -> None:
+        if end > self._sent:
+            if self._on_text:
+                self._on_text(self._text[self._sent : end])
+            self._sent = end
 
 
 def render_chatml(messages: Sequence[Message]) -> str:

@@ -30,6 +30,7 @@ from analyzer.model.generator import (
     Message,
     ProgressCallback,
     RuntimeOptions,
+    StopScanner,
     TokenCallback,
     choose_repeat_penalty,
 )
@@ -171,6 +172,7 @@ class LlamaCppGenerator:
         on_token: TokenCallback | None = None,
         prefix_messages: int = 0,
         json_schema: Mapping[str, Any] | None = None,
+        stop: Sequence[str] = (),
     ) -> GenerationResult:
         if self._closed:
             raise GenerationError("the model was closed")
@@ -188,7 +190,8 @@ class LlamaCppGenerator:
         started = time.perf_counter()
         try:
             cached = self._prepare_prompt(tokens, prefix, on_prompt_progress)
-            return self._sample(tokens, cached, max_tokens, started, on_prompt_progress, on_token, grammar)
+            scanner = StopScanner(stop, on_token)
+            return self._sample(tokens, cached, max_tokens, started, on_prompt_progress, scanner, grammar)
         except (RuntimeError, OSError) as e:
             raise GenerationError(f"llama.cpp failed while generating: {e}") from e
 
@@ -235,13 +238,13 @@ class LlamaCppGenerator:
         max_tokens: int,
         started: float,
         progress: ProgressCallback | None,
-        on_token: TokenCallback | None,
+        scanner: StopScanner,
         grammar: llama_cpp.LlamaGrammar | None,
     ) -> GenerationResult:
+        """Sample up to ``max_tokens``; stop at end of generation or when ``scanner`` sees a stop string."""
         llm, opts = self._llm, self.options
         llm.set_seed(opts.seed)
         decoder = codecs.getincrementaldecoder("utf-8")("replace")
-        pieces: list[str] = []
         generated, finish = 0, "length"
         prompt_done = gen_start = None
         # The repeat penalty covers the whole answer, not llama-cpp-python's default last 64 tokens:
@@ -266,21 +269,16 @@ class LlamaCppGenerator:
                 finish = "stop"
                 break
             generated += 1
-            piece = decoder.decode(llm.detokenize([token]))
-            if piece:
-                pieces.append(piece)
-                if on_token:
-                    on_token(piece)
+            if scanner.feed(decoder.decode(llm.detokenize([token]))):
+                finish = "stop"
+                break
             if generated >= max_tokens or llm.n_tokens + 1 >= self._n_ctx:
                 break
         stream.close()
-        tail = decoder.decode(b"", final=True)
-        if tail:
-            pieces.append(tail)
-            if on_token:
-                on_token(tail)
+        if scanner.feed(decoder.decode(b"", final=True)):
+            finish = "stop"
         stats = self._stats(tokens, cached, generated, started, prompt_done, gen_start)
-        return GenerationResult("".join(pieces), stats, finish)  # type: ignore[arg-type]
+        return GenerationResult(scanner.finish(), stats, finish)  # type: ignore[arg-type]
 
     def _stats(
         self,

@@ -135,6 +135,7 @@ class OpenAIServerGenerator:
         on_token: TokenCallback | None = None,
         prefix_messages: int = 0,
         json_schema: Mapping[str, Any] | None = None,
+        stop: Sequence[str] = (),
     ) -> GenerationResult:
         if max_tokens < 1:
             raise ConfigError("max_tokens must be >= 1")
@@ -150,13 +151,14 @@ class OpenAIServerGenerator:
             seed=opts.seed,
             repeat_penalty=1.1 if opts.repeat_penalty is None else opts.repeat_penalty,
             json_schema=json_schema,
+            stop=stop,
         )
         on_first = None
         if on_prompt_progress:
             on_prompt_progress(0, n_prompt)
             on_first = lambda: on_prompt_progress(n_prompt, n_prompt)
         started = time.perf_counter()
-        out = self._client.chat(body, on_token, on_first)
+        out = self._client.chat(body, on_token, on_first, stop)
         end = time.perf_counter()
         usage = out.usage
         generated = int(

@@ -70,6 +70,26 @@ _PROMPT_HEADING = re.compile(
     re.MULTILINE | re.IGNORECASE,
 )
 
+#: stop strings: the headings of our own prompt parts that a model starts copying (templates/*.md, the
+#: gate's invented headings); the first four are the ones a server is sent, the rest are cut locally.
+#: Short names end at the line end, so an answer's "## Tasks ahead" is not cut.
+_ECHOED = ("Role", "Task", "Context", "Constraints", "Warning", "The draft", "The critique")
+PROMPT_STOPS = tuple(
+    dict.fromkeys(
+        (
+            "\n## What to do now",
+            "\n# This pass:",
+            "\n# Role\n",
+            "\n# Task\n",
+            "\n### What to do now",
+            "\n## Automated checks",
+            *(f"\n{level} {name}\n" for name in _ECHOED for level in ("#", "##")),
+        )
+    )
+)
+#: a map note sits under "### Notes on part i" in the next pass: it must not open a top-level section
+MAP_STOPS = ("\n# ", "\n## ", "\n### What to do now", "\n### Notes on part")
+
 
 @dataclass(frozen=True)
 class AuthorOptions:
@@ -297,7 +317,11 @@ def _runner(
     emit = on_event or (lambda *a: None)
 
     def run(
-        name: str, messages: list[prompts.ChatMessage], max_tokens: int, schema: Mapping[str, Any] | None = None
+        name: str,
+        messages: list[prompts.ChatMessage],
+        max_tokens: int,
+        schema: Mapping[str, Any] | None = None,
+        stop: Sequence[str] = PROMPT_STOPS,
     ) -> str:
         emit("pass", name, 0, 0)
         result = generator.generate(
@@ -306,7 +330,7 @@ def _runner(
             prefix_messages=1,
             on_prompt_progress=lambda done, total: emit("prompt", name, done, total),
             on_token=lambda text: emit("token", text, 0, 0),
-            **({"json_schema": schema} if schema is not None else {}),
+            **({"json_schema": schema} if schema is not None else {"stop": stop}),
         )
         records.append((name, result.stats))
         if finishes is not None:
@@ -336,7 +360,8 @@ def _map_parts(
         full += ctx.coverage.files_full
         name = f"map {i}/{len(parts)}"
         note, finish = cut_at_prompt_heading(
-            run(name, prompts.map_messages(job.with_context(ctx.text), i, len(parts)), MAP_TOKENS), finishes[name]
+            run(name, prompts.map_messages(job.with_context(ctx.text), i, len(parts)), MAP_TOKENS, stop=MAP_STOPS),
+            finishes[name],
         )
         if finish == "length":  # notes are read by the next pass, not published: keep their complete lines
             note, finish = note.rsplit("\n", 1)[0] if "\n" in note else "", "stop"

@@ -30,10 +30,13 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from analyzer.errors import ConfigError, GenerationError
+from analyzer.model.generator import StopScanner
 
 __all__ = ["ChatOutcome", "ServerClient", "chat_body", "is_loopback_host"]
 
 _REDACTED = "[redacted]"
+#: stop strings the OpenAI API accepts in one request (the rest are cut locally)
+MAX_STOP = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,8 +61,12 @@ def chat_body(
     seed: int,
     repeat_penalty: float,
     json_schema: Mapping[str, Any] | None = None,
+    stop: Sequence[str] = (),
 ) -> dict[str, Any]:
     """The request body of a streamed chat completion.
+
+    ``stop`` goes to the server as its first :data:`MAX_STOP` strings (the API's limit);
+    :meth:`ServerClient.chat` cuts at all of them locally.
 
     ``json_schema`` becomes llama-server's ``response_format``
     (``{"type": "json_object", "schema": ...}``), which constrains sampling
@@ -77,6 +84,9 @@ def chat_body(
     }
     if json_schema is not None:
         body["response_format"] = {"type": "json_object", "schema": dict(json_schema)}
+    stops = [s for s in stop if s][:MAX_STOP]
+    if stops:
+        body["stop"] = stops
     return body
 
 
@@ -197,10 +207,16 @@ class ServerClient:
         body: dict[str, Any],
         on_text: Callable[[str], None] | None = None,
         on_first: Callable[[], None] | None = None,
+        stop: Sequence[str] = (),
     ) -> ChatOutcome:
-        """Run a streamed chat completion, calling ``on_first`` once and ``on_text`` per delta."""
+        """Run a streamed chat completion, calling ``on_first`` once and ``on_text`` per delta.
+
+        The text is cut before the first of ``stop`` (should the server ignore the body's ``stop``),
+        and the stream closed there.
+        """
         first: float | None = None
-        pieces: list[str] = []
+        scanner = StopScanner(stop, on_text)
+        pieces = 0
         usage: Mapping[str, Any] = {}
         finish: Literal["stop", "length"] = "length"
         for event in self._stream("/v1/chat/completions", body):
@@ -212,12 +228,13 @@ class ServerClient:
                         first = time.perf_counter()
                         if on_first:
                             on_first()
-                    pieces.append(text)
-                    if on_text:
-                        on_text(text)
-                if choice.get("finish_reason") == "stop":
+                    pieces += 1
+                    scanner.feed(text)
+                if choice.get("finish_reason") == "stop" or scanner.stopped:
                     finish = "stop"
-        return ChatOutcome("".join(pieces), first, finish, usage, len(pieces))
+            if scanner.stopped:
+                break
+        return ChatOutcome(scanner.finish(), first, finish, usage, pieces)
 
     def redact(self, text: str) -> str:
         """``text`` with the API key (should a server echo it) replaced."""
