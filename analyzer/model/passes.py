@@ -257,7 +257,9 @@ def write_with_model(
 
     proposal = None
     if task == "plan" and propose_files:
-        proposal = _propose(run, job, propose_files[:PROPOSAL_MAX_FILES], options.max_tokens)
+        proposal = _propose(
+            run, job, propose_files[:PROPOSAL_MAX_FILES], options.max_tokens, prompts.prompt_texts(options.template)
+        )
 
     text, finish = cut_at_prompt_heading(_strip_diagrams(final), finishes.get("final", "stop"))
     reference = Reference(known, facts, prompts.prompt_texts(options.template), prepared.facts_text)
@@ -382,9 +384,11 @@ def _notes_heading(kept: int, parts: int) -> str:
     )
 
 
-def _propose(run: Callable[..., str], job: prompts.PromptJob, files: Sequence[str], max_tokens: int) -> dict[str, Any]:
+def _propose(
+    run: Callable[..., str], job: prompts.PromptJob, files: Sequence[str], max_tokens: int, ours: Sequence[str]
+) -> dict[str, Any]:
     text = run("boundaries", prompts.boundaries_messages(job), max_tokens, proposal_schema(files))
-    result = validate_proposal(text, files)
+    result = validate_proposal(text, files, ours)
     result["raw"] = text
     return result
 

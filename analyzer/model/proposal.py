@@ -8,6 +8,7 @@ drops modules left without a file, naming every drop.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -43,13 +44,15 @@ def proposal_schema(files: Sequence[str]) -> dict[str, Any]:
     }
 
 
-def validate_proposal(text: str, files: Sequence[str]) -> dict[str, Any]:
-    """Parse and check a proposal against the graph's files.
+def validate_proposal(text: str, files: Sequence[str], prompt: Sequence[str] = ()) -> dict[str, Any]:
+    """Parse and check a proposal against the graph's files and our own prompt.
 
     Returns ``{"valid": bool, "problems": [...], "modules": [...]}`` where
     modules keep only known files (each file in its first module), unique
     names, and dependencies on named modules that do not close a cycle; a module left
-    without a file is dropped (a boundary with nothing in it is no proposal).
+    without a file is dropped (a boundary with nothing in it is no proposal), and so is one whose
+    responsibility is copied from ``prompt`` (the template's example "domain types and rules" is
+    not an answer).  Fewer than two modules are no decomposition: none is kept.
     """
     problems: list[str] = []
     try:
@@ -59,7 +62,18 @@ def validate_proposal(text: str, files: Sequence[str]) -> dict[str, Any]:
     raw = data.get("modules") if isinstance(data, dict) else None
     if not isinstance(raw, list):
         return {"valid": False, "problems": ["no modules list"], "modules": []}
-    known, seen_files, names = set(files), set(), []
+    modules = _modules(raw, set(files), prompt, problems)
+    _keep_acyclic_dependencies(modules, problems)
+    if len(modules) == 1:
+        problems.append("a single module is no decomposition: dropped")
+        modules = []
+    return {"valid": bool(modules) and not problems, "problems": problems, "modules": modules}
+
+
+def _modules(raw: list[Any], known: set[str], prompt: Sequence[str], problems: list[str]) -> list[dict[str, Any]]:
+    """The modules with a unique name, an answer of their own and repository files (each file once)."""
+    seen_files: set[str] = set()
+    names: list[str] = []
     modules: list[dict[str, Any]] = []
     for m in raw:
         if not isinstance(m, dict) or not isinstance(m.get("name"), str):
@@ -81,6 +95,9 @@ def validate_proposal(text: str, files: Sequence[str]) -> dict[str, Any]:
         if not kept:
             problems.append(f"module {name!r} has no repository file: dropped")
             continue
+        if _copied(str(m.get("responsibility", "")), prompt):
+            problems.append(f"module {name!r} copies its responsibility from the prompt's example: dropped")
+            continue
         names.append(name)
         modules.append(
             {
@@ -90,6 +107,11 @@ def validate_proposal(text: str, files: Sequence[str]) -> dict[str, Any]:
                 "depends_on": [d for d in m.get("depends_on") or [] if isinstance(d, str)],
             }
         )
+    return modules
+
+
+def _keep_acyclic_dependencies(modules: list[dict[str, Any]], problems: list[str]) -> None:
+    """Drop each dependency on an unknown module or one that would close a cycle."""
     edges: dict[str, set[str]] = {m["name"]: set() for m in modules}
     for m in modules:
         deps = []
@@ -102,7 +124,6 @@ def validate_proposal(text: str, files: Sequence[str]) -> dict[str, Any]:
                 edges[m["name"]].add(d)
                 deps.append(d)
         m["depends_on"] = deps
-    return {"valid": bool(modules) and not problems, "problems": problems, "modules": modules}
 
 
 # --- private helpers ----------------------------------------------------------
@@ -118,3 +139,12 @@ def _reaches(edges: Mapping[str, set[str]], start: str, goal: str) -> bool:
             seen.add(node)
             stack.extend(edges.get(node, ()))
     return False
+
+
+def _copied(text: str, prompt: Sequence[str]) -> bool:
+    """Whether ``text`` (three words or more) stands word for word in one of our prompt texts."""
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    if len(words) < 3:
+        return False
+    phrase = " ".join(words)
+    return any(phrase in " ".join(re.findall(r"[a-z0-9]+", ours.lower())) for ours in prompt)

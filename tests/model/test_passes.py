@@ -119,8 +119,26 @@ def test_a_module_with_no_file_is_not_proposed():
     modules = [
         {"name": "app", "responsibility": "entry", "files": ["app/a.py"], "depends_on": ["ghost"]},
         {"name": "ghost", "responsibility": "nothing", "files": ["nope.py"], "depends_on": []},
+        {"name": "core", "responsibility": "prices", "files": ["core/c.py"], "depends_on": []},
     ]
     result = proposal.validate_proposal(json.dumps({"modules": modules}), FILES)
-    assert [m["name"] for m in result["modules"]] == ["app"]
+    assert [m["name"] for m in result["modules"]] == ["app", "core"]
     assert "module 'ghost' has no repository file: dropped" in result["problems"]
     assert result["modules"][0]["depends_on"] == []
+
+
+def test_a_responsibility_copied_from_the_prompt_and_a_lone_module_are_no_proposal():
+    # SmolLM2-135M on Flask answered one module, "domain types and rules": the template's own example
+    from analyzer.model.prompt import load_prompt, prompt_texts
+
+    ours = prompt_texts(load_prompt("pro"))
+    modules = [
+        {"name": "flaisk-testing", "responsibility": "Domain types and rules.", "files": ["app/a.py"]},
+        {"name": "core", "responsibility": "prices and their rules", "files": ["core/c.py"]},
+        {"name": "app", "responsibility": "the web entry points", "files": ["app/b.py"]},
+    ]
+    kept = proposal.validate_proposal(json.dumps({"modules": modules}), FILES, ours)
+    assert [m["name"] for m in kept["modules"]] == ["core", "app"]
+    assert "module 'flaisk-testing' copies its responsibility from the prompt's example: dropped" in kept["problems"]
+    lone = proposal.validate_proposal(json.dumps({"modules": modules[:2]}), FILES, ours)
+    assert lone["modules"] == [] and "a single module is no decomposition: dropped" in lone["problems"]
