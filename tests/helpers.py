@@ -13,6 +13,31 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 #: fixtures/<language>/<case>/: tiny source trees, with <case>.expected/ beside them
 FIXTURES = ROOT / "fixtures"
+#: the ## sections of an architecture report, in order
+REPORT_SECTIONS = [
+    "Executive summary",
+    "System inventory",
+    "Module map",
+    "Key components",
+    "Dependency health",
+    "Hotspots",
+    "External dependencies",
+    "Candidate boundaries",
+    "Risks and recommendations",
+    "Appendix",
+]
+#: the ## sections of a migration plan written with a model, in order
+PLAN_SECTIONS = [
+    "Target",
+    "Migration narrative",
+    "Proposed boundaries",
+    "Coupling and decomposition metrics",
+    "Extraction order",
+    "Strangler-fig waves",
+    "Risks",
+    "Before and after",
+    "Appendix",
+]
 
 
 def fixture(language: str, case: str = "monolith") -> Path:

@@ -16,36 +16,13 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from helpers import FIXTURES
+from helpers import FIXTURES, PLAN_SECTIONS, REPORT_SECTIONS
 from mermaid_check import mermaid_blocks, validate_mermaid
 
 from analyzer.cli import main
 from analyzer.model import checks
 
 FIXTURE = FIXTURES / "python" / "monolith"
-REPORT_SECTIONS = [
-    "Executive summary",
-    "System inventory",
-    "Module map",
-    "Key components",
-    "Dependency health",
-    "Hotspots",
-    "External dependencies",
-    "Candidate boundaries",
-    "Risks and recommendations",
-    "Appendix",
-]
-PLAN_SECTIONS = [
-    "Target",
-    "Migration narrative",
-    "Proposed boundaries",
-    "Coupling and decomposition metrics",
-    "Extraction order",
-    "Strangler-fig waves",
-    "Risks",
-    "Before and after",
-    "Appendix",
-]
 
 
 @pytest.fixture(scope="module")

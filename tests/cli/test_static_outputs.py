@@ -10,23 +10,11 @@ import stat
 from pathlib import Path
 
 import pytest
-from helpers import FIXTURES
+from helpers import FIXTURES, REPORT_SECTIONS
 
 from analyzer.cli import main
 
 FIXTURE = FIXTURES / "python" / "monolith"
-SECTIONS = [
-    "Executive summary",
-    "System inventory",
-    "Module map",
-    "Key components",
-    "Dependency health",
-    "Hotspots",
-    "External dependencies",
-    "Candidate boundaries",
-    "Risks and recommendations",
-    "Appendix",
-]
 GRAPH_FORMATS = [".dot", ".graphml", ".mmd"]
 
 
@@ -117,7 +105,7 @@ def test_json_has_one_line_per_record(outputs):
 def test_report_has_every_section_in_order(outputs):
     text = outputs["report"].read_text()
     titles = [line[3:].strip() for line in text.splitlines() if line.startswith("## ")]
-    assert titles == SECTIONS
+    assert titles == REPORT_SECTIONS
     assert text.endswith("\n")
 
 

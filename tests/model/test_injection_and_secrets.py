@@ -24,7 +24,7 @@ import tokenize
 from pathlib import Path
 
 import pytest
-from helpers import FIXTURES
+from helpers import FIXTURES, REPORT_SECTIONS
 
 from analyzer.cli import main
 from analyzer.model.llama import LlamaCppGenerator
@@ -33,18 +33,6 @@ from analyzer.model.prompt import load_prompt
 PYTHON_FIXTURES = FIXTURES / "python"
 INJECTION = PYTHON_FIXTURES / "injection"
 SECRETS = PYTHON_FIXTURES / "secrets"
-REPORT_SECTIONS = [
-    "Executive summary",
-    "System inventory",
-    "Module map",
-    "Key components",
-    "Dependency health",
-    "Hotspots",
-    "External dependencies",
-    "Candidate boundaries",
-    "Risks and recommendations",
-    "Appendix",
-]
 MODEL_ARGS = ["--ctx", "4096", "--max-tokens", "32", "--no-git", "--jobs", "1"]
 _DATA_BLOCK = re.compile(r"<<<REPOSITORY DATA ([0-9a-f]{12}) BEGIN>>>\n(.*?)\n<<<REPOSITORY DATA \1 END>>>", re.DOTALL)
 #: literals shorter than this are too generic to be a meaningful leak ("fs", "w", "0.0.1")

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from helpers import FIXTURES
+from helpers import FIXTURES, REPORT_SECTIONS
 
 from analyzer.cli import main
 from analyzer.model.generator import RuntimeOptions
@@ -29,18 +29,6 @@ from analyzer.model.llama import VocabTokenizer, open_tokenizer
 from analyzer.model.openai_server import OpenAIServerGenerator
 
 FIXTURE = FIXTURES / "python" / "monolith"
-REPORT_SECTIONS = [
-    "Executive summary",
-    "System inventory",
-    "Module map",
-    "Key components",
-    "Dependency health",
-    "Hotspots",
-    "External dependencies",
-    "Candidate boundaries",
-    "Risks and recommendations",
-    "Appendix",
-]
 READY_TIMEOUT_S = 45.0
 MESSAGES = [
     {"role": "system", "content": "You are a terse assistant."},
