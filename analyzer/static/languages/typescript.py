@@ -18,6 +18,8 @@ from analyzer.static.languages.javascript import (
     postprocess_import,
     resolve_import,
 )
+from analyzer.static.languages.ts_linking import typed_links
+from analyzer.static.languages.ts_types import type_facts
 
 SPEC = LanguageSpec(
     name="typescript",
@@ -28,6 +30,8 @@ SPEC = LanguageSpec(
     load_config=load_config,
     config_key=CONFIG_KEY,
     is_standard_library=is_standard_library,
+    type_facts=type_facts,
+    typed_links=typed_links,
 )
 
 TSX_SPEC = LanguageSpec(
@@ -39,4 +43,6 @@ TSX_SPEC = LanguageSpec(
     load_config=load_config,
     config_key=CONFIG_KEY,
     is_standard_library=is_standard_library,
+    type_facts=type_facts,
+    typed_links=typed_links,
 )
