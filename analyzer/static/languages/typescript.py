@@ -3,7 +3,8 @@
 Parsing differs only in the grammar and queries; resolution (relative paths,
 ``.js`` -> ``.ts``, ``index.*``, tsconfig ``paths``/``baseUrl``, workspace
 packages, node builtins) is the JavaScript resolver, and the three languages
-share one configuration (``config_key="js"``).
+share one configuration (``config_key="js"``).  References are linked by type (``ts_types`` at
+parse time, ``ts_linking`` over every TypeScript and TSX file), not by name as in JavaScript.
 """
 
 from __future__ import annotations
