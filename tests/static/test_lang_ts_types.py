@@ -91,7 +91,7 @@ def test_a_local_hides_the_imported_name_it_shares(tmp_path):
         "export let x: Pet;",
         "export const xs = new Map<string, Pet>();",
         "export const y = {} as Pet;",
-        "export const z = { name: 'a' } satisfies Pet;",
+        "export const z = null satisfies Pet | null;",
         "export function f(): Promise<Pet[]> { return Promise.resolve([]); }",
         "export type Pets = Pet[];",
     ],
@@ -102,6 +102,46 @@ def test_type_references_are_type_edges_not_calls(tmp_path, use):
         "src/use.ts": f"import {{ Pet }} from './pet';\n{use}\n",
     }
     assert _edges(tmp_path, files) == {("src/use.ts", "src/pet.ts", "type")}
+
+
+def test_a_callbacks_untyped_parameters_take_the_types_the_callee_declares(tmp_path):
+    edges = _edges(
+        tmp_path,
+        {
+            **SHAPES,
+            "src/pet.ts": "export interface Pet { name: string }\n",
+            "src/run.ts": "import { Box } from './shapes/box';\n"
+            "export function withBox(use: (box: Box, n: number) => void): void { use(new Box(), 1); }\n",
+            "src/use.ts": "import { withBox } from './run';\nimport type { Pet } from './pet';\n"
+            "export const a = withBox((b) => b.size());\n"
+            "export function pet(): Pet { return { name: 'Rex' }; }\n",  # keys are no uses, as in tsc
+        },
+    )
+    assert edges == {
+        ("src/use.ts", "src/run.ts", "call"),
+        ("src/use.ts", "src/shapes/box.ts", "call"),  # b is the Box withBox's callback takes
+        ("src/use.ts", "src/pet.ts", "type"),
+        ("src/run.ts", "src/shapes/box.ts", "call"),
+        ("src/run.ts", "src/shapes/box.ts", "type"),
+    }
+
+
+def test_a_destructured_name_takes_its_part_of_the_value_and_a_key_written_out_is_a_use(tmp_path):
+    edges = _edges(
+        tmp_path,
+        {
+            **SHAPES,
+            "src/holder.ts": "import { Box } from './shapes/box';\nexport interface Holder { box: Box; boxes: Box[] }\n",
+            "src/use.ts": "import type { Holder } from './holder';\n"
+            "export const f = ({ box, boxes: [first] }: Holder) => box.size() + first.size();\n",
+        },
+    )
+    assert edges == {
+        ("src/use.ts", "src/holder.ts", "type"),
+        ("src/use.ts", "src/holder.ts", "call"),  # the key boxes; the shorthand box names the local
+        ("src/use.ts", "src/shapes/box.ts", "call"),
+        ("src/holder.ts", "src/shapes/box.ts", "type"),
+    }
 
 
 def test_names_through_barrels_link_the_declaring_file(tmp_path):

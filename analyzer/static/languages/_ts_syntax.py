@@ -75,8 +75,16 @@ def by_name(members: list[tuple[str, Recv]]) -> tuple[tuple[str, Recv], ...]:
 
 
 def parameters(fn: Node) -> list[Node]:
+    """A function's parameters, without a ``this: T`` declaration (which takes no argument)."""
     params = fn.child_by_field_name("parameters")
-    return [p for p in params.named_children if p.type in PARAMETERS] if params is not None else []
+    if params is None:
+        return []
+    return [p for p in params.named_children if p.type in PARAMETERS and not _declares_this(p)]
+
+
+def _declares_this(parameter: Node) -> bool:
+    pattern = parameter.child_by_field_name("pattern")
+    return pattern is not None and pattern.type == "this"
 
 
 def import_bindings(node: Node) -> list[tuple[str, str, str]]:
@@ -142,3 +150,22 @@ def query_head(node: Node) -> Node | None:
     while head is not None and head.type == "member_expression":
         head = head.child_by_field_name("object")
     return head if head is not None and head.type == "identifier" else None
+
+
+def signature(fn: Node, params: dict[str, str]) -> tuple[Any, ...]:
+    """The parameter types of a function or method: each a receiver (see ``ts_types``), or for a callback
+    parameter ``("fn", its parameters' receivers)`` (``operate(init: (source: Observable<T>) => void)``)."""
+    out: list[Any] = []
+    for p in parameters(fn):
+        annotation = p.child_by_field_name("type")
+        inner = annotation.named_children[-1] if annotation is not None and annotation.named_children else None
+        if inner is not None and inner.type == "function_type":
+            out.append(("fn", tuple(_typed(q.child_by_field_name("type"), params) for q in parameters(inner))))
+        else:
+            out.append(_typed(annotation, params))
+    return tuple(out)
+
+
+def _typed(node: Node | None, params: dict[str, str]) -> Recv:
+    w = written(node, params)
+    return ("t", w) if w else None

@@ -38,6 +38,7 @@ class _File:
     stars: list[str]  # modules of ``export * from``
     decls: dict[str, tuple[str, Any]]  # name -> (kind, recv)
     classes: dict[str, tuple[tuple[str, ...], dict[str, Any], dict[str, Any]]]  # name -> (supers, fields, methods)
+    signatures: dict[tuple[str, str], tuple[Any, ...]]  # (class or "", function) -> parameter types
 
 
 class TypeScriptLinker:
@@ -197,6 +198,44 @@ class TypeScriptLinker:
             decl, hops = self.resolve_type(decl[0], recv[1]), hops + 1
         return None
 
+    def signature(self, callee: Any, path: str, scope: str, hops: int) -> tuple[tuple[Any, ...], Decl] | None:
+        """(parameter types, (file, class or "")) of what a call or ``new`` calls."""
+        if callee[0] == "new":
+            resolved = self._resolved(self.resolve_type(path, callee[1]), 0, hops)
+            if resolved is None:
+                return None
+            for (file, name), _ in self.hierarchy(resolved[0]):
+                found = self._params(file, name, "constructor")
+                if found is not None:
+                    return found
+            return None
+        if callee[0] == "c":
+            decl = self.binding(path, callee[1])
+            return self._params(decl[0], "", decl[1]) if decl is not None else None
+        inner = self.type_of(callee[1], path, scope, hops + 1)
+        if inner is None or inner[1]:
+            return None
+        if inner[0][1] == _NAMESPACE:
+            decl = self.export(inner[0][0], callee[2])
+            return self._params(decl[0], "", decl[1]) if decl is not None else None
+        member = self.member(inner[0], callee[2])
+        return self._params(member[0][0], member[0][1], callee[2]) if member is not None else None
+
+    def _params(self, path: str, owner: str, name: str) -> tuple[tuple[Any, ...], Decl] | None:
+        f = self.files.get(path)
+        params = f.signatures.get((owner, name)) if f is not None else None
+        return (params, (path, owner)) if params is not None else None
+
+    def _parameter(self, recv: Any, path: str, scope: str, hops: int) -> tuple[Decl, int] | None:
+        """``("a", callee, i, j)``: the type of parameter j of the callback that parameter i takes."""
+        found = self.signature(recv[1], path, scope, hops)
+        if found is None or recv[2] >= len(found[0]):
+            return None
+        declared = found[0][recv[2]]
+        if declared is None or declared[0] != "fn" or recv[3] >= len(declared[1]):
+            return None
+        return self.type_of(declared[1][recv[3]], found[1][0], found[1][1], hops + 1)
+
     def _type_of(self, recv: Any, path: str, scope: str, hops: int) -> tuple[Decl, int] | None:
         what = recv[0]
         if what == "t":
@@ -217,6 +256,8 @@ class TypeScriptLinker:
         if what == "e":
             inner = self.type_of(recv[1], path, scope, hops + 1)
             return (inner[0], inner[1] - 1) if inner and inner[1] > 0 else None
+        if what == "a":
+            return self._parameter(recv, path, scope, hops)
         inner = self.type_of(recv[1], path, scope, hops + 1)
         if inner is None or inner[1]:
             return None
@@ -277,8 +318,8 @@ class TypeScriptLinker:
 
 
 def _read(facts: tuple[Any, ...]) -> _File:
-    imports, exports, decls, classes, _ = facts
-    f = _File({}, {}, [], {}, {})
+    imports, exports, decls, classes, _, signatures = facts
+    f = _File({}, {}, [], {}, {}, dict(signatures))
     for local, module, imported in imports:
         f.imports.setdefault(local, (module, imported))
     for exported, module, local in exports:

@@ -8,13 +8,15 @@ constraint ("" without one: unknown).  A receiver (an expression) is one of:
 * ``("t", "A.B[]")``: a type as written; ``("n", "x")``: a name that is no local of the file;
 * ``("f", recv, "x")``: property ``x`` of ``recv``; ``("m", recv, "m")``: what method ``m`` of
   ``recv`` returns; ``("c", "f")``: what the file-level function ``f`` returns;
-* ``("this",)``, ``("super",)``, ``("e", recv)`` (an element of the array ``recv``).
+* ``("this",)``, ``("super",)``, ``("e", recv)`` (an element of the array ``recv``);
+* ``("a", callee, i, j)``: parameter j of the function passed as argument i to ``callee`` (``("c", f)``,
+  ``("m", recv, m)`` or ``("new", "T")``), typed by the callee's declared parameter (a callback).
 
 A local (a parameter, a ``const``, a destructured name) holds its declared type, else its
-initializer's receiver; without either (a callback's parameter) it holds None: nothing is linked
+initializer's receiver (destructured: its part of it); without either it holds None: nothing is linked
 through it, and it hides a file-level name of the same spelling.
 
-The facts (plain tuples, picklable): ``(imports, exports, decls, classes, uses)`` where
+The facts (plain tuples, picklable): ``(imports, exports, decls, classes, uses, signatures)`` where
 ``imports`` holds ``(local, module, imported)`` (imported ``*`` for a namespace, ``default``);
 ``exports`` ``(exported, module, local)`` (module "" for the file's own names, ``("*", module, "*")``
 for ``export * from``); ``decls`` ``(name, kind, recv)`` for the file-level names (kind class,
@@ -22,7 +24,8 @@ interface, function, variable, alias, enum, namespace; recv a variable's type, a
 an alias's target); ``classes`` ``(name, supers, fields, methods)`` with ``(name, recv)`` members;
 ``uses`` ``(use, scope, line, count)``, a use one of ``("type", t)``, ``("inherit", t)``,
 ``("name", x)``, ``("tname", x)`` (a value named in a type: ``typeof x``) and
-``("member", recv, x)``, ``scope`` the class it is written in.
+``("member", recv, x)``, ``scope`` the class it is written in; ``signatures`` ``((class or "", function),
+parameter types)``, a callback parameter's type ``("fn", its parameters' types)``.
 """
 
 from __future__ import annotations
@@ -33,192 +36,20 @@ from tree_sitter import Node
 
 from analyzer.static.languages._ts_syntax import (
     FUNCTIONS,
-    SCOPES,
     TYPE_NAMES,
-    UNWRAP_EXPRESSIONS,
     Recv,
     by_name,
     export_entries,
-    hoisted,
     import_bindings,
     parameters,
-    query_head,
+    signature,
     written,
 )
+from analyzer.static.languages._ts_walk import Extractor
 from analyzer.static.languages.base import node_text as text
 
-_MAX_DEPTH = 300
-_MAX_CHAIN = 40
 
-
-class _Extractor:
-    """One walk over a file's tree, with the class, type-parameter and local scopes at each point."""
-
-    def __init__(self) -> None:
-        self.imports: list[tuple[str, str, str]] = []
-        self.exports: list[tuple[str, str, str]] = []
-        self.decls: dict[str, tuple[str, str, Recv]] = {}
-        self.classes: list[tuple[Any, ...]] = []
-        self.uses: dict[tuple[Any, str], list[int]] = {}
-        self.locals: list[dict[str, Recv]] = []
-        self.params: dict[str, str] = {}
-        self.scope = ""
-
-    # --- recording --------------------------------------------------------
-
-    def use(self, what: tuple[Any, ...], node: Node) -> None:
-        key = (what, self.scope)
-        entry = self.uses.get(key)
-        if entry is None:
-            self.uses[key] = [node.start_point[0] + 1, 1]
-        else:
-            entry[1] += 1
-
-    def declare(self, name: str, recv: Recv) -> None:
-        if self.locals:
-            self.locals[-1][name] = recv
-
-    def declare_pattern(self, pattern: Node | None, recv: Recv) -> None:
-        """Every name a (destructuring) pattern binds: a plain name gets ``recv``, the others None."""
-        if pattern is None:
-            return
-        if pattern.type == "identifier":
-            self.declare(text(pattern), recv)
-            return
-        for child in pattern.named_children:
-            if child.type in ("shorthand_property_identifier_pattern", "identifier"):
-                self.declare(text(child), None)
-            elif child.type in ("pair_pattern", "assignment_pattern", "object_assignment_pattern"):
-                value = child.child_by_field_name("value") or child.child_by_field_name("left")
-                self.declare_pattern(value, None)
-                default = child.child_by_field_name("right")
-                if default is not None:
-                    self.visit(default)
-            else:
-                self.declare_pattern(child, None)
-
-    def local(self, name: str) -> tuple[bool, Recv]:
-        for layer in reversed(self.locals):
-            if name in layer:
-                return True, layer[name]
-        return False, None
-
-    def typed(self, node: Node | None) -> Recv:
-        w = written(node, self.params)
-        return ("t", w) if w else None
-
-    def type_uses(self, node: Node | None) -> None:
-        """A ``type`` use for every name a type node writes (its arguments too)."""
-        if node is None:
-            return
-        t = node.type
-        if t in TYPE_NAMES:
-            name = "".join(text(node).split())
-            if name.split(".", 1)[0] not in self.params:
-                self.use(("type", name), node)
-            return
-        if t == "type_query":
-            head = query_head(node)
-            if head is not None and not self.local(text(head))[0]:
-                self.use(("tname", text(head)), head)
-            return
-        if t in ("function_type", "constructor_type"):
-            for child in node.named_children:
-                if child.type == "formal_parameters":
-                    for p in child.named_children:
-                        self.type_uses(p.child_by_field_name("type"))
-                else:
-                    self.type_uses(child)
-            return
-        for child in node.named_children:
-            if child.type not in ("property_identifier", "identifier"):
-                self.type_uses(child)
-
-    # --- the walk ---------------------------------------------------------
-
-    def visit(self, node: Node, depth: int = 0) -> None:
-        if depth > _MAX_DEPTH:
-            return
-        handler = _HANDLERS.get(node.type)
-        if handler is not None:
-            handler(self, node, depth + 1)
-        elif node.type in SCOPES:
-            self.locals.append(hoisted(node))
-            self.children(node, depth)
-            self.locals.pop()
-        else:
-            self.children(node, depth)
-
-    def children(self, node: Node, depth: int) -> None:
-        for child in node.named_children:
-            self.visit(child, depth + 1)
-
-    def recv(self, node: Node | None, depth: int = 0) -> Recv:
-        """The receiver expression ``node`` stands for (see the module's doc); None if unknown."""
-        if node is None or depth > _MAX_CHAIN:
-            return None
-        t = node.type
-        if t == "identifier":
-            found, recv = self.local(text(node))
-            return recv if found else ("n", text(node))
-        if t == "member_expression":
-            inner = self.recv(node.child_by_field_name("object"), depth + 1)
-            return ("f", inner, text(node.child_by_field_name("property"))) if inner is not None else None
-        if t == "call_expression":
-            fn = node.child_by_field_name("function")
-            if fn is not None and fn.type == "member_expression":
-                inner = self.recv(fn.child_by_field_name("object"), depth + 1)
-                return ("m", inner, text(fn.child_by_field_name("property"))) if inner is not None else None
-            if fn is not None and fn.type == "identifier" and not self.local(text(fn))[0]:
-                return ("c", text(fn))
-            return None
-        if t == "new_expression":
-            ctor = node.child_by_field_name("constructor")
-            name = (
-                "".join(text(ctor).split())
-                if ctor is not None and ctor.type in ("identifier", "member_expression")
-                else ""
-            )
-            return ("t", name) if name and not self.local(name.split(".", 1)[0])[0] else None
-        if t in ("as_expression", "satisfies_expression") and len(node.named_children) > 1:
-            return self.typed(node.named_children[1]) if t == "as_expression" else self.recv(node.named_children[0])
-        if t in UNWRAP_EXPRESSIONS:
-            return self.recv(node.named_children[0], depth + 1) if node.named_children else None
-        if t == "this":
-            return ("this",)
-        if t == "super":
-            return ("super",)
-        if t == "subscript_expression":
-            inner = self.recv(node.child_by_field_name("object"), depth + 1)
-            return ("e", inner) if inner is not None else None
-        if t == "ternary_expression":
-            return self.recv(node.child_by_field_name("consequence"), depth + 1)
-        return None
-
-    # --- declarations -----------------------------------------------------
-
-    def file_level(self, name: str, kind: str, recv: Recv = None) -> None:
-        if not self.locals and name:
-            self.decls.setdefault(name, (name, kind, recv))
-        elif name:
-            self.declare(name, None if kind in ("function", "class") else recv)
-
-    def with_params(self, node: Node) -> dict[str, str]:
-        """Enter the type parameters of ``node``: each stands for its constraint (``T extends Pet``)."""
-        saved = self.params
-        params = node.child_by_field_name("type_parameters")
-        if params is not None:
-            self.params = dict(saved)
-            for p in params.named_children:
-                constraint = p.child_by_field_name("constraint")
-                bound = constraint.named_children[0] if constraint is not None and constraint.named_children else None
-                self.params[text(p.child_by_field_name("name"))] = written(bound, saved)
-                self.type_uses(constraint)
-                self.type_uses(p.child_by_field_name("value"))
-        return saved
-
-
-def _class_like(ex: _Extractor, node: Node, depth: int) -> None:
+def _class_like(ex: Extractor, node: Node, depth: int) -> None:
     name = text(node.child_by_field_name("name"))
     kind = "interface" if node.type == "interface_declaration" else "class"
     ex.file_level(name, kind)
@@ -247,7 +78,7 @@ def _class_like(ex: _Extractor, node: Node, depth: int) -> None:
     ex.params = saved_params
 
 
-def _heritage(ex: _Extractor, clause: Node, supers: list[str]) -> None:
+def _heritage(ex: Extractor, clause: Node, supers: list[str]) -> None:
     """``extends Base<T>`` / ``implements I`` / an interface's ``extends A, B``: inherit uses."""
     for child in clause.named_children:
         if child.type == "type_arguments":
@@ -267,7 +98,7 @@ def _heritage(ex: _Extractor, clause: Node, supers: list[str]) -> None:
             ex.visit(child)
 
 
-def _member(ex: _Extractor, member: Node, fields: list[tuple[str, Recv]], methods: list[tuple[str, Recv]]) -> None:
+def _member(ex: Extractor, member: Node, fields: list[tuple[str, Recv]], methods: list[tuple[str, Recv]]) -> None:
     """A class or interface member: a field or property with its type, a method with its return type."""
     t = member.type
     name = text(member.child_by_field_name("name"))
@@ -276,6 +107,7 @@ def _member(ex: _Extractor, member: Node, fields: list[tuple[str, Recv]], method
         recv = ex.typed(type_node) if type_node is not None else ex.recv(member.child_by_field_name("value"))
         fields.append((name, recv))
     elif t in ("method_definition", "method_signature", "abstract_method_signature"):
+        ex.signatures.append((ex.scope, name, signature(member, ex.params)))
         if name == "constructor":
             for p in parameters(member):
                 if any(c.type == "accessibility_modifier" or text(c) == "readonly" for c in p.children):
@@ -288,29 +120,23 @@ def _member(ex: _Extractor, member: Node, fields: list[tuple[str, Recv]], method
             methods.append((name, None))
 
 
-def _on_function(ex: _Extractor, node: Node, depth: int) -> None:
-    """A function, method or arrow function: its parameters are locals with their declared types."""
+def _on_function(ex: Extractor, node: Node, depth: int) -> None:
+    """A function, method or arrow function: its parameters are locals with their declared types (an
+    untyped parameter of a callback: the type the callee declares for it)."""
+    context, ex.callback = ex.callback, None
+    returns = ex.typed(node.child_by_field_name("return_type"))
     if node.type in FUNCTIONS and node.type.endswith("declaration"):
-        ex.file_level(
-            text(node.child_by_field_name("name")), "function", ex.typed(node.child_by_field_name("return_type"))
-        )
+        name = text(node.child_by_field_name("name"))
+        ex.file_level(name, "function", returns)
+        if not ex.locals:
+            ex.signatures.append(("", name, signature(node, ex.params)))
     saved = ex.with_params(node)
     ex.locals.append({})
     single = node.child_by_field_name("parameter")
     if single is not None:
-        ex.declare(text(single), None)
-    for p in parameters(node):
-        type_node = p.child_by_field_name("type")
-        ex.type_uses(type_node)
-        pattern = p.child_by_field_name("pattern")
-        if pattern is not None and pattern.type == "rest_pattern":
-            pattern = pattern.named_children[0] if pattern.named_children else None
-        ex.declare_pattern(pattern, ex.typed(type_node))
-        value = p.child_by_field_name("value")
-        if value is not None:
-            ex.visit(value, depth)
-        for decorator in (c for c in p.named_children if c.type == "decorator"):
-            ex.visit(decorator, depth)
+        ex.declare(text(single), ("a", context[0], context[1], 0) if context else None)
+    for n, p in enumerate(parameters(node)):
+        _parameter(ex, p, ("a", context[0], context[1], n) if context else None, depth)
     ex.type_uses(node.child_by_field_name("return_type"))
     for child in node.named_children:
         if child.type == "decorator":
@@ -322,7 +148,39 @@ def _on_function(ex: _Extractor, node: Node, depth: int) -> None:
     ex.params = saved
 
 
-def _on_variable(ex: _Extractor, node: Node, depth: int) -> None:
+def _parameter(ex: Extractor, p: Node, contextual: Recv, depth: int) -> None:
+    type_node = p.child_by_field_name("type")
+    ex.type_uses(type_node)
+    pattern = p.child_by_field_name("pattern")
+    if pattern is not None and pattern.type == "rest_pattern":
+        pattern = pattern.named_children[0] if pattern.named_children else None
+    ex.declare_pattern(pattern, ex.typed(type_node) if type_node is not None else contextual)
+    value = p.child_by_field_name("value")
+    if value is not None:
+        ex.visit(value, depth)
+    for decorator in (c for c in p.named_children if c.type == "decorator"):
+        ex.visit(decorator, depth)
+
+
+def _on_call(ex: Extractor, node: Node, depth: int) -> None:
+    """A call or ``new``: a function passed to it takes the parameter types the callee declares for it."""
+    callee = ex.callee(node)
+    arguments = node.child_by_field_name("arguments")
+    for child in node.named_children:
+        if child != arguments:
+            ex.visit(child, depth)
+    if arguments is None:
+        return
+    for i, argument in enumerate(arguments.named_children):
+        if callee is not None and argument.type in ("arrow_function", "function_expression"):
+            ex.callback = (callee, i)
+            ex.visit(argument, depth)
+            ex.callback = None
+        else:
+            ex.visit(argument, depth)
+
+
+def _on_variable(ex: Extractor, node: Node, depth: int) -> None:
     for declarator in (c for c in node.named_children if c.type == "variable_declarator"):
         type_node = declarator.child_by_field_name("type")
         ex.type_uses(type_node)
@@ -334,16 +192,17 @@ def _on_variable(ex: _Extractor, node: Node, depth: int) -> None:
         if name is None:
             continue
         if name.type != "identifier":
-            ex.declare_pattern(name, None)
+            ex.declare_pattern(name, recv)
         elif value is not None and value.type == "arrow_function" and not ex.locals:
             ex.file_level(text(name), "function", ex.typed(value.child_by_field_name("return_type")))
+            ex.signatures.append(("", text(name), signature(value, ex.params)))
         elif not ex.locals:
             ex.file_level(text(name), "variable", recv)
         else:
             ex.declare(text(name), recv)
 
 
-def _on_field(ex: _Extractor, node: Node, depth: int) -> None:
+def _on_field(ex: Extractor, node: Node, depth: int) -> None:
     """A field or property signature (its members were listed by ``_member``): types and initializer."""
     for child in node.named_children:
         if child.type == "type_annotation":
@@ -352,11 +211,11 @@ def _on_field(ex: _Extractor, node: Node, depth: int) -> None:
             ex.visit(child, depth)
 
 
-def _on_import(ex: _Extractor, node: Node, depth: int) -> None:
+def _on_import(ex: Extractor, node: Node, depth: int) -> None:
     ex.imports.extend(import_bindings(node))
 
 
-def _on_export(ex: _Extractor, node: Node, depth: int) -> None:
+def _on_export(ex: Extractor, node: Node, depth: int) -> None:
     entries = export_entries(node)
     ex.exports.extend(entries)
     for exported, module, name in entries:
@@ -367,12 +226,12 @@ def _on_export(ex: _Extractor, node: Node, depth: int) -> None:
             ex.visit(child, depth)
 
 
-def _on_identifier(ex: _Extractor, node: Node, depth: int) -> None:
+def _on_identifier(ex: Extractor, node: Node, depth: int) -> None:
     if not ex.local(text(node))[0]:
         ex.use(("name", text(node)), node)
 
 
-def _on_member(ex: _Extractor, node: Node, depth: int) -> None:
+def _on_member(ex: Extractor, node: Node, depth: int) -> None:
     obj = node.child_by_field_name("object")
     recv = ex.recv(obj)
     if recv is not None:
@@ -381,7 +240,7 @@ def _on_member(ex: _Extractor, node: Node, depth: int) -> None:
         ex.visit(obj, depth)
 
 
-def _on_typed_expression(ex: _Extractor, node: Node, depth: int) -> None:
+def _on_typed_expression(ex: Extractor, node: Node, depth: int) -> None:
     """``x as T``, ``x satisfies T``, ``<T>x``: the expression, and ``T`` as a type use."""
     for child in node.named_children:
         if child.type in TYPE_NAMES or child.type.endswith("_type") or child.type == "type_query":
@@ -390,7 +249,7 @@ def _on_typed_expression(ex: _Extractor, node: Node, depth: int) -> None:
             ex.visit(child, depth)
 
 
-def _on_for_in(ex: _Extractor, node: Node, depth: int) -> None:
+def _on_for_in(ex: Extractor, node: Node, depth: int) -> None:
     right = node.child_by_field_name("right")
     if right is not None:
         ex.visit(right, depth)
@@ -408,7 +267,7 @@ def _on_for_in(ex: _Extractor, node: Node, depth: int) -> None:
     ex.locals.pop()
 
 
-def _on_catch(ex: _Extractor, node: Node, depth: int) -> None:
+def _on_catch(ex: Extractor, node: Node, depth: int) -> None:
     ex.locals.append({})
     parameter = node.child_by_field_name("parameter")
     ex.declare_pattern(parameter, None)
@@ -419,7 +278,7 @@ def _on_catch(ex: _Extractor, node: Node, depth: int) -> None:
     ex.locals.pop()
 
 
-def _on_alias(ex: _Extractor, node: Node, depth: int) -> None:
+def _on_alias(ex: Extractor, node: Node, depth: int) -> None:
     saved = ex.with_params(node)
     value = node.child_by_field_name("value")
     w = written(value, ex.params)
@@ -429,7 +288,7 @@ def _on_alias(ex: _Extractor, node: Node, depth: int) -> None:
 
 
 def _on_named(kind: str) -> Any:
-    def handler(ex: _Extractor, node: Node, depth: int) -> None:
+    def handler(ex: Extractor, node: Node, depth: int) -> None:
         ex.file_level("".join(text(node.child_by_field_name("name")).split()), kind)
         body = node.child_by_field_name("body")
         if body is not None:
@@ -440,7 +299,7 @@ def _on_named(kind: str) -> Any:
     return handler
 
 
-def _on_jsx_name(ex: _Extractor, node: Node, depth: int) -> None:
+def _on_jsx_name(ex: Extractor, node: Node, depth: int) -> None:
     """A JSX element: a capitalised name (or ``a.B``) is a component use; ``div`` is intrinsic."""
     for child in node.named_children:
         if child == node.child_by_field_name("name") and child.type == "identifier" and not text(child)[:1].isupper():
@@ -448,11 +307,11 @@ def _on_jsx_name(ex: _Extractor, node: Node, depth: int) -> None:
         ex.visit(child, depth)
 
 
-def _skip(ex: _Extractor, node: Node, depth: int) -> None:
+def _skip(ex: Extractor, node: Node, depth: int) -> None:
     return None
 
 
-def _on_types(ex: _Extractor, node: Node, depth: int) -> None:
+def _on_types(ex: Extractor, node: Node, depth: int) -> None:
     ex.type_uses(node)
 
 
@@ -469,6 +328,7 @@ _HANDLERS: dict[str, Any] = {
     "identifier": _on_identifier,
     "shorthand_property_identifier": _on_identifier,
     "member_expression": _on_member,
+    **dict.fromkeys(("call_expression", "new_expression"), _on_call),
     **dict.fromkeys(("as_expression", "satisfies_expression", "type_assertion"), _on_typed_expression),
     "for_in_statement": _on_for_in,
     "catch_clause": _on_catch,
@@ -484,7 +344,7 @@ _HANDLERS: dict[str, Any] = {
 
 def type_facts(root: Node) -> tuple[Any, ...]:
     """The facts of one file (see the module's doc); the uses in the order they are first met."""
-    ex = _Extractor()
+    ex = Extractor(_HANDLERS)
     ex.visit(root)
     uses = tuple((u, s, line, n) for (u, s), (line, n) in ex.uses.items())
     return (
@@ -493,4 +353,5 @@ def type_facts(root: Node) -> tuple[Any, ...]:
         tuple(sorted(ex.decls.values(), key=lambda d: d[0])),
         tuple(ex.classes),
         uses,
+        tuple(sorted(dict(((o, n), p) for o, n, p in reversed(ex.signatures)).items())),
     )
