@@ -225,3 +225,20 @@ def test_a_parameters_receiver_is_its_declared_type_erased(annotation, recv):
     assert SPEC.type_facts is not None
     uses = [u for u, _, _, _ in SPEC.type_facts(root)[4] if u[0] == "member"]
     assert uses == ([("member", recv, "name")] if recv is not None else [])
+
+
+@pytest.mark.parametrize(
+    ("source", "use"),
+    [
+        ("export type U = " + " | ".join(f"'v{i}'" for i in range(3000)) + " | Pet;", ("type", "Pet")),
+        ("export let x: " + "Array<" * 2000 + "Pet" + ">" * 2000 + ";", ("type", "Pet")),
+        ("export let y: " + "(" * 2000 + "Pet" + ")" * 2000 + ";", ("type", "Pet")),
+        ("export const z = " + " + ".join("pet" for _ in range(5000)) + ";", ("name", "pet")),
+        ("f(" * 2000 + ")" * 2000 + ";", ("name", "f")),
+    ],
+)
+def test_deeply_nested_code_is_read_without_exhausting_the_stack(source, use):
+    # a union of thousands of members (generated code) nests as deep as it is long
+    root = Parser(Language(tree_sitter_typescript.language_typescript())).parse(source.encode()).root_node
+    assert SPEC.type_facts is not None
+    assert use in {u for u, _, _, _ in SPEC.type_facts(root)[4]}

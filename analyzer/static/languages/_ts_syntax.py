@@ -13,6 +13,10 @@ Recv = tuple[Any, ...] | None
 TYPE_NAMES = frozenset({"type_identifier", "nested_type_identifier"})
 #: generic types whose argument is what a receiver of them is used as
 _UNWRAPPED = frozenset({"Promise", "PromiseLike", "Readonly", "Required", "Partial", "NonNullable"})
+#: types nested deeper (``Array<Array<...>>``) name no type the linker would find
+_MAX_NESTING = 40
+#: a union of more members names no single type (and is not read further)
+_MAX_UNION = 8
 _ARRAYS = frozenset({"Array", "ReadonlyArray", "Set", "ReadonlySet"})
 CLASSES = frozenset({"class_declaration", "abstract_class_declaration", "class"})
 FUNCTIONS = frozenset(
@@ -23,13 +27,13 @@ PARAMETERS = frozenset({"required_parameter", "optional_parameter"})
 UNWRAP_EXPRESSIONS = frozenset({"non_null_expression", "parenthesized_expression", "await_expression"})
 
 
-def written(node: Node | None, params: dict[str, str] | None = None) -> str:
+def written(node: Node | None, params: dict[str, str] | None = None, depth: int = 0) -> str:
     """A type node as a receiver type (see the module's doc); "" when it names no single type."""
-    if node is None:
+    if node is None or depth > _MAX_NESTING:
         return ""
     t = node.type
     if t == "type_annotation" or t in ("parenthesized_type", "readonly_type"):
-        return written(node.named_children[-1], params) if node.named_children else ""
+        return written(node.named_children[-1], params, depth + 1) if node.named_children else ""
     if t in TYPE_NAMES:
         name = "".join(text(node).split())
         head = name.split(".", 1)[0]
@@ -41,18 +45,31 @@ def written(node: Node | None, params: dict[str, str] | None = None) -> str:
         arguments = node.child_by_field_name("type_arguments")
         first = arguments.named_children[0] if arguments is not None and arguments.named_children else None
         if name in _UNWRAPPED:
-            return written(first, params)
+            return written(first, params, depth + 1)
         if name in _ARRAYS:
-            inner = written(first, params)
+            inner = written(first, params, depth + 1)
             return inner + "[]" if inner else ""
         return name
     if t == "array_type":
-        inner = written(node.named_children[0], params) if node.named_children else ""
+        inner = written(node.named_children[0], params, depth + 1) if node.named_children else ""
         return inner + "[]" if inner else ""
     if t == "union_type":
-        found = [w for w in (written(c, params) for c in node.named_children) if w]
+        found = [w for w in (written(c, params, depth + 1) for c in _union_members(node)) if w]
         return found[0] if len(found) == 1 else ""
     return ""
+
+
+def _union_members(node: Node) -> list[Node]:
+    """The members of ``A | B | C`` (nested left to right, as deep as it is long), read iteratively."""
+    out: list[Node] = []
+    todo = [node]
+    while todo and len(out) <= _MAX_UNION:
+        n = todo.pop()
+        if n.type == "union_type":
+            todo.extend(reversed(n.named_children))
+        else:
+            out.append(n)
+    return out
 
 
 def hoisted(block: Node) -> dict[str, Recv]:

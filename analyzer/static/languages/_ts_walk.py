@@ -18,6 +18,14 @@ from analyzer.static.languages._ts_syntax import (
 from analyzer.static.languages.base import node_text as text
 
 _MAX_DEPTH = 300
+#: nodes that hold no name the walk records (literals, keys, comments): not walked into
+_INERT = frozenset(
+    """
+    string number comment true false null undefined regex property_identifier private_property_identifier
+    predefined_type literal_type accessibility_modifier statement_identifier hash_bang_line string_fragment
+    escape_sequence html_comment jsx_text
+    """.split()
+)
 _MAX_CHAIN = 40
 
 
@@ -99,41 +107,37 @@ class Extractor:
         return ("t", w) if w else None
 
     def type_uses(self, node: Node | None) -> None:
-        """A ``type`` use for every name a type node writes (its arguments too)."""
-        if node is None:
-            return
-        t = node.type
-        if t in TYPE_NAMES:
-            name = "".join(text(node).split())
-            if name.split(".", 1)[0] not in self.params:
-                self.use(("type", name), node)
-            return
-        if t == "type_query":
-            head = query_head(node)
-            if head is not None and not self.local(text(head))[0]:
-                self.use(("tname", text(head)), head)
-            return
-        if t in ("function_type", "constructor_type"):
-            for child in node.named_children:
-                if child.type == "formal_parameters":
-                    for p in child.named_children:
-                        self.type_uses(p.child_by_field_name("type"))
-                else:
-                    self.type_uses(child)
-            return
-        for child in node.named_children:
-            if child.type not in ("property_identifier", "identifier"):
-                self.type_uses(child)
+        """A ``type`` use for every name a type node writes (its arguments too); iterative, as a union
+        of thousands of members nests as deep."""
+        todo = [node] if node is not None else []
+        while todo:
+            n = todo.pop()
+            t = n.type
+            if t in TYPE_NAMES:
+                name = "".join(text(n).split())
+                if name.split(".", 1)[0] not in self.params:
+                    self.use(("type", name), n)
+            elif t == "type_query":
+                head = query_head(n)
+                if head is not None and not self.local(text(head))[0]:
+                    self.use(("tname", text(head)), head)
+            elif t == "formal_parameters":  # of a function type: their types, never their names
+                todo.extend(c for c in (p.child_by_field_name("type") for p in reversed(n.named_children)) if c)
+            else:
+                todo.extend(
+                    c for c in reversed(n.named_children) if c.type not in ("property_identifier", "identifier")
+                )
 
     # --- the walk ---------------------------------------------------------
 
     def visit(self, node: Node, depth: int = 0) -> None:
-        if depth > _MAX_DEPTH:
+        t = node.type
+        if depth > _MAX_DEPTH or t in _INERT:
             return
-        handler = self.handlers.get(node.type)
+        handler = self.handlers.get(t)
         if handler is not None:
             handler(self, node, depth + 1)
-        elif node.type in SCOPES:
+        elif t in SCOPES:
             self.locals.append(hoisted(node))
             self.children(node, depth)
             self.locals.pop()
@@ -155,7 +159,8 @@ class Extractor:
 
     def children(self, node: Node, depth: int) -> None:
         for child in node.named_children:
-            self.visit(child, depth + 1)
+            if child.type not in _INERT:
+                self.visit(child, depth + 1)
 
     def recv(self, node: Node | None, depth: int = 0) -> Recv:
         """The receiver expression ``node`` stands for (see the module's doc); None if unknown."""
