@@ -349,6 +349,6 @@ class JavaLinker:
         return None
 
 
-def typed_links(parsed: Sequence[ParsedFile]) -> JavaLinker:
+def typed_links(parsed: Sequence[ParsedFile], index: object = None) -> JavaLinker:
     """The linker over every Java file (``LanguageSpec.typed_links``)."""
     return JavaLinker(parsed)
