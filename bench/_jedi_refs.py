@@ -151,7 +151,10 @@ def _receiver(leaf: tree.Name) -> tuple[int, int] | None | bool:
 class Refs:
     def __init__(self, root: Path, project_dir: Path, sys_dirs: list[Path]) -> None:
         self.root = root.resolve()
-        self.project = jedi.Project(project_dir, added_sys_path=[str(d) for d in sys_dirs])
+        # every path resolved: a symlinked sys.path entry that differs from the file's own path makes jedi
+        # miss the file's package, and its relative imports fall back to the standard library's modules
+        # (sansio/app.py's `from ..logging import create_logger` became the logging module)
+        self.project = jedi.Project(project_dir.resolve(), added_sys_path=[str(d.resolve()) for d in sys_dirs])
         self.pairs: dict[tuple[str, str, str, int], list[Any]] = {}
         #: (source, kind, name) -> [count, internal targets] for the kinds the analyzer links by name
         self.by_name: dict[tuple[str, str, str], list[Any]] = {}

@@ -273,9 +273,11 @@ def _syms(e: dict[str, Any]) -> str:
 def _fp_reason(e: dict[str, Any], names: dict[tuple[str, str], list[list[str]]], aliases: _Aliases) -> str:
     """Why one of our call / inherit pairs is not one of jedi's pairs of that kind."""
     syms = e.get("symbols", [])
+    seen = [targets for sym in syms for targets in names.get((e["source"], sym), [])]
+    if any(e["target"] in targets for targets in seen):
+        return "kinds differ: jedi links the same name to the target, as another kind (inherit, not call)"
     if any(aliases.of(e["source"], sym) == sym for sym in syms):
         return "the source imports the name from the target, which re-binds it (`str = str`): jedi follows it on"
-    seen = [targets for sym in syms for targets in names.get((e["source"], sym), [])]
     if any(seen):
         return "name collision: jedi resolves the name to another file of the repository"
     if seen:
@@ -363,7 +365,7 @@ def main() -> None:
     projects = results["labels"].setdefault(args.label, {})
     projects["_repo"] = str(args.repo)
     for name in names:
-        sdist = c.fetch_pip(name, c.PIP_PACKAGES[name])
+        sdist = c.fetch_pip(name, c.PIP_PACKAGES[name]).resolve()  # jedi needs the real paths
         folder, sys_dirs = PROJECTS[name]
         root = sdist / folder if folder else sdist
         t0 = time.perf_counter()
