@@ -15,7 +15,7 @@ The analyzer runs ``-m analyzer ROOT --no-llm --no-git --no-cache --json`` from 
 checkout).  Python links by name, so annotation uses are folded into its ``call`` edges: its ``call``
 is compared with jedi's call and type references together.  All kinds together compare the
 (source, target) pairs, jedi's ``name`` uses included.  The truth of each project is cached under
-``bench/_work/python_truth/`` (keyed by the helper's digest): Django's takes about 20 minutes.
+``bench/_work/python_truth/`` (keyed by the helper and the sys.path): Django's took 32 minutes with ``--jobs 3``.
 
     .venv/bin/python bench/python_truth_bench.py [--only flask] [--repo DIR] [--label after]
 
