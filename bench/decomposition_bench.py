@@ -168,7 +168,7 @@ def markdown(runs: dict[str, Any]) -> str:
         apps = run["apps"]
         lines.append(f"### {label}\n")
         rows = []
-        for key, a in apps.items():
+        for a in apps.values():
             cells = [f"{a['app']} ({a['framework']}){'' if a['tuned_on'] else ' *held out*'}", a["truth_files"]]
             cells.append(a["services"])
             for p in PARTITIONS:
