@@ -56,8 +56,8 @@ def is_test(path: str) -> bool:
     stem = name.partition(".")[0]
     lowered = name.lower()
     return (
-        stem.startswith(("test_", "Test"))
-        and stem != "Test"
+        stem.startswith("test_")
+        or (stem.startswith("Test") and stem[4:5].isupper())
         or stem.endswith(("_test", "_tests", "Test", "Tests", "Spec"))
         or any(f".{marker}." in lowered for marker in ("test", "spec"))
     )

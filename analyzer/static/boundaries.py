@@ -158,7 +158,10 @@ def _kernel(graph: _FileGraph, tests: set[str]) -> set[str]:
     """Cross-cutting files: used evenly from many communities, depending only on each other (to a fixpoint)."""
     users = {f: graph.users[f] - tests for f in graph.owner}
     uses = {f: graph.uses[f] - tests for f in graph.owner}
-    kernel = {f for f in graph.owner if f not in tests and users[f] and _is_even(graph, f, users[f])}
+    # users that are cross-cutting themselves (a sibling in a shared folder) say nothing of f
+    candidates = {f for f in graph.owner if f not in tests and users[f] and _is_even(graph, f, users[f])}
+    kernel = {f for f in graph.owner if f not in tests and users[f] - candidates}
+    kernel = {f for f in kernel if _is_even(graph, f, users[f] - candidates)}
     for _ in range(len(graph.owner) + 1):
         before = set(kernel)
         kernel = {f for f in kernel if not uses[f] - kernel}
@@ -171,15 +174,14 @@ def _kernel(graph: _FileGraph, tests: set[str]) -> set[str]:
 
 
 def _is_even(graph: _FileGraph, f: str, users: set[str]) -> bool:
-    """Whether the users of ``f`` span ``KERNEL_MIN_USERS`` areas, none holding over half of them.
+    """Whether ``users`` of ``f`` span ``KERNEL_MIN_USERS`` areas, none holding over half of them.
 
-    Users in ``f``'s own directory are left out; an area is a boundary of the first refinement
-    pass, ``f``'s own included.  A domain entity whose users mostly come from its own context is
-    not cross-cutting, however many other contexts read it.
+    An area is a boundary of the first refinement pass, ``f``'s own included.  A domain entity
+    whose users mostly come from its own context is not cross-cutting, however many other
+    contexts read it.
     """
-    outside = [u for u in users if _package(u) != _package(f)]  # a sibling in a shared folder says nothing
-    per_area = Counter(graph.owner[u] for u in outside)
-    return len(per_area) >= KERNEL_MIN_USERS and 2 * max(per_area.values()) <= len(outside)
+    per_area = Counter(graph.owner[u] for u in users)
+    return len(per_area) >= KERNEL_MIN_USERS and 2 * max(per_area.values()) <= len(users)
 
 
 def _leaves(graph: _FileGraph, shared: set[str], tests: set[str]) -> set[str]:
