@@ -10,6 +10,7 @@ microservice identification do with their stop lists; so are words shorter than 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -26,6 +27,7 @@ TECHNICAL_WORDS = frozenset(
     schema seed serializer server service servlet set setting shared spec specification sql startup status store
     support test type update util validator value view viewmodel web wrapper writer
     all and can for from has into not the with
+    initial migration
     """.split()
 )
 
@@ -37,6 +39,7 @@ TEST_DIRECTORIES = frozenset(
 _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def domain_terms(path: str) -> tuple[str, ...]:
     """The domain words of the file name of ``path``, in order, without repeats."""
     stem = path.rpartition("/")[2].partition(".")[0]

@@ -147,10 +147,13 @@ def _file_graph(communities: Sequence[tuple[str, Sequence[str]]], dependencies: 
 
 def pair_bindings(dependencies: Sequence[Dependency]) -> dict[tuple[str, str], int]:
     """Binding weight (:func:`analyzer.domain.binding_weight`) of each directed file pair, self-pairs left out."""
-    kinds: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    uses: Counter[tuple[str, str, str]] = Counter()
     for d in dependencies:
         if d.source != d.target:
-            kinds[(d.source, d.target)][d.kind] += d.weight
+            uses[(d.source, d.target, d.kind)] += d.weight
+    kinds: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
+    for (source, target, kind), n in uses.items():
+        kinds[(source, target)][kind] = n
     return {pair: binding_weight(k) for pair, k in sorted(kinds.items())}
 
 
@@ -250,25 +253,52 @@ def _local_moving(graph: _FileGraph, fixed: set[str]) -> tuple[dict[str, str], s
         changed = False
         for f in movable:
             current = label[f]
-            pull: Counter[str] = Counter()
-            for g, w in neighbours[f]:
-                pull[label[g]] += w
-            for g, w in groups[f]:
-                for c, n in members[g].items():
-                    pull[c] += w * (n - (c == current))
-            total[current] -= degree[f]
-            gain = {c: pull[c] - degree[f] * total[c] / two_m for c in set(pull) | {current}}
-            best = max(gain, key=lambda c: (round(gain[c], 9), c == current, c))
-            total[best] += degree[f]
+            held = [(members[g], w) for g, w in groups[f]]
+            best = _best_label(f, current, label, neighbours[f], held, degree[f], total, two_m)
             if best != current:
                 for g, _ in groups[f]:
                     members[g][current] -= 1
+                    if not members[g][current]:
+                        del members[g][current]
                     members[g][best] += 1
+                total[current] -= degree[f]
+                total[best] += degree[f]
                 label[f] = best
                 changed = True
         if not changed:
             break
     return label, set(movable)
+
+
+def _best_label(
+    f: str,
+    current: str,
+    label: Mapping[str, str],
+    neighbours: Sequence[tuple[str, int]],
+    groups: Sequence[tuple[Mapping[str, int], int]],
+    degree: int,
+    total: Mapping[str, int],
+    two_m: int,
+) -> str:
+    """The label of best modularity gain for ``f`` (ties: staying, then the larger name).
+
+    The gain of label ``c`` is ``pull_c - degree * total_c / 2m`` (``total_c`` without ``f``),
+    compared scaled by ``2m`` so that it stays in integers and exactly reproducible.
+    """
+    pull: dict[str, int] = {current: 0}
+    for g, w in neighbours:
+        c = label[g]
+        pull[c] = pull.get(c, 0) + w
+    for held, w in groups:
+        for c, n in held.items():
+            pull[c] = pull.get(c, 0) + w * (n - (c == current))
+    own = total[current] - degree  # the current label's total without f
+
+    def gain(c: str) -> tuple[int, bool, str]:
+        return (pull[c] * two_m - degree * (own if c == current else total[c]), c == current, c)
+
+    best = max(pull, key=gain)
+    return best
 
 
 def _place_leaves(graph: _FileGraph, label: dict[str, str], leaves: set[str], shared: set[str]) -> None:
