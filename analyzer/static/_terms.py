@@ -27,7 +27,7 @@ TECHNICAL_WORDS = frozenset(
     schema seed serializer server service servlet set setting shared spec specification sql startup status store
     support test type update util validator value view viewmodel web wrapper writer
     all and can for from has into not the with
-    initial migration
+    initial migration add alter change drop fix insert remove rename
     """.split()
 )
 

@@ -49,8 +49,8 @@ DIRECTORY_WEIGHT = 1
 LEXICAL_MAX_SHARE = 0.25
 
 
-#: a boundary is named after a domain term held by at least this share of its files
-NAME_MIN_SHARE = 0.25
+#: a boundary is named after a domain term held by at least this share of its files (else its directory)
+NAME_MIN_SHARE = 0.5
 
 
 @dataclass(frozen=True, slots=True)
