@@ -80,13 +80,29 @@ def test_every_file_edge_carries_its_binding_weight():
     assert all(data[EDGE_BINDING] == binding_weight(data[EDGE_KINDS]) for data in edges)
 
 
-def test_pagerank_follows_binding_weights(shop: StaticAnalysis):
-    """Each entity is held as a field type and returned; Money is only a field type of the three."""
-    rank = dict(shop.analysis.pagerank)
-    for name in CONTEXTS:
-        low = name.lower()
-        entity = rank[f"src/main/java/shop/{low}/{name}.java"]
-        assert entity > rank[f"src/main/java/shop/web/{name}Controller.java"]
+def test_pagerank_follows_binding_weights(tmp_path: Path):
+    """X inherits Alpha and holds a Gamma: one use each, but inheriting binds harder."""
+    root = write_tree(
+        tmp_path,
+        {
+            "src/p/Alpha.java": "package p;\npublic class Alpha { }\n",
+            "src/p/Gamma.java": "package p;\npublic class Gamma { }\n",
+            "src/p/X.java": "package p;\npublic class X extends Alpha { Gamma g; }\n",
+        },
+    )
+    static = analyze_static(Settings(root=root, use_cache=False, jobs=1, use_git_history=False))
+    kinds = {d: data[EDGE_KINDS] for _, d, data in static.graph.edges("src/p/X.java", data=True)}
+    assert kinds == {"src/p/Alpha.java": {INHERIT: 1}, "src/p/Gamma.java": {TYPE: 1}}
+    rank = dict(static.analysis.pagerank)
+    assert rank["src/p/Alpha.java"] > rank["src/p/Gamma.java"]
+
+
+def test_plan_and_graph_weigh_each_pair_alike(shop: StaticAnalysis):
+    """The plan's coupling (pair_bindings over the dependencies) and the graph's edges use one table."""
+    bindings = plan.pair_bindings(shop.resolution.dependencies)
+    graph = {(s, d): data[EDGE_BINDING] for s, d, data in shop.graph.edges(data=True) if data.get(EDGE_KINDS)}
+    assert bindings == {pair: w for pair, w in graph.items() if not pair[1].startswith("ext:")}
+    assert len(set(bindings.values())) > 1
 
 
 @pytest.mark.parametrize("name", CONTEXTS)
