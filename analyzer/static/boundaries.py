@@ -71,21 +71,23 @@ def propose_boundaries(
 
     1. *Tests* (:func:`analyzer.static._terms.is_test`) are set aside; each joins, at the end,
        the boundary holding most of the binding weight of what it uses.
-    2. *Cross-cutting* files form the ``shared`` kernel: files used evenly from at least
-       ``KERNEL_MIN_USERS`` communities (none of them holding half of the use) that depend on
-       nothing but the kernel itself; helpers used only by the kernel join it.  A domain entity
-       that its own context uses most stays in that context.
+    2. *Cross-cutting* files form the ``shared`` kernel.  A first pass of step 4 (tests apart)
+       gives each file an area; a file is cross-cutting when its users span at least
+       ``KERNEL_MIN_USERS`` areas with none holding more than half of them (users that are
+       cross-cutting themselves, such as siblings in a ``common/`` folder, do not count) and
+       it depends on nothing but the kernel; helpers used only by the kernel join it.  A
+       domain entity whose users are mostly in its own context stays in that context.
     3. *Leaves* that reach into two or more other communities (files nobody but tests depends
        on, not counting a file that merely forwards to them: one dependency, no users, such as a
        package ``__init__``) are set aside: controllers, handlers, jobs, composition roots.
     4. The other files are refined by local moving (the first phase of Louvain: each file
-       moves to the boundary with the best modularity gain), seeded with the communities, over
-       the binding weights plus lexical cohesion: two files whose names share a domain term
-       (``OrderController``, ``MongoOrderRepository``) are tied by ``LEXICAL_WEIGHT``.  Ties go
-       to the boundary holding most files of the file's directory, then the current one.  Each
-       leaf then joins the boundary holding the majority of its weight (an entry point pulls in
-       nothing; it follows what it uses); a leaf that no boundary dominates is a composition
-       root (app factory, CLI) and goes to ``entrypoints``, the future strangler facade.
+       moves to the label of best modularity gain), seeded with the communities, over the
+       binding weights plus two kinds of ties (:func:`_affinities`): ``LEXICAL_WEIGHT`` between
+       files whose names share a domain term (``OrderController``, ``MongoOrderRepository``)
+       and ``DIRECTORY_WEIGHT`` between files of one directory.  Each leaf then joins the
+       boundary that dominates its binding and lexical pull (an entry point follows what it
+       uses); a leaf that no boundary dominates is a composition root (app factory, CLI) and
+       goes to ``entrypoints``, the future strangler facade.
     5. Files left without edges join the boundary holding most files of their directory, or
        of their domain term.  Each boundary is named after its dominant domain term, else the
        common directory of its files (see :func:`_name_boundaries`).
