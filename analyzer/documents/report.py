@@ -107,8 +107,8 @@ def dependency_health_section(f: StaticFacts) -> Section:
             "",
             f"Cycles and layers follow import statements. {unimported[0]} of the {unimported[1]} file pairs "
             "linked by a call, type use or inheritance have no import between them (same-package or "
-            "same-namespace visibility, autoloading): they couple files too, and can close cycles this "
-            "section does not show.",
+            "same-namespace visibility, autoloading, a name linked on past a module that re-exports it): "
+            "they couple files too, and can close cycles this section does not show.",
         ]
     out += ["", "### Layering", ""]
     if a.layers:

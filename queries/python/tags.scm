@@ -18,7 +18,9 @@
      (attribute attribute: (identifier) @name)] @reference.inherit))
 
 (call function: (identifier) @name) @reference.call
-(call function: (attribute attribute: (identifier) @name)) @reference.call
+; a dunder method called on a receiver (`super().__init__()`) names no function by itself: not linked by name
+((call function: (attribute attribute: (identifier) @name)) @reference.call
+ (#not-match? @name "^__.+__$"))
 
 (type (identifier) @name) @reference.type
 (type (attribute attribute: (identifier) @name)) @reference.type

@@ -371,4 +371,5 @@ SPEC = LanguageSpec(
     is_standard_library=is_standard_library,
     import_calls=frozenset({"import_module", "__import__"}),
     load_config=load_config,
+    follow_reexports=True,
 )
