@@ -306,8 +306,10 @@ class JavaLinker:
         if not p.facts:
             return out
         uses: tuple[tuple[Any, str, int, int], ...] = p.facts[3]  # type: ignore[assignment]
+        package = self.files[p.path].package
+        prefix = f"{package}." if package else ""  # a use's scope is written without it, a class's key with it
         for use, scope, line, count in uses:
-            found = self._link(use, p.path, scope)
+            found = self._link(use, p.path, prefix + scope if scope else "")
             if found is not None and found[0] != p.path:
                 out.append((found[0], found[1], found[2], line, count))
         return out
