@@ -27,6 +27,7 @@ from typing import Any
 
 from tree_sitter import Node
 
+from analyzer.static.languages import _java_expressions as _x
 from analyzer.static.languages._java_syntax import TYPE_NODES, erase, members, nargs, text, type_nodes, type_parameters
 
 Recv = tuple[Any, ...] | None
@@ -331,122 +332,6 @@ def _on_lambda(ex: _Extractor, node: Node, depth: int) -> None:
     ex.locals.pop()
 
 
-def _on_invocation(ex: _Extractor, node: Node, depth: int) -> None:
-    obj = node.child_by_field_name("object")
-    recv = ex.recv(obj) if obj is not None else None
-    if obj is None or recv is not None:
-        ex.use(("call", recv, text(node.child_by_field_name("name")), nargs(node)), node)
-    for child in node.named_children:
-        if child is not None and node.child_by_field_name("name") != child:
-            ex.visit(child, depth)
-
-
-def _on_field_access(ex: _Extractor, node: Node, depth: int) -> None:
-    obj = node.child_by_field_name("object")
-    field = node.child_by_field_name("field")
-    if field is not None and field.type == "this":
-        if obj is not None and erase(obj):
-            ex.use(("type", erase(obj)), obj)
-        return
-    recv = ex.recv(obj)
-    if recv is not None and field is not None:
-        ex.use(("field", recv, text(field)), node)
-    if obj is not None:
-        ex.visit(obj, depth)
-
-
-def _on_identifier(ex: _Extractor, node: Node, depth: int) -> None:
-    recv = ex.recv(node)
-    if recv is not None and recv[0] == "n":
-        ex.use(("name", recv[1]), node)
-
-
-def _on_new(ex: _Extractor, node: Node, depth: int) -> None:
-    type_node = node.child_by_field_name("type")
-    written = ex.typed(erase(type_node))
-    ex.type_uses(type_node)
-    if written:
-        ex.use(("new", written), node)
-    body = None
-    for child in node.named_children:
-        if child.type == "class_body":
-            body = child
-        elif child != type_node:
-            ex.visit(child, depth)
-    if body is not None:
-        ex.class_like(node, depth, "", [type_node] if type_node is not None else [], body)
-
-
-def _on_method_reference(ex: _Extractor, node: Node, depth: int) -> None:
-    parts = node.named_children
-    if not parts:
-        return
-    head = parts[0]
-    last = node.children[-1]
-    if head.type in TYPE_NODES:
-        ex.type_uses(head)
-        recv = ex.as_recv(erase(head))
-    else:
-        ex.visit(head, depth)
-        recv = ex.recv(head)
-    if recv is None:
-        return
-    if last.type == "new":
-        if recv[0] == "t":
-            ex.use(("new", recv[1]), node)
-    elif len(parts) > 1:
-        ex.use(("call", recv, text(last), -1), node)
-
-
-def _on_instanceof(ex: _Extractor, node: Node, depth: int) -> None:
-    left = node.child_by_field_name("left")
-    if left is not None:
-        ex.visit(left, depth)
-    right = node.child_by_field_name("right")
-    for child in node.named_children:
-        if child.type in TYPE_NODES or child.type in ("record_pattern", "type_pattern"):
-            ex.type_uses(child)
-    name = node.child_by_field_name("name")
-    if name is not None and right is not None:
-        ex.declare(name, ex.as_recv(erase(right)))
-
-
-def _on_constructor_call(ex: _Extractor, node: Node, depth: int) -> None:
-    first = node.child_by_field_name("constructor")
-    if first is not None and first.type == "super":
-        ex.use(("superinit",), node)
-    for child in node.named_children:
-        if child.type not in ("this", "super"):
-            ex.visit(child, depth)
-
-
-def _on_annotation(ex: _Extractor, node: Node, depth: int) -> None:
-    name = node.child_by_field_name("name")
-    if name is not None and erase(name):
-        ex.use(("type", erase(name)), name)
-    arguments = node.child_by_field_name("arguments")
-    if arguments is not None:
-        for child in arguments.named_children:
-            value = child.child_by_field_name("value") if child.type == "element_value_pair" else child
-            if value is not None:
-                ex.visit(value, depth)
-
-
-def _on_class_literal(ex: _Extractor, node: Node, depth: int) -> None:
-    for child in node.named_children:
-        if child.type in ("identifier", "scoped_identifier"):
-            if erase(child):
-                ex.use(("type", erase(child)), child)
-        else:
-            ex.type_uses(child)
-
-
-def _on_labeled(ex: _Extractor, node: Node, depth: int) -> None:
-    for child in node.named_children:
-        if child.type != "identifier":
-            ex.visit(child, depth)
-
-
 _HANDLERS = {
     **dict.fromkeys(_CLASS_NODES, _on_class),
     "package_declaration": _on_package,
@@ -469,17 +354,17 @@ _HANDLERS = {
     ),
     "enhanced_for_statement": _on_enhanced_for,
     "lambda_expression": _on_lambda,
-    "method_invocation": _on_invocation,
-    "field_access": _on_field_access,
-    "identifier": _on_identifier,
-    "object_creation_expression": _on_new,
-    "method_reference": _on_method_reference,
-    "instanceof_expression": _on_instanceof,
-    "explicit_constructor_invocation": _on_constructor_call,
-    "annotation": _on_annotation,
-    "marker_annotation": _on_annotation,
-    "class_literal": _on_class_literal,
-    "labeled_statement": _on_labeled,
+    "method_invocation": _x.on_invocation,
+    "field_access": _x.on_field_access,
+    "identifier": _x.on_identifier,
+    "object_creation_expression": _x.on_new,
+    "method_reference": _x.on_method_reference,
+    "instanceof_expression": _x.on_instanceof,
+    "explicit_constructor_invocation": _x.on_constructor_call,
+    "annotation": _x.on_annotation,
+    "marker_annotation": _x.on_annotation,
+    "class_literal": _x.on_class_literal,
+    "labeled_statement": _x.on_labeled,
     "module_declaration": lambda ex, node, depth: None,
 }
 
