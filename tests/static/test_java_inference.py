@@ -38,3 +38,46 @@ def test_an_inherited_field_and_method_link_through_the_class_a_use_is_written_i
         ("a/Root.java", "call"),
         ("a/Buffer.java", "call"),
     }
+
+
+def test_a_method_a_superclass_implements_wins_over_its_interfaces_declaration(tmp_path):
+    # javac searches the superclass chain before the interfaces: isEmpty() is AbstractBag's, though Bag
+    # is nearer ListBag
+    edges = _edges(
+        tmp_path,
+        {
+            "a/Bag.java": "package a;\npublic interface Bag { boolean isEmpty(); }\n",
+            "a/AbstractBag.java": "package a;\n"
+            "public abstract class AbstractBag implements Bag { public boolean isEmpty() { return true; } }\n",
+            "a/MidBag.java": "package a;\npublic abstract class MidBag extends AbstractBag {}\n",
+            "a/ListBag.java": "package a;\npublic class ListBag extends MidBag implements Bag {}\n",
+            "c/User.java": "package c;\nimport a.ListBag;\n"
+            "class User { boolean check(ListBag bag) { return bag.isEmpty(); } }\n",
+        },
+    )
+    assert {(t, k) for s, t, k in edges if s == "c/User.java"} == {
+        ("a/ListBag.java", "import"),
+        ("a/ListBag.java", "type"),
+        ("a/AbstractBag.java", "call"),
+    }
+
+
+def test_a_case_label_names_a_constant_of_the_switch_selectors_enum(tmp_path):
+    edges = _edges(
+        tmp_path,
+        {
+            "a/Result.java": "package a;\npublic enum Result { FOUND, EOF }\n",
+            "a/Parser.java": "package a;\npublic class Parser { public static Result skip() { return null; } }\n",
+            "c/Tag.java": "package c;\nimport a.Parser;\nclass Tag {\n  static final int EOF = -1;\n"
+            "  int read(int c) {\n    switch (Parser.skip()) {\n      case FOUND: return 1;\n"
+            "      case EOF: return 2;\n    }\n    switch (c) { case EOF: return 0; }\n    return c;\n  }\n}\n",
+        },
+    )
+    # Result is never named in Tag: its constants are reached through the selector's type; the int
+    # switch's EOF is Tag's own constant (no edge)
+    assert {(t, k) for s, t, k in edges if s == "c/Tag.java"} == {
+        ("a/Parser.java", "import"),
+        ("a/Parser.java", "type"),
+        ("a/Parser.java", "call"),
+        ("a/Result.java", "call"),
+    }

@@ -126,3 +126,32 @@ def on_labeled(ex: Any, node: Node, depth: int) -> None:
     for child in node.named_children:
         if child.type != "identifier":
             ex.visit(child, depth)
+
+
+def on_switch(ex: Any, node: Node, depth: int) -> None:
+    """A switch: its case labels' bare names are constants of the selector's type (an enum's)."""
+    condition = node.child_by_field_name("condition")
+    if condition is not None:
+        ex.visit(condition, depth)
+    ex.switches.append(ex.recv(condition))
+    body = node.child_by_field_name("body")
+    if body is not None:
+        ex.visit(body, depth)
+    ex.switches.pop()
+
+
+def on_switch_label(ex: Any, node: Node, depth: int) -> None:
+    selector = ex.switches[-1] if ex.switches else None
+    for child in node.named_children:
+        if child.type == "identifier" and selector is not None:
+            ex.use(("case", selector, text(child)), child)
+        else:
+            ex.visit(child, depth)
+
+
+def on_type_pattern(ex: Any, node: Node, depth: int) -> None:
+    """``case Foo f`` / ``o instanceof Foo f``: ``f`` is a local of type ``Foo``."""
+    type_node = next((c for c in node.named_children if c.type in TYPE_NODES), None)
+    ex.type_uses(type_node)
+    name = next((c for c in node.named_children if c.type == "identifier"), None)
+    ex.declare(name, ex.as_recv(erase(type_node)) if type_node is not None else None)

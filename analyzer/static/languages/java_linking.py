@@ -35,6 +35,7 @@ class _Class:
     supers: tuple[str, ...]
     fields: dict[str, str]
     methods: dict[str, list[tuple[int, str]]]
+    is_interface: bool = False
     members: dict[str, str] = field(default_factory=dict)  # simple name -> qualified member type
 
 
@@ -77,12 +78,13 @@ class JavaLinker:
             elif kind == "staticall":
                 f.staticall.append(name)
         self.files[path] = f
-        for name, outer, supers, fields, methods in classes:
+        for name, outer, supers, fields, methods, is_interface in classes:
             qname = prefix + name
             methods_by_name: dict[str, list[tuple[int, str]]] = {}
             for m, nargs, returns in methods:
                 methods_by_name.setdefault(m, []).append((nargs, returns))
-            c = _Class(qname, path, prefix + outer if outer else "", tuple(supers), dict(fields), methods_by_name)
+            outer_q = prefix + outer if outer else ""
+            c = _Class(qname, path, outer_q, tuple(supers), dict(fields), methods_by_name, is_interface)
             self.classes.setdefault(qname, []).append(c)
             if outer:
                 parent = self.classes.get(prefix + outer)
@@ -117,10 +119,32 @@ class JavaLinker:
             self._supers[key] = found
         return found
 
+    def superclass(self, c: _Class) -> str | None:
+        """The repository's superclass of ``c`` (not an interface); None when it has none there."""
+        if c.is_interface:
+            return None
+        for q in self.supers(c):
+            up = self.cls(q, c.path)
+            if up is not None and not up.is_interface:
+                return q
+        return None
+
     def hierarchy(self, qname: str, path: str) -> Iterator[_Class]:
-        """``qname`` and its supertypes in the repository, nearest first (breadth first)."""
+        """``qname`` and its supertypes in the repository as javac searches them: the class and its
+        superclasses first (a method an abstract class implements wins over its interface's), then
+        every interface, nearest first (breadth first)."""
         seen: set[str] = set()
-        todo = [qname]
+        chain: list[_Class] = []
+        q: str | None = qname
+        while q and q not in seen and len(seen) < _MAX_HOPS:
+            seen.add(q)
+            c = self.cls(q, path)
+            if c is None:
+                break
+            chain.append(c)
+            yield c
+            q = self.superclass(c)
+        todo = [s for c in chain for s in self.supers(c)]
         while todo and len(seen) < _MAX_HOPS:
             q = todo.pop(0)
             if q in seen:
@@ -270,8 +294,8 @@ class JavaLinker:
             return (scope, 0) if scope else None
         if what == "super":
             c = self.cls(scope, path)
-            ups = self.supers(c) if c is not None else []
-            return (ups[0], 0) if ups else None
+            up = self.superclass(c) if c is not None else None
+            return (up, 0) if up else None
         if what == "n":
             owner, named = self.name(recv[1], path, scope)
             if owner is not None:
@@ -327,6 +351,10 @@ class JavaLinker:
                 return owner.path, CALL, use[1]
             target = self.top_file(named, path) if named else None
             return (target, TYPE, use[1].rsplit(".", 1)[-1]) if target and named else None
+        if what == "case":  # an enum switch's constant, else a constant in scope
+            inner = self.type_of(use[1], path, scope)
+            owner = self.field_of(inner[0], use[2], path) if inner and not inner[1] else None
+            return (owner.path, CALL, use[2]) if owner is not None else self._link(("name", use[2]), path, scope)
         if what == "field":
             inner = self.type_of(use[1], path, scope)
             if inner is None or inner[1]:

@@ -14,11 +14,12 @@ without a type, or a type variable without a bound, has none (None): nothing is 
 
 The facts (a tuple of tuples, picklable): ``(package, imports, classes, uses)``, where
 ``imports`` holds ``(kind, name)`` (kind single, ondemand, static, staticall), ``classes``
-holds ``(name, outer, supers, fields, methods)`` (name nested as ``Outer.Inner``; anonymous and
-local classes ``Outer.$3``), ``fields`` ``(name, type)``, ``methods`` ``(name, nargs, type)``
+holds ``(name, outer, supers, fields, methods, is_interface)`` (name nested as ``Outer.Inner``;
+anonymous and local classes ``Outer.$3``; a class's superclass first among its supers), ``fields`` ``(name, type)``, ``methods`` ``(name, nargs, type)``
 (nargs -1 for varargs), and ``uses`` ``(use, scope, line, count)``; a use is one of
 ``("type", t)``, ``("inherit", t)``, ``("new", t)``, ``("name", x)``, ``("field", recv, x)``,
-``("call", recv, m, nargs)`` and ``("superinit",)``, ``scope`` the class it is written in.
+``("call", recv, m, nargs)``, ``("case", recv, x)`` (a case label's bare name, ``recv`` the
+switch's selector) and ``("superinit",)``, ``scope`` the class it is written in.
 """
 
 from __future__ import annotations
@@ -70,6 +71,7 @@ class _Extractor:
         self.uses: dict[tuple[Any, str], list[int]] = {}
         self.locals: list[dict[str, Recv]] = [{}]
         self.tparams: list[dict[str, str]] = [{}]
+        self.switches: list[Recv] = []  # the selector of each switch the walk is in
         self.scope = ""
         self.counter = 0
 
@@ -203,7 +205,10 @@ class _Extractor:
         written = [t for n in supers for t in ([n] if n.type in TYPE_NODES else type_nodes(n))]
         super_types = [s for s in (self.typed(erase(n)) for n in written) if s]
         fields, methods = members(body, node, self)
-        self.classes.append((full, outer, tuple(super_types), tuple(sorted(fields)), tuple(sorted(methods))))
+        is_interface = node.type in ("interface_declaration", "annotation_type_declaration")
+        self.classes.append(
+            (full, outer, tuple(super_types), tuple(sorted(fields)), tuple(sorted(methods)), is_interface)
+        )
         self.locals.append(dict.fromkeys((f for f, _ in fields), _FIELD))
         for child in node.named_children:
             if child.type in ("superclass", "super_interfaces", "extends_interfaces", "permits"):
@@ -365,6 +370,9 @@ _HANDLERS = {
     "marker_annotation": _x.on_annotation,
     "class_literal": _x.on_class_literal,
     "labeled_statement": _x.on_labeled,
+    "switch_expression": _x.on_switch,
+    "switch_label": _x.on_switch_label,
+    "type_pattern": _x.on_type_pattern,
     "module_declaration": lambda ex, node, depth: None,
 }
 
