@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from analyzer.config import Settings
 from analyzer.pipeline import analyze_static
 
@@ -81,3 +83,58 @@ def test_a_case_label_names_a_constant_of_the_switch_selectors_enum(tmp_path):
         ("a/Parser.java", "call"),
         ("a/Result.java", "call"),
     }
+
+
+# a small model: Pet, Owner and Vet each define feed(); Desk (package c) names none of them
+_MODEL = {
+    "a/Pet.java": "package a;\npublic class Pet { public void feed() {} public Owner owner() { return null; } }\n",
+    "a/Owner.java": "package a;\npublic class Owner { public void feed() {} }\n",
+    "a/Vet.java": "package a;\npublic class Vet { public void feed() {} }\n",
+    "a/Box.java": "package a;\nimport java.util.function.Consumer;\n"
+    "public class Box<T> { public T get() { return null; } public void each(Consumer<T> c) {} }\n",
+    "a/Herd.java": "package a;\nimport java.util.AbstractList;\n"
+    "public abstract class Herd extends AbstractList<Pet> {}\n",
+    "a/PetBox.java": "package a;\npublic class PetBox extends Box<Pet> {}\n",
+    "a/Visitor.java": "package a;\npublic interface Visitor<T> { void visit(T t); default void done() {} }\n",
+    "a/Clinic.java": "package a;\nimport java.util.*;\npublic class Clinic {\n"
+    "  public List<Pet> pets() { return null; }\n  public Map<Owner, List<Vet>> vets() { return null; }\n"
+    "  public Box<Vet> box() { return null; }\n  public Optional<Owner> owner() { return null; }\n"
+    "  public Herd herd() { return null; }\n  public PetBox petBox() { return null; }\n"
+    "  public Pet[] array() { return null; }\n  public <T> T any() { return null; }\n"
+    "  public void walk(Visitor<Owner> v) {}\n}\n",
+}
+
+
+def _desk_calls(tmp_path: Path, body: str) -> set[str]:
+    desk = f"package c;\nimport a.Clinic;\nclass Desk {{\n  void run(Clinic clinic) {{\n{body}\n  }}\n}}\n"
+    edges = _edges(tmp_path, {**_MODEL, "c/Desk.java": desk})
+    return {t for s, t, k in edges if s == "c/Desk.java" and k == "call" and t != "a/Clinic.java"}
+
+
+@pytest.mark.parametrize(
+    ("body", "targets"),
+    [
+        ("clinic.pets().get(0).feed();", {"a/Pet.java"}),  # List<Pet>.get
+        ("clinic.pets().get(0).owner().feed();", {"a/Pet.java", "a/Owner.java"}),
+        ("clinic.pets().iterator().next().feed();", {"a/Pet.java"}),
+        ("clinic.vets().get(null).get(0).feed();", {"a/Vet.java"}),  # Map<Owner, List<Vet>>.get
+        ("for (var e : clinic.vets().entrySet()) { e.getKey().feed(); }", {"a/Owner.java"}),  # Map.Entry
+        ("for (var v : clinic.vets().values()) { v.get(0).feed(); }", {"a/Vet.java"}),
+        ("for (var p : clinic.array()) { p.feed(); }", {"a/Pet.java"}),  # for-each over an array
+        ("clinic.pets().forEach(p -> p.feed());", {"a/Pet.java"}),  # lambda: Iterable<T>.forEach(Consumer<T>)
+        ("clinic.vets().forEach((o, vs) -> o.feed());", {"a/Owner.java"}),  # BiConsumer<K, V>
+        ("clinic.pets().stream().filter(p -> true).findFirst().get().feed();", {"a/Pet.java"}),
+        ("clinic.owner().ifPresent(o -> o.feed());", {"a/Owner.java"}),  # Optional<T>.ifPresent
+        ("clinic.owner().orElse(null).feed();", {"a/Owner.java"}),
+        ("clinic.box().get().feed();", {"a/Box.java", "a/Vet.java"}),  # the repository's Box<T>
+        ("clinic.box().each(v -> v.feed());", {"a/Box.java", "a/Vet.java"}),  # its Consumer<T> parameter
+        ("clinic.petBox().get().feed();", {"a/Box.java", "a/Pet.java"}),  # PetBox extends Box<Pet>
+        ("clinic.walk(o -> o.feed());", {"a/Owner.java"}),  # the one abstract method of Visitor<T>
+        ("clinic.herd().get(0).feed();", {"a/Pet.java"}),  # Herd extends the JDK's AbstractList<Pet>
+        # not known: a method's own type variable, a lambda given to a constructor
+        ("clinic.<a.Vet>any().feed();", set()),
+        ("new Thread(() -> {}).start();", set()),
+    ],
+)
+def test_a_member_reached_through_a_type_argument_or_a_lambda_parameter_links_its_file(tmp_path, body, targets):
+    assert _desk_calls(tmp_path, body) == targets

@@ -16,7 +16,12 @@ def on_invocation(ex: Any, node: Node, depth: int) -> None:
     obj = node.child_by_field_name("object")
     recv = ex.recv(obj) if obj is not None else None
     if obj is None or recv is not None:
-        ex.use(("call", recv, text(node.child_by_field_name("name")), nargs(node)), node)
+        name, count = text(node.child_by_field_name("name")), nargs(node)
+        ex.use(("call", recv, name, count), node)
+        arguments = node.child_by_field_name("arguments")
+        for j, argument in enumerate(arguments.named_children if arguments is not None else ()):
+            if argument.type == "lambda_expression":
+                ex.lambdas[argument.id] = ("lp", recv, name, count, j)
     for child in node.named_children:
         if child is not None and node.child_by_field_name("name") != child:
             ex.visit(child, depth)

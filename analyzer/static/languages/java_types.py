@@ -3,23 +3,28 @@
 Parse time knows one file only, so a use is recorded with its receiver as an expression
 (``java_linking`` resolves it over the repository's classes):
 
-* ``("t", "a.b.C[]")``: a type as written (generics erased, arrays kept as ``[]``);
+* ``("t", "a.b.C<X>[]")``: a type as written (with its type arguments: ``_java_generics``);
 * ``("n", "x")``: a simple name that is no local variable (a field, or a class);
 * ``("f", recv, "x")``: field (or member type) ``x`` of ``recv``;
 * ``("m", recv, "m", nargs)``: what method ``m`` returns (``recv`` None: unqualified);
-* ``("this",)``, ``("super",)``, ``("e", recv)`` (an element of the array ``recv``).
+* ``("this",)``, ``("super",)``, ``("e", recv)`` (an element of the array ``recv``), ``("it", recv)``
+  (an element of the array or the ``Iterable`` ``recv``);
+* ``("lp", recv, m, nargs, j, i)``: parameter ``i`` of the lambda passed as argument ``j`` to the
+  call ``recv.m(...)`` (its type: the functional interface of that method's parameter).
 
-A local's receiver is its declared type, or for ``var`` its initializer's; a lambda parameter
-without a type, or a type variable without a bound, has none (None): nothing is linked through it.
+A local's receiver is its declared type, or for ``var`` its initializer's (``for (var x : xs)``: an
+element of ``xs``); a lambda parameter passed anywhere else than to a method, or a
+type variable of a method without a bound, has none (None): nothing is linked through it.
 
-The facts (a tuple of tuples, picklable): ``(package, imports, classes, uses)``, where
-``imports`` holds ``(kind, name)`` (kind single, ondemand, static, staticall), ``classes``
-holds ``(name, outer, supers, fields, methods, is_interface)`` (name nested as ``Outer.Inner``;
-anonymous and local classes ``Outer.$3``; a class's superclass first among its supers), ``fields`` ``(name, type)``, ``methods`` ``(name, nargs, type)``
-(nargs -1 for varargs), and ``uses`` ``(use, scope, line, count)``; a use is one of
-``("type", t)``, ``("inherit", t)``, ``("new", t)``, ``("name", x)``, ``("field", recv, x)``,
-``("call", recv, m, nargs)``, ``("case", recv, x)`` (a case label's bare name, ``recv`` the
-switch's selector) and ``("superinit",)``, ``scope`` the class it is written in.
+The facts (a tuple of tuples, picklable): ``(package, imports, classes, uses)``, where ``imports``
+holds ``(kind, name)`` (kind single, ondemand, static, staticall), ``classes`` holds ``(name, outer,
+supers, fields, methods, is_interface, tparams)`` (name nested as ``Outer.Inner``; anonymous and
+local classes ``Outer.$3``; a class's superclass first among its supers; ``tparams`` its type
+variables ``(name, bound)``), ``fields`` ``(name, type)``, ``methods`` ``(name, nargs, type,
+parameter types, is_abstract)`` (nargs -1 for varargs), and ``uses`` ``(use, scope, line, count)``; a use is one
+of ``("type", t)``, ``("inherit", t)``, ``("new", t)``, ``("name", x)``, ``("field", recv, x)``,
+``("call", recv, m, nargs)``, ``("case", recv, x)`` (a case label's bare name, ``recv`` the switch's
+selector) and ``("superinit",)``, ``scope`` the class it is written in.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from typing import Any
 from tree_sitter import Node
 
 from analyzer.static.languages import _java_expressions as _x
+from analyzer.static.languages._java_generics import VARIABLE, write
 from analyzer.static.languages._java_syntax import TYPE_NODES, erase, members, nargs, text, type_nodes, type_parameters
 
 Recv = tuple[Any, ...] | None
@@ -72,6 +78,7 @@ class _Extractor:
         self.locals: list[dict[str, Recv]] = [{}]
         self.tparams: list[dict[str, str]] = [{}]
         self.switches: list[Recv] = []  # the selector of each switch the walk is in
+        self.lambdas: dict[int, tuple[Any, ...]] = {}  # a lambda argument's node id -> ("lp", its call...)
         self.scope = ""
         self.counter = 0
 
@@ -101,6 +108,10 @@ class _Extractor:
         if bound is not None:
             return bound + written[len(head) :] if bound else ""
         return written
+
+    def written(self, node: Node | None) -> str:
+        """A type node as a generic type string (``_java_generics``), type variables replaced."""
+        return write(node, self.tparam)
 
     def as_recv(self, written: str) -> Recv:
         typed = self.typed(written)
@@ -177,7 +188,7 @@ class _Extractor:
                 return None
             return ("m", inner, text(node.child_by_field_name("name")), nargs(node))
         if t in ("object_creation_expression", "cast_expression", "array_creation_expression"):
-            written = erase(node.child_by_field_name("type"))
+            written = self.written(node.child_by_field_name("type"))
             if t == "array_creation_expression" and written:
                 written += "[]" * max(1, sum(c.type in ("dimensions_expr", "dimensions") for c in node.children))
             return self.as_recv(written)
@@ -201,13 +212,15 @@ class _Extractor:
         nested = name or f"${self.counter}"
         full = f"{self.scope}.{nested}" if self.scope else nested
         outer, self.scope = self.scope, full
-        self.tparams.append(type_parameters(node.child_by_field_name("type_parameters")))
+        bounds = type_parameters(node.child_by_field_name("type_parameters"))
+        self.tparams.append({name: VARIABLE + name for name in bounds})
         written = [t for n in supers for t in ([n] if n.type in TYPE_NODES else type_nodes(n))]
-        super_types = [s for s in (self.typed(erase(n)) for n in written) if s]
+        super_types = [s for s in (self.written(n) for n in written) if s]
         fields, methods = members(body, node, self)
         is_interface = node.type in ("interface_declaration", "annotation_type_declaration")
         self.classes.append(
             (full, outer, tuple(super_types), tuple(sorted(fields)), tuple(sorted(methods)), is_interface)
+            + (tuple(bounds.items()),)
         )
         self.locals.append(dict.fromkeys((f for f, _ in fields), _FIELD))
         for child in node.named_children:
@@ -276,9 +289,9 @@ def _on_variable(ex: _Extractor, node: Node, depth: int) -> None:
     if node.type == "catch_formal_parameter":
         type_node = next((c for c in node.named_children if c.type == "catch_type"), None)
     ex.type_uses(type_node)
-    written = erase(type_node) if type_node is not None and type_node.type != "catch_type" else ""
+    written = ex.written(type_node) if type_node is not None and type_node.type != "catch_type" else ""
     if node.type == "catch_formal_parameter" and type_node is not None and len(type_node.named_children) == 1:
-        written = erase(type_node.named_children[0])
+        written = ex.written(type_node.named_children[0])
     if node.type == "spread_parameter" and written:
         written += "[]"
     declarators = node.children_by_field_name("declarator") or [
@@ -312,8 +325,10 @@ def _on_enhanced_for(ex: _Extractor, node: Node, depth: int) -> None:
     value = node.child_by_field_name("value")
     if value is not None:
         ex.visit(value, depth)
-    written = erase(type_node)
-    ex.declare(node.child_by_field_name("name"), ex.as_recv(written) if written != "var" else None)
+    written = ex.written(type_node)
+    value_recv = ex.recv(value)  # for (var x : xs): an element of the array or Iterable xs
+    element = ("it", value_recv) if value_recv is not None else None
+    ex.declare(node.child_by_field_name("name"), ex.as_recv(written) if written != "var" else element)
     body = node.child_by_field_name("body")
     if body is not None:
         ex.visit(body, depth)
@@ -323,12 +338,13 @@ def _on_enhanced_for(ex: _Extractor, node: Node, depth: int) -> None:
 def _on_lambda(ex: _Extractor, node: Node, depth: int) -> None:
     ex.locals.append({})
     params = node.child_by_field_name("parameters")
+    target = ex.lambdas.pop(node.id, None)
     if params is not None:
         if params.type == "identifier":
-            ex.declare(params, None)
+            ex.declare(params, (*target, 0) if target else None)
         elif params.type == "inferred_parameters":
-            for p in params.named_children:
-                ex.declare(p, None)
+            for i, p in enumerate(params.named_children):
+                ex.declare(p, (*target, i) if target else None)
         else:
             ex.visit(params, depth)
     body = node.child_by_field_name("body")
