@@ -138,3 +138,27 @@ def _desk_calls(tmp_path: Path, body: str) -> set[str]:
 )
 def test_a_member_reached_through_a_type_argument_or_a_lambda_parameter_links_its_file(tmp_path, body, targets):
     assert _desk_calls(tmp_path, body) == targets
+
+
+def test_calls_javac_sees_without_a_name_written_for_them(tmp_path):
+    # a class without a constructor still calls its superclass's (javac's default constructor calls
+    # super()); an annotation's element is a method of the annotation type; values() is a method the
+    # compiler adds to every enum, and its elements are the enum's
+    edges = _edges(
+        tmp_path,
+        {
+            "a/Base.java": "package a;\npublic class Base {}\n",
+            "a/Level.java": "package a;\npublic @interface Level { int value(); int depth(); }\n",
+            "a/Color.java": "package a;\npublic enum Color { RED; public Color next() { return RED; } }\n",
+            "a/Palette.java": "package a;\npublic class Palette { public static Color[] all() { return null; } }\n",
+            "c/Child.java": "package c;\nimport a.*;\n@Level(depth = 2)\npublic class Child extends Base {\n"
+            "  Object first() { return Palette.all()[0].next(); }\n  Object last(Color c) { return c.values()[0]; }\n}\n",
+        },
+    )
+    assert {(t, k) for s, t, k in edges if s == "c/Child.java" and k in ("call", "inherit")} == {
+        ("a/Base.java", "inherit"),
+        ("a/Base.java", "call"),
+        ("a/Level.java", "call"),
+        ("a/Palette.java", "call"),
+        ("a/Color.java", "call"),
+    }

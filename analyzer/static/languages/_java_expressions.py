@@ -113,6 +113,9 @@ def on_annotation(ex: Any, node: Node, depth: int) -> None:
     arguments = node.child_by_field_name("arguments")
     if arguments is not None:
         for child in arguments.named_children:
+            key = child.child_by_field_name("key") if child.type == "element_value_pair" else None
+            if key is not None and name is not None and erase(name):  # @A(key = v): A's element key()
+                ex.use(("call", ("t", erase(name)), text(key), 0), key)
             value = child.child_by_field_name("value") if child.type == "element_value_pair" else child
             if value is not None:
                 ex.visit(value, depth)

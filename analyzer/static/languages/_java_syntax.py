@@ -95,6 +95,8 @@ def members(body: Node | None, decl: Node, ex: Any) -> tuple[list[tuple[str, str
                 name = text(param.child_by_field_name("name"))
                 fields.append((name, written))
                 methods.append((name, 0, written, (), False))
+    if decl.type == "enum_declaration":  # the methods the compiler adds to every enum
+        methods += [("values", 0, ex.scope + "[]", (), False), ("valueOf", 1, ex.scope, ("String",), False)]
     if body is None:
         return fields, methods
     own = ex.scope

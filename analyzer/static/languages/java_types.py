@@ -223,6 +223,8 @@ class _Extractor:
             + (tuple(bounds.items()),)
         )
         self.locals.append(dict.fromkeys((f for f, _ in fields), _FIELD))
+        if node.type == "class_declaration" and node.child_by_field_name("superclass") is not None:
+            self.use(("superinit",), node)  # each constructor calls one of the superclass, if only implicitly
         for child in node.named_children:
             if child.type in ("superclass", "super_interfaces", "extends_interfaces", "permits"):
                 for type_node in type_nodes(child):
