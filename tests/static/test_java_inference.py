@@ -162,3 +162,18 @@ def test_calls_javac_sees_without_a_name_written_for_them(tmp_path):
         ("a/Palette.java", "call"),
         ("a/Color.java", "call"),
     }
+
+
+def test_an_overload_of_the_calls_arity_up_the_hierarchy_wins_over_a_nearer_one_of_another(tmp_path):
+    edges = _edges(
+        tmp_path,
+        {
+            "a/Base.java": "package a;\npublic class Base { public int value(int ctxt) { return ctxt; } }\n",
+            "b/Mid.java": "package b;\npublic class Mid extends a.Base { public int value() { return 0; } }\n",
+            "c/Leaf.java": "package c;\nclass Leaf extends b.Mid { int f() { return value(1) + value(); } }\n",
+        },
+    )
+    assert {(t, k) for s, t, k in edges if s == "c/Leaf.java" and k == "call"} == {
+        ("a/Base.java", "call"),  # value(1)
+        ("b/Mid.java", "call"),  # value(), and Mid's constructor
+    }

@@ -55,12 +55,18 @@ class JavaLinker(ClassTable):
         return None
 
     def method_of(self, qname: str, name: str, nargs: int, path: str) -> Method | None:
+        """The nearest overload of ``name`` taking ``nargs`` arguments up ``qname``'s hierarchy (a
+        subclass's ``get()`` does not hide its superclass's ``get(ctxt)``); else the nearest of any
+        arity.  Overloads of one arity are not told apart by their arguments' types."""
+        nearest: Method | None = None
         for c in self.hierarchy(qname, path):
             overloads = c.methods.get(name)
             if overloads:
-                fit = [o for o in overloads if o[0] == nargs or o[0] < 0 or nargs < 0] or overloads
-                return c, fit[0][1], fit[0][2]
-        return None
+                fit = [o for o in overloads if o[0] == nargs or o[0] < 0 or nargs < 0]
+                if fit:
+                    return c, fit[0][1], fit[0][2]
+                nearest = nearest or (c, overloads[0][1], overloads[0][2])
+        return nearest
 
     def _scopes(self, scope: str, path: str) -> Iterator[str]:
         s = scope
