@@ -177,3 +177,20 @@ def test_an_overload_of_the_calls_arity_up_the_hierarchy_wins_over_a_nearer_one_
         ("a/Base.java", "call"),  # value(1)
         ("b/Mid.java", "call"),  # value(), and Mid's constructor
     }
+
+
+def test_a_wildcard_import_links_the_files_of_the_classes_named_not_of_a_method_name_shared(tmp_path):
+    # Mapper calls collect(); model's Collector defines a collect() too, but Mapper never names Collector
+    edges = _edges(
+        tmp_path,
+        {
+            "model/Pet.java": "package model;\npublic class Pet { public java.util.List<String> collect() { return null; } }\n",
+            "model/Collector.java": "package model;\npublic class Collector { public void collect() {} }\n",
+            "app/Mapper.java": "package app;\nimport model.*;\nclass Mapper { Object f(Pet p) { return p.collect(); } }\n",
+        },
+    )
+    assert {(t, k) for s, t, k in edges if s == "app/Mapper.java"} == {
+        ("model/Pet.java", "import"),
+        ("model/Pet.java", "type"),
+        ("model/Pet.java", "call"),
+    }
