@@ -106,7 +106,7 @@ _MODEL = {
 
 
 def _desk_calls(tmp_path: Path, body: str) -> set[str]:
-    desk = f"package c;\nimport a.Clinic;\nclass Desk {{\n  void run(Clinic clinic) {{\n{body}\n  }}\n}}\n"
+    desk = f"package c;\nimport a.Clinic;\nimport java.util.*;\nclass Desk {{\n  void run(Clinic clinic) {{\n{body}\n  }}\n}}\n"
     edges = _edges(tmp_path, {**_MODEL, "c/Desk.java": desk})
     return {t for s, t, k in edges if s == "c/Desk.java" and k == "call" and t != "a/Clinic.java"}
 
@@ -131,7 +131,12 @@ def _desk_calls(tmp_path: Path, body: str) -> set[str]:
         ("clinic.petBox().get().feed();", {"a/Box.java", "a/Pet.java"}),  # PetBox extends Box<Pet>
         ("clinic.walk(o -> o.feed());", {"a/Owner.java"}),  # the one abstract method of Visitor<T>
         ("clinic.herd().get(0).feed();", {"a/Pet.java"}),  # Herd extends the JDK's AbstractList<Pet>
-        # not known: a method's own type variable, a lambda given to a constructor
+        # a method's own type variables, inferred from its arguments
+        ("Optional.of(clinic.pets().get(0)).get().owner().feed();", {"a/Pet.java", "a/Owner.java"}),
+        ("List.of(clinic.box().get()).get(0).feed();", {"a/Box.java", "a/Vet.java"}),
+        ("clinic.pets().stream().map(p -> p.owner()).findFirst().get().feed();", {"a/Pet.java", "a/Owner.java"}),
+        ("clinic.pets().stream().map(a.Pet::owner).forEach(o -> o.feed());", {"a/Pet.java", "a/Owner.java"}),
+        # not known: a method's own type variable bound by no argument, a lambda given to a constructor
         ("clinic.<a.Vet>any().feed();", set()),
         ("new Thread(() -> {}).start();", set()),
     ],
@@ -194,3 +199,29 @@ def test_a_wildcard_import_links_the_files_of_the_classes_named_not_of_a_method_
         ("model/Pet.java", "type"),
         ("model/Pet.java", "call"),
     }
+
+
+def test_an_overload_is_told_apart_by_its_arguments_types_up_the_hierarchy(tmp_path):
+    # jackson-databind's DeserializationConfig.isEnabled(DeserializationFeature) beside its superclass's
+    # MapperConfig.isEnabled(MapperFeature): javac picks the one the argument's type fits
+    edges = _edges(
+        tmp_path,
+        {
+            "a/MapperFeature.java": "package a;\npublic enum MapperFeature { SORT }\n",
+            "a/DeserFeature.java": "package a;\npublic enum DeserFeature { FAIL }\n",
+            "a/MapperConfig.java": "package a;\n"
+            "public class MapperConfig { public boolean isEnabled(MapperFeature f) { return true; } }\n",
+            "a/DeserConfig.java": "package a;\nimport ext.Feature;\npublic class DeserConfig extends MapperConfig {\n"
+            "  public boolean isEnabled(DeserFeature f) { return true; }\n"
+            "  public boolean isEnabled(Feature f) { return true; }\n}\n",
+            "c/Reader.java": "package c;\nimport a.*;\nclass Reader {\n  boolean sorted(DeserConfig config) {\n"
+            "    return config.isEnabled(MapperFeature.SORT);\n  }\n}\n",
+            "c/Writer.java": "package c;\nimport a.*;\nclass Writer {\n  boolean failing(DeserConfig config) {\n"
+            "    return config.isEnabled(DeserFeature.FAIL);\n  }\n}\n",
+        },
+    )
+    calls = {(s, t) for s, t, k in edges if k == "call" and s.startswith("c/")}
+    assert ("c/Reader.java", "a/MapperConfig.java") in calls
+    assert ("c/Reader.java", "a/DeserConfig.java") not in calls
+    assert ("c/Writer.java", "a/DeserConfig.java") in calls
+    assert ("c/Writer.java", "a/MapperConfig.java") not in calls

@@ -17,6 +17,8 @@ from analyzer.static.languages._java_generics import UNKNOWN, VARIABLE, erased, 
 from analyzer.static.languages.base import nearest
 
 TypeRef = tuple[str, int, tuple[Any, ...]]
+#: a method as declared: (nargs, returns, parameter types, is_abstract, its type variables (name, bound))
+Overload = tuple[int, str, tuple[str, ...], bool, tuple[tuple[str, str], ...]]
 Binding = dict[str, TypeRef | None]
 #: how far a hierarchy or a chain of receivers is followed
 MAX_HOPS = 40
@@ -31,8 +33,8 @@ class JavaClass:
     outer: str  # qualified name of the enclosing class, "" for a top-level one
     supers: tuple[str, ...]  # as written (generic), the superclass first
     fields: dict[str, str]
-    #: name -> (nargs, returns, parameter types, is_abstract) of each overload
-    methods: dict[str, list[tuple[int, str, tuple[str, ...], bool]]]
+    #: name -> (nargs, returns, parameter types, is_abstract, type variables) of each overload
+    methods: dict[str, list[Overload]]
     is_interface: bool = False
     tparams: tuple[tuple[str, str], ...] = ()  # (type variable, its bound as written)
     members: dict[str, str] = field(default_factory=dict)  # simple name -> qualified member type
@@ -83,9 +85,9 @@ class ClassTable:
         self.files[path] = f
         for name, outer, supers, fields, methods, is_interface, tparams in classes:
             qname = prefix + name
-            by_name: dict[str, list[tuple[int, str, tuple[str, ...], bool]]] = {}
-            for m, nargs, returns, params, is_abstract in methods:
-                by_name.setdefault(m, []).append((nargs, returns, params, is_abstract))
+            by_name: dict[str, list[Overload]] = {}
+            for m, *overload in methods:
+                by_name.setdefault(m, []).append(tuple(overload))  # type: ignore[arg-type]
             outer_q = prefix + outer if outer else ""
             c = JavaClass(qname, path, outer_q, tuple(supers), dict(fields), by_name, is_interface, tuple(tparams))
             self.classes.setdefault(qname, []).append(c)

@@ -17,7 +17,7 @@ def on_invocation(ex: Any, node: Node, depth: int) -> None:
     recv = ex.recv(obj) if obj is not None else None
     if obj is None or recv is not None:
         name, count = text(node.child_by_field_name("name")), nargs(node)
-        ex.use(("call", recv, name, count), node)
+        ex.use(("call", recv, name, count, ex.arguments(node, recv)), node)
         arguments = node.child_by_field_name("arguments")
         for j, argument in enumerate(arguments.named_children if arguments is not None else ()):
             if argument.type == "lambda_expression":
@@ -81,7 +81,7 @@ def on_method_reference(ex: Any, node: Node, depth: int) -> None:
         if recv[0] == "t":
             ex.use(("new", recv[1]), node)
     elif len(parts) > 1:
-        ex.use(("call", recv, text(last), -1), node)
+        ex.use(("call", recv, text(last), -1, ()), node)
 
 
 def on_instanceof(ex: Any, node: Node, depth: int) -> None:
@@ -115,7 +115,7 @@ def on_annotation(ex: Any, node: Node, depth: int) -> None:
         for child in arguments.named_children:
             key = child.child_by_field_name("key") if child.type == "element_value_pair" else None
             if key is not None and name is not None and erase(name):  # @A(key = v): A's element key()
-                ex.use(("call", ("t", erase(name)), text(key), 0), key)
+                ex.use(("call", ("t", erase(name)), text(key), 0, ()), key)
             value = child.child_by_field_name("value") if child.type == "element_value_pair" else child
             if value is not None:
                 ex.visit(value, depth)

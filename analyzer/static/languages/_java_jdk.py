@@ -9,7 +9,9 @@ interfaces and a few holders (``Future``, ``AtomicReference``, ``ThreadLocal``, 
 the members whose types carry a type variable: what ``get`` returns, what a lambda passed to
 ``forEach`` receives.  A member left out (``size()``, ``collect``, ``Collections.sort``) is a
 member of a type the linker knows but never a repository file, so it links nothing, as before.
-A method's own type variable (``<R> Stream<R> map(...)``) is not inferred: its result is unknown.
+A method's own type variables are inferred from its arguments (``Optional.of(pet)``,
+``List.of(a, b)``, ``Collections.unmodifiableList(pets)``, ``map(p -> p.owner())``,
+``map(Pet::owner)``), never from where the result goes (``collect(Collectors.toList())``: unknown).
 A repository class of the same qualified name wins over its stub.
 """
 
@@ -53,8 +55,10 @@ interface Collection<E> extends Iterable<E> { Stream<E> stream(); Stream<E> para
 interface List<E> extends Collection<E> { E get(int i); E set(int i, E e); E remove(int i);
   List<E> subList(int a, int b); ListIterator<E> listIterator(); void sort(Comparator<? super E> c);
   void replaceAll(UnaryOperator<E> op);
-  E getFirst(); E getLast(); E removeFirst(); E removeLast(); }
-interface Set<E> extends Collection<E> {}
+  E getFirst(); E getLast(); E removeFirst(); E removeLast(); static <E> List<E> of(E... es);
+  static <E> List<E> copyOf(Collection<? extends E> c); }
+interface Set<E> extends Collection<E> { static <E> Set<E> of(E... es);
+  static <E> Set<E> copyOf(Collection<? extends E> c); }
 interface SortedSet<E> extends Set<E> { E first(); E last(); SortedSet<E> headSet(E e); SortedSet<E> tailSet(E e);
   SortedSet<E> subSet(E a, E b); }
 interface NavigableSet<E> extends SortedSet<E> { E floor(E e); E ceiling(E e); E lower(E e); E higher(E e);
@@ -105,7 +109,17 @@ final class Optional<T> { T get(); T orElse(T other); T orElseGet(Supplier<? ext
   T orElseThrow(Supplier<?> s); void ifPresent(Consumer<? super T> action);
   void ifPresentOrElse(Consumer<? super T> action, Runnable other); Optional<T> filter(Predicate<? super T> p);
   <U> Optional<U> map(Function<? super T, ? extends U> f); <U> Optional<U> flatMap(Function<? super T, ?> f);
-  Optional<T> or(Supplier<?> s); Stream<T> stream(); }
+  Optional<T> or(Supplier<?> s); Stream<T> stream(); static <T> Optional<T> of(T value);
+  static <T> Optional<T> ofNullable(T value); }
+final class Objects { static <T> T requireNonNull(T obj); static <T> T requireNonNull(T obj, String message);
+  static <T> T requireNonNullElse(T obj, T other); }
+final class Collections { static <T> List<T> unmodifiableList(List<? extends T> l);
+  static <T> Set<T> unmodifiableSet(Set<? extends T> s);
+  static <T> Collection<T> unmodifiableCollection(Collection<? extends T> c);
+  static <K, V> Map<K, V> unmodifiableMap(Map<? extends K, ? extends V> m);
+  static <T> List<T> synchronizedList(List<T> l); static <K, V> Map<K, V> synchronizedMap(Map<K, V> m);
+  static <T> List<T> singletonList(T o); static <T> Set<T> singleton(T o); }
+final class Arrays { static <T> List<T> asList(T... a); static <T> Stream<T> stream(T[] array); }
 """,
     "java.util.function": """
 interface Consumer<T> { void accept(T t); }
@@ -132,7 +146,7 @@ interface Stream<T> { Stream<T> filter(Predicate<? super T> p); <R> Stream<R> ma
   Optional<T> min(Comparator<? super T> c); Optional<T> max(Comparator<? super T> c); List<T> toList();
   Iterator<T> iterator(); T reduce(T identity, BinaryOperator<T> f); Optional<T> reduce(BinaryOperator<T> f);
   IntStream mapToInt(ToIntFunction<? super T> f); LongStream mapToLong(ToLongFunction<? super T> f);
-  DoubleStream mapToDouble(ToDoubleFunction<? super T> f); }
+  DoubleStream mapToDouble(ToDoubleFunction<? super T> f); static <T> Stream<T> of(T... values); }
 """,
     "java.util.concurrent": """
 interface Callable<V> { V call(); }

@@ -94,9 +94,9 @@ def members(body: Node | None, decl: Node, ex: Any) -> tuple[list[tuple[str, str
                 written = ex.written(param.child_by_field_name("type"))
                 name = text(param.child_by_field_name("name"))
                 fields.append((name, written))
-                methods.append((name, 0, written, (), False))
+                methods.append((name, 0, written, (), False, ()))
     if decl.type == "enum_declaration":  # the methods the compiler adds to every enum
-        methods += [("values", 0, ex.scope + "[]", (), False), ("valueOf", 1, ex.scope, ("String",), False)]
+        methods += [("values", 0, ex.scope + "[]", (), False, ()), ("valueOf", 1, ex.scope, ("String",), False, ())]
     if body is None:
         return fields, methods
     own = ex.scope
@@ -114,7 +114,8 @@ def members(body: Node | None, decl: Node, ex: Any) -> tuple[list[tuple[str, str
                 dims = "[]" * text(declarator.child_by_field_name("dimensions")).count("[")
                 fields.append((text(declarator.child_by_field_name("name")), written + dims if written else ""))
         elif t in ("method_declaration", "annotation_type_element_declaration"):
-            ex.tparams.append(type_parameters(member.child_by_field_name("type_parameters")))
+            bounds = type_parameters(member.child_by_field_name("type_parameters"))
+            ex.tparams.append({name: "!" + name for name in bounds})  # bound (or inferred) by the linker
             written = ex.written(member.child_by_field_name("type"))
             params = member.child_by_field_name("parameters")
             plist = [p for p in (params.named_children if params is not None else ()) if p.type in _PARAMETERS]
@@ -123,5 +124,7 @@ def members(body: Node | None, decl: Node, ex: Any) -> tuple[list[tuple[str, str
             varargs = any(p.type == "spread_parameter" for p in plist)
             count = -1 if varargs else sum(p.type == "formal_parameter" for p in plist)
             is_abstract = member.child_by_field_name("body") is None and not _is_static(member)
-            methods.append((text(member.child_by_field_name("name")), count, written, types, is_abstract))
+            methods.append(
+                (text(member.child_by_field_name("name")), count, written, types, is_abstract, tuple(bounds.items()))
+            )
     return fields, methods

@@ -6,7 +6,8 @@ Parse time knows one file only, so a use is recorded with its receiver as an exp
 * ``("t", "a.b.C<X>[]")``: a type as written (with its type arguments: ``_java_generics``);
 * ``("n", "x")``: a simple name that is no local variable (a field, or a class);
 * ``("f", recv, "x")``: field (or member type) ``x`` of ``recv``;
-* ``("m", recv, "m", nargs)``: what method ``m`` returns (``recv`` None: unqualified);
+* ``("m", recv, "m", nargs, args)``: what method ``m`` returns (``recv`` None: unqualified; ``args``
+  its arguments' receivers, see ``_Extractor.arguments``);
 * ``("this",)``, ``("super",)``, ``("e", recv)`` (an element of the array ``recv``), ``("it", recv)``
   (an element of the array or the ``Iterable`` ``recv``);
 * ``("lp", recv, m, nargs, j, i)``: parameter ``i`` of the lambda passed as argument ``j`` to the
@@ -21,10 +22,11 @@ holds ``(kind, name)`` (kind single, ondemand, static, staticall), ``classes`` h
 supers, fields, methods, is_interface, tparams)`` (name nested as ``Outer.Inner``; anonymous and
 local classes ``Outer.$3``; a class's superclass first among its supers; ``tparams`` its type
 variables ``(name, bound)``), ``fields`` ``(name, type)``, ``methods`` ``(name, nargs, type,
-parameter types, is_abstract)`` (nargs -1 for varargs), and ``uses`` ``(use, scope, line, count)``; a use is one
-of ``("type", t)``, ``("inherit", t)``, ``("new", t)``, ``("name", x)``, ``("field", recv, x)``,
-``("call", recv, m, nargs)``, ``("case", recv, x)`` (a case label's bare name, ``recv`` the switch's
-selector) and ``("superinit",)``, ``scope`` the class it is written in.
+parameter types, is_abstract, type variables)`` (nargs -1 for varargs), and ``uses`` ``(use, scope,
+line, count)``; a use is one of ``("type", t)``, ``("inherit", t)``, ``("new", t)``, ``("name",
+x)``, ``("field", recv, x)``, ``("call", recv, m, nargs, args)``, ``("case", recv, x)`` (a case
+label's bare name, ``recv`` the switch's selector) and ``("superinit",)``, ``scope`` the class it is
+written in.
 """
 
 from __future__ import annotations
@@ -186,7 +188,7 @@ class _Extractor:
             inner = self.recv(obj, depth + 1) if obj is not None else None
             if obj is not None and inner is None:
                 return None
-            return ("m", inner, text(node.child_by_field_name("name")), nargs(node))
+            return ("m", inner, text(node.child_by_field_name("name")), nargs(node), self.arguments(node, inner))
         if t in ("object_creation_expression", "cast_expression", "array_creation_expression"):
             written = self.written(node.child_by_field_name("type"))
             if t == "array_creation_expression" and written:
@@ -204,6 +206,44 @@ class _Extractor:
         if t == "ternary_expression":
             return self.recv(node.child_by_field_name("consequence"), depth + 1)
         return None
+
+    def arguments(self, call: Node, recv: Recv) -> tuple[Recv, ...]:
+        """The receivers of a call's arguments (its overload and its method's type variables follow
+        them): a lambda is ``("lambda", body)`` (its expression body's receiver, its parameters
+        declared), a method reference ``("ref", recv, name)``."""
+        arguments = call.child_by_field_name("arguments")
+        if arguments is None:
+            return ()
+        out: list[Recv] = []
+        name, count = text(call.child_by_field_name("name")), nargs(call)
+        for j, argument in enumerate(arguments.named_children):
+            if argument.type == "lambda_expression":
+                out.append(("lambda", self.lambda_body(argument, ("lp", recv, name, count, j))))
+            elif argument.type == "method_reference":
+                parts = argument.named_children
+                head = parts[0] if parts else None
+                inner = self.as_recv(self.written(head)) if head is not None and head.type in TYPE_NODES else None
+                inner = inner or self.recv(head)
+                out.append(("ref", inner, text(argument.children[-1])) if inner is not None else None)
+            else:
+                out.append(self.recv(argument))
+        return tuple(out)
+
+    def lambda_body(self, node: Node, target: tuple[Any, ...]) -> Recv:
+        """The receiver an expression-bodied lambda returns, its parameters typed by ``target``."""
+        body = node.child_by_field_name("body")
+        if body is None or body.type == "block":
+            return None
+        self.locals.append({})
+        params = node.child_by_field_name("parameters")
+        if params is not None and params.type == "identifier":
+            self.declare(params, (*target, 0))
+        elif params is not None and params.type == "inferred_parameters":
+            for i, p in enumerate(params.named_children):
+                self.declare(p, (*target, i))
+        out = self.recv(body)
+        self.locals.pop()
+        return out
 
     # --- declarations -----------------------------------------------------
 
