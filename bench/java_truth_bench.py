@@ -43,7 +43,13 @@ from real_code_bench import fetch
 
 REFS = c.BENCH / "java" / "Refs.java"
 #: project (in real_code_bench.PROJECTS) -> its main source root inside the extracted archive
-PROJECTS = {"commons-io": "src/main/java", "guava": "guava/src", "tomcat": "java"}
+PROJECTS = {
+    "commons-io": "src/main/java",
+    "commons-lang3": "src/main/java",
+    "guava": "guava/src",
+    "jackson-databind": "src/main/java",
+    "tomcat": "java",
+}
 KINDS = ("import", "inherit", "type", "call")
 Pairs = set[tuple[str, str, str]]
 

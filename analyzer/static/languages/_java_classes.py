@@ -9,7 +9,7 @@ them, or, for a raw type or ``this``, to their bounds.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,6 +67,7 @@ class ClassTable:
         self._supers: dict[tuple[str, str], list[str]] = {}
         self._refs: dict[tuple[str, str, str], TypeRef | None] = {}
         self._bindings: dict[tuple[TypeRef, str, str], Binding] = {}
+        self._hierarchies: dict[tuple[str, str], list[JavaClass]] = {}
 
     def _add(self, path: str, facts: tuple[Any, ...]) -> None:
         package, imports, classes, _ = facts
@@ -135,22 +136,25 @@ class ClassTable:
                 return q
         return None
 
-    def hierarchy(self, qname: str, path: str) -> Iterator[JavaClass]:
+    def hierarchy(self, qname: str, path: str) -> list[JavaClass]:
         """``qname`` and its supertypes as javac searches them: the class and its superclasses
         first (a method an abstract class implements wins over its interface's), then every
         interface, nearest first (breadth first)."""
+        key = (qname, path)
+        found = self._hierarchies.get(key)
+        if found is not None:
+            return found
         seen: set[str] = set()
-        chain: list[JavaClass] = []
+        out: list[JavaClass] = []
         q: str | None = qname
         while q and q not in seen and len(seen) < MAX_HOPS:
             seen.add(q)
             c = self.cls(q, path)
             if c is None:
                 break
-            chain.append(c)
-            yield c
+            out.append(c)
             q = self.superclass(c)
-        todo = [s for c in chain for s in self.supers(c)]
+        todo = [s for c in out for s in self.supers(c)]
         while todo and len(seen) < MAX_HOPS:
             q = todo.pop(0)
             if q in seen:
@@ -158,8 +162,10 @@ class ClassTable:
             seen.add(q)
             c = self.cls(q, path)
             if c is not None:
-                yield c
+                out.append(c)
                 todo.extend(self.supers(c))
+        self._hierarchies[key] = out
+        return out
 
     def member_type(self, qname: str, name: str, path: str) -> str | None:
         for c in self.hierarchy(qname, path):
