@@ -80,6 +80,7 @@ class _Extractor:
         self.locals: list[dict[str, Recv]] = [{}]
         self.tparams: list[dict[str, str]] = [{}]
         self.switches: list[Recv] = []  # the selector of each switch the walk is in
+        self.calls: dict[int, tuple[Recv, ...]] = {}  # a call's node id -> its arguments' receivers
         self.lambdas: dict[int, tuple[Any, ...]] = {}  # a lambda argument's node id -> ("lp", its call...)
         self.scope = ""
         self.counter = 0
@@ -211,6 +212,9 @@ class _Extractor:
         """The receivers of a call's arguments (its overload and its method's type variables follow
         them): a lambda is ``("lambda", body)`` (its expression body's receiver, its parameters
         declared), a method reference ``("ref", recv, name)``."""
+        cached = self.calls.get(call.id)  # a call in a chain is met again as each outer call's receiver
+        if cached is not None:
+            return cached
         arguments = call.child_by_field_name("arguments")
         if arguments is None:
             return ()
@@ -227,7 +231,8 @@ class _Extractor:
                 out.append(("ref", inner, text(argument.children[-1])) if inner is not None else None)
             else:
                 out.append(self.recv(argument))
-        return tuple(out)
+        self.calls[call.id] = tuple(out)
+        return self.calls[call.id]
 
     def lambda_body(self, node: Node, target: tuple[Any, ...]) -> Recv:
         """The receiver an expression-bodied lambda returns, its parameters typed by ``target``."""
