@@ -95,6 +95,8 @@ _MODEL = {
     "a/Herd.java": "package a;\nimport java.util.AbstractList;\n"
     "public abstract class Herd extends AbstractList<Pet> {}\n",
     "a/PetBox.java": "package a;\npublic class PetBox extends Box<Pet> {}\n",
+    "a/Texts.java": "package a;\nimport java.util.function.Function;\npublic final class Texts {\n"
+    "  public static <T> String join(Iterable<T> items, Function<T, String> f) { return null; }\n}\n",
     "a/Visitor.java": "package a;\npublic interface Visitor<T> { void visit(T t); default void done() {} }\n",
     "a/Clinic.java": "package a;\nimport java.util.*;\npublic class Clinic {\n"
     "  public List<Pet> pets() { return null; }\n  public Map<Owner, List<Vet>> vets() { return null; }\n"
@@ -136,6 +138,11 @@ def _desk_calls(tmp_path: Path, body: str) -> set[str]:
         ("List.of(clinic.box().get()).get(0).feed();", {"a/Box.java", "a/Vet.java"}),
         ("clinic.pets().stream().map(p -> p.owner()).findFirst().get().feed();", {"a/Pet.java", "a/Owner.java"}),
         ("clinic.pets().stream().map(a.Pet::owner).forEach(o -> o.feed());", {"a/Pet.java", "a/Owner.java"}),
+        # a lambda's parameter typed by the method's type variable another argument binds
+        (
+            "a.Texts.join(clinic.pets(), p -> { p.owner().feed(); return null; });",
+            {"a/Texts.java", "a/Pet.java", "a/Owner.java"},
+        ),
         # not known: a method's own type variable bound by no argument, a lambda given to a constructor
         ("clinic.<a.Vet>any().feed();", set()),
         ("new Thread(() -> {}).start();", set()),
@@ -225,3 +232,15 @@ def test_an_overload_is_told_apart_by_its_arguments_types_up_the_hierarchy(tmp_p
     assert ("c/Reader.java", "a/DeserConfig.java") not in calls
     assert ("c/Writer.java", "a/DeserConfig.java") in calls
     assert ("c/Writer.java", "a/MapperConfig.java") not in calls
+
+
+def test_a_class_named_in_lower_case_is_a_class(tmp_path):
+    # jextract's generated openssl_h: a simple name that is no variable is looked up as a class whatever its case
+    edges = _edges(
+        tmp_path,
+        {
+            "a/openssl_h.java": "package a;\npublic class openssl_h { static int upcall() { return 0; } }\n",
+            "a/Callback.java": "package a;\nclass Callback { int f() { return openssl_h.upcall(); } }\n",
+        },
+    )
+    assert edges == {("a/Callback.java", "a/openssl_h.java", "call"), ("a/Callback.java", "a/openssl_h.java", "type")}

@@ -21,7 +21,7 @@ def on_invocation(ex: Any, node: Node, depth: int) -> None:
         arguments = node.child_by_field_name("arguments")
         for j, argument in enumerate(arguments.named_children if arguments is not None else ()):
             if argument.type == "lambda_expression":
-                ex.lambdas[argument.id] = ("lp", recv, name, count, j)
+                ex.lambdas[argument.id] = ("lp", recv, name, count, j, ex.plain_arguments(node))
     for child in node.named_children:
         if child is not None and node.child_by_field_name("name") != child:
             ex.visit(child, depth)

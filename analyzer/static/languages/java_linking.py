@@ -142,9 +142,7 @@ class JavaLinker(ClassTable):
                 c = self.field_of(q, name, path) if q else None
                 if c is not None:
                     return c, None
-        if name[:1].isupper() or "." in name:
-            return None, self.resolve_type(name, path, scope)
-        return None, None
+        return None, self.resolve_type(name, path, scope)  # a class (jextract's openssl_h too), else nothing
 
     def method(
         self, name: str, nargs: int, path: str, scope: str, fits: Fits | None = None
@@ -180,18 +178,27 @@ class JavaLinker(ClassTable):
         """What a call of ``m`` on ``seen_from`` returns: its class's type variables bound by the
         receiver, its own inferred from the arguments (else their bounds)."""
         c, o = m
-        binding = dict(self.binding_at(seen_from, c.qname, path))
-        if o[4]:
-            names = {n for n, _ in o[4]}
-            binding.update({n: (VARIABLE + n, 0, ()) for n in names})
-            inferred: Binding = {}
-            for i, written in enumerate(o[2][: len(args)]):
-                p = subst(self.ref(written, c.path, c.qname), binding)
-                self._infer(p, args[i], names, inferred, (path, scope, hops))
-            for n, bound in o[4]:
-                binding[n] = inferred.get(n) or (self.ref(bound, c.path, c.qname) if bound else None)
-        t = subst(self.ref(o[1], c.path, c.qname), binding)
+        t = subst(self.ref(o[1], c.path, c.qname), self._method_binding(m, seen_from, args, (path, scope, hops)))
         return t if t is not None and not t[0].startswith(VARIABLE) else None
+
+    def _method_binding(
+        self, m: Method, seen_from: TypeRef, args: tuple[Any, ...], at: tuple[str, str, int]
+    ) -> Binding:
+        """The type variables of ``m``'s class bound by the receiver, and ``m``'s own by its arguments."""
+        c, o = m
+        binding = self.binding_at(seen_from, c.qname, at[0])
+        if not o[4]:
+            return binding
+        binding = dict(binding)
+        names = {n for n, _ in o[4]}
+        binding.update({n: (VARIABLE + n, 0, ()) for n in names})
+        inferred: Binding = {}
+        for i, written in enumerate(o[2][: len(args)]):
+            p = subst(self.ref(written, c.path, c.qname), binding)
+            self._infer(p, args[i], names, inferred, at)
+        for n, bound in o[4]:
+            binding[n] = inferred.get(n) or (self.ref(bound, c.path, c.qname) if bound else None)
+        return binding
 
     def _infer(self, p: TypeRef | None, arg: Any, names: set[str], out: Binding, at: tuple[str, str, int]) -> None:
         """Bind the method type variables ``names`` in parameter type ``p`` from one argument: its
@@ -325,15 +332,17 @@ class JavaLinker(ClassTable):
     def _lambda_parameter(self, recv: Any, path: str, scope: str, hops: int) -> TypeRef | None:
         """Parameter ``i`` of a lambda passed as argument ``j`` of ``call_recv.m(...)``: the
         parameter of the one abstract method of the functional interface ``m`` takes there."""
-        _, call_recv, name, nargs, j, i = recv
-        found = self._call(call_recv, name, nargs, path, scope, hops)
+        _, call_recv, name, nargs, j, args, i = recv
+        found = self._call(call_recv, name, nargs, path, scope, hops, args)
         if found is None:
             return None
         (owner, overload), seen_from = found
         params = overload[2]
         if not params or (j >= len(params) and nargs >= 0):
             return None
-        fn = self.member_ref(params[min(j, len(params) - 1)], owner, seen_from, path)
+        binding = self._method_binding(found[0], seen_from, args, (path, scope, hops))
+        fn = subst(self.ref(params[min(j, len(params) - 1)], owner.path, owner.qname), binding)
+        fn = fn if fn is not None and not fn[0].startswith(VARIABLE) else None
         sam = self.sam(fn[0], path) if fn is not None and not fn[1] else None
         if fn is None or sam is None or i >= len(sam[1][2]):
             return None

@@ -10,8 +10,9 @@ Parse time knows one file only, so a use is recorded with its receiver as an exp
   its arguments' receivers, see ``_Extractor.arguments``);
 * ``("this",)``, ``("super",)``, ``("e", recv)`` (an element of the array ``recv``), ``("it", recv)``
   (an element of the array or the ``Iterable`` ``recv``);
-* ``("lp", recv, m, nargs, j, i)``: parameter ``i`` of the lambda passed as argument ``j`` to the
-  call ``recv.m(...)`` (its type: the functional interface of that method's parameter).
+* ``("lp", recv, m, nargs, j, args, i)``: parameter ``i`` of the lambda passed as argument ``j`` to
+  the call ``recv.m(args)`` (its type: the functional interface of that method's parameter; ``args``
+  without the lambdas).
 
 A local's receiver is its declared type, or for ``var`` its initializer's (``for (var x : xs)``: an
 element of ``xs``); a lambda parameter passed anywhere else than to a method, or a
@@ -81,6 +82,7 @@ class _Extractor:
         self.tparams: list[dict[str, str]] = [{}]
         self.switches: list[Recv] = []  # the selector of each switch the walk is in
         self.calls: dict[int, tuple[Recv, ...]] = {}  # a call's node id -> its arguments' receivers
+        self.plain: dict[int, tuple[Recv, ...]] = {}  # the same, lambdas left out
         self.lambdas: dict[int, tuple[Any, ...]] = {}  # a lambda argument's node id -> ("lp", its call...)
         self.scope = ""
         self.counter = 0
@@ -220,9 +222,10 @@ class _Extractor:
             return ()
         out: list[Recv] = []
         name, count = text(call.child_by_field_name("name")), nargs(call)
+        plain = self.plain_arguments(call)
         for j, argument in enumerate(arguments.named_children):
             if argument.type == "lambda_expression":
-                out.append(("lambda", self.lambda_body(argument, ("lp", recv, name, count, j))))
+                out.append(("lambda", self.lambda_body(argument, ("lp", recv, name, count, j, plain))))
             elif argument.type == "method_reference":
                 parts = argument.named_children
                 head = parts[0] if parts else None
@@ -233,6 +236,17 @@ class _Extractor:
                 out.append(self.recv(argument))
         self.calls[call.id] = tuple(out)
         return self.calls[call.id]
+
+    def plain_arguments(self, call: Node) -> tuple[Recv, ...]:
+        """The receivers of a call's arguments other than lambdas (None for a lambda): a lambda's
+        parameter types may follow the method's type variables these bind."""
+        found = self.plain.get(call.id)
+        if found is None:
+            arguments = call.child_by_field_name("arguments")
+            nodes = arguments.named_children if arguments is not None else []
+            found = tuple(None if a.type == "lambda_expression" else self.recv(a) for a in nodes)
+            self.plain[call.id] = found
+        return found
 
     def lambda_body(self, node: Node, target: tuple[Any, ...]) -> Recv:
         """The receiver an expression-bodied lambda returns, its parameters typed by ``target``."""
