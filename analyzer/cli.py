@@ -139,6 +139,11 @@ def _add_server_arguments(p: argparse.ArgumentParser) -> None:
     srv = p.add_argument_group("server")
     srv.add_argument("--server", metavar="URL", help="OpenAI-compatible server instead of a local model")
     srv.add_argument(
+        "--server-model",
+        metavar="NAME",
+        help="the served model to use, by its /v1/models id (default: the first the server lists)",
+    )
+    srv.add_argument(
         "--api-key-env",
         metavar="NAME",
         help="environment variable holding the --server API key, sent as a Bearer token (default: OPENAI_API_KEY)",
@@ -417,7 +422,13 @@ def _server_generator(args: argparse.Namespace, options):
         raise ConfigError(f"--api-key-env {key_name}: that environment variable is not set or empty")
     tokenizer = VocabTokenizer(args.model) if args.model else None
     return OpenAIServerGenerator(
-        args.server, options, tokenizer=tokenizer, api_key=api_key, api_key_name=key_name, allow_http=args.allow_http
+        args.server,
+        options,
+        tokenizer=tokenizer,
+        api_key=api_key,
+        api_key_name=key_name,
+        allow_http=args.allow_http,
+        server_model=args.server_model,
     )
 
 

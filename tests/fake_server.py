@@ -43,8 +43,11 @@ class FakeServer:
 
     model_id: str = "fake-coder-7b-instruct"
     n_ctx: int = 4096
-    #: llama-server's /tokenize and /apply-template (False: vLLM/Ollama-like, usage only)
+    #: llama-server's /tokenize and /apply-template (False: Ollama-like, usage only)
     tokenize: bool = True
+    #: answer as vLLM does: several models, each with max_model_len; /tokenize takes model + prompt or
+    #: messages and answers a count; a chat completion must name a served model (HTTP 404 otherwise)
+    vllm_models: tuple[str, ...] = ()
     answer: str = "The monolith has one package."
     #: (status, body) for every chat completion instead of a stream; "{headers}" is replaced by the request's
     chat_error: tuple[int, str] | None = None
@@ -87,6 +90,9 @@ def _handler(server: FakeServer) -> type[BaseHTTPRequestHandler]:
 
         def do_GET(self) -> None:
             self._record()
+            if self.path == "/v1/models" and server.vllm_models:
+                models = [{"id": m, "object": "model", "max_model_len": server.n_ctx} for m in server.vllm_models]
+                return self._json({"object": "list", "data": models})
             if self.path == "/v1/models":
                 return self._json({"object": "list", "data": [{"id": server.model_id, "object": "model"}]})
             if self.path == "/props" and server.tokenize:
@@ -95,6 +101,8 @@ def _handler(server: FakeServer) -> type[BaseHTTPRequestHandler]:
 
         def do_POST(self) -> None:
             req = self._record()
+            if server.vllm_models:
+                return self._vllm(req)
             if self.path == "/tokenize" and server.tokenize:
                 return self._json({"tokens": [0] * fake_tokens(req["content"])})
             if self.path == "/apply-template" and server.tokenize:
@@ -114,6 +122,23 @@ def _handler(server: FakeServer) -> type[BaseHTTPRequestHandler]:
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 return self.wfile.write(data)
+            self._stream(req)
+
+        def _vllm(self, req: dict) -> None:
+            if self.path == "/tokenize":
+                if req.get("model") not in server.vllm_models:
+                    return self._json({"error": "model not found"}, 404)
+                if "prompt" in req:
+                    n = fake_tokens(req["prompt"])
+                elif "messages" in req:
+                    n = fake_tokens(chatml(req["messages"]))
+                else:
+                    return self._json({"error": "field required: prompt or messages"}, 400)
+                return self._json({"count": n, "max_model_len": server.n_ctx, "tokens": [0] * n})
+            if self.path != "/v1/chat/completions":
+                return self._json({"error": "not found"}, 404)
+            if req.get("model") not in server.vllm_models:
+                return self._json({"error": f"The model `{req.get('model')}` does not exist."}, 404)
             self._stream(req)
 
         def _stream(self, req: dict) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 from analyzer.documents import mermaid
 from analyzer.documents.facts import static_facts
 from analyzer.domain import Dependency
-from analyzer.static.boundaries import SHARED, Boundary, decompose, partition_of
+from analyzer.static.boundaries import SHARED, Boundary, decompose, pair_bindings, partition_of
 from analyzer.static.result import StaticAnalysis
 
 FORMULAS = (
@@ -92,10 +92,10 @@ def _boundaries(f: PlanFacts) -> str:
 def _coupling(f: PlanFacts) -> Counter[tuple[str, str]]:
     part = partition_of(f.boundaries)
     weights: Counter[tuple[str, str]] = Counter()
-    for d in f.dependencies:
-        a, b = part.get(d.source), part.get(d.target)
+    for (source, target), w in pair_bindings(f.dependencies).items():
+        a, b = part.get(source), part.get(target)
         if a and b and a != b:
-            weights[(a, b)] += d.weight
+            weights[(a, b)] += w
     return weights
 
 

@@ -24,7 +24,7 @@ from analyzer.model.generator import (
     Tokenizer,
     render_chatml,
 )
-from analyzer.model.server_client import ChatOutcome, ServerClient, chat_body
+from analyzer.model.server_client import ChatOutcome, ServerClient, chat_body, short_model_name
 
 __all__ = ["ChatOutcome", "OpenAIServerGenerator", "ServerClient", "chat_body"]
 
@@ -34,7 +34,7 @@ class OpenAIServerGenerator:
 
     Tokens are counted with ``tokenizer`` (a local GGUF's vocabulary: exact, including the chat
     template) when one is given, else with the server's ``/apply-template`` + ``/tokenize``
-    (llama-server) or ``/extras/tokenize`` (llama_cpp.server) endpoints, else (vLLM, Ollama, hosted
+    (llama-server), vLLM's ``/tokenize`` or ``/extras/tokenize`` (llama_cpp.server), else (Ollama, hosted
     APIs) estimated from characters and corrected by the ``usage`` each answer reports.  The
     generator owns ``tokenizer`` and closes it, also when construction fails.
 
@@ -53,8 +53,10 @@ class OpenAIServerGenerator:
         api_key: str | None = None,
         api_key_name: str = "the API key",
         allow_http: bool = False,
+        server_model: str | None = None,
     ) -> None:
         self._vocab = tokenizer
+        self._requested_model = server_model
         try:
             self.options = (options or RuntimeOptions()).validate()
             self._client = ServerClient(base_url, timeout, api_key=api_key, allow_http=allow_http)
@@ -71,9 +73,11 @@ class OpenAIServerGenerator:
         self._choices.append(client.describe_transport())
         auth = "Bearer token from" if client.has_api_key else "none;"
         self._choices.append(f"authentication: {auth} ${api_key_name}{'' if client.has_api_key else ' is not set'}")
+        client.model = self._choose_model()
         server_ctx, alias = client.context_size()
-        served = client.model_id() or alias
-        self._choices.append(f"server model: {served or 'not named by the server'}")
+        served = short_model_name(client.model) if client.model else alias
+        how = "--server-model" if self._requested_model else "the first model the server lists"
+        self._choices.append(f"server model: {served} ({how})" if served else "server model: not named by the server")
         local = vocab.path.name if vocab is not None else ""
         self._estimate: _CharEstimate | None = None
         if vocab is not None:
@@ -99,6 +103,22 @@ class OpenAIServerGenerator:
         self.model_name = served or (header.name if header else "") or "server"
         self.quantization = header.quantization if header else "unknown"
 
+    def _choose_model(self) -> str | None:
+        """The served model every request names: ``--server-model``, else the first one listed.
+
+        Raises:
+            ConfigError: the server lists its models and ``--server-model`` is not one of them.
+        """
+        listed = [m["id"] for m in self._client.models()]
+        wanted = self._requested_model
+        if wanted is None:
+            return listed[0] if listed else None
+        if listed and wanted not in listed:
+            raise ConfigError(
+                f"--server-model {wanted}: the server does not serve it (it lists: {', '.join(listed[:10])})"
+            )
+        return wanted
+
     @property
     def n_ctx(self) -> int:
         return self._n_ctx
@@ -114,10 +134,8 @@ class OpenAIServerGenerator:
             return self._vocab.count_tokens(messages)
         if self._estimate is not None:
             return self._estimate.count(render_chatml(messages))
-        prompt = self._client.apply_template(messages)
-        if prompt is None:
-            prompt = render_chatml(messages)
-        return self._server_count(prompt, add_special=True)
+        n = self._client.count_messages(messages)
+        return n if n is not None else self._server_count(render_chatml(messages), add_special=True)
 
     def count_text(self, text: str) -> int:
         if self._vocab is not None:
@@ -152,6 +170,7 @@ class OpenAIServerGenerator:
             repeat_penalty=1.1 if opts.repeat_penalty is None else opts.repeat_penalty,
             json_schema=json_schema,
             stop=stop,
+            model=self._client.model,
         )
         on_first = None
         if on_prompt_progress:

@@ -62,8 +62,12 @@ def chat_body(
     repeat_penalty: float,
     json_schema: Mapping[str, Any] | None = None,
     stop: Sequence[str] = (),
+    model: str | None = None,
 ) -> dict[str, Any]:
     """The request body of a streamed chat completion.
+
+    ``model`` names the served model to use (vLLM and Ollama need it; a server that serves one
+    model ignores it); ``None`` leaves it out.
 
     ``stop`` goes to the server as its first :data:`MAX_STOP` strings (the API's limit);
     :meth:`ServerClient.chat` cuts at all of them locally.
@@ -82,6 +86,8 @@ def chat_body(
         "cache_prompt": True,
         "stream_options": {"include_usage": True},
     }
+    if model is not None:
+        body["model"] = model
     if json_schema is not None:
         body["response_format"] = {"type": "json_object", "schema": dict(json_schema)}
     stops = [s for s in stop if s][:MAX_STOP]
@@ -126,8 +132,10 @@ class ServerClient:
         if self.tls_context is not None:
             handlers.append(urllib.request.HTTPSHandler(context=self.tls_context))
         self._opener = urllib.request.build_opener(*handlers)
-        self._tokenize: str | None = None  # the tokenize endpoint that answered
+        self._tokenize: str | None = None  # the tokenize dialect that answered: "llama", "vllm" or "extras"
         self._bos = 0  # tokens /extras/tokenize adds to every text
+        #: the served model named in vLLM's tokenize requests (set once chosen)
+        self.model: str | None = None
 
     def __repr__(self) -> str:
         return f"ServerClient({self.base_url!r})"  # never the key
@@ -158,21 +166,28 @@ class ServerClient:
         return answer if isinstance(answer, dict) else None
 
     def context_size(self) -> tuple[int | None, str | None]:
-        """``(n_ctx, model alias)`` from llama-server's ``/props`` (None where not said)."""
+        """``(n_ctx, model alias)`` from llama-server's ``/props``, else the ``max_model_len`` vLLM lists
+        for :attr:`model` in ``/v1/models`` (None where not said)."""
         props = self.get_json("/props") or {}
         settings = props.get("default_generation_settings") or {}
         n_ctx = settings.get("n_ctx") or props.get("n_ctx")
         alias = props.get("model_alias") or props.get("model_path")
+        if not (isinstance(n_ctx, int) and n_ctx > 0):
+            listed = [m for m in self.models() if m.get("id") == self.model] or self.models()[:1]
+            n_ctx = listed[0].get("max_model_len") if listed else None
         return (n_ctx if isinstance(n_ctx, int) and n_ctx > 0 else None, str(alias) if alias else None)
+
+    def models(self) -> list[dict[str, Any]]:
+        """The models ``/v1/models`` lists (each a dict with an ``id``), in the server's order."""
+        data = (self.get_json("/v1/models") or {}).get("data")
+        return (
+            [m for m in data if isinstance(m, dict) and isinstance(m.get("id"), str)] if isinstance(data, list) else []
+        )
 
     def model_id(self) -> str | None:
         """The first model ``/v1/models`` lists (a file path shortened to its name), else None."""
-        data = (self.get_json("/v1/models") or {}).get("data")
-        first = data[0] if isinstance(data, list) and data and isinstance(data[0], dict) else {}
-        name = first.get("id")
-        if not isinstance(name, str) or not name:
-            return None
-        return name.replace("\\", "/").rsplit("/", 1)[-1] if name.lower().endswith(".gguf") else name
+        listed = self.models()
+        return short_model_name(listed[0]["id"]) if listed and listed[0]["id"] else None
 
     def apply_template(self, messages: Sequence[Mapping[str, str]]) -> str | None:
         """The server's rendering of ``messages`` (llama-server ``/apply-template``), else None."""
@@ -180,27 +195,52 @@ class ServerClient:
         prompt = answer.get("prompt") if answer else None
         return prompt if isinstance(prompt, str) else None
 
+    def count_messages(self, messages: Sequence[Mapping[str, str]]) -> int | None:
+        """Prompt tokens of ``messages`` with the server's own chat template, else None.
+
+        vLLM's ``/tokenize`` renders chat messages itself; llama-server's ``/apply-template``
+        renders them and ``/tokenize`` counts the result.
+        """
+        if self._tokenize in (None, "vllm"):
+            body = {"messages": [dict(m) for m in messages], "add_generation_prompt": True}
+            n = _token_count(self.post_json("/tokenize", self._with_model(body)), key="count")
+            if n is not None:
+                self._tokenize = "vllm"
+                return n
+        prompt = self.apply_template(messages)
+        return None if prompt is None else self.count_text(prompt, add_special=True)
+
     def count_text(self, text: str, *, add_special: bool) -> int | None:
         """Tokens of ``text`` by the server's tokenizer (special tokens parsed), else None.
 
-        llama-server's ``/tokenize`` takes ``add_special``; ``llama_cpp.server``'s
-        ``/extras/tokenize`` always adds BOS, so without ``add_special`` the
-        count of an empty text (its BOS, if any) is subtracted.  The endpoint that
-        answers first is remembered.
+        Three dialects, tried in this order and the one that answers remembered: llama-server's
+        ``/tokenize`` (``content``, ``add_special``), vLLM's ``/tokenize`` (``model``, ``prompt``,
+        ``add_special_tokens``; it answers ``count``), and ``llama_cpp.server``'s ``/extras/tokenize``,
+        which always adds BOS, so without ``add_special`` the count of an empty text (its BOS, if
+        any) is subtracted.
         """
-        if self._tokenize in (None, "/tokenize"):
-            answer = self.post_json("/tokenize", {"content": text, "add_special": add_special, "parse_special": True})
-            if answer and isinstance(answer.get("tokens"), list):
-                self._tokenize = "/tokenize"
-                return len(answer["tokens"])
-        answer = self.post_json("/extras/tokenize", {"input": text})
-        if not (answer and isinstance(answer.get("tokens"), list)):
+        if self._tokenize in (None, "llama"):
+            body = {"content": text, "add_special": add_special, "parse_special": True}
+            n = _token_count(self.post_json("/tokenize", body), key="tokens")
+            if n is not None:
+                self._tokenize = "llama"
+                return n
+        if self._tokenize in (None, "vllm"):
+            body = {"prompt": text, "add_special_tokens": add_special}
+            n = _token_count(self.post_json("/tokenize", self._with_model(body)), key="count")
+            if n is not None:
+                self._tokenize = "vllm"
+                return n
+        n = _token_count(self.post_json("/extras/tokenize", {"input": text}), key="tokens")
+        if n is None:
             return None
-        if self._tokenize != "/extras/tokenize":
-            self._tokenize = "/extras/tokenize"
-            self._bos = len((self.post_json("/extras/tokenize", {"input": ""}) or {}).get("tokens") or [])
-        n = len(answer["tokens"])
+        if self._tokenize != "extras":
+            self._tokenize = "extras"
+            self._bos = _token_count(self.post_json("/extras/tokenize", {"input": ""}), key="tokens") or 0
         return max(n if add_special else n - self._bos, 0)
+
+    def _with_model(self, body: dict[str, Any]) -> dict[str, Any]:
+        return {"model": self.model, **body} if self.model else body
 
     def chat(
         self,
@@ -284,6 +324,24 @@ class _RefuseRedirect(urllib.request.HTTPRedirectHandler):
 
     def redirect_request(self, *args: Any, **kwargs: Any) -> None:
         return None
+
+
+def short_model_name(name: str) -> str:
+    """A model id as the appendix names it: a GGUF file path shortened to the file's name."""
+    return name.replace("\\", "/").rsplit("/", 1)[-1] if name.lower().endswith(".gguf") else name
+
+
+def _token_count(answer: dict | None, *, key: str) -> int | None:
+    """The token count a tokenize endpoint answered, else None.
+
+    ``key`` is what the dialect answers with: ``"tokens"`` (a list: llama-server, llama_cpp.server)
+    or ``"count"`` (vLLM).  llama-server answers a body without ``content`` with an empty token
+    list, so a vLLM request is believed only when the answer has a ``count``.
+    """
+    value = (answer or {}).get(key)
+    if key == "tokens":
+        return len(value) if isinstance(value, list) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
 
 
 def _check_url(url: str, allow_http: bool) -> urllib.parse.SplitResult:

@@ -10,8 +10,10 @@ of files into boundaries (candidate services) for the migration plan.
 
 Three views of the file->file edges are used:
 
-* all edges (imports, calls, inheritance), weighted by ``EDGE_WEIGHT``:
-  PageRank, fan-in/out, orphans, package coupling, communities;
+* all edges (imports, calls, inheritance, type uses), each pair weighted by its binding weight
+  (``EDGE_BINDING``: :data:`analyzer.domain.EDGE_KIND_WEIGHTS`): PageRank, communities,
+  coupling between communities and between boundaries; fan-in/out, orphans and package
+  coupling count pairs;
 * runtime import edges (an edge holding at least one import that is not
   type-only): cycles and layers, since ``if TYPE_CHECKING:`` or
   ``import type`` imports never execute;
@@ -30,6 +32,7 @@ from typing import Any
 import networkx as nx
 
 from analyzer.domain import (  # the result types live in domain.py (no networkx behind them)
+    EDGE_BINDING,
     EDGE_KINDS,
     EDGE_LINES,
     EDGE_RUNTIME_IMPORT,
@@ -56,6 +59,7 @@ from analyzer.domain import (  # the result types live in domain.py (no networkx
     ParsedFile,
     Resolution,
     Symbol,
+    binding_weight,
 )
 from analyzer.static.metrics import (
     DIGITS,
@@ -144,6 +148,7 @@ def build_graph(parsed: Sequence[ParsedFile], resolution: Resolution) -> nx.DiGr
             EDGE_KINDS: {IMPORT: len(lines)},
             EDGE_LINES: {IMPORT: min(lines)},
             EDGE_WEIGHT: len(lines),
+            EDGE_BINDING: binding_weight({IMPORT: len(lines)}),
             EDGE_TYPE_ONLY: False,
             EDGE_RUNTIME_IMPORT: True,
         }
@@ -177,7 +182,7 @@ def analyze_graph(graph: nx.DiGraph, *, churn: Mapping[str, int] | None = None, 
     cycles = _cycles(runtime)
     type_only = _type_only_cycles(imports, runtime, {c.nodes for c in cycles})
     layer = _layers(runtime)
-    weighted = [(s, d, float(data.get(EDGE_WEIGHT, 1))) for s, d, data in internal]
+    weighted = [(s, d, float(_binding(data))) for s, d, data in internal]
     ranks = pagerank(files, weighted)
     fan_in: Counter[str] = Counter(d for _, d, _ in internal)
     fan_out: Counter[str] = Counter(s for s, _, _ in internal)
@@ -225,7 +230,7 @@ def extraction_order(graph: nx.DiGraph, partition: Mapping[str, str]) -> Extract
     """Boundaries of ``partition`` leaf-first: ones depending on no other boundary first.
 
     Boundary A depends on B when a file of A has any edge to a file of B; the
-    dependency weighs the summed ``EDGE_WEIGHT``.  While boundaries form a
+    dependency weighs the summed binding weight (``EDGE_BINDING``).  While boundaries form a
     cycle, the lightest dependency inside a cycle (ties by names) is dropped
     and listed in ``broken_edges``.  Every boundary named in ``partition``
     appears in ``order``; ties are broken by name.
@@ -237,7 +242,7 @@ def extraction_order(graph: nx.DiGraph, partition: Mapping[str, str]) -> Extract
     for src, dst, data in _file_edges(graph, files):
         a, b = partition.get(src), partition.get(dst)
         if a is not None and b is not None and a != b:
-            weights[(a, b)] += int(data.get(EDGE_WEIGHT, 1))
+            weights[(a, b)] += _binding(data)
     for (a, b), w in sorted(weights.items()):
         boundaries.add_edge(a, b, weight=w)
     broken: list[tuple[str, str, int]] = []
@@ -274,6 +279,7 @@ def _file_edge(deps: list[Dependency]) -> dict[str, Any]:
         EDGE_KINDS: dict(sorted(kinds.items())),
         EDGE_LINES: dict(sorted(lines.items())),
         EDGE_WEIGHT: sum(kinds.values()),
+        EDGE_BINDING: binding_weight(kinds),
         EDGE_TYPE_ONLY: bool(import_deps) and set(kinds) == {IMPORT} and all(d.type_only for d in import_deps),
         EDGE_RUNTIME_IMPORT: any(not d.type_only for d in import_deps),
     }
@@ -287,6 +293,13 @@ def _file_edges(graph: nx.DiGraph, files: Iterable[str]) -> list[tuple[str, str,
     """Sorted file->file edges with their attribute dicts (self-loops left out)."""
     keep = set(files)
     return sorted((s, d, data) for s, d, data in graph.edges(data=True) if s in keep and d in keep and s != d)
+
+
+def _binding(data: Mapping[str, Any]) -> int:
+    """The binding weight of an edge (computed from its kinds for a graph built without it)."""
+    if EDGE_BINDING in data:
+        return int(data[EDGE_BINDING])
+    return binding_weight(data.get(EDGE_KINDS, {})) or int(data.get(EDGE_WEIGHT, 1))
 
 
 def _is_runtime_import(data: Mapping[str, Any]) -> bool:
@@ -369,7 +382,7 @@ def _communities(
     undirected.add_nodes_from(f for f in files if f not in orphans)
     weights: Counter[tuple[str, str]] = Counter()
     for src, dst, data in internal:
-        weights[(min(src, dst), max(src, dst))] += int(data.get(EDGE_WEIGHT, 1))
+        weights[(min(src, dst), max(src, dst))] += _binding(data)
     for (a, b), w in sorted(weights.items()):
         undirected.add_edge(a, b, weight=w)
     groups = [tuple(sorted(c)) for c in nx.community.louvain_communities(undirected, weight="weight", seed=seed)]
@@ -391,7 +404,7 @@ def _coupling(
     for src, dst, data in internal:
         a, b = owner[src], owner[dst]
         if a != b:
-            weights[(min(a, b), max(a, b))] += int(data.get(EDGE_WEIGHT, 1))
+            weights[(min(a, b), max(a, b))] += _binding(data)
     return tuple((a, b, w) for (a, b), w in sorted(weights.items()))
 
 

@@ -296,15 +296,16 @@ def _resolve_references(parsed: Sequence[ParsedFile], index: RepoIndex, imports:
     """The reference pass: ``call``/``inherit`` edges from each file's uses to the visible definers."""
     specs = registry()
     tables = _Tables(parsed, index)
-    typed: dict[str, TypedLinker] = {}
+    typed: dict[object, TypedLinker] = {}
     for p in parsed:
         spec = specs[p.source.language]
         if spec.typed_links is None:
             _link_file(p, spec, tables, imports, edges)
             continue
-        linker = typed.get(spec.name)
-        if linker is None:
-            linker = typed[spec.name] = spec.typed_links([q for q in parsed if q.source.language == spec.name])
+        linker = typed.get(spec.typed_links)
+        if linker is None:  # one pass over every language sharing it (TypeScript and TSX)
+            sharing = [q for q in parsed if specs[q.source.language].typed_links is spec.typed_links]
+            linker = typed[spec.typed_links] = spec.typed_links(sharing, index)
         for target, kind, symbol, line, count in linker.links(p):
             edges.add(p.path, target, kind, line, count=count).symbols.add(symbol)
 

@@ -88,3 +88,21 @@ def test_a_server_error_that_echoes_the_key_is_redacted(env, monkeypatch, capsys
     err = capsys.readouterr().err
     assert "HTTP 403" in err and "[redacted]" in err and KEY[:12] not in err
     assert server.chat_requests()[0].headers["Authorization"] == f"Bearer {KEY}"
+
+
+def test_server_model_on_a_vllm_server(env, capsys):
+    served = ("meta-llama/Llama-3.1-8B-Instruct", "Qwen/Qwen2.5-Coder-32B-Instruct")
+    with FakeServer(vllm_models=served, n_ctx=8192) as server:
+        assert main(_args(env, server.url, "--server-model", served[1])) == 0
+        chats = server.chat_requests()
+    appendix = (env / "arch.md").read_text().split("## Appendix", 1)[1]
+    assert f"server model: {served[1]} (--server-model)" in appendix
+    assert "context: 8192 tokens (reported by the server)" in appendix
+    assert chats and {r.body["model"] for r in chats} == {served[1]}
+
+
+def test_a_server_model_the_server_lacks_is_a_usage_error(env, capsys):
+    with FakeServer(vllm_models=("a/one",)) as server:
+        assert main(_args(env, server.url, "--server-model", "b/two")) == 2
+    assert "--server-model b/two" in capsys.readouterr().err
+    assert not (env / "arch.md").exists()

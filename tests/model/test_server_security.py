@@ -173,7 +173,7 @@ def test_server_tokenizer_and_model_name_without_a_local_model() -> None:
             assert gen.count_tokens(MESSAGES) == fake_tokens(chatml(MESSAGES))
             assert gen.count_text("hello world") == fake_tokens("hello world")
             result = gen.generate(MESSAGES, 8)
-    assert "server model: Qwen2.5-Coder-14B-Instruct-Q4_K_M.gguf" in choices
+    assert "server model: Qwen2.5-Coder-14B-Instruct-Q4_K_M.gguf (the first model the server lists)" in choices
     assert "token counts: the server's tokenizer (its tokenize endpoint)" in choices
     assert "context: 8192 tokens (reported by the server)" in choices
     assert result.stats.model == "Qwen2.5-Coder-14B-Instruct-Q4_K_M.gguf"
@@ -197,7 +197,8 @@ def test_without_tokenize_endpoints_counts_are_estimated_then_corrected_by_usage
     # one token per three characters measured: the estimate now sits within the 10% margin above it
     assert fake_tokens(text) <= after <= 1.12 * fake_tokens(text) < before
     probes = [r.path for r in server.requests if r.path in ("/tokenize", "/extras/tokenize")]
-    assert probes == ["/tokenize", "/extras/tokenize"]  # asked once, when the generator was built
+    # each dialect asked once, when the generator was built: llama-server's, vLLM's, llama_cpp.server's
+    assert probes == ["/tokenize", "/tokenize", "/extras/tokenize"]
 
 
 def test_a_failed_construction_closes_the_local_tokenizer() -> None:
@@ -211,3 +212,49 @@ def test_a_failed_construction_closes_the_local_tokenizer() -> None:
     with pytest.raises(ConfigError):
         OpenAIServerGenerator("http://gpu-box:8080", tokenizer=vocab)  # type: ignore[arg-type]
     assert vocab.closed
+
+
+VLLM_MODELS = ("meta-llama/Llama-3.1-8B-Instruct", "Qwen/Qwen2.5-Coder-32B-Instruct")
+
+
+def test_vllm_counts_with_its_tokenizer_and_names_the_first_model() -> None:
+    """vLLM: /tokenize takes model + prompt (or messages) and answers a count; /v1/models has max_model_len."""
+    with FakeServer(vllm_models=VLLM_MODELS, n_ctx=32768) as server:
+        with OpenAIServerGenerator(server.url) as gen:
+            choices = gen.describe_choices()
+            assert gen.count_tokens(MESSAGES) == fake_tokens(chatml(MESSAGES))
+            assert gen.count_text("hello world") == fake_tokens("hello world")
+            result = gen.generate(MESSAGES, 8)
+    assert f"server model: {VLLM_MODELS[0]} (the first model the server lists)" in choices
+    assert "token counts: the server's tokenizer (its tokenize endpoint)" in choices
+    assert "context: 32768 tokens (reported by the server)" in choices
+    assert result.stats.model == VLLM_MODELS[0] and result.text
+    assert [r.body["model"] for r in server.chat_requests()] == [VLLM_MODELS[0]]
+    tokenize = [r.body for r in server.requests if r.path == "/tokenize" and "content" not in r.body]
+    assert tokenize and all(b["model"] == VLLM_MODELS[0] for b in tokenize)
+    assert any("messages" in b for b in tokenize)  # the chat prompt counted with the server's own template
+
+
+def test_server_model_chooses_among_the_served_models() -> None:
+    with FakeServer(vllm_models=VLLM_MODELS) as server:
+        with OpenAIServerGenerator(server.url, server_model=VLLM_MODELS[1]) as gen:
+            choices = gen.describe_choices()
+            gen.generate(MESSAGES, 4)
+    assert f"server model: {VLLM_MODELS[1]} (--server-model)" in choices
+    assert [r.body["model"] for r in server.chat_requests()] == [VLLM_MODELS[1]]
+
+
+def test_a_server_model_the_server_does_not_serve_is_a_usage_error_naming_what_it_serves() -> None:
+    with FakeServer(vllm_models=VLLM_MODELS) as server:
+        with pytest.raises(ConfigError, match="does not serve it") as e:
+            OpenAIServerGenerator(server.url, server_model="gpt-4o")
+    assert VLLM_MODELS[0] in str(e.value) and VLLM_MODELS[1] in str(e.value)
+    assert server.chat_requests() == []
+
+
+def test_llama_server_requests_name_its_one_model_and_an_empty_token_list_is_not_a_vllm_count() -> None:
+    """llama-server answers a /tokenize body without ``content`` with ``{"tokens": []}``: never read as 0 tokens."""
+    with FakeServer(model_id="coder.gguf") as server, OpenAIServerGenerator(server.url) as gen:
+        assert gen.count_tokens(MESSAGES) == fake_tokens(chatml(MESSAGES))
+        gen.generate(MESSAGES, 4)
+    assert server.chat_requests()[0].body["model"] == "coder.gguf"

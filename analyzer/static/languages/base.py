@@ -173,9 +173,9 @@ class LanguageSpec:
     #: the per-file facts of a type-aware reference pass, from the syntax tree (ParsedFile.facts);
     #: None = references are linked by name (the queries' ``@reference.*`` captures)
     type_facts: Callable[[Node], tuple[object, ...]] | None = None
-    #: the type-aware reference pass built over every file of the language (with its facts):
-    #: it replaces the by-name linking of ``resolve.py`` for the language
-    typed_links: Callable[[Sequence[ParsedFile]], TypedLinker] | None = None
+    #: the type-aware reference pass built over every file of the languages sharing it (TypeScript
+    #: and TSX), with their facts and the index: it replaces the by-name linking of ``resolve.py``
+    typed_links: Callable[[Sequence[ParsedFile], RepoIndex], TypedLinker] | None = None
 
     @property
     def queries(self) -> str:

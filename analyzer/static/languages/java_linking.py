@@ -409,6 +409,6 @@ def _dotted(recv: Any) -> str | None:
     return f"{inner}.{recv[2]}" if inner else None
 
 
-def typed_links(parsed: Sequence[ParsedFile]) -> JavaLinker:
+def typed_links(parsed: Sequence[ParsedFile], index: object = None) -> JavaLinker:
     """The linker over every Java file (``LanguageSpec.typed_links``)."""
     return JavaLinker(parsed)

@@ -3,7 +3,8 @@
 Parsing differs only in the grammar and queries; resolution (relative paths,
 ``.js`` -> ``.ts``, ``index.*``, tsconfig ``paths``/``baseUrl``, workspace
 packages, node builtins) is the JavaScript resolver, and the three languages
-share one configuration (``config_key="js"``).
+share one configuration (``config_key="js"``).  References are linked by type (``ts_types`` at
+parse time, ``ts_linking`` over every TypeScript and TSX file), not by name as in JavaScript.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from analyzer.static.languages.javascript import (
     postprocess_import,
     resolve_import,
 )
+from analyzer.static.languages.ts_linking import typed_links
+from analyzer.static.languages.ts_types import type_facts
 
 SPEC = LanguageSpec(
     name="typescript",
@@ -28,6 +31,8 @@ SPEC = LanguageSpec(
     load_config=load_config,
     config_key=CONFIG_KEY,
     is_standard_library=is_standard_library,
+    type_facts=type_facts,
+    typed_links=typed_links,
 )
 
 TSX_SPEC = LanguageSpec(
@@ -39,4 +44,6 @@ TSX_SPEC = LanguageSpec(
     load_config=load_config,
     config_key=CONFIG_KEY,
     is_standard_library=is_standard_library,
+    type_facts=type_facts,
+    typed_links=typed_links,
 )

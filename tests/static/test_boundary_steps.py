@@ -1,0 +1,164 @@
+"""The edge-kind weights and the steps of the boundary proposal, on real parses and real networkx.
+
+A small Java shop (orders, invoices, shipments, a money type every context uses, a composition
+root, tests) is written to a temporary folder and analyzed by the whole static pass; the
+assertions are about where each file lands and why.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers import fixture, write_tree
+
+from analyzer.config import Settings
+from analyzer.domain import CALL, EDGE_BINDING, EDGE_KINDS, IMPORT, INHERIT, TYPE, binding_weight
+from analyzer.pipeline import StaticAnalysis, analyze_static
+from analyzer.static import boundaries as plan
+from analyzer.static._terms import domain_terms, is_test
+
+CONTEXTS = ("Order", "Invoice", "Shipment")
+
+
+def _context(name: str) -> dict[str, str]:
+    low = name.lower()
+    pkg = f"package shop.{low};\nimport shop.common.Money;\n"
+    return {
+        f"src/main/java/shop/{low}/{name}.java": pkg + f"public class {name} {{ Money total; String id; }}\n",
+        f"src/main/java/shop/{low}/{name}Repository.java": pkg
+        + f"public class {name}Repository {{ {name} find(String id) {{ return new {name}(); }}\n"
+        + f"  void save({name} x) {{ }} }}\n",
+        f"src/main/java/shop/{low}/{name}Service.java": pkg
+        + f"public class {name}Service {{ {name}Repository repo = new {name}Repository();\n"
+        + f"  {name} get(String id) {{ return repo.find(id); }}\n"
+        + f"  Money total(String id) {{ {name} x = repo.find(id); return x.total; }} }}\n",
+        f"src/main/java/shop/web/{name}Controller.java": f"package shop.web;\nimport shop.{low}.{name}Service;\n"
+        + f"import shop.{low}.{name};\n"
+        + f"public class {name}Controller {{ {name}Service service = new {name}Service();\n"
+        + f"  {name} show(String id) {{ return service.get(id); }} }}\n",
+        f"src/test/java/shop/{low}/{name}ServiceTest.java": pkg
+        + f'public class {name}ServiceTest {{ void testGet() {{ new {name}Service().get("1"); }} }}\n',
+    }
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory: pytest.TempPathFactory) -> StaticAnalysis:
+    files: dict[str, str] = {
+        "src/main/java/shop/common/Money.java": "package shop.common;\npublic class Money { long cents; }\n",
+        "src/main/java/shop/App.java": "package shop;\n"
+        + "".join(f"import shop.web.{c}Controller;\n" for c in CONTEXTS)
+        + "public class App { void main() {"
+        + "".join(f" new {c}Controller();" for c in CONTEXTS)
+        + " } }\n",
+    }
+    for name in CONTEXTS:
+        files.update(_context(name))
+    root = write_tree(tmp_path_factory.mktemp("shop"), files)
+    return analyze_static(Settings(root=root, use_cache=False, jobs=1, use_git_history=False))
+
+
+@pytest.fixture(scope="module")
+def boundaries(shop: StaticAnalysis) -> dict[str, str]:
+    return plan.partition_of(plan.decompose(shop).boundaries)
+
+
+def test_binding_weight_ranks_kinds_and_damps_repeats():
+    assert binding_weight({INHERIT: 1}) > binding_weight({TYPE: 1}) > binding_weight({CALL: 1})
+    assert binding_weight({CALL: 40}) < binding_weight({TYPE: 1, CALL: 1}) * 3
+    assert binding_weight({IMPORT: 1, CALL: 1}) == binding_weight({CALL: 1})  # import adds nothing to a finer edge
+    assert binding_weight({IMPORT: 1}) > 0  # but is the signal where nothing finer exists
+    assert (
+        binding_weight({CALL: 1}) < binding_weight({CALL: 2}) == binding_weight({CALL: 3}) < binding_weight({CALL: 4})
+    )
+
+
+def test_every_file_edge_carries_its_binding_weight():
+    static = analyze_static(Settings(root=fixture("java"), use_cache=False, jobs=1, use_git_history=False))
+    edges = [data for _, _, data in static.graph.edges(data=True) if data.get(EDGE_KINDS)]
+    assert edges
+    assert all(data[EDGE_BINDING] == binding_weight(data[EDGE_KINDS]) for data in edges)
+
+
+def test_pagerank_follows_binding_weights(tmp_path: Path):
+    """X inherits Alpha and holds a Gamma: one use each, but inheriting binds harder."""
+    root = write_tree(
+        tmp_path,
+        {
+            "src/p/Alpha.java": "package p;\npublic class Alpha { }\n",
+            "src/p/Gamma.java": "package p;\npublic class Gamma { }\n",
+            "src/p/X.java": "package p;\npublic class X extends Alpha { Gamma g; }\n",
+        },
+    )
+    static = analyze_static(Settings(root=root, use_cache=False, jobs=1, use_git_history=False))
+    kinds = {d: data[EDGE_KINDS] for _, d, data in static.graph.edges("src/p/X.java", data=True)}
+    assert kinds == {"src/p/Alpha.java": {INHERIT: 1}, "src/p/Gamma.java": {TYPE: 1}}
+    rank = dict(static.analysis.pagerank)
+    assert rank["src/p/Alpha.java"] > rank["src/p/Gamma.java"]
+
+
+def test_plan_and_graph_weigh_each_pair_alike(shop: StaticAnalysis):
+    """The plan's coupling (pair_bindings over the dependencies) and the graph's edges use one table."""
+    bindings = plan.pair_bindings(shop.resolution.dependencies)
+    graph = {(s, d): data[EDGE_BINDING] for s, d, data in shop.graph.edges(data=True) if data.get(EDGE_KINDS)}
+    assert bindings == {pair: w for pair, w in graph.items() if not pair[1].startswith("ext:")}
+    assert len(set(bindings.values())) > 1
+
+
+@pytest.mark.parametrize("name", CONTEXTS)
+def test_controllers_and_tests_join_the_context_they_serve(boundaries: dict[str, str], name: str):
+    low = name.lower()
+    home = boundaries[f"src/main/java/shop/{low}/{name}Service.java"]
+    assert boundaries[f"src/main/java/shop/{low}/{name}.java"] == home
+    assert boundaries[f"src/main/java/shop/{low}/{name}Repository.java"] == home
+    assert boundaries[f"src/main/java/shop/web/{name}Controller.java"] == home
+    assert boundaries[f"src/test/java/shop/{low}/{name}ServiceTest.java"] == home
+
+
+def test_contexts_are_apart_and_named_after_their_domain_term(boundaries: dict[str, str]):
+    homes = {boundaries[f"src/main/java/shop/{c.lower()}/{c}Service.java"] for c in CONTEXTS}
+    assert homes == {c.lower() for c in CONTEXTS}
+    assert not any("~" in name for name in boundaries.values())
+
+
+def test_what_every_context_uses_evenly_is_the_shared_kernel(boundaries: dict[str, str]):
+    assert boundaries["src/main/java/shop/common/Money.java"] == plan.SHARED
+    assert boundaries["src/main/java/shop/App.java"] == plan.ENTRYPOINTS
+
+
+def test_a_context_entity_read_by_others_stays_home(tmp_path: Path):
+    """Order is used by invoices and shipments too, but most of its users are in ordering."""
+    files = {}
+    for name in CONTEXTS:
+        files.update(_context(name))
+    files["src/main/java/shop/common/Money.java"] = "package shop.common;\npublic class Money { long cents; }\n"
+    for name in ("Invoice", "Shipment"):
+        files[f"src/main/java/shop/{name.lower()}/{name}Lines.java"] = (
+            f"package shop.{name.lower()};\nimport shop.order.Order;\n"
+            f"public class {name}Lines {{ Order order; {name} of; }}\n"
+        )
+    root = write_tree(tmp_path, files)
+    static = analyze_static(Settings(root=root, use_cache=False, jobs=1, use_git_history=False))
+    partition = plan.partition_of(plan.decompose(static).boundaries)
+    assert partition["src/main/java/shop/order/Order.java"] == partition["src/main/java/shop/order/OrderService.java"]
+    assert partition["src/main/java/shop/order/Order.java"] != plan.SHARED
+
+
+def test_domain_terms_leave_out_technical_words():
+    assert domain_terms("a/MongoCatalogItemsRepository.java") == ("catalog",)
+    assert domain_terms("x/ICustomerOrdersViewModelService.cs") == ("customer", "order")
+    assert domain_terms("billing/models.py") == ()
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("src/test/java/a/FooTest.java", True),
+        ("tests/test_api.py", True),
+        ("web/cart.spec.ts", True),
+        ("src/main/java/a/Testimonial.java", False),
+        ("src/main/java/a/Contest.java", False),
+    ],
+)
+def test_is_test(path: str, expected: bool):
+    assert is_test(path) is expected
