@@ -81,13 +81,14 @@ def test_every_file_edge_carries_its_binding_weight():
 
 
 def test_pagerank_follows_binding_weights(tmp_path: Path):
-    """X inherits Alpha and holds a Gamma: one use each, but inheriting binds harder."""
+    """X inherits Alpha and holds a Gamma: one use each, but inheriting binds harder.  (Alpha is an
+    interface: a superclass would also be called, by X's implicit constructor.)"""
     root = write_tree(
         tmp_path,
         {
-            "src/p/Alpha.java": "package p;\npublic class Alpha { }\n",
+            "src/p/Alpha.java": "package p;\npublic interface Alpha { }\n",
             "src/p/Gamma.java": "package p;\npublic class Gamma { }\n",
-            "src/p/X.java": "package p;\npublic class X extends Alpha { Gamma g; }\n",
+            "src/p/X.java": "package p;\npublic class X implements Alpha { Gamma g; }\n",
         },
     )
     static = analyze_static(Settings(root=root, use_cache=False, jobs=1, use_git_history=False))

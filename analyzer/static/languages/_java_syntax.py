@@ -72,17 +72,31 @@ def type_parameters(node: Node | None) -> dict[str, str]:
     return out
 
 
-def members(body: Node | None, decl: Node, ex: Any) -> tuple[list[tuple[str, str]], list[tuple[str, int, str]]]:
+_PARAMETERS = ("formal_parameter", "spread_parameter")
+
+
+def _is_static(member: Node) -> bool:
+    modifiers = next((c for c in member.children if c.type == "modifiers"), None)
+    return modifiers is not None and any(c.type == "static" for c in modifiers.children)
+
+
+def _spread_type(param: Node) -> Node | None:
+    return next((c for c in param.named_children if c.type in TYPE_NODES), None)
+
+
+def members(body: Node | None, decl: Node, ex: Any) -> tuple[list[tuple[str, str]], list[tuple[Any, ...]]]:
     """The fields and methods a class body declares (record components and enum constants too)."""
     fields: list[tuple[str, str]] = []
-    methods: list[tuple[str, int, str]] = []
+    methods: list[tuple[Any, ...]] = []
     if decl.type == "record_declaration":
         for param in (decl.child_by_field_name("parameters") or decl).named_children:
             if param.type == "formal_parameter":
-                written = ex.typed(erase(param.child_by_field_name("type")))
+                written = ex.written(param.child_by_field_name("type"))
                 name = text(param.child_by_field_name("name"))
                 fields.append((name, written))
-                methods.append((name, 0, written))
+                methods.append((name, 0, written, (), False, ()))
+    if decl.type == "enum_declaration":  # the methods the compiler adds to every enum
+        methods += [("values", 0, ex.scope + "[]", (), False, ()), ("valueOf", 1, ex.scope, ("String",), False, ())]
     if body is None:
         return fields, methods
     own = ex.scope
@@ -95,17 +109,22 @@ def members(body: Node | None, decl: Node, ex: Any) -> tuple[list[tuple[str, str
             fields += more_fields
             methods += more_methods
         elif t in ("field_declaration", "constant_declaration"):
-            written = ex.typed(erase(member.child_by_field_name("type")))
+            written = ex.written(member.child_by_field_name("type"))
             for declarator in member.children_by_field_name("declarator"):
                 dims = "[]" * text(declarator.child_by_field_name("dimensions")).count("[")
                 fields.append((text(declarator.child_by_field_name("name")), written + dims if written else ""))
         elif t in ("method_declaration", "annotation_type_element_declaration"):
-            ex.tparams.append(type_parameters(member.child_by_field_name("type_parameters")))
-            written = ex.typed(erase(member.child_by_field_name("type")))
-            ex.tparams.pop()
+            bounds = type_parameters(member.child_by_field_name("type_parameters"))
+            ex.tparams.append({name: "!" + name for name in bounds})  # bound (or inferred) by the linker
+            written = ex.written(member.child_by_field_name("type"))
             params = member.child_by_field_name("parameters")
-            plist = params.named_children if params is not None else []
+            plist = [p for p in (params.named_children if params is not None else ()) if p.type in _PARAMETERS]
+            types = tuple(ex.written(p.child_by_field_name("type") or _spread_type(p)) for p in plist)
+            ex.tparams.pop()
             varargs = any(p.type == "spread_parameter" for p in plist)
             count = -1 if varargs else sum(p.type == "formal_parameter" for p in plist)
-            methods.append((text(member.child_by_field_name("name")), count, written))
+            is_abstract = member.child_by_field_name("body") is None and not _is_static(member)
+            methods.append(
+                (text(member.child_by_field_name("name")), count, written, types, is_abstract, tuple(bounds.items()))
+            )
     return fields, methods

@@ -3,7 +3,7 @@
 ``import a.b.C;`` resolves to the file that declares ``package a.b`` and
 defines a top-level ``C`` (or, failing that, to ``a/b/C.java`` under any
 source root such as ``src/main/java``).  ``import a.b.*;`` resolves to the
-files of package ``a.b`` that define a name the importer uses.  Static imports
+files of package ``a.b`` named after a class the importer names (all of them when it names none).  Static imports
 resolve to the class's file.  A class missing from a package the repository
 declares is unresolved (generated at build time, like AutoValue or protobuf
 classes).  Anything else is external, grouped by its first two segments
@@ -37,7 +37,6 @@ from analyzer.static.languages.base import (
     ResolvedImport,
     call_arguments,
     computed_name,
-    narrow_to_referenced,
     nearest,
     node_text,
     per_file_set,
@@ -212,7 +211,7 @@ def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
     wildcard = ref.kind != KIND_STATIC and WILDCARD in ref.names
     if wildcard:
         package_files = _package_files(module, index)
-        members = narrow_to_referenced(_nearest_copies(ref.path, package_files), ref.path, index)
+        members = _used_classes(_nearest_copies(ref.path, package_files), ref.path, index)
         if members:
             return ResolvedImport(targets=members)
         if package_files:  # the importer's own package, which it alone declares
@@ -251,6 +250,19 @@ def external_package(module: str, repository_prefixes: frozenset[str] = frozense
     while n < limit and ".".join(parts[:n]) in repository_prefixes:
         n += 1
     return ".".join(parts[:n])
+
+
+def _used_classes(candidates: tuple[str, ...], importer: str, index: RepoIndex) -> tuple[str, ...]:
+    """The files of a package imported on demand (``import a.b.*;``) whose class the importer names.
+
+    A class another package can import is public, and a public top-level class lives in the file
+    named after it: ``a/b/Pet.java`` is used when the importer names ``Pet``; a method or field named
+    like another file's member (``collect``, ``isEnabled``) does not count.  When it names none of
+    them, every file of the package (the import still depends on the package as a whole).
+    """
+    used = index.referenced.get(importer, frozenset())
+    others = tuple(sorted(c for c in candidates if c != importer))
+    return tuple(c for c in others if c.rsplit("/", 1)[-1][: -len(_EXTENSION)] in used) or others
 
 
 def _package_part(module: str) -> str:

@@ -3,22 +3,31 @@
 Parse time knows one file only, so a use is recorded with its receiver as an expression
 (``java_linking`` resolves it over the repository's classes):
 
-* ``("t", "a.b.C[]")``: a type as written (generics erased, arrays kept as ``[]``);
+* ``("t", "a.b.C<X>[]")``: a type as written (with its type arguments: ``_java_generics``);
 * ``("n", "x")``: a simple name that is no local variable (a field, or a class);
 * ``("f", recv, "x")``: field (or member type) ``x`` of ``recv``;
-* ``("m", recv, "m", nargs)``: what method ``m`` returns (``recv`` None: unqualified);
-* ``("this",)``, ``("super",)``, ``("e", recv)`` (an element of the array ``recv``).
+* ``("m", recv, "m", nargs, args)``: what method ``m`` returns (``recv`` None: unqualified; ``args``
+  its arguments' receivers, see ``_Extractor.arguments``);
+* ``("this",)``, ``("super",)``, ``("e", recv)`` (an element of the array ``recv``), ``("it", recv)``
+  (an element of the array or the ``Iterable`` ``recv``);
+* ``("lp", recv, m, nargs, j, args, i)``: parameter ``i`` of the lambda passed as argument ``j`` to
+  the call ``recv.m(args)`` (its type: the functional interface of that method's parameter; ``args``
+  without the lambdas).
 
-A local's receiver is its declared type, or for ``var`` its initializer's; a lambda parameter
-without a type, or a type variable without a bound, has none (None): nothing is linked through it.
+A local's receiver is its declared type, or for ``var`` its initializer's (``for (var x : xs)``: an
+element of ``xs``); a lambda parameter passed anywhere else than to a method, or a
+type variable of a method without a bound, has none (None): nothing is linked through it.
 
-The facts (a tuple of tuples, picklable): ``(package, imports, classes, uses)``, where
-``imports`` holds ``(kind, name)`` (kind single, ondemand, static, staticall), ``classes``
-holds ``(name, outer, supers, fields, methods)`` (name nested as ``Outer.Inner``; anonymous and
-local classes ``Outer.$3``), ``fields`` ``(name, type)``, ``methods`` ``(name, nargs, type)``
-(nargs -1 for varargs), and ``uses`` ``(use, scope, line, count)``; a use is one of
-``("type", t)``, ``("inherit", t)``, ``("new", t)``, ``("name", x)``, ``("field", recv, x)``,
-``("call", recv, m, nargs)`` and ``("superinit",)``, ``scope`` the class it is written in.
+The facts (a tuple of tuples, picklable): ``(package, imports, classes, uses)``, where ``imports``
+holds ``(kind, name)`` (kind single, ondemand, static, staticall), ``classes`` holds ``(name, outer,
+supers, fields, methods, is_interface, tparams)`` (name nested as ``Outer.Inner``; anonymous and
+local classes ``Outer.$3``; a class's superclass first among its supers; ``tparams`` its type
+variables ``(name, bound)``), ``fields`` ``(name, type)``, ``methods`` ``(name, nargs, type,
+parameter types, is_abstract, type variables)`` (nargs -1 for varargs), and ``uses`` ``(use, scope,
+line, count)``; a use is one of ``("type", t)``, ``("inherit", t)``, ``("new", t)``, ``("name",
+x)``, ``("field", recv, x)``, ``("call", recv, m, nargs, args)``, ``("case", recv, x)`` (a case
+label's bare name, ``recv`` the switch's selector) and ``("superinit",)``, ``scope`` the class it is
+written in.
 """
 
 from __future__ import annotations
@@ -27,6 +36,8 @@ from typing import Any
 
 from tree_sitter import Node
 
+from analyzer.static.languages import _java_expressions as _x
+from analyzer.static.languages._java_generics import VARIABLE, write
 from analyzer.static.languages._java_syntax import TYPE_NODES, erase, members, nargs, text, type_nodes, type_parameters
 
 Recv = tuple[Any, ...] | None
@@ -69,6 +80,10 @@ class _Extractor:
         self.uses: dict[tuple[Any, str], list[int]] = {}
         self.locals: list[dict[str, Recv]] = [{}]
         self.tparams: list[dict[str, str]] = [{}]
+        self.switches: list[Recv] = []  # the selector of each switch the walk is in
+        self.calls: dict[int, tuple[Recv, ...]] = {}  # a call's node id -> its arguments' receivers
+        self.plain: dict[int, tuple[Recv, ...]] = {}  # the same, lambdas left out
+        self.lambdas: dict[int, tuple[Any, ...]] = {}  # a lambda argument's node id -> ("lp", its call...)
         self.scope = ""
         self.counter = 0
 
@@ -98,6 +113,10 @@ class _Extractor:
         if bound is not None:
             return bound + written[len(head) :] if bound else ""
         return written
+
+    def written(self, node: Node | None) -> str:
+        """A type node as a generic type string (``_java_generics``), type variables replaced."""
+        return write(node, self.tparam)
 
     def as_recv(self, written: str) -> Recv:
         typed = self.typed(written)
@@ -172,9 +191,9 @@ class _Extractor:
             inner = self.recv(obj, depth + 1) if obj is not None else None
             if obj is not None and inner is None:
                 return None
-            return ("m", inner, text(node.child_by_field_name("name")), nargs(node))
+            return ("m", inner, text(node.child_by_field_name("name")), nargs(node), self.arguments(node, inner))
         if t in ("object_creation_expression", "cast_expression", "array_creation_expression"):
-            written = erase(node.child_by_field_name("type"))
+            written = self.written(node.child_by_field_name("type"))
             if t == "array_creation_expression" and written:
                 written += "[]" * max(1, sum(c.type in ("dimensions_expr", "dimensions") for c in node.children))
             return self.as_recv(written)
@@ -191,6 +210,60 @@ class _Extractor:
             return self.recv(node.child_by_field_name("consequence"), depth + 1)
         return None
 
+    def arguments(self, call: Node, recv: Recv) -> tuple[Recv, ...]:
+        """The receivers of a call's arguments (its overload and its method's type variables follow
+        them): a lambda is ``("lambda", body)`` (its expression body's receiver, its parameters
+        declared), a method reference ``("ref", recv, name)``."""
+        cached = self.calls.get(call.id)  # a call in a chain is met again as each outer call's receiver
+        if cached is not None:
+            return cached
+        arguments = call.child_by_field_name("arguments")
+        if arguments is None:
+            return ()
+        out: list[Recv] = []
+        name, count = text(call.child_by_field_name("name")), nargs(call)
+        plain = self.plain_arguments(call)
+        for j, argument in enumerate(arguments.named_children):
+            if argument.type == "lambda_expression":
+                out.append(("lambda", self.lambda_body(argument, ("lp", recv, name, count, j, plain))))
+            elif argument.type == "method_reference":
+                parts = argument.named_children
+                head = parts[0] if parts else None
+                inner = self.as_recv(self.written(head)) if head is not None and head.type in TYPE_NODES else None
+                inner = inner or self.recv(head)
+                out.append(("ref", inner, text(argument.children[-1])) if inner is not None else None)
+            else:
+                out.append(self.recv(argument))
+        self.calls[call.id] = tuple(out)
+        return self.calls[call.id]
+
+    def plain_arguments(self, call: Node) -> tuple[Recv, ...]:
+        """The receivers of a call's arguments other than lambdas (None for a lambda): a lambda's
+        parameter types may follow the method's type variables these bind."""
+        found = self.plain.get(call.id)
+        if found is None:
+            arguments = call.child_by_field_name("arguments")
+            nodes = arguments.named_children if arguments is not None else []
+            found = tuple(None if a.type == "lambda_expression" else self.recv(a) for a in nodes)
+            self.plain[call.id] = found
+        return found
+
+    def lambda_body(self, node: Node, target: tuple[Any, ...]) -> Recv:
+        """The receiver an expression-bodied lambda returns, its parameters typed by ``target``."""
+        body = node.child_by_field_name("body")
+        if body is None or body.type == "block":
+            return None
+        self.locals.append({})
+        params = node.child_by_field_name("parameters")
+        if params is not None and params.type == "identifier":
+            self.declare(params, (*target, 0))
+        elif params is not None and params.type == "inferred_parameters":
+            for i, p in enumerate(params.named_children):
+                self.declare(p, (*target, i))
+        out = self.recv(body)
+        self.locals.pop()
+        return out
+
     # --- declarations -----------------------------------------------------
 
     def class_like(self, node: Node, depth: int, name: str, supers: list[Node], body: Node | None) -> None:
@@ -198,12 +271,19 @@ class _Extractor:
         nested = name or f"${self.counter}"
         full = f"{self.scope}.{nested}" if self.scope else nested
         outer, self.scope = self.scope, full
-        self.tparams.append(type_parameters(node.child_by_field_name("type_parameters")))
+        bounds = type_parameters(node.child_by_field_name("type_parameters"))
+        self.tparams.append({name: VARIABLE + name for name in bounds})
         written = [t for n in supers for t in ([n] if n.type in TYPE_NODES else type_nodes(n))]
-        super_types = [s for s in (self.typed(erase(n)) for n in written) if s]
+        super_types = [s for s in (self.written(n) for n in written) if s]
         fields, methods = members(body, node, self)
-        self.classes.append((full, outer, tuple(super_types), tuple(sorted(fields)), tuple(sorted(methods))))
+        is_interface = node.type in ("interface_declaration", "annotation_type_declaration")
+        self.classes.append(
+            (full, outer, tuple(super_types), tuple(sorted(fields)), tuple(sorted(methods)), is_interface)
+            + (tuple(bounds.items()),)
+        )
         self.locals.append(dict.fromkeys((f for f, _ in fields), _FIELD))
+        if node.type == "class_declaration" and node.child_by_field_name("superclass") is not None:
+            self.use(("superinit",), node)  # each constructor calls one of the superclass, if only implicitly
         for child in node.named_children:
             if child.type in ("superclass", "super_interfaces", "extends_interfaces", "permits"):
                 for type_node in type_nodes(child):
@@ -270,9 +350,9 @@ def _on_variable(ex: _Extractor, node: Node, depth: int) -> None:
     if node.type == "catch_formal_parameter":
         type_node = next((c for c in node.named_children if c.type == "catch_type"), None)
     ex.type_uses(type_node)
-    written = erase(type_node) if type_node is not None and type_node.type != "catch_type" else ""
+    written = ex.written(type_node) if type_node is not None and type_node.type != "catch_type" else ""
     if node.type == "catch_formal_parameter" and type_node is not None and len(type_node.named_children) == 1:
-        written = erase(type_node.named_children[0])
+        written = ex.written(type_node.named_children[0])
     if node.type == "spread_parameter" and written:
         written += "[]"
     declarators = node.children_by_field_name("declarator") or [
@@ -306,8 +386,10 @@ def _on_enhanced_for(ex: _Extractor, node: Node, depth: int) -> None:
     value = node.child_by_field_name("value")
     if value is not None:
         ex.visit(value, depth)
-    written = erase(type_node)
-    ex.declare(node.child_by_field_name("name"), ex.as_recv(written) if written != "var" else None)
+    written = ex.written(type_node)
+    value_recv = ex.recv(value)  # for (var x : xs): an element of the array or Iterable xs
+    element = ("it", value_recv) if value_recv is not None else None
+    ex.declare(node.child_by_field_name("name"), ex.as_recv(written) if written != "var" else element)
     body = node.child_by_field_name("body")
     if body is not None:
         ex.visit(body, depth)
@@ -317,134 +399,19 @@ def _on_enhanced_for(ex: _Extractor, node: Node, depth: int) -> None:
 def _on_lambda(ex: _Extractor, node: Node, depth: int) -> None:
     ex.locals.append({})
     params = node.child_by_field_name("parameters")
+    target = ex.lambdas.pop(node.id, None)
     if params is not None:
         if params.type == "identifier":
-            ex.declare(params, None)
+            ex.declare(params, (*target, 0) if target else None)
         elif params.type == "inferred_parameters":
-            for p in params.named_children:
-                ex.declare(p, None)
+            for i, p in enumerate(params.named_children):
+                ex.declare(p, (*target, i) if target else None)
         else:
             ex.visit(params, depth)
     body = node.child_by_field_name("body")
     if body is not None:
         ex.visit(body, depth)
     ex.locals.pop()
-
-
-def _on_invocation(ex: _Extractor, node: Node, depth: int) -> None:
-    obj = node.child_by_field_name("object")
-    recv = ex.recv(obj) if obj is not None else None
-    if obj is None or recv is not None:
-        ex.use(("call", recv, text(node.child_by_field_name("name")), nargs(node)), node)
-    for child in node.named_children:
-        if child is not None and node.child_by_field_name("name") != child:
-            ex.visit(child, depth)
-
-
-def _on_field_access(ex: _Extractor, node: Node, depth: int) -> None:
-    obj = node.child_by_field_name("object")
-    field = node.child_by_field_name("field")
-    if field is not None and field.type == "this":
-        if obj is not None and erase(obj):
-            ex.use(("type", erase(obj)), obj)
-        return
-    recv = ex.recv(obj)
-    if recv is not None and field is not None:
-        ex.use(("field", recv, text(field)), node)
-    if obj is not None:
-        ex.visit(obj, depth)
-
-
-def _on_identifier(ex: _Extractor, node: Node, depth: int) -> None:
-    recv = ex.recv(node)
-    if recv is not None and recv[0] == "n":
-        ex.use(("name", recv[1]), node)
-
-
-def _on_new(ex: _Extractor, node: Node, depth: int) -> None:
-    type_node = node.child_by_field_name("type")
-    written = ex.typed(erase(type_node))
-    ex.type_uses(type_node)
-    if written:
-        ex.use(("new", written), node)
-    body = None
-    for child in node.named_children:
-        if child.type == "class_body":
-            body = child
-        elif child != type_node:
-            ex.visit(child, depth)
-    if body is not None:
-        ex.class_like(node, depth, "", [type_node] if type_node is not None else [], body)
-
-
-def _on_method_reference(ex: _Extractor, node: Node, depth: int) -> None:
-    parts = node.named_children
-    if not parts:
-        return
-    head = parts[0]
-    last = node.children[-1]
-    if head.type in TYPE_NODES:
-        ex.type_uses(head)
-        recv = ex.as_recv(erase(head))
-    else:
-        ex.visit(head, depth)
-        recv = ex.recv(head)
-    if recv is None:
-        return
-    if last.type == "new":
-        if recv[0] == "t":
-            ex.use(("new", recv[1]), node)
-    elif len(parts) > 1:
-        ex.use(("call", recv, text(last), -1), node)
-
-
-def _on_instanceof(ex: _Extractor, node: Node, depth: int) -> None:
-    left = node.child_by_field_name("left")
-    if left is not None:
-        ex.visit(left, depth)
-    right = node.child_by_field_name("right")
-    for child in node.named_children:
-        if child.type in TYPE_NODES or child.type in ("record_pattern", "type_pattern"):
-            ex.type_uses(child)
-    name = node.child_by_field_name("name")
-    if name is not None and right is not None:
-        ex.declare(name, ex.as_recv(erase(right)))
-
-
-def _on_constructor_call(ex: _Extractor, node: Node, depth: int) -> None:
-    first = node.child_by_field_name("constructor")
-    if first is not None and first.type == "super":
-        ex.use(("superinit",), node)
-    for child in node.named_children:
-        if child.type not in ("this", "super"):
-            ex.visit(child, depth)
-
-
-def _on_annotation(ex: _Extractor, node: Node, depth: int) -> None:
-    name = node.child_by_field_name("name")
-    if name is not None and erase(name):
-        ex.use(("type", erase(name)), name)
-    arguments = node.child_by_field_name("arguments")
-    if arguments is not None:
-        for child in arguments.named_children:
-            value = child.child_by_field_name("value") if child.type == "element_value_pair" else child
-            if value is not None:
-                ex.visit(value, depth)
-
-
-def _on_class_literal(ex: _Extractor, node: Node, depth: int) -> None:
-    for child in node.named_children:
-        if child.type in ("identifier", "scoped_identifier"):
-            if erase(child):
-                ex.use(("type", erase(child)), child)
-        else:
-            ex.type_uses(child)
-
-
-def _on_labeled(ex: _Extractor, node: Node, depth: int) -> None:
-    for child in node.named_children:
-        if child.type != "identifier":
-            ex.visit(child, depth)
 
 
 _HANDLERS = {
@@ -469,17 +436,20 @@ _HANDLERS = {
     ),
     "enhanced_for_statement": _on_enhanced_for,
     "lambda_expression": _on_lambda,
-    "method_invocation": _on_invocation,
-    "field_access": _on_field_access,
-    "identifier": _on_identifier,
-    "object_creation_expression": _on_new,
-    "method_reference": _on_method_reference,
-    "instanceof_expression": _on_instanceof,
-    "explicit_constructor_invocation": _on_constructor_call,
-    "annotation": _on_annotation,
-    "marker_annotation": _on_annotation,
-    "class_literal": _on_class_literal,
-    "labeled_statement": _on_labeled,
+    "method_invocation": _x.on_invocation,
+    "field_access": _x.on_field_access,
+    "identifier": _x.on_identifier,
+    "object_creation_expression": _x.on_new,
+    "method_reference": _x.on_method_reference,
+    "instanceof_expression": _x.on_instanceof,
+    "explicit_constructor_invocation": _x.on_constructor_call,
+    "annotation": _x.on_annotation,
+    "marker_annotation": _x.on_annotation,
+    "class_literal": _x.on_class_literal,
+    "labeled_statement": _x.on_labeled,
+    "switch_expression": _x.on_switch,
+    "switch_label": _x.on_switch_label,
+    "type_pattern": _x.on_type_pattern,
     "module_declaration": lambda ex, node, depth: None,
 }
 
