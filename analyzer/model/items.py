@@ -180,7 +180,9 @@ def _item(task: str, subject: str, fields: Sequence[tuple[str, str]], reasons: S
 
 
 def _parse(text: str, finish: str, task: str) -> tuple[dict[str, Any], str]:
-    """The answer's JSON object, or why there is none."""
+    """The answer's JSON object, or why there is none (``finish`` "overflow: ..." when the prompt did not fit)."""
+    if finish.startswith("overflow: "):
+        return {}, "not asked: " + finish.removeprefix("overflow: ")
     if not text.strip():
         return {}, "the model returned no text"
     try:

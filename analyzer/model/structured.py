@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from analyzer.domain import Fact, ModelItem
+from analyzer.errors import ContextOverflowError
 from analyzer.model import items as check
 from analyzer.model import prompt as prompts
 from analyzer.model.fact_sheet import FactSheet
@@ -94,14 +95,17 @@ def run_structured(
 
     def ask(name: str, task: str, values: Mapping[str, str], schema: Mapping[str, Any], tokens: int) -> tuple[str, str]:
         emit("pass", name, 0, 0)
-        result = generator.generate(
-            prompts.task_messages(facts_text, task, values),
-            tokens,
-            prefix_messages=1,
-            on_prompt_progress=lambda done, total: emit("prompt", name, done, total),
-            on_token=lambda text: emit("token", text, 0, 0),
-            json_schema=schema,
-        )
+        try:
+            result = generator.generate(
+                prompts.task_messages(facts_text, task, values),
+                tokens,
+                prefix_messages=1,
+                on_prompt_progress=lambda done, total: emit("prompt", name, done, total),
+                on_token=lambda text: emit("token", text, 0, 0),
+                json_schema=schema,
+            )
+        except ContextOverflowError as e:  # a window too small for the facts: this item is not written
+            return "", f"overflow: {e}"
         records.append((name, result.stats))
         return result.text.strip(), result.finish_reason
 
