@@ -238,6 +238,7 @@ def test_ctrl_c_during_generation_exits_130_and_leaves_nothing(run_env, default_
         "--max-tokens",
         "48",
         "--no-git",
+        "--free-form",  # interrupted during the draft, a free-form pass
     ]
     proc = subprocess.Popen(
         [sys.executable, "-m", "analyzer", *args, "--verbose"],

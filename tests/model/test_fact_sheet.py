@@ -67,7 +67,12 @@ def test_general_facts_hold_sizes_central_files_hotspots_and_coupling():
 
 
 def test_domain_terms_are_the_commonest_words_of_folders_files_and_classes():
-    files = ["src/billing/invoice.py", "src/billing/invoice_lines.py", "src/billing/utils.py", "src/billing/__init__.py"]
+    files = [
+        "src/billing/invoice.py",
+        "src/billing/invoice_lines.py",
+        "src/billing/utils.py",
+        "src/billing/__init__.py",
+    ]
     terms = domain_terms(files, ["InvoiceLine", "TaxRate"])
     assert terms[:3] == ("billing", "invoice", "line")
     assert "src" not in terms and "utils" not in terms and "init" not in terms

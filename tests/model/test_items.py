@@ -54,7 +54,10 @@ def test_a_grounded_finding_is_accepted(world):
     "sentence, reason",
     [
         ("The code is broken.", "the sentence is too short (4 words)"),
-        ("The architecture of this repository prioritizes modularity and scalability for many teams.", "shares no word"),
+        (
+            "The architecture of this repository prioritizes modularity and scalability for many teams.",
+            "shares no word",
+        ),
         (f"`{CUSTOMER}` and `src/shop/ghost.py` are large and every change to them is risky.", "`src/shop/ghost.py`"),
         (f"`{CUSTOMER}` is high on the list. `{CUSTOMER}` is high on the list.", "repeats itself"),
         (f"Task step 3: the draft says `{CUSTOMER}` is the largest file of the shop.", "talks about the task"),
@@ -75,7 +78,9 @@ def test_unknown_unrelated_duplicate_and_missing_fact_ids_are_rejected(world):
     sentence = f"`{CUSTOMER}` is both central and large, so a change to it reaches most of the shop."
     unrelated = next(f.id for f in sheet.facts if f.id.startswith("F") and not set(f.names) & set(fact.names))
     assert "unknown fact ID(s) F99" in _finding(world, sentence, facts=[fact.id, "F99"]).reason
-    assert f"it cites {unrelated}, which share(s) no file" in _finding(world, sentence, facts=[fact.id, unrelated]).reason
+    assert (
+        f"it cites {unrelated}, which share(s) no file" in _finding(world, sentence, facts=[fact.id, unrelated]).reason
+    )
     assert "it cites a fact twice" in _finding(world, sentence, facts=[fact.id, fact.id]).reason
     other = _hotspot(sheet, ORDER).id
     assert f"it does not cite {fact.id}" in _finding(world, sentence, facts=[other]).reason
@@ -163,9 +168,13 @@ def test_a_wave_risk_may_name_only_its_own_boundaries(world):
     assert wave is not None
     own = wave.names[0]
     foreign = next(f.names[0] for f in sheet.facts if f.id.startswith("B") and f"`{f.names[0]}`" not in wave.text)
-    good = json.dumps({"wave": "W1", "risk": f"Every boundary that imports `{own}` breaks until its interface is ready."})
+    good = json.dumps(
+        {"wave": "W1", "risk": f"Every boundary that imports `{own}` breaks until its interface is ready."}
+    )
     assert items.check_wave(good, "stop", wave, sheet, reference, ()).accepted
-    bad = json.dumps({"wave": "W1", "risk": f"Every boundary that imports `{foreign}` breaks until its interface is ready."})
+    bad = json.dumps(
+        {"wave": "W1", "risk": f"Every boundary that imports `{foreign}` breaks until its interface is ready."}
+    )
     item = items.check_wave(bad, "stop", wave, sheet, reference, ())
     assert f"it names `{foreign}`, which its facts do not mention" in item.reason
 
