@@ -46,6 +46,8 @@ MIN_WORDS = 8
 MAX_NAME_WORDS = 4
 #: words in a run copied from the task's own instructions that count as echo (the gate's is 6: a task is short)
 TASK_ECHO_WORDS = 4
+#: words in a run copied from the item's own facts: the table shows those facts beside the sentence already
+RESTATE_WORDS = 5
 #: words too common to tie a sentence to a fact
 _ID = re.compile(r"\b[FCBW]\d+\b")
 _SPAN = re.compile(r"`([^`\n]+)`")
@@ -249,6 +251,15 @@ def _sentence_problems(
     copied = _runs(words) & _runs(re.findall(r"[a-z0-9_]+", task_text(task).lower()))
     if copied:
         reasons.append(f'it copies its task\'s instructions ("{" ".join(min(copied))}")')
+    prose = re.findall(r"[a-z0-9_]+", _SPAN.sub(" ", sentence).lower())  # names in backticks may repeat
+    restated = _runs(prose, RESTATE_WORDS) & {
+        r for f in cited for r in _runs(re.findall(r"[a-z0-9_]+", _SPAN.sub(" ", f.text).lower()), RESTATE_WORDS)
+    }
+    if restated:
+        reasons.append(f'it restates its facts word for word ("{" ".join(min(restated))}")')
+    vocabulary = {w for f in cited for w in name_words(f.text) + [t for n in f.names for t in name_words(n)]}
+    if "task" in words and "task" not in vocabulary:
+        reasons.append('it talks about its "task", not the repository')
     if not _related(words, cited):
         reasons.append("the sentence shares no word with the facts it is about")
     reasons += _foreign_mentions(sentence, cited, sheet)
@@ -257,8 +268,8 @@ def _sentence_problems(
     return reasons
 
 
-def _runs(words: Sequence[str]) -> set[tuple[str, ...]]:
-    return {tuple(words[i : i + TASK_ECHO_WORDS]) for i in range(len(words) - TASK_ECHO_WORDS + 1)}
+def _runs(words: Sequence[str], n: int = TASK_ECHO_WORDS) -> set[tuple[str, ...]]:
+    return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
 
 
 def _foreign_mentions(sentence: str, cited: Sequence[Fact], sheet: FactSheet) -> list[str]:

@@ -65,6 +65,8 @@ def test_a_grounded_finding_is_accepted(world):
         (f"`{CUSTOMER}` sits in 5 import cycles, so every change to it ripples.", "contradicts the computed facts"),
         (f"`{CUSTOMER}` is large, and W9 says it moves last, after every other part.", "W9 (no such fact)"),
         (f"`{CUSTOMER}` is large, and `src/shop/cli.py` calls it from everywhere in the shop.", "`src/shop/cli.py`"),
+        (f"Hotspot: `{CUSTOMER}` (13 LOC, PageRank 0.150) matters most here.", "restates its facts word for word"),
+        (f"`{CUSTOMER}` is the type of the task that is being performed here.", 'talks about its "task"'),
     ],
 )
 def test_each_kind_of_bad_sentence_is_rejected_with_its_reason(world, sentence, reason):
