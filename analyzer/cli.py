@@ -102,6 +102,12 @@ def _add_model_arguments(p: argparse.ArgumentParser) -> None:
     m.add_argument("--prompt-file", type=Path, help="your own prompt template")
     m.add_argument("--goal", default="", help="extra project-specific requirements for the model")
     m.add_argument("--keep-reasoning", action="store_true", help="append the model's reasoning to the report")
+    m.add_argument(
+        "--free-form",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="also (or never) ask for the free-form sections (default: only models of 7B+ parameters and --server)",
+    )
 
 
 def _add_scan_arguments(p: argparse.ArgumentParser) -> None:
@@ -363,6 +369,7 @@ def _model_outputs(static, request, args: argparse.Namespace, err: Console) -> t
     from analyzer.model.generator import RuntimeOptions
     from analyzer.model.llama import LlamaCppGenerator
     from analyzer.model.prompt import load_prompt
+    from analyzer.model.structured import choose_free_form
 
     settings = static.settings
     options = RuntimeOptions(
@@ -379,13 +386,15 @@ def _model_outputs(static, request, args: argparse.Namespace, err: Console) -> t
         kv_cache_dir=settings.cache_dir / "kv" if settings.use_cache else None,
     ).validate()
     template = load_prompt(args.prompt_file if args.prompt_file else args.prompt)
-    run = pipeline.ModelRun(
-        passes.AuthorOptions(template=template, goal=args.goal, max_tokens=args.max_tokens or 1024, budget=args.budget),
-        keep_reasoning=args.keep_reasoning,
-    )
     factory = (lambda: _server_generator(args, options)) if args.server else (lambda: LlamaCppGenerator(options))
     with factory() as generator:
-        for line in generator.describe_choices():  # the model file's own line already starts with "model: "
+        free_form = choose_free_form(args.free_form, 0 if args.server else generator.header.parameters, args.server)
+        run = pipeline.ModelRun(
+            passes.AuthorOptions(template, args.goal, args.max_tokens or 1024, args.budget),
+            args.keep_reasoning,
+            *free_form,
+        )
+        for line in (*generator.describe_choices(), free_form[1]):  # the model file's line starts with "model: "
             err.print(f"[dim]model:[/] {escape(line.removeprefix('model: '))}", highlight=False, soft_wrap=True)
         with _progress(err, args.verbose) as progress:
             current: list[TaskID] = []

@@ -425,3 +425,49 @@ class GraphAnalysis:
     communities: tuple[Community, ...]
     coupling: tuple[tuple[int, int, int], ...]
     externals: tuple[ExternalUse, ...]
+
+
+# --- numbered facts and the model's checked items (shared by model/ and documents/) ---------
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One computed fact the model may cite by its stable ``id``.
+
+    ``id`` is ``F<n>`` (sizes, central files, hotspots, coupling), ``C<n>`` (an import cycle),
+    ``B<n>`` (a candidate boundary) or ``W<n>`` (an extraction wave); ``names`` are the graph names it
+    involves (files, boundaries); ``terms`` the domain terms of a boundary (frequent identifier words
+    of its file and class names); ``edges`` the ``(source, target)`` import edges of a cycle.
+    """
+
+    id: str
+    text: str
+    names: tuple[str, ...] = ()
+    terms: tuple[str, ...] = ()
+    edges: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ModelItem:
+    """One structured answer of the model, checked on its own.
+
+    ``task`` is ``"finding"``, ``"boundary"``, ``"cycle"`` or ``"wave"``; ``subject`` the fact it is
+    about (``B2``, ``C1``, ``W3``; a finding's number ``1``, ``2``...); ``fields`` its values as
+    sorted ``(name, value)`` pairs (lists joined by ", "); ``status`` ``"accepted"`` or
+    ``"rejected"``, with the ``reason`` of a rejection in plain words.
+    """
+
+    task: str
+    subject: str
+    fields: tuple[tuple[str, str], ...]
+    status: str
+    reason: str = ""
+
+    def get(self, name: str) -> str:
+        """The value of field ``name`` ("" when absent)."""
+        return next((v for k, v in self.fields if k == name), "")
+
+    @property
+    def accepted(self) -> bool:
+        """Whether the checks kept this item."""
+        return self.status == "accepted"

@@ -37,8 +37,10 @@ from analyzer.static.run_cache import RunCache
 # passes and checks, and the plan and export writers only for those outputs.
 if TYPE_CHECKING:
     from analyzer.context.write import Context
+    from analyzer.documents.model_items import CheckedItems
     from analyzer.documents.plan import PlanFacts
     from analyzer.model import passes
+    from analyzer.model.checks import Facts, KnownNames
     from analyzer.model.generator import TextGenerator
 
 __all__ = [
@@ -218,10 +220,14 @@ def write_static_outputs(static: StaticAnalysis, request: OutputRequest) -> list
 
 @dataclass(frozen=True)
 class ModelRun:
-    """How the model passes run (prompt template, goal, budgets)."""
+    """How the model passes run (prompt template, goal, budgets), and whether the free-form ones run at all."""
 
     options: passes.AuthorOptions
     keep_reasoning: bool = False
+    #: draft / critique / final (and the module proposal) besides the structured tasks; see choose_free_form
+    free_form: bool = True
+    #: why (one line): shown in the free-form sections when they did not run
+    free_form_reason: str = ""
 
 
 def write_model_outputs(
@@ -230,36 +236,88 @@ def write_model_outputs(
     generator: TextGenerator,
     run: ModelRun,
     on_event: passes.Event | None = None,
-) -> tuple[list[Path], Context]:
-    """Write --report and/or --plan with the model's passes (nothing is written if a pass fails).
+) -> tuple[list[Path], Context | None]:
+    """Write --report and/or --plan with the model (nothing is written if a pass fails).
 
-    Returns the written paths and the repository context every pass read.
+    Every run asks the structured tasks (checked item by item); ``run.free_form`` adds the free-form
+    passes.  Returns the written paths and the repository context the free-form passes read (None when
+    they did not run).
     """
-    from analyzer.documents.facts import repository_facts
-    from analyzer.model import checks, passes
+    from analyzer.model import checks
 
     facts = static_facts(static)
+    plan = _plan_and_rules(static, request)[0]
     known, checkable = checks.known_names_of(static), checks.facts_of(static)
     jobs = [
         (task, target)
         for task, target, path in (("report", "", request.report), ("plan", request.target, request.plan))
         if path
     ]
+    items = _structured(static, plan, generator, run, [task for task, _ in jobs], on_event)
+    authored, context = (
+        _free_form(static, generator, run, jobs, known, checkable, on_event) if run.free_form else ({}, None)
+    )
+    docs: list[tuple[Path, Document]] = []
+    if request.report:
+        report = _report_document(static, facts, authored.get("report"), items, generator, run)
+        docs.append((request.report, replace(report, sections=_with_rules(report, static, request))))
+    if request.plan:
+        docs.append((request.plan, _plan_document(static, plan, authored.get("plan"), items, generator, run)))
+    for path, doc in docs:
+        assemble.write_document(doc, path, request.format)
+    return [p for p, _ in docs], context
+
+
+def _structured(
+    static: StaticAnalysis,
+    plan: PlanFacts,
+    generator: TextGenerator,
+    run: ModelRun,
+    jobs: list[str],
+    on_event: passes.Event | None,
+) -> CheckedItems:
+    """The structured tasks over the numbered facts, as plain data for the documents."""
+    from analyzer.documents.model_items import CheckedItems
+    from analyzer.model import checks
+    from analyzer.model import prompt as prompts
+    from analyzer.model.fact_sheet import build_fact_sheet
+    from analyzer.model.gate import Reference
+    from analyzer.model.structured import run_structured, structured_lines
+
+    sheet = build_fact_sheet(static, plan.boundaries, plan.order, plan.metrics)
+    ours = prompts.prompt_texts(run.options.template)
+    reference = Reference(checks.known_names_of(static), checks.facts_of(static), ours, sheet.text())
+    done = run_structured(generator, sheet, reference, jobs=jobs, on_event=on_event)
+    return CheckedItems(done.items, sheet.facts, done.model, tuple(structured_lines(done)))
+
+
+def _free_form(
+    static: StaticAnalysis,
+    generator: TextGenerator,
+    run: ModelRun,
+    jobs: list[tuple[str, str]],
+    known: KnownNames,
+    checkable: Facts,
+    on_event: passes.Event | None,
+) -> tuple[dict[str, passes.Authored], Context]:
+    """The draft / critique / final passes of each job (and the plan's module proposal) over one shared context."""
+    from analyzer.documents.facts import repository_facts
+    from analyzer.model import passes
+
     prepared = passes.prepare_context(
         generator,
         graph=static.graph,
         ranks=dict(static.analysis.pagerank),
         parts=[c.files for c in static.analysis.communities],
-        facts_text=repository_facts(facts),
+        facts_text=repository_facts(static_facts(static)),
         options=run.options,
         jobs=jobs,
         known=known,
         facts=checkable,
         on_event=on_event,
     )
-
-    def write(task: str, target: str, files: tuple[str, ...] = ()) -> passes.Authored:
-        return passes.write_with_model(
+    authored = {
+        task: passes.write_with_model(
             generator,
             prepared,
             known=known,
@@ -268,65 +326,95 @@ def write_model_outputs(
             target=target,
             options=run.options,
             on_event=on_event,
-            propose_files=files,
+            propose_files=tuple(p for p, _ in static.analysis.pagerank) if task == "plan" else (),
         )
-
-    docs: list[tuple[Path, Document]] = []
-    if request.report:
-        report = _report_document(static, facts, write("report", ""), generator, run)
-        docs.append((request.report, replace(report, sections=_with_rules(report, static, request))))
-    if request.plan:
-        authored = write("plan", request.target, tuple(p for p, _ in static.analysis.pagerank))
-        docs.append((request.plan, _plan_document(static, request, authored, generator, run)))
-    for path, doc in docs:
-        assemble.write_document(doc, path, request.format)
-    return [p for p, _ in docs], prepared.context
+        for task, target in jobs
+    }
+    return authored, prepared.context
 
 
 def _report_document(
-    static: StaticAnalysis, facts: StaticFacts, a: passes.Authored, generator: TextGenerator, run: ModelRun
+    static: StaticAnalysis,
+    facts: StaticFacts,
+    a: passes.Authored | None,
+    items: CheckedItems,
+    generator: TextGenerator,
+    run: ModelRun,
 ) -> Document:
-    """The report with the model's assessment."""
-    from analyzer.model import passes
+    """The report with the model's findings and assessment."""
+    from analyzer.documents.model_items import items_json
 
+    tasks = ("finding",)
     return assemble.report_document(
         facts,
         has_churn=bool(static.churn),
-        assessment=_model_text(a),
-        data={"grounding": passes.grounding_json(a)},
-        **_model_appendix(static, a, generator, run),
+        assessment=_model_text(a, items.model, run),
+        items=items,
+        data={**_grounding(a), **items_json(items, tasks)},
+        **_model_appendix(static, a, items, tasks, generator, run),
     )
 
 
 def _plan_document(
-    static: StaticAnalysis, request: OutputRequest, a: passes.Authored, generator: TextGenerator, run: ModelRun
+    static: StaticAnalysis,
+    plan: PlanFacts,
+    a: passes.Authored | None,
+    items: CheckedItems,
+    generator: TextGenerator,
+    run: ModelRun,
 ) -> Document:
-    """The plan with the model's narrative and proposal."""
-    from analyzer.model import passes
+    """The plan with the model's boundary names, cycle cuts, wave risks, narrative and proposal."""
+    from analyzer.documents.model_items import items_json
 
+    tasks = ("boundary", "cycle", "wave")
     return assemble.plan_document(
-        _plan_and_rules(static, request)[0],
-        narrative=_model_text(a),
-        proposal=a.proposal,
-        proposal_model=a.model,
-        data={"grounding": passes.grounding_json(a), "model_proposal": a.proposal},
-        **_model_appendix(static, a, generator, run),
+        plan,
+        narrative=_model_text(a, items.model, run),
+        proposal=a.proposal if a else None,
+        proposal_model=a.model if a else "",
+        items=items,
+        data={**_grounding(a), "model_proposal": a.proposal if a else None, **items_json(items, tasks)},
+        **_model_appendix(static, a, items, tasks, generator, run),
     )
 
 
-def _model_text(a: passes.Authored) -> assemble.ModelText:
-    """The model's final text and the gate's verdict, as plain data for the documents."""
+def _model_text(a: passes.Authored | None, model: str, run: ModelRun) -> assemble.ModelText:
+    """The model's final text and the gate's verdict, as plain data for the documents (or why there is none)."""
+    if a is None:
+        return assemble.ModelText("", model, False, run.free_form_reason, skipped=True)
     return assemble.ModelText(a.text, a.model, a.verdict.published, a.verdict.reason)
 
 
-def _model_appendix(static: StaticAnalysis, a: passes.Authored, generator: TextGenerator, run: ModelRun) -> dict:
-    """The appendix of a model-written document: method, model choices, diagnostics, kept reasoning."""
+def _grounding(a: passes.Authored | None) -> dict[str, object]:
     from analyzer.model import passes
 
+    return {"grounding": passes.grounding_json(a) if a else None}
+
+
+def _model_appendix(
+    static: StaticAnalysis,
+    a: passes.Authored | None,
+    items: CheckedItems,
+    tasks: tuple[str, ...],
+    generator: TextGenerator,
+    run: ModelRun,
+) -> dict:
+    """The appendix of a model-written document: method, model choices, structured items, diagnostics, reasoning."""
+    from analyzer.documents.model_items import item_lines
+    from analyzer.model import passes
+
+    free = (
+        passes.appendix_lines(a, generator.describe_choices())
+        if a
+        else [
+            *(f"Runtime: {c}" for c in generator.describe_choices()),
+            f"Free-form passes: not run ({run.free_form_reason})",
+        ]
+    )
     return {
-        "appendix": [*method_lines(static), *passes.appendix_lines(a, generator.describe_choices())],
+        "appendix": [*method_lines(static), *free, *items.runs, *item_lines(items, tasks)],
         "diagnostics": diagnostic_lines(static),
-        "reasoning": passes.reasoning_markdown(a) if run.keep_reasoning else "",
+        "reasoning": passes.reasoning_markdown(a) if a and run.keep_reasoning else "",
     }
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -49,6 +50,8 @@ class FakeServer:
     #: messages and answers a count; a chat completion must name a served model (HTTP 404 otherwise)
     vllm_models: tuple[str, ...] = ()
     answer: str = "The monolith has one package."
+    #: computes the answer from each chat request (its body) instead of ``answer``
+    answer_for: Callable[[dict[str, Any]], str] | None = None
     #: (status, body) for every chat completion instead of a stream; "{headers}" is replaced by the request's
     chat_error: tuple[int, str] | None = None
     #: a Location to answer every chat completion with (HTTP 302)
@@ -145,7 +148,7 @@ def _handler(server: FakeServer) -> type[BaseHTTPRequestHandler]:
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")
             self.end_headers()
-            words = server.answer.split(" ")
+            words = (server.answer_for(req) if server.answer_for else server.answer).split(" ")
             pieces = [w + " " for w in words[:-1]] + words[-1:]
             pieces = pieces[: req["max_tokens"]]
             events: list[dict] = [{"choices": [{"index": 0, "delta": {"content": p}}]} for p in pieces]

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from analyzer.documents import plan, report
+from analyzer.documents import model_items, plan, report
 from analyzer.documents.facts import StaticFacts
+from analyzer.documents.model_items import CheckedItems
 from analyzer.documents.output import write_atomic
 from analyzer.documents.render import Document, Section, render_json, render_markdown
 
@@ -30,10 +31,15 @@ class ModelText:
     model: str
     published: bool
     reason: str = ""
+    #: the model was not asked for this text (``reason`` says why, and which option asks for it)
+    skipped: bool = False
 
 
 def model_section(key: str, title: str, written: ModelText, *, level: int = 2, how: str = "") -> Section:
-    """A section holding a model's text: labeled with the model's name, or withheld with the reason."""
+    """A section holding a model's text: labeled with the model's name, withheld with the reason, or, when
+    the model was not asked for it, one line on why."""
+    if written.skipped:
+        return Section(key, title, f"_No free-form text: {written.reason}._", "model", "skipped", written.reason, level)
     if written.published:
         label = f"_Written by the model {written.model or '(unnamed)'}; {how or 'names checked against the graph'}._"
         return Section(key, title, f"{label}\n\n{written.text}", "model", "published", "", level)
@@ -51,12 +57,16 @@ def report_document(
     reasoning: str = "",
     data: Mapping[str, Any] | None = None,
     rules: str = "",
+    items: CheckedItems | None = None,
 ) -> Document:
-    """The architecture report: the computed sections, the model's assessment (if any), the result of
-    ``--check`` (``rules``: its summary line, when a rules file was given) and the appendix."""
+    """The architecture report: the computed sections, the model's assessment and findings (if any), the
+    result of ``--check`` (``rules``: its summary line, when a rules file was given) and the appendix."""
     sections = report.static_report(facts, has_churn=has_churn)
     if assessment is not None:
         sections.insert(1, model_section("assessment", "Assessment", assessment, level=3))
+    found = model_items.findings_section(items) if items else None
+    if found is not None:
+        sections.insert(2 if assessment is not None else 1, found)
     if rules:
         sections.append(rules_section(rules))
     sections.append(_appendix(appendix, diagnostics, reasoning))
@@ -73,9 +83,13 @@ def plan_document(
     proposal_model: str = "",
     reasoning: str = "",
     data: Mapping[str, Any] | None = None,
+    items: CheckedItems | None = None,
 ) -> Document:
-    """The migration plan: the computed sections, the model's narrative and proposal (if any), the appendix."""
+    """The migration plan: the computed sections, the model's narrative, checked items and proposal (if any),
+    the appendix."""
     sections = [Section(k, t, b) for k, t, b in plan.plan_sections(facts)]
+    if items is not None:
+        sections = _with_items(sections, items)
     if narrative is not None:
         sections.insert(1, model_section("narrative", "Migration narrative", narrative))
     if proposal is not None:
@@ -87,6 +101,23 @@ def plan_document(
         tuple(sections),
         {**plan.plan_json(facts), **(data or {})},
     )
+
+
+def _with_items(sections: list[Section], items: CheckedItems) -> list[Section]:
+    """The plan's sections with the model's boundary names, wave risks and cycle cuts after the computed
+    sections they belong to."""
+    after = {
+        "boundaries": model_items.boundary_names_section(items),
+        "waves": model_items.wave_risks_section(items),
+        "risks": model_items.cycle_cuts_section(items),
+    }
+    out = []
+    for s in sections:
+        out.append(s)
+        extra = after.get(s.key)
+        if extra is not None:
+            out.append(extra)
+    return out
 
 
 def write_document(doc: Document, path: Path, fmt: str) -> None:

@@ -25,6 +25,7 @@ from analyzer.model import gguf_file as _gguf
 from analyzer.model._kv_store import KVStateStore, common_prefix_length, model_identity
 from analyzer.model.generator import (
     CHATML_TEMPLATE,
+    JSON_REPEAT_PENALTY,
     GenerationResult,
     GenerationStats,
     Message,
@@ -104,6 +105,11 @@ class LlamaCppGenerator:
         self._choices.append(f"threads: {threads}" + ("" if opts.threads else " (all usable cores)"))
         self._repeat_penalty, why = choose_repeat_penalty(opts.repeat_penalty, self.header.parameters)
         self._choices.append(why)
+        self._json_repeat_penalty = opts.repeat_penalty or min(self._repeat_penalty, JSON_REPEAT_PENALTY)
+        if self._json_repeat_penalty != self._repeat_penalty:
+            self._choices.append(
+                f"repeat penalty under a JSON schema: {self._json_repeat_penalty} (JSON's own braces and quotes repeat)"
+            )
         return threads, flash
 
     def _load(self, opts: RuntimeOptions, threads: int, flash: bool) -> llama_cpp.Llama:
@@ -257,7 +263,7 @@ class LlamaCppGenerator:
             top_k=40,
             top_p=0.95,
             min_p=0.05,
-            repeat_penalty=self._repeat_penalty,
+            repeat_penalty=self._repeat_penalty if grammar is None else self._json_repeat_penalty,
             grammar=grammar,
         )
         for token in stream:
@@ -307,9 +313,13 @@ class LlamaCppGenerator:
         )
 
     def _grammar(self, schema: Mapping[str, Any]) -> llama_cpp.LlamaGrammar:
-        """The GBNF grammar of a JSON schema, built once per schema."""
+        """The GBNF grammar of a JSON schema, built once per schema.
+
+        The answer's fields come in the schema's own order (not sorted): a caller orders them so that a
+        model writes what it is about before what it says about it.
+        """
         try:
-            key = json.dumps(schema, sort_keys=True)
+            key = json.dumps(schema)
             grammar = self._grammars.get(key) or llama_cpp.LlamaGrammar.from_json_schema(key, verbose=False)
         except (AssertionError, ValueError, KeyError, TypeError, NotImplementedError, RecursionError) as e:
             # the converter reports an unsupported schema with assert / KeyError / ValueError

@@ -59,6 +59,11 @@ _PASS_PLACEHOLDERS: dict[str, frozenset[str]] = {
     "data": frozenset({"begin", "data", "end"}),
     "problem-report": frozenset(),
     "problem-plan": frozenset({"target"}),
+    "structured-system": frozenset({"facts"}),
+    "task-finding": frozenset({"fact", "id", "subject"}),
+    "task-boundary": frozenset({"fact", "id", "terms"}),
+    "task-cycle": frozenset({"fact", "id"}),
+    "task-wave": frozenset({"fact", "id"}),
 }
 
 
@@ -197,6 +202,22 @@ def reduce_messages(job: PromptJob, notes: Sequence[str]) -> list[ChatMessage]:
         f"### Notes on part {i} of {len(notes)}\n\n{note.strip()}" for i, note in enumerate(notes, start=1)
     )
     return _messages(job.with_context(joined), _render_pass("reduce", {"parts": str(len(notes))}))
+
+
+def task_messages(facts: str, task: str, values: Mapping[str, str]) -> list[ChatMessage]:
+    """One structured task (``task-<task>.md`` filled with ``values``) after the system message all the
+    structured tasks of a run share: ``structured-system.md`` with the numbered ``facts`` as data."""
+    system = _render_pass("structured-system", {"facts": wrap_data(facts)})
+    return [
+        {"role": "system", "content": system},
+        {"role": "user", "content": _render_pass(f"task-{task}", values)},
+    ]
+
+
+def task_text(task: str) -> str:
+    """The words of one structured task's template (placeholders cut out), for the check that an answer
+    does not copy its own instructions."""
+    return _PLACEHOLDER.sub("\n\n", _pass_template(f"task-{task}"))
 
 
 def system_prefix(job: PromptJob) -> str:

@@ -151,6 +151,7 @@ def test_context_written_with_a_model_run_is_the_one_the_model_read(tmp_path, ti
                 "--max-tokens",
                 "16",
                 "--no-git",
+                "--free-form",  # the repository context is read by the free-form passes
             ]
         )
         == 0

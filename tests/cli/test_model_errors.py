@@ -151,6 +151,7 @@ def test_a_context_too_small_for_the_smallest_map_is_exit_6(ctx, run_env, tiny_m
         "--max-tokens",
         "32",
         "--no-git",
+        "--free-form",  # the free-form passes need the repository map; structured items only reject
     )
     assert result.returncode == EXIT_CONTEXT, result.stderr
     line = _error_line(result.stderr)
@@ -238,6 +239,7 @@ def test_ctrl_c_during_generation_exits_130_and_leaves_nothing(run_env, default_
         "--max-tokens",
         "48",
         "--no-git",
+        "--free-form",  # interrupted during the draft, a free-form pass
     ]
     proc = subprocess.Popen(
         [sys.executable, "-m", "analyzer", *args, "--verbose"],

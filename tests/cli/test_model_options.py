@@ -36,6 +36,7 @@ def _run(env: Path, model: Path, *extra: str, fixture: str = "monolith", ctx: st
                 "--no-git",
                 "--jobs",
                 "1",
+                "--free-form",  # the tiny model is under 7B: these options shape the free-form passes
                 *extra,
             ]
         )

@@ -90,6 +90,7 @@ def test_full_pipeline_offline_without_running_analyzed_code(no_network, tmp_pat
             "--max-tokens",
             "32",
             "--no-git",
+            "--free-form",  # structured tasks and free-form passes both run offline
         ]
     )
 
@@ -97,6 +98,7 @@ def test_full_pipeline_offline_without_running_analyzed_code(no_network, tmp_pat
     assert no_network == [], f"network access attempted: {no_network}"
     text = (out / "report.md").read_text(encoding="utf-8")
     assert "### Assessment" in text and re.search(r"^- Pass final: \d+ prompt tokens", text, re.MULTILINE)
+    assert re.search(r"^- Structured calls: [1-9]\d*, ", text, re.MULTILINE)
     assert "promptbox/SYSTEM_PROMPT_OVERRIDE.py" in (out / "graph.json").read_text(encoding="utf-8")
     assert sorted(p.name for p in repo.rglob("*.marker")) == [], "analyzed code was executed"
     assert not [m for m in set(sys.modules) - before if m.split(".")[0] in {"promptbox", "setup", "postinstall"}]

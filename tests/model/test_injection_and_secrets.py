@@ -33,7 +33,16 @@ from analyzer.model.prompt import load_prompt
 PYTHON_FIXTURES = FIXTURES / "python"
 INJECTION = PYTHON_FIXTURES / "injection"
 SECRETS = PYTHON_FIXTURES / "secrets"
-MODEL_ARGS = ["--ctx", "4096", "--max-tokens", "32", "--no-git", "--jobs", "1"]
+MODEL_ARGS = [
+    "--ctx",
+    "4096",
+    "--max-tokens",
+    "32",
+    "--no-git",
+    "--jobs",
+    "1",
+    "--free-form",
+]  # the context is read by the free-form passes
 _DATA_BLOCK = re.compile(r"<<<REPOSITORY DATA ([0-9a-f]{12}) BEGIN>>>\n(.*?)\n<<<REPOSITORY DATA \1 END>>>", re.DOTALL)
 #: literals shorter than this are too generic to be a meaningful leak ("fs", "w", "0.0.1")
 _MIN_LITERAL = 12
@@ -55,8 +64,10 @@ def _run_recorded(out: Path, model: Path, root: Path, outputs: list[str]) -> lis
         assert main([str(root), *outputs, "--model", str(model), *MODEL_ARGS]) == 0
     finally:
         mp.undo()
-    assert len(sent) >= 3, "draft, critique and final should each reach the model"
-    return sent
+    # the Pro prompt's calls; the structured tasks' calls (structured-system.md) are another template
+    pro = [c for c in sent if "Each line starts with its ID" not in c["messages"][0]["content"]]
+    assert len(pro) >= 3, "draft, critique and final should each reach the model"
+    return pro
 
 
 def _split_data(text: str) -> tuple[str, list[str]]:
