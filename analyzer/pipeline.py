@@ -286,7 +286,8 @@ def _structured(
 
     sheet = build_fact_sheet(static, plan.boundaries, plan.order, plan.metrics)
     ours = prompts.prompt_texts(run.options.template)
-    reference = Reference(checks.known_names_of(static), checks.facts_of(static), ours, sheet.text())
+    known = checks.known_names_of(static, [b.name for b in plan.boundaries])
+    reference = Reference(known, checks.facts_of(static), ours, sheet.text())
     done = run_structured(generator, sheet, reference, jobs=jobs, on_event=on_event)
     return CheckedItems(done.items, sheet.facts, done.model, tuple(structured_lines(done)))
 

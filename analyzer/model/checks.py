@@ -269,11 +269,12 @@ def _looks_like_module(name: str) -> bool:
     )
 
 
-def known_names_of(static: StaticAnalysis) -> KnownNames:
-    """Every file, module, symbol and external package name of the repository."""
+def known_names_of(static: StaticAnalysis, boundaries: Iterable[str] = ()) -> KnownNames:
+    """Every file, module, symbol and external package name of the repository, and the names of the
+    computed ``boundaries`` (``entrypoints``, ``shared``...: the facts name them)."""
     return KnownNames.from_names(
         files=[p.path for p in static.parsed],
-        modules=[p.namespace for p in static.parsed if p.namespace],
+        modules=[*(p.namespace for p in static.parsed if p.namespace), *boundaries],
         symbols=[s.name for p in static.parsed for s in p.symbols],
         externals=[e.name for e in static.analysis.externals],
     )

@@ -206,11 +206,15 @@ def reduce_messages(job: PromptJob, notes: Sequence[str]) -> list[ChatMessage]:
 
 def task_messages(facts: str, task: str, values: Mapping[str, str]) -> list[ChatMessage]:
     """One structured task (``task-<task>.md`` filled with ``values``) after the system message all the
-    structured tasks of a run share: ``structured-system.md`` with the numbered ``facts`` as data."""
+    structured tasks of a run share: ``structured-system.md`` with the numbered ``facts`` as data.  The
+    ``fact`` value (it names repository files) is delimited data too; other values must hold no
+    repository text but plain words (IDs, domain terms)."""
     system = _render_pass("structured-system", {"facts": wrap_data(facts)})
+    # the fact names repository files: data, never instruction text
+    filled = {k: wrap_data(v) if k == "fact" else v for k, v in values.items()}
     return [
         {"role": "system", "content": system},
-        {"role": "user", "content": _render_pass(f"task-{task}", values)},
+        {"role": "user", "content": _render_pass(f"task-{task}", filled)},
     ]
 
 

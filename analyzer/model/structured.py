@@ -177,12 +177,13 @@ def finding_subjects(sheet: FactSheet) -> list[Fact]:
 
 
 def _subject(fact: Fact) -> str:
-    """What a finding is about, in words: the cycle between two files, or one file or boundary."""
+    """What a finding is about, by ID: the names themselves stay in the fact above the task, as data
+    (a file name is repository text, and may be written to read as an instruction)."""
     if fact.edges:
-        return f"the import cycle between `{fact.edges[0][0]}` and `{fact.edges[0][1]}`"
+        return f"the import cycle {fact.id}"
     if len(fact.names) >= 2 and fact.text.startswith("Boundary"):
-        return f"the dependency of `{fact.names[0]}` on `{fact.names[1]}`"
-    return f"`{fact.names[0]}`" if fact.names else fact.id
+        return f"the dependency {fact.id} describes"
+    return f"the file or boundary {fact.id} names" if fact.names else fact.id
 
 
 def _facts(sheet: FactSheet, prefix: str) -> list[Fact]:

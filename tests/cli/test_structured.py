@@ -80,20 +80,24 @@ def test_json_items_carry_who_wrote_them_and_the_verdict(tiny_run):
 # --- a server that answers every JSON task well: the items are accepted and rendered by code ----------
 
 
+_NAMED: set[str] = set()
+
+
 def _answer(body: dict) -> str:
     """A sound answer to one structured task, built from the task's own schema and fact line."""
     schema = (body.get("response_format") or {}).get("schema")
     if schema is None or "modules" in schema["properties"]:  # a free-form pass, or the module proposal
         return "The monolith has one package."
     props = schema["properties"]
-    fact_line = body["messages"][1]["content"].split("\n\n", 1)[0]
-    names = re.findall(r"`([^`]+)`", fact_line)
+    # the task's fact line is delimited data; the names in backticks are the fact's
+    names = re.findall(r"`([^`]+)`", body["messages"][1]["content"])
     if "severity" in props:
         subject = props["facts"]["items"]["enum"][0]
         sentence = f"`{names[0]}` is among the files most other files reach, so every edit to it needs wide tests."
         return json.dumps({"facts": [subject], "severity": "high", "sentence": sentence})
-    if "boundary" in props:
-        term = props["name"]["items"]["enum"][0]
+    if "boundary" in props:  # a name no earlier boundary took (a repeated name is rejected)
+        term = next((t for t in props["name"]["items"]["enum"] if t not in _NAMED), props["name"]["items"]["enum"][0])
+        _NAMED.add(term)
         what = f"Handles the {term} work of the application behind `{names[0]}` and keeps it in one place."
         return json.dumps({"boundary": props["boundary"]["enum"][0], "name": [term], "responsibility": what})
     if "cycle" in props:

@@ -64,10 +64,15 @@ def _run_recorded(out: Path, model: Path, root: Path, outputs: list[str]) -> lis
         assert main([str(root), *outputs, "--model", str(model), *MODEL_ARGS]) == 0
     finally:
         mp.undo()
-    # the Pro prompt's calls; the structured tasks' calls (structured-system.md) are another template
+    # the Pro prompt's calls and the structured tasks' calls (structured-system.md, another template)
     pro = [c for c in sent if "Each line starts with its ID" not in c["messages"][0]["content"]]
     assert len(pro) >= 3, "draft, critique and final should each reach the model"
-    return pro
+    assert len(sent) > len(pro), "the structured tasks should reach the model too"
+    return sent
+
+
+def _pro(calls: list[dict]) -> list[dict]:
+    return [c for c in calls if "Each line starts with its ID" not in c["messages"][0]["content"]]
 
 
 def _split_data(text: str) -> tuple[str, list[str]]:
@@ -145,7 +150,7 @@ def test_injection_fixture_is_hostile():
 
 
 def test_pipeline_instructions_are_intact_and_outside_the_data(injection_run):
-    _, calls = injection_run
+    calls = _pro(injection_run[1])
     template = load_prompt("pro")
     headings = {
         "system": re.findall(r"^#+ .+$", template.system, re.MULTILINE),
@@ -175,7 +180,7 @@ def test_injected_identifiers_appear_only_inside_the_data(injection_run):
     _, calls = injection_run
     names = sorted(n for n in _identifiers(INJECTION) if len(n) >= _MIN_LITERAL)
     assert len(names) >= 8
-    first_system = calls[0]["messages"][0]["content"]
+    first_system = _pro(calls)[0]["messages"][0]["content"]
     _, blocks = _split_data(first_system)
     missing = [n for n in names if not any(n in block for block in blocks)]
     assert missing == [], "the context should still describe every identifier, as data"
