@@ -55,6 +55,9 @@ _WORD = re.compile(r"[a-z0-9]+")
 _PASS = re.compile(
     r"Pass ([\w -]+?): (\d+) prompt tokens \((\d+) reused\), (\d+) generated, prompt ([\d.]+)s, ([\d.]+) tok"
 )
+_STRUCTURED = re.compile(
+    r"Structured calls: (\d+), (\d+) prompt tokens \((\d+) reused from the shared prefix\), (\d+) generated, ([\d.]+)s"
+)
 _NAMEISH = re.compile(r"`([^`\n]{2,80})`|\b([\w./-]+\.(?:py|java|go|rb|php|cc|cpp|h|hpp|c|cs|rs|ts|js))\b")
 
 
@@ -133,6 +136,16 @@ def _document(doc: dict[str, Any], known: set[str], prompts: list[str]) -> dict[
             "prompt_s": float(m.group(5)),
         }
         for m in _PASS.finditer(appendix)
+    ]
+    passes += [
+        {
+            "pass": f"structured ({m.group(1)} calls)",
+            "prompt_tokens": int(m.group(2)),
+            "reused": int(m.group(3)),
+            "generated": int(m.group(4)),
+            "prompt_s": float(m.group(5)),
+        }
+        for m in _STRUCTURED.finditer(appendix)
     ]
     grounding = (doc.get("data") or {}).get("grounding") or {}
     return {
