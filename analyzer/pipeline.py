@@ -247,13 +247,14 @@ def write_model_outputs(
 
     facts = static_facts(static)
     plan = _plan_and_rules(static, request)[0]
-    known, checkable = checks.known_names_of(static), checks.facts_of(static)
+    known = checks.known_names_of(static, [b.name for b in plan.boundaries])
+    checkable = checks.facts_of(static)
     jobs = [
         (task, target)
         for task, target, path in (("report", "", request.report), ("plan", request.target, request.plan))
         if path
     ]
-    items = _structured(static, plan, generator, run, [task for task, _ in jobs], on_event)
+    items = _structured(static, plan, generator, run, [task for task, _ in jobs], (known, checkable), on_event)
     authored, context = (
         _free_form(static, generator, run, jobs, known, checkable, on_event) if run.free_form else ({}, None)
     )
@@ -274,11 +275,11 @@ def _structured(
     generator: TextGenerator,
     run: ModelRun,
     jobs: list[str],
+    checked: tuple[KnownNames, Facts],
     on_event: passes.Event | None,
 ) -> CheckedItems:
     """The structured tasks over the numbered facts, as plain data for the documents."""
     from analyzer.documents.model_items import CheckedItems
-    from analyzer.model import checks
     from analyzer.model import prompt as prompts
     from analyzer.model.fact_sheet import build_fact_sheet
     from analyzer.model.gate import Reference
@@ -286,8 +287,7 @@ def _structured(
 
     sheet = build_fact_sheet(static, plan.boundaries, plan.order, plan.metrics)
     ours = prompts.prompt_texts(run.options.template)
-    known = checks.known_names_of(static, [b.name for b in plan.boundaries])
-    reference = Reference(known, checks.facts_of(static), ours, sheet.text())
+    reference = Reference(*checked, ours, sheet.text())
     done = run_structured(generator, sheet, reference, jobs=jobs, on_event=on_event)
     return CheckedItems(done.items, sheet.facts, done.model, tuple(structured_lines(done)))
 
