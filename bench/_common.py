@@ -129,6 +129,11 @@ def measure(args: list[str], env: dict[str, str] | None = None, timeout: float =
     return data
 
 
+def ratio(n: int, d: int) -> float | None:
+    """``n / d`` to three places, None when ``d`` is 0 (the truth benches' precision and recall)."""
+    return round(n / d, 3) if d else None
+
+
 def median(values: list[float]) -> float:
     return round(statistics.median(values), 3)
 

@@ -98,10 +98,6 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _ratio(n: int, d: int) -> float | None:
-    return round(n / d, 3) if d else None
-
-
 def compare(truth: Pairs, ours: Pairs) -> dict[str, Any]:
     t_all = {(s, t) for s, t, _ in truth}
     o_all = {(s, t) for s, t, _ in ours}
@@ -110,10 +106,10 @@ def compare(truth: Pairs, ours: Pairs) -> dict[str, Any]:
     out: dict[str, Any] = {
         "javac_pairs": len(t_all),
         "analyzer_pairs": len(o_all),
-        "precision": _ratio(len(o_all & t_all), len(o_all)),
-        "recall": _ratio(len(o_all & t_all), len(t_all)),
-        "recall_named": _ratio(len(o_all & named), len(named)),
-        "recall_inferred": _ratio(len(o_all & inferred), len(inferred)),
+        "precision": c.ratio(len(o_all & t_all), len(o_all)),
+        "recall": c.ratio(len(o_all & t_all), len(t_all)),
+        "recall_named": c.ratio(len(o_all & named), len(named)),
+        "recall_inferred": c.ratio(len(o_all & inferred), len(inferred)),
         "named_pairs": len(named),
         "inferred_pairs": len(inferred),
         "kinds": {},
@@ -124,8 +120,8 @@ def compare(truth: Pairs, ours: Pairs) -> dict[str, Any]:
         out["kinds"][kind] = {
             "javac": len(t_k),
             "analyzer": len(o_k),
-            "precision": _ratio(len(o_k & t_k), len(o_k)),
-            "recall": _ratio(len(o_k & t_k), len(t_k)),
+            "precision": c.ratio(len(o_k & t_k), len(o_k)),
+            "recall": c.ratio(len(o_k & t_k), len(t_k)),
         }
     return out
 

@@ -133,10 +133,6 @@ def analyzer_run(root: Path, repo: Path) -> dict[str, Any]:
         return json.loads(out.read_text())
 
 
-def _ratio(n: int, d: int) -> float | None:
-    return round(n / d, 3) if d else None
-
-
 def compare(truth: Truth, ours: dict[str, Any], root: Path) -> dict[str, Any]:
     t_kind: dict[str, set[tuple[str, str]]] = defaultdict(set)
     direct: set[tuple[str, str]] = set()
@@ -157,10 +153,10 @@ def compare(truth: Truth, ours: dict[str, Any], root: Path) -> dict[str, Any]:
         "jedi_errors": truth["errors"],
         "jedi_pairs": len(t_all),
         "analyzer_pairs": len(o_all),
-        "precision": _ratio(len(o_all & t_all), len(o_all)),
-        "recall": _ratio(len(o_all & t_all), len(t_all)),
-        "recall_direct": _ratio(len(o_all & direct), len(direct)),
-        "recall_inferred": _ratio(len(o_all & inferred), len(inferred)),
+        "precision": c.ratio(len(o_all & t_all), len(o_all)),
+        "recall": c.ratio(len(o_all & t_all), len(t_all)),
+        "recall_direct": c.ratio(len(o_all & direct), len(direct)),
+        "recall_inferred": c.ratio(len(o_all & inferred), len(inferred)),
         "direct_pairs": len(direct),
         "inferred_pairs": len(inferred),
         "jedi_kind_pairs": {k: len(v) for k, v in sorted(t_kind.items())},
@@ -172,19 +168,19 @@ def compare(truth: Truth, ours: dict[str, Any], root: Path) -> dict[str, Any]:
         out["kinds"][kind] = {
             "jedi": len(t_k),
             "analyzer": len(o_k),
-            "precision": _ratio(len(o_k & t_k), len(o_k)),
-            "recall": _ratio(len(o_k & t_k), len(t_k)),
-            "recall_direct": _ratio(len(o_k & t_k & direct), len(t_k & direct)),
-            "precision_any_kind": _ratio(len(o_k & t_all), len(o_k)),
+            "precision": c.ratio(len(o_k & t_k), len(o_k)),
+            "recall": c.ratio(len(o_k & t_k), len(t_k)),
+            "recall_direct": c.ratio(len(o_k & t_k & direct), len(t_k & direct)),
+            "precision_any_kind": c.ratio(len(o_k & t_all), len(o_k)),
         }
     symbolic = {p for k in ("call", "type", "inherit") for p in t_kind[k]}
     o_sym = o_kind["call"] | o_kind["inherit"]
     out["symbol_edges"] = {
         "jedi": len(symbolic),
         "analyzer": len(o_sym),
-        "precision": _ratio(len(o_sym & symbolic), len(o_sym)),
-        "recall": _ratio(len(o_sym & symbolic), len(symbolic)),
-        "recall_direct": _ratio(len(o_sym & symbolic & direct), len(symbolic & direct)),
+        "precision": c.ratio(len(o_sym & symbolic), len(o_sym)),
+        "recall": c.ratio(len(o_sym & symbolic), len(symbolic)),
+        "recall_direct": c.ratio(len(o_sym & symbolic & direct), len(symbolic & direct)),
     }
     out["misses"] = categorize(truth, ours, root, t_kind, direct, o_kind)
     return out

@@ -104,10 +104,6 @@ def analyzer_pairs(root: Path, repo: Path) -> Pairs:
     }
 
 
-def _ratio(n: int, d: int) -> float | None:
-    return round(n / d, 3) if d else None
-
-
 def compare(truth: Pairs, ours: Pairs) -> dict[str, Any]:
     t_all = {(s, t) for s, t, _ in truth}
     o_all = {(s, t) for s, t, _ in ours}
@@ -116,10 +112,10 @@ def compare(truth: Pairs, ours: Pairs) -> dict[str, Any]:
     out: dict[str, Any] = {
         "compiler_pairs": len(t_all),
         "analyzer_pairs": len(o_all),
-        "precision": _ratio(len(o_all & t_all), len(o_all)),
-        "recall": _ratio(len(o_all & t_all), len(t_all)),
-        "recall_named": _ratio(len(o_all & named), len(named)),
-        "recall_inferred": _ratio(len(o_all & inferred), len(inferred)),
+        "precision": c.ratio(len(o_all & t_all), len(o_all)),
+        "recall": c.ratio(len(o_all & t_all), len(t_all)),
+        "recall_named": c.ratio(len(o_all & named), len(named)),
+        "recall_inferred": c.ratio(len(o_all & inferred), len(inferred)),
         "named_pairs": len(named),
         "inferred_pairs": len(inferred),
         "kinds": {},
@@ -130,9 +126,9 @@ def compare(truth: Pairs, ours: Pairs) -> dict[str, Any]:
         out["kinds"][kind] = {
             "compiler": len(t_k),
             "analyzer": len(o_k),
-            "precision": _ratio(len(o_k & t_all), len(o_k)),
-            "precision_same_kind": _ratio(len(o_k & t_k), len(o_k)),
-            "recall": _ratio(len(o_k & t_k), len(t_k)),
+            "precision": c.ratio(len(o_k & t_all), len(o_k)),
+            "precision_same_kind": c.ratio(len(o_k & t_k), len(o_k)),
+            "recall": c.ratio(len(o_k & t_k), len(t_k)),
         }
     return out
 
