@@ -355,8 +355,9 @@ def _place_isolated(label: dict[str, str], placed: set[str]) -> None:
 def _name_boundaries(label: Mapping[str, str]) -> tuple[Boundary, ...]:
     """Group files by label and name each group; largest first, ``shared`` and ``entrypoints`` last.
 
-    A group is named after its dominant domain term (held by the most of its files, at least two
-    and at least ``NAME_MIN_SHARE`` of them), else the common directory of its files, else its
+    A group is named from its files that are not tests (all of them when every one is), after its
+    dominant domain term (held by the most of its files, at least two and at least ``NAME_MIN_SHARE``
+    of them), else the common directory of its files, else its
     most common directory.  A name another group took goes to the next candidate (the next term,
     the directory); only when every candidate is taken does the name get the group's first file
     stem, so a boundary is never called ``src~2``.
@@ -367,7 +368,9 @@ def _name_boundaries(label: Mapping[str, str]) -> tuple[Boundary, ...]:
     named: dict[str, list[str]] = {}
     for key in sorted(groups, key=lambda n: (n not in (SHARED, ENTRYPOINTS), -len(groups[n]), min(groups[n]))):
         files = sorted(groups[key])
-        candidates = [key] if key in (SHARED, ENTRYPOINTS) else _name_candidates(files)
+        # tests were placed with the code they use: they never name it (a core boundary is not "tests")
+        code = [f for f in files if not is_test(f)] or files
+        candidates = [key] if key in (SHARED, ENTRYPOINTS) else _name_candidates(code)
         name = next((c for c in candidates if c not in named), "")
         if not name:
             stem = files[0].rpartition("/")[2].partition(".")[0]

@@ -163,3 +163,18 @@ def test_domain_terms_leave_out_technical_words():
 )
 def test_is_test(path: str, expected: bool):
     assert is_test(path) is expected
+
+
+def test_tests_placed_with_code_never_name_its_boundary(tmp_path: Path):
+    """Four test files and three modules they test form one boundary: it is named after the code's folder."""
+    files = {f"core/{m}.py": f"def {m}():\n    return 1\n" for m in ("motor", "pump", "valve")}
+    for n in ("one", "two", "three", "four"):
+        files[f"tests/test_{n}.py"] = "from core.motor import motor\nfrom core.pump import pump\n" + (
+            "from core.valve import valve\n\ndef test():\n    assert motor() + pump() + valve() == 3\n"
+        )
+    root = write_tree(tmp_path, files)
+    static = analyze_static(Settings(root=root, use_cache=False, jobs=1, use_git_history=False))
+    found = plan.decompose(static).boundaries
+    owner = next(b.name for b in found if "core/motor.py" in b.files)
+    assert "tests/test_one.py" in next(b.files for b in found if b.name == owner)
+    assert owner == "core"
