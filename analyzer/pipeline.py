@@ -457,8 +457,13 @@ def check_rules(static: StaticAnalysis, rules: RuleSet) -> CheckResult:
     """``rules`` checked against the static analysis' edges (``--check``; builds no graph)."""
     from analyzer.rules import check_rules as check
 
+    done = static.built_checks.get(id(rules))
+    if done is not None and done[0] is rules:
+        return done[1]
     namespaces = {p.path: p.namespace for p in static.parsed}
-    return check(rules, namespaces, static.resolution.dependencies, static.resolution.externals)
+    result = check(rules, namespaces, static.resolution.dependencies, static.resolution.externals)
+    static.built_checks[id(rules)] = (rules, result)
+    return result
 
 
 #: budget used by --context when none is given: large enough for every file in full detail

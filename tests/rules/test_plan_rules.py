@@ -98,3 +98,47 @@ def test_the_table_names_file_line_target_and_rule(tmp_path: Path):
     assert "src/main/java/com/acme/service/OrderService.java" in rows[0] and "import" in rows[0]
     assert "layered" in rows[0] and "no cycles" in rows[1]
     assert "OrderRepository.java ->" in rows[1]  # the chain column starts the cycle
+
+
+def test_one_run_decomposes_once_and_checks_the_rules_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tiny_model_path
+):
+    """--report --plan --rules-out --check with a model: the boundaries and the rules check are computed once
+    and shared by the rules file, the plan, the model's tasks, the report's rules line and --check."""
+    import analyzer.rules
+    import analyzer.static.boundaries
+
+    calls = {"decompose": 0, "check": 0}
+    decompose, check = analyzer.static.boundaries.decompose, analyzer.rules.check_rules
+
+    def counting_decompose(static):
+        calls["decompose"] += 1
+        return decompose(static)
+
+    def counting_check(*args):
+        calls["check"] += 1
+        return check(*args)
+
+    monkeypatch.setattr(analyzer.static.boundaries, "decompose", counting_decompose)
+    monkeypatch.setattr(analyzer.rules, "check_rules", counting_check)
+    root = fixture("go")
+    first = _plan(root, tmp_path)
+    calls.update(decompose=0, check=0)
+    args = [
+        str(root),
+        "--model",
+        str(tiny_model_path),
+        "--ctx",
+        "4096",
+        "--max-tokens",
+        "8",
+        "--no-git",
+        "--report",
+        str(tmp_path / "r.md"),
+        "--plan",
+        str(tmp_path / "p.md"),
+    ]
+    args += ["--rules-out", str(tmp_path / "again.toml"), "--check", str(first)]
+    assert main(args) == 0
+    assert calls == {"decompose": 1, "check": 1}
+    assert (tmp_path / "again.toml").read_text() == first.read_text()
