@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from sys import intern
 
 from analyzer.config import Settings
 from analyzer.domain import (
@@ -221,11 +222,10 @@ def _resolve_file_imports(
                 scope = result.scope if result.scope is not None else ref.scope
                 out.scoped[(p.source.language, scope)].update(result.targets)
         elif result.external:
-            out.externals.add(
-                ExternalDependency(
-                    p.path, result.external, ref.module, ref.line, spec.is_standard_library(result.external)
-                )
-            )
+            # interned: a resolver's cached answer and this file's module name are one object or two
+            # depending on which run filled the cache; the pickled run cache must not depend on it
+            package, module = intern(result.external), intern(ref.module)
+            out.externals.add(ExternalDependency(p.path, package, module, ref.line, spec.is_standard_library(package)))
         elif result.unresolved:
             out.unresolved.add(UnresolvedImport(p.path, ref.module, ref.line, result.unresolved))
 
