@@ -137,7 +137,8 @@ def _walk(node: Node, scope: _Scope, facts: _Facts, depth: int = 0) -> None:
     elif t in _INERT:
         return
     for child in node.named_children:
-        _walk(child, scope, facts, depth + 1)
+        if child.named_child_count:  # a leaf (a name, a literal) is read by its parent, if at all
+            _walk(child, scope, facts, depth + 1)
 
 
 def _is_super(node: Node) -> bool:
