@@ -246,3 +246,51 @@ def test_an_attribute_set_in_a_method_holds_the_class_it_was_built_from(tmp_path
     )
     # self.conn is a Conn (None aside); compat's `str = str` re-binds the builtin: it defines nothing
     assert {e for e in _from(edges, "client.py") if e[2] == "call"} == {("client.py", "conn.py", "call")}
+
+
+def test_a_call_result_links_through_the_class_called_or_the_return_annotation(tmp_path):
+    edges = _edges(
+        tmp_path,
+        {
+            "repo.py": "class Repo:\n    def get(self):\n        pass\n",
+            "gw.py": "class Gateway:\n    def charge(self):\n        pass\n",
+            "make.py": "from repo import Repo\n\ndef make() -> 'Repo | None':\n    return Repo()\n\ndef raw():\n    return 1\n",
+            "plugins/__init__.py": "",
+            "plugins/csv.py": "def export():\n    pass\n",
+            "use.py": (
+                "import importlib\nfrom repo import Repo\nfrom gw import Gateway\nfrom make import make, raw\n\n"
+                "class Service:\n"
+                "    def __init__(self, gateway: Gateway | None = None):\n"
+                "        self.gateway = gateway or Gateway()\n\n"
+                "    def run(self):\n"
+                "        Repo(1).get()\n"
+                "        self.gateway.charge()\n"
+                "        r = make()\n"
+                "        r.get()\n"
+                "        raw().get()\n"
+                "        mod = importlib.import_module('plugins.csv')\n"
+                "        mod.export()\n"
+            ),
+        },
+    )
+    calls = {e[1]: e for e in _from(edges, "use.py") if e[2] == "call"}
+    # Repo(1).get() and make()'s `-> 'Repo | None'`: repo.py; self.gateway: a Gateway (the annotation and
+    # the fallback agree); make.py for the calls make() and raw(); mod: the module import_module names
+    assert set(calls) == {"repo.py", "gw.py", "make.py", "plugins/csv.py"}
+    assert ("use.py", "gw.py", "type") in edges
+
+
+def test_a_method_of_a_call_result_of_unknown_class_links_nothing(tmp_path):
+    edges = _edges(
+        tmp_path,
+        {
+            "repo.py": "class Repo:\n    def get(self):\n        pass\n",
+            "make.py": "from repo import Repo\n\ndef raw():\n    return Repo()\n",
+            "use.py": "import repo\nfrom make import raw\n\ndef f():\n    raw().get()\n",
+        },
+    )
+    assert _from(edges, "use.py") == {
+        ("use.py", "repo.py", "import"),
+        ("use.py", "make.py", "import"),
+        ("use.py", "make.py", "call"),
+    }
