@@ -74,7 +74,8 @@ def propose_boundaries(
     2. *Cross-cutting* files form the ``shared`` kernel.  A first pass of step 4 (tests apart)
        gives each file an area; a file is cross-cutting when its users span at least
        ``KERNEL_MIN_USERS`` areas with none holding more than half of them (users that are
-       cross-cutting themselves, such as siblings in a ``common/`` folder, do not count) and
+       cross-cutting themselves, such as siblings in a ``common/`` folder, do not count; a file
+       used evenly that depends on others that are not, a context's published service, does) and
        it depends on nothing but the kernel; helpers used only by the kernel join it.  A
        domain entity whose users are mostly in its own context stays in that context.
     3. *Leaves* that reach into two or more other communities (files nobody but tests depends
@@ -163,8 +164,14 @@ def _kernel(graph: _FileGraph, tests: set[str]) -> set[str]:
     """Cross-cutting files: used evenly from many communities, depending only on each other (to a fixpoint)."""
     users = {f: graph.users[f] - tests for f in graph.owner}
     uses = {f: graph.uses[f] - tests for f in graph.owner}
-    # users that are cross-cutting themselves (a sibling in a shared folder) say nothing of f
+    # users that are cross-cutting themselves (a sibling in a shared folder) say nothing of f; a file used
+    # evenly that depends on files that are not (a context's published service) is no such user
     candidates = {f for f in graph.owner if f not in tests and users[f] and _is_even(graph, f, users[f])}
+    while True:
+        narrowed = {f for f in candidates if uses[f] <= candidates}
+        if narrowed == candidates:
+            break
+        candidates = narrowed
     kernel = {f for f in graph.owner if f not in tests and users[f] - candidates}
     kernel = {f for f in kernel if _is_even(graph, f, users[f] - candidates)}
     for _ in range(len(graph.owner) + 1):

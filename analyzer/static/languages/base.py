@@ -176,9 +176,6 @@ class LanguageSpec:
     #: the type-aware reference pass built over every file of the languages sharing it (TypeScript
     #: and TSX), with their facts and the index: it replaces the by-name linking of ``resolve.py``
     typed_links: Callable[[Sequence[ParsedFile], RepoIndex], TypedLinker] | None = None
-    #: a name imported from a file that only re-binds it (Python ``from .app import Flask`` in a
-    #: package's ``__init__.py``) links on to the file defining it, through chains of such imports
-    follow_reexports: bool = False
 
     @property
     def queries(self) -> str:
