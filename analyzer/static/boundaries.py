@@ -413,20 +413,27 @@ class Decomposition:
 
 
 def decompose(static: StaticAnalysis) -> Decomposition:
-    """Boundaries, decomposition metrics (SM, ICP, IFN, NED) and extraction order of ``static``."""
+    """Boundaries, decomposition metrics (SM, ICP, IFN, NED) and extraction order of ``static``.
+
+    Computed once per analysis: kept in ``static.built_decomposition`` for the next caller.
+    """
     from analyzer.static.graph import decomposition_metrics, extraction_order
 
+    if isinstance(static.built_decomposition, Decomposition):
+        return static.built_decomposition
     communities = [(c.name, c.files) for c in static.analysis.communities]
     boundaries = propose_boundaries(communities, static.resolution.dependencies)
     partition = partition_of(boundaries)
     metrics = decomposition_metrics(static.graph, partition)
     order = extraction_order(static.graph, partition)
-    return Decomposition(
+    found = Decomposition(
         boundaries=tuple(boundaries),
         metrics={"sm": metrics.sm, "icp": metrics.icp, "ifn": metrics.ifn, "ned": metrics.ned},
         order=order.order,
         broken_edges=order.broken_edges,
     )
+    object.__setattr__(static, "built_decomposition", found)
+    return found
 
 
 def _package(path: str) -> str:
