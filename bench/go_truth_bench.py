@@ -12,15 +12,18 @@ resolves to the file declaring it, not its type's).  A pair is *inferred* when t
 selection on a value (``x.M()``, ``x.f``, from ``info.Selections``: reached through x's type), else
 *named* (a name written in the file resolves to it).
 
-Test files (``_test.go``) are left out on both sides, and so are ``testdata``, ``vendor`` and
-hidden directories and the files of another build (``_windows.go`` on Linux): the analyzer's edges
-count only between files go/types checked.  The analyzer runs with ``-m analyzer ROOT --no-llm
---no-cache --json`` from ``--repo`` (default: this checkout; ``--repo /work/main --label before``
-measures another checkout), over the whole root, as a user runs it.  All kinds together compare
+Test files (``_test.go``) are left out on both sides unless ``--tests`` (entries ``NAME+tests``):
+then each package's tests are checked as ``go test`` builds them (the package with its in-package
+test files; the external ``x_test`` package against that) and their uses count too.  ``testdata``,
+``vendor`` and hidden directories and the files of another build (``_windows.go`` on Linux) are
+always left out: the analyzer's edges count only between files go/types checked.  The analyzer
+runs with ``-m analyzer ROOT --no-llm --no-cache --json`` from ``--repo`` (default: this
+checkout; ``--repo /work/main --label before`` measures another checkout), over the whole root,
+as a user runs it.  All kinds together compare
 the (source, target) pairs.  Its time: the whole command's wall and CPU time and its parse and
 resolve stages' (resolve holds the type-aware linking), medians of ``--reps`` runs (default 1).
 
-    .venv/bin/python bench/go_truth_bench.py [--only cobra] [--repo DIR] [--label after] [--reps 3]
+    .venv/bin/python bench/go_truth_bench.py [--only cobra] [--repo DIR] [--label after] [--reps 3] [--tests]
 
 Writes ``bench/results/go_truth.json`` (one entry per label) and ``go_truth.md``.
 """
@@ -49,12 +52,11 @@ PROJECTS = {
 }
 
 
-def go_types_pairs(root: Path, import_path: str) -> tuple[c.Triples, set[tuple[str, str]], set[str]]:
+def go_types_pairs(root: Path, import_path: str, tests: bool) -> tuple[c.Triples, set[tuple[str, str]], set[str]]:
     """go/types' (source, target, kind) triples, its named pairs, and the files it checked."""
     env = dict(os.environ, GO111MODULE="off", GOFLAGS="")
-    proc = subprocess.run(
-        ["go", "run", str(REFS), str(root), import_path], capture_output=True, text=True, env=env, timeout=3600
-    )
+    command = ["go", "run", str(REFS), *(["-tests"] if tests else []), str(root), import_path]
+    proc = subprocess.run(command, capture_output=True, text=True, env=env, timeout=3600)
     if proc.returncode != 0:
         raise SystemExit(f"refs.go failed:\n{proc.stderr[-3000:]}")
     triples: c.Triples = set()
@@ -119,6 +121,7 @@ def main() -> None:
     ap.add_argument("--repo", type=Path, default=c.REPO)
     ap.add_argument("--label", default="after")
     ap.add_argument("--reps", type=int, default=1)
+    ap.add_argument("--tests", action="store_true", help="include the _test.go files (entries NAME+tests)")
     args = ap.parse_args()
     names = [n for n in PROJECTS if not args.only or n in args.only.split(",")]
     path = c.RESULTS / "go_truth.json"
@@ -128,14 +131,15 @@ def main() -> None:
     for name in names:
         root = fetch(name)
         t0 = time.perf_counter()
-        truth, named, files = go_types_pairs(root, PROJECTS[name])
+        truth, named, files = go_types_pairs(root, PROJECTS[name], args.tests)
         t1 = time.perf_counter()
         runs = [c.analyzer_edges(root, args.repo.resolve()) for _ in range(max(1, args.reps))]
         ours = {e for e in runs[0][0] if e[0] in files and e[1] in files}
         times = {k: round(statistics.median(r[1].get(k, 0.0) for r in runs), 2) for k in runs[0][1]}
         extra = {"files": len(files), "go_types_s": round(t1 - t0, 1), "reps": len(runs)}
-        projects[name] = c.compare_pairs(truth, ours, named, "go_types") | extra | times
-        print(name, json.dumps(projects[name]), flush=True)
+        entry = f"{name}+tests" if args.tests else name
+        projects[entry] = c.compare_pairs(truth, ours, named, "go_types") | extra | times
+        print(entry, json.dumps(projects[entry]), flush=True)
     results["machine"] = c.machine_line(c.machine())
     c.write_json("go_truth.json", results)
     c.write_text("go_truth.md", render(results))

@@ -1,14 +1,15 @@
 // Command refs prints the file pairs go/types resolves in a Go source tree: one line per
 // (using file, declaring file, kind, how) with paths relative to ROOT.
 //
-//	go run refs.go ROOT IMPORTPATH
+//	go run refs.go [-tests] ROOT IMPORTPATH
 //
 // Every directory under ROOT (but testdata, vendor and hidden or _ ones) is one package whose
 // import path is IMPORTPATH/<dir>; its non-test .go files that match the build context are
 // type-checked from source. Imports of such paths are checked the same way (on demand, once);
 // any other import comes from the gc export data (importer.ForCompiler, the standard library), and a
 // package that cannot be found is an empty, complete package: uses of it resolve to nothing, and
-// type errors are ignored (types.Config.Error) so the rest is still attributed.
+// type errors are ignored (types.Config.Error) so the rest is still attributed. With -tests, each
+// package's _test.go files are checked too, as go test builds them (see checkTests).
 //
 // Kinds: import (an import spec of a project package), inherit (an embedded struct field or
 // interface), type (a use of a *types.TypeName), call (anything else: funcs, methods, fields,
@@ -18,6 +19,7 @@ package main
 
 import (
 	"bufio"
+	"flag"
 	"fmt"
 	"go/ast"
 	"go/build"
@@ -85,11 +87,55 @@ func (c *checker) check(rel string) *types.Package {
 		return nil
 	}
 	c.pkgs[path] = types.NewPackage(path, bp.Name) // an import cycle meets this placeholder
-	var files []*ast.File
+	pkg := c.checkFiles(path, rel, append(append([]string{}, bp.GoFiles...), bp.CgoFiles...), nil)
+	c.pkgs[path] = pkg
+	return pkg
+}
+
+// checkTests type-checks the tests of the package in ROOT/rel, as go test builds them: the
+// package with its _test.go files of the same package, then the external test package (package
+// x_test), whose import of the package gets that test variant (export_test.go backdoors).  Only
+// the test files' uses are listed.
+func (c *checker) checkTests(rel string) {
+	bp, err := build.Default.ImportDir(filepath.Join(c.root, rel), 0)
+	if err != nil {
+		return
+	}
+	path := c.prefix
+	if rel != "" {
+		path += "/" + rel
+	}
+	isTest := map[string]bool{}
+	for _, name := range append(append([]string{}, bp.TestGoFiles...), bp.XTestGoFiles...) {
+		isTest[name] = true
+	}
+	saved, had := c.pkgs[path]
+	if len(bp.TestGoFiles) > 0 {
+		all := append(append(append([]string{}, bp.GoFiles...), bp.CgoFiles...), bp.TestGoFiles...)
+		c.pkgs[path] = c.checkFiles(path, rel, all, isTest)
+	}
+	if len(bp.XTestGoFiles) > 0 {
+		c.checkFiles(path+"_test", rel, bp.XTestGoFiles, isTest)
+	}
+	if had {
+		c.pkgs[path] = saved
+	} else {
+		delete(c.pkgs, path)
+	}
+}
+
+// checkFiles type-checks the named files of ROOT/rel as package path; the uses of those listed
+// names (all of them when nil) are attributed.
+func (c *checker) checkFiles(path, rel string, names []string, listed map[string]bool) *types.Package {
+	var files, all []*ast.File
 	var paths []string
-	for _, name := range append(append([]string{}, bp.GoFiles...), bp.CgoFiles...) {
+	for _, name := range names {
 		f, err := parser.ParseFile(c.fset, filepath.Join(c.root, rel, name), nil, parser.SkipObjectResolution)
-		if err == nil {
+		if err != nil {
+			continue
+		}
+		all = append(all, f)
+		if listed == nil || listed[name] {
 			files = append(files, f)
 			paths = append(paths, filepath.ToSlash(filepath.Join(rel, name)))
 		}
@@ -102,8 +148,7 @@ func (c *checker) check(rel string) *types.Package {
 		Implicits:  map[ast.Node]types.Object{},
 	}
 	conf := types.Config{Importer: c, Error: func(error) {}, FakeImportC: true}
-	pkg, _ := conf.Check(path, c.fset, files, info)
-	c.pkgs[path] = pkg
+	pkg, _ := conf.Check(path, c.fset, all, info)
 	c.checked = append(c.checked, &unit{pkg, files, paths, info})
 	return pkg
 }
@@ -126,13 +171,17 @@ func skipDir(name string) bool {
 }
 
 func main() {
-	if len(os.Args) != 3 {
-		fmt.Fprintln(os.Stderr, "usage: go run refs.go ROOT IMPORTPATH")
+	tests := flag.Bool("tests", false, "list the uses of the _test.go files too")
+	flag.Parse()
+	if flag.NArg() != 2 {
+		fmt.Fprintln(os.Stderr, "usage: go run refs.go [-tests] ROOT IMPORTPATH")
 		os.Exit(2)
 	}
-	root, _ := filepath.Abs(os.Args[1])
+	root, _ := filepath.Abs(flag.Arg(0))
 	fset := token.NewFileSet()
-	c := &checker{root: root, prefix: os.Args[2], fset: fset, std: importer.ForCompiler(fset, "gc", nil), pkgs: map[string]*types.Package{}}
+	std := importer.ForCompiler(fset, "gc", nil)
+	c := &checker{root: root, prefix: flag.Arg(1), fset: fset, std: std, pkgs: map[string]*types.Package{}}
+	var dirs []string
 	filepath.Walk(root, func(p string, fi os.FileInfo, err error) error {
 		if err == nil && fi.IsDir() {
 			if p != root && skipDir(fi.Name()) {
@@ -143,9 +192,15 @@ func main() {
 				rel = ""
 			}
 			c.check(filepath.ToSlash(rel))
+			dirs = append(dirs, filepath.ToSlash(rel))
 		}
 		return nil
 	})
+	if *tests {
+		for _, rel := range dirs {
+			c.checkTests(rel)
+		}
+	}
 	out := map[string]bool{}
 	add := func(src string, target token.Pos, kind, how string) {
 		dst := c.file(target)

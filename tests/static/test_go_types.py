@@ -73,6 +73,17 @@ def _calls(root: Path, body: str) -> set[str]:
         ("func f(c *shapes.Crate) string { return c.Label }\n", {"shapes/base.go"}),
         # a type parameter stands for its constraint
         ("func f[T shapes.Sizer](x T) int { return x.Size() }\n", {"shapes/sizer.go"}),
+        # a test table: a slice of an inline struct, ranged over
+        (
+            "func f() {\n\tfor _, tt := range []struct{ b *shapes.Box }{{b: shapes.NewBox()}} {\n"
+            "\t\ttt.b.Size()\n\t}\n}\n",
+            {"shapes/box.go"},
+        ),
+        # the keys of an elided literal inside a map's: the element type's fields
+        (
+            'var c = shapes.Crate{ByName: map[string]shapes.Bag{"a": {Owner: "x"}}}\n',
+            {"shapes/crate.go", "shapes/bag.go"},
+        ),
         # a channel's element
         ("func f(ch chan *shapes.Box) int { b := <-ch; return b.Size() }\n", {"shapes/box.go"}),
     ],
@@ -93,6 +104,15 @@ def test_a_member_links_the_file_declaring_it_for_the_receivers_type(tmp_path, b
 def test_an_unknown_receiver_links_nothing(tmp_path, body):
     files = {**SHAPES, "use/use.go": "package use\n\n" + body}
     assert {t for s, t in _edges(tmp_path, files) if s == "use/use.go"} == set()
+
+
+def test_a_key_of_an_inline_struct_is_no_package_level_name(tmp_path):
+    files = {
+        **SHAPES,
+        "use/want.go": "package use\n\nfunc want() int { return 1 }\n",
+        "use/use.go": "package use\n\nvar cases = []struct{ want int }{{want: 1}, {want: 2}}\n",
+    }
+    assert ("use/use.go", "use/want.go") not in _edges(tmp_path, files)
 
 
 def test_a_local_hides_the_package_level_name_it_shares(tmp_path):

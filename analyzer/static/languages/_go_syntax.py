@@ -2,9 +2,12 @@
 
 A type is one of ``("n", qualifier, name)`` (a named type; qualifier "" or an import's name),
 ``("p", t)`` (pointer), ``("s", t)`` (slice or array), ``("m", key, value)``, ``("c", t)`` (channel),
-``("f", results)`` (a function type: its result types), or None (anything else: an inline struct or
-interface, a type parameter without a named constraint).  Type arguments are erased (``List[T]`` ->
-``List``); a type parameter stands for its constraint when that is one named type.
+``("f", results)`` (a function type: its result types), ``("e", t)`` (the element type of the
+named type ``t``: an elided composite literal's, ``Items{{...}}`` for a ``type Items []Item``), or
+``("o", fields, embeds)`` (an inline struct type: its ``(name, type)`` fields and embedded types), or
+None (anything else: an inline interface, a type parameter without a named constraint).
+Type arguments are erased (``List[T]`` -> ``List``); a type parameter stands for its constraint
+when that is one named type.
 """
 
 from __future__ import annotations
@@ -19,6 +22,16 @@ from analyzer.static.languages.base import node_text as text
 GoType = Any
 #: builtins whose result is (a pointer to) their type argument, or their first argument
 ALLOCATORS = frozenset({"new", "make"})
+#: nodes that open a scope for the names declared in them
+SCOPES = frozenset(
+    "block if_statement for_statement expression_switch_statement select_statement expression_case"
+    " default_case communication_case".split()
+)
+#: nodes that hold no name (skipped without a call)
+LEAVES = frozenset(
+    "comment interpreted_string_literal raw_string_literal int_literal float_literal imaginary_literal"
+    " rune_literal nil true false iota field_identifier label_name".split()
+)
 _WRAPPERS = {"pointer_type": "p", "slice_type": "s", "array_type": "s", "implicit_length_array_type": "s"}
 
 
@@ -48,7 +61,29 @@ def go_type(node: Node | None, params: dict[str, GoType]) -> GoType:
         return ("c", elem) if elem is not None else None
     if t == "function_type":
         return ("f", results(node.child_by_field_name("result"), params))
+    if t == "struct_type":
+        return ("o", *struct_fields(node, params))
     return None
+
+
+def struct_fields(node: Node, params: dict[str, GoType]) -> tuple[tuple[tuple[str, GoType], ...], tuple[GoType, ...]]:
+    """A struct type's ``(name, type)`` fields (an embedded one under its type's name) and the types
+    it embeds."""
+    fields: list[tuple[str, GoType]] = []
+    embeds: list[GoType] = []
+    for decls in node.named_children:
+        for decl in decls.named_children if decls.type == "field_declaration_list" else ():
+            if decl.type != "field_declaration":
+                continue
+            t = go_type(decl.child_by_field_name("type"), params)
+            names = decl.children_by_field_name("name")
+            fields.extend((text(n), t) for n in names)
+            if not names:
+                embeds.append(t)
+                bare = t[1] if t is not None and t[0] == "p" else t
+                if bare is not None and bare[0] == "n":
+                    fields.append((bare[2], t))
+    return tuple(fields), tuple(embeds)
 
 
 def results(node: Node | None, params: dict[str, GoType]) -> tuple[GoType, ...]:
@@ -122,3 +157,14 @@ def import_alias(path: str) -> str:
     last = parts[-1] if parts else path
     last = last.removeprefix("go-").split(".")[0]
     return last.replace("-", "_")
+
+
+def element_node(shape: Node | None) -> Node | None:
+    """The written element type of a slice, array or map type (a pointer's target), if written."""
+    if shape is None:
+        return None
+    if shape.type in ("slice_type", "array_type", "implicit_length_array_type", "map_type"):
+        shape = shape.child_by_field_name("value" if shape.type == "map_type" else "element")
+    while shape is not None and shape.type == "pointer_type" and shape.named_children:
+        shape = shape.named_children[0]
+    return shape

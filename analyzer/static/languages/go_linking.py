@@ -43,6 +43,7 @@ class _Decl:
 
 @dataclass(slots=True)
 class _File:
+    directory: str
     package: str  # the package's key: "dir:name"
     imports: dict[str, str]  # name -> import path ("." entries: dot imports, by path)
     dots: list[str]
@@ -67,10 +68,11 @@ class GoLinker:
             if len(p.facts) != 6:
                 continue
             package, imports, types, funcs, values, uses = _read(p.facts)
-            key = f"{posixpath.dirname(p.path)}:{package}"
+            directory = posixpath.dirname(p.path)
+            key = f"{directory}:{package}"
             dots = [path for name, path in imports if name == "."]
             named = {name or import_alias(path): path for name, path in imports if name not in (".", "_")}
-            self.files[p.path] = _File(key, named, dots, uses)
+            self.files[p.path] = _File(directory, key, named, dots, uses)
             table = self.decls.setdefault(key, {})
             for name, underlying, fields, embeds, methods in types:
                 table.setdefault(name, []).append(_Decl(p.path, "type", (underlying, fields, embeds, methods)))
@@ -96,13 +98,18 @@ class GoLinker:
         f = self.files.get(parsed.path)
         if f is None:
             return []
-        found: dict[tuple[str, str, str], list[int]] = {}
+        seen: dict[Any, list[int]] = {}  # each distinct use once: (first line, count)
         for use, line in f.uses:
+            entry = seen.setdefault(use, [line, 0])
+            entry[0] = min(entry[0], line)
+            entry[1] += 1
+        found: dict[tuple[str, str, str], list[int]] = {}
+        for use, (line, count) in seen.items():
             for target, kind, symbol in self._targets(parsed.path, use):
                 if target != parsed.path:
                     entry = found.setdefault((target, kind, symbol), [line, 0])
                     entry[0] = min(entry[0], line)
-                    entry[1] += 1
+                    entry[1] += count
         return [(t, k, s, v[0], v[1]) for (t, k, s), v in sorted(found.items())]
 
     def _targets(self, path: str, use: Any) -> list[tuple[str, str, str]]:
@@ -127,7 +134,7 @@ class GoLinker:
     def _member_link(self, member: tuple[str, Any, str] | None, name: str) -> list[tuple[str, str, str]]:
         """The edge of a member: named by the member when its file defines it as a symbol (a method),
         else by the type declaring it (a field, an interface's method)."""
-        if member is None:
+        if member is None or not member[2]:  # an inline struct's field: no name to give the edge
             return []
         return [(member[0], CALL, name if name in self.index.defined.get(member[0], ()) else member[2])]
 
@@ -149,9 +156,9 @@ class GoLinker:
         f = self.files.get(path)
         spec = f.imports.get(alias) if f is not None else None
         key = self.package_of(path, spec) if spec is not None else None
-        if key is None:
+        if f is None or key is None:
             return []
-        return self.visible(key, name, path.endswith(_TEST) and key.split(":")[0] == posixpath.dirname(path))
+        return self.visible(key, name, path.endswith(_TEST) and key.startswith(f.directory + ":"))
 
     def visible(self, key: str, name: str, from_test: bool) -> list[_Decl]:
         found = self.decls.get(key, {}).get(name, [])
@@ -159,7 +166,7 @@ class GoLinker:
 
     def package_of(self, path: str, spec: str) -> str | None:
         """The key of the package an import path names from ``path`` (None: not the repository's)."""
-        key = (posixpath.dirname(path), spec)
+        key = (path, spec)
         if key not in self._dirs:
             found = self.resolve_import(ImportRef(path, spec, (), 0, "import"), self.index)
             directory = posixpath.dirname(found.targets[0]) if found.targets else None
@@ -184,6 +191,10 @@ class GoLinker:
             return ("m", self.resolve(path, t[1]), self.resolve(path, t[2]))
         if tag == "f":
             return ("F", path, t[1])
+        if tag == "o":
+            return ("O", path, t[1], t[2])
+        if tag == "e":  # the element of a named slice, array or map type (an elided literal's)
+            return element(self.underlying(self.resolve(path, t[1])))
         inner = self.resolve(path, t[1])
         return (tag, inner) if inner is not None else None
 
@@ -195,24 +206,20 @@ class GoLinker:
         return next((d for d in self.decls.get(t[1], {}).get(t[2], []) if d.kind == "type"), None)
 
     def underlying(self, t: Any, depth: int = 0) -> Any:
-        """The type a declared type is defined as (followed through named types), resolved."""
+        """The type a declared type is defined as (followed through named types), resolved; a
+        declared struct's is ``("o", (), ())`` (its fields are the declaration's)."""
         decl = self.type_decl(t)
         if decl is None or depth > _MAX_EMBEDDING:
             return t
+        if decl.detail[0] is not None and decl.detail[0][0] == "o":
+            return decl.detail[0]
         inner = self.resolve(decl.path, decl.detail[0])
         return self.underlying(inner, depth + 1) if inner is not None and inner[0] == "N" else inner
 
     def is_struct(self, t: Any) -> bool:
         """Whether a type is a struct type (``type A B`` followed to B)."""
-        decl = self.type_decl(t)
-        for _ in range(_MAX_EMBEDDING):
-            if decl is None:
-                return False
-            underlying, fields, _, methods = decl.detail
-            if underlying is None or underlying[0] != "n":
-                return bool(fields) or (underlying is None and not methods)
-            decl = self.type_decl(self.resolve(decl.path, underlying))
-        return False
+        t = self.underlying(t)
+        return t is not None and t[0] in ("o", "O")
 
     def member(self, value: Any, name: str) -> tuple[str, Any, str] | None:
         """(declaring file, value, declaring type) of field or method ``name`` of a value's type, through embedding."""
@@ -234,9 +241,15 @@ class GoLinker:
     def _own_member(self, t: Any, name: str, seen: set[Any], following: list[Any]) -> tuple[str, Any, str] | None:
         while t is not None and t[0] == "p":
             t = t[1]
-        if t is None or t in seen or t[0] != "N":
+        if t is None or t in seen or t[0] not in ("N", "O"):
             return None
         seen.add(t)
+        if t[0] == "O":  # an inline struct: declared where it is written, by no name
+            for field, ft in t[2]:
+                if field == name:
+                    return t[1], ("T", self.resolve(t[1], ft)), ""
+            following.extend(self.resolve(t[1], e) for e in t[3])
+            return None
         methods = self.methods.get((t[1], t[2]), {}).get(name)
         if methods:
             return methods[0].path, ("fn", methods[0].path, methods[0].detail), t[2]

@@ -28,22 +28,21 @@ from tree_sitter import Node
 
 from analyzer.static.languages._go_syntax import (
     ALLOCATORS,
+    LEAVES,
+    SCOPES,
     GoType,
     element,
+    element_node,
     go_type,
     import_alias,
     receiver_type,
     results,
+    struct_fields,
     type_parameters,
 )
 from analyzer.static.languages.base import node_text as text
 
 Recv = Any
-#: nodes that open a scope for the names declared in them
-_SCOPES = frozenset(
-    "block if_statement for_statement expression_switch_statement select_statement expression_case"
-    " default_case communication_case".split()
-)
 _MAX_DEPTH = 400
 #: what a called function can be wrapped in: ``F[int](x)``, ``(f)(x)``
 _INSTANTIATIONS = frozenset({"index_expression", "generic_type", "parenthesized_expression"})
@@ -162,15 +161,17 @@ class _Extractor:
     def visit(self, node: Node, depth: int) -> None:
         if depth > _MAX_DEPTH:
             return
-        handler = _HANDLERS.get(node.type)
+        kind = node.type
+        handler = _HANDLERS.get(kind)
         if handler is not None:
             handler(self, node, depth + 1)
             return
-        scoped = node.type in _SCOPES
+        scoped = kind in SCOPES
         if scoped:
             self.locals.append({})
         for child in node.named_children:
-            self.visit(child, depth + 1)
+            if child.type not in LEAVES:
+                self.visit(child, depth + 1)
         if scoped:
             self.locals.pop()
 
@@ -271,39 +272,38 @@ def _type_spec(ex: _Extractor, node: Node, depth: int) -> None:
     ex.params = type_parameters(node, ex.params)
     name = text(node.child_by_field_name("name"))
     body = node.child_by_field_name("type")
-    fields: list[tuple[str, GoType]] = []
+    fields: tuple[tuple[str, GoType], ...] = ()
     embeds: list[GoType] = []
     methods: list[tuple[str, tuple[GoType, ...]]] = []
+    underlying: GoType = None
     if body is not None and body.type == "struct_type":
-        _struct(ex, body, fields, embeds, depth)
+        fields, struct_embeds = _struct(ex, body, depth)
+        embeds.extend(struct_embeds)
+        underlying = ("o", (), ())  # a struct: its fields are the declaration's own
     elif body is not None and body.type == "interface_type":
         _interface(ex, body, embeds, methods, depth)
     elif body is not None:
         ex.visit(body, depth)
+        underlying = go_type(body, ex.params)
     if not ex.locals:
-        ex.types.append((name, go_type(body, ex.params), tuple(fields), tuple(embeds), tuple(methods)))
+        ex.types.append((name, underlying, fields, tuple(embeds), tuple(methods)))
     ex.children(node.child_by_field_name("type_parameters"), depth)
     ex.params = saved
 
 
-def _struct(ex: _Extractor, body: Node, fields: list[Any], embeds: list[GoType], depth: int) -> None:
+def _struct(ex: _Extractor, body: Node, depth: int) -> tuple[tuple[tuple[str, GoType], ...], tuple[GoType, ...]]:
+    """A struct type's fields and embedded types; its field types are type uses, its embedded ones
+    inherit uses."""
     for decls in body.named_children:
         for decl in decls.named_children if decls.type == "field_declaration_list" else ():
             if decl.type != "field_declaration":
                 continue
             type_node = decl.child_by_field_name("type")
-            names = decl.children_by_field_name("name")
-            t = go_type(type_node, ex.params)
-            if names:
-                fields.extend((text(n), t) for n in names)
-                if type_node is not None:
-                    ex.visit(type_node, depth)
-                continue
-            embeds.append(t)
-            _embedded(ex, type_node, depth)
-            bare = t[1] if t is not None and t[0] == "p" else t
-            if bare is not None and bare[0] == "n":
-                fields.append((bare[2], t))
+            if decl.child_by_field_name("name") is None:
+                _embedded(ex, type_node, depth)
+            elif type_node is not None:
+                ex.visit(type_node, depth)
+    return struct_fields(body, ex.params)
 
 
 def _interface(ex: _Extractor, body: Node, embeds: list[GoType], methods: list[Any], depth: int) -> None:
@@ -414,24 +414,30 @@ def _type_switch(ex: _Extractor, node: Node, depth: int) -> None:
     ex.locals.pop()
 
 
-def _composite(ex: _Extractor, node: Node, depth: int, elided: GoType = None) -> None:
-    type_node = node.child_by_field_name("type")
+def _composite(ex: _Extractor, node: Node, depth: int, elided: GoType = None, shape: Node | None = None) -> None:
+    """A composite literal (or an elided one inside it, of type ``elided`` written as ``shape``): its
+    keys are fields of a struct type (``("key", type, name)``), expressions of a map's."""
+    type_node = node.child_by_field_name("type") if node.type == "composite_literal" else None
     if type_node is not None:
         ex.visit(type_node, depth)
+        shape = type_node
     t = go_type(type_node, ex.params) if type_node is not None else elided
     body = node.child_by_field_name("body") if node.type == "composite_literal" else node
-    for element_node in body.named_children if body is not None else ():
-        parts = element_node.named_children if element_node.type == "keyed_element" else [None, element_node]
+    for item in body.named_children if body is not None else ():
+        parts = item.named_children if item.type == "keyed_element" else [None, item]
         key, value = (parts + [None, None])[:2]
-        if key is not None:
-            inner = key.named_children[0] if key.named_children else None
-            if inner is not None and inner.type == "identifier" and not ex.local(text(inner))[0] and t is not None:
+        inner = key.named_children[0] if key is not None and key.named_children else None
+        if inner is not None and inner.type == "identifier" and not ex.local(text(inner))[0]:
+            if t is not None:
                 ex.use(("key", t, text(inner)), inner)
-            elif inner is not None:
+            elif shape is None or shape.type != "struct_type":  # an inline struct's field: no use
                 ex.visit(inner, depth)
+        elif inner is not None:
+            ex.visit(inner, depth)
         inner = value.named_children[0] if value is not None and value.named_children else None
         if inner is not None and inner.type == "literal_value":
-            _composite(ex, inner, depth, element(t) if t is not None and t[0] != "n" else None)
+            nested = (element(t) if t[0] in ("s", "m") else ("e", t)) if t is not None else None
+            _composite(ex, inner, depth, nested, element_node(shape))
         elif inner is not None:
             ex.visit(inner, depth)
 
@@ -444,7 +450,7 @@ def _parameter(ex: _Extractor, node: Node, depth: int) -> None:
 
 
 def _struct_type(ex: _Extractor, node: Node, depth: int) -> None:
-    _struct(ex, node, [], [], depth)
+    _struct(ex, node, depth)
 
 
 def _interface_type(ex: _Extractor, node: Node, depth: int) -> None:
@@ -488,6 +494,4 @@ _HANDLERS = {
     "range_clause": _range,
     "type_switch_statement": _type_switch,
     "composite_literal": _composite,
-    "field_identifier": lambda ex, node, depth: None,
-    "label_name": lambda ex, node, depth: None,
 }
