@@ -145,5 +145,5 @@ def test_the_facts_keep_a_calls_results_by_position():
     package, _, _, funcs, _, uses = type_facts(tree.root_node)
     assert package == "p"
     assert ("", "g", (("n", "", "int"), ("p", ("n", "", "T")))) in funcs
-    members = {use for use, _ in uses if use[0] == "member"}
+    members = {use for use, _, _ in uses if use[0] == "member"}
     assert members == {("member", ("call", ("v", "g"), 1), "X"), ("member", ("call", ("v", "g"), 0), "Y")}

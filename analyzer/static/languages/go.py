@@ -349,7 +349,7 @@ def qualified_imports(imports: tuple[ImportRef, ...], facts: tuple[object, ...])
     """The imports of a file, each with the names the file uses through it (``pkg.Name``: a
     function, a type, a variable); a dot or blank import, or one whose name is never used, as it is."""
     used: dict[str, set[str]] = {}
-    for use, _ in _uses(facts):
+    for use, _, _ in _uses(facts):
         if use[0] in ("q", "tn", "inh") and use[1]:
             used.setdefault(use[1], set()).add(use[2])
     names = {path: name or import_alias(path) for name, path in _imports(facts) if name not in (".", "_")}
@@ -366,7 +366,7 @@ def package_names(facts: tuple[object, ...]) -> frozenset[str]:
     return frozenset([t[0] for t in types] + [f[1] for f in funcs if not f[0]] + [v[0] for v in values])
 
 
-def _uses(facts: tuple[object, ...]) -> tuple[tuple[Any, int], ...]:
+def _uses(facts: tuple[object, ...]) -> tuple[tuple[Any, int, int], ...]:
     uses = facts[5]
     return uses if isinstance(uses, tuple) else ()
 

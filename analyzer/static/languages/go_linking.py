@@ -47,7 +47,7 @@ class _File:
     package: str  # the package's key: "dir:name"
     imports: dict[str, str]  # name -> import path ("." entries: dot imports, by path)
     dots: list[str]
-    uses: tuple[tuple[Any, int], ...]
+    uses: tuple[tuple[Any, int, int], ...]
 
 
 class GoLinker:
@@ -98,13 +98,8 @@ class GoLinker:
         f = self.files.get(parsed.path)
         if f is None:
             return []
-        seen: dict[Any, list[int]] = {}  # each distinct use once: (first line, count)
-        for use, line in f.uses:
-            entry = seen.setdefault(use, [line, 0])
-            entry[0] = min(entry[0], line)
-            entry[1] += 1
         found: dict[tuple[str, str, str], list[int]] = {}
-        for use, (line, count) in seen.items():
+        for use, line, count in f.uses:
             for target, kind, symbol in self._targets(parsed.path, use):
                 if target != parsed.path:
                     entry = found.setdefault((target, kind, symbol), [line, 0])

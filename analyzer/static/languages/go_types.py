@@ -15,9 +15,10 @@ The facts (plain tuples, picklable): ``(package, imports, types, funcs, values, 
 fields, embeds, methods)`` (a struct's ``(name, type)`` fields, the types it or an interface embeds,
 an interface's ``(name, results)`` methods); ``funcs`` ``(receiver type or "", name, results)``;
 ``values`` ``(name, type, recv)`` (a package-level var or const: its declared type, else its
-initializer's receiver); ``uses`` ``(use, line)``: ``("v", x)``, ``("q", pkg, x)``, ``("tn", pkg,
-x)`` (a type name; pkg "" unqualified), ``("inh", pkg, x)`` (embedded), ``("member", recv, x)``,
-``("key", type, x)`` (a key of a composite literal: a field of a struct type, else a name).
+initializer's receiver); ``uses`` ``(use, first line, count)``, each distinct use once, a use one
+of ``("v", x)``, ``("q", pkg, x)``, ``("tn", pkg, x)`` (a type name; pkg "" unqualified), ``("inh",
+pkg, x)`` (embedded), ``("member", recv, x)``, ``("key", type, x)`` (a key of a composite literal: a
+field of a struct type, else a name).
 """
 
 from __future__ import annotations
@@ -52,7 +53,8 @@ def type_facts(root: Node) -> tuple[object, ...]:
     """The type facts of one Go file's syntax tree (see the module doc string)."""
     ex = _Extractor()
     ex.visit(root, 0)
-    return (ex.package, tuple(ex.imports), tuple(ex.types), tuple(ex.funcs), tuple(ex.values), tuple(ex.uses))
+    uses = tuple((use, line, count) for use, (line, count) in ex.uses.items())
+    return (ex.package, tuple(ex.imports), tuple(ex.types), tuple(ex.funcs), tuple(ex.values), uses)
 
 
 class _Extractor:
@@ -63,11 +65,9 @@ class _Extractor:
         self.types: list[tuple[str, GoType, tuple[Any, ...], tuple[GoType, ...], tuple[Any, ...]]] = []
         self.funcs: list[tuple[str, str, tuple[GoType, ...]]] = []
         self.values: list[tuple[str, GoType, Recv]] = []
-        self.uses: list[tuple[Any, int]] = []
+        self.uses: dict[Any, tuple[int, int]] = {}  # use -> (first line, count)
         self.locals: list[dict[str, Recv]] = []
         self.params: dict[str, GoType] = {}
-
-    # --- scopes ---------------------------------------------------------------
 
     def local(self, name: str) -> tuple[bool, Recv]:
         for scope in reversed(self.locals):
@@ -80,9 +80,8 @@ class _Extractor:
             self.locals[-1][name] = recv
 
     def use(self, use: Any, node: Node) -> None:
-        self.uses.append((use, node.start_point[0] + 1))
-
-    # --- receivers ------------------------------------------------------------
+        seen = self.uses.get(use)
+        self.uses[use] = (seen[0], seen[1] + 1) if seen else (node.start_point[0] + 1, 1)
 
     def recv(self, node: Node | None) -> Recv:
         """The receiver an expression stands for (None: unknown)."""
@@ -156,8 +155,6 @@ class _Extractor:
             and not self.local(text(node))[0]
         )
 
-    # --- the walk -------------------------------------------------------------
-
     def visit(self, node: Node, depth: int) -> None:
         if depth > _MAX_DEPTH:
             return
@@ -170,7 +167,13 @@ class _Extractor:
         if scoped:
             self.locals.append({})
         for child in node.named_children:
-            if child.type not in LEAVES:
+            kind = child.type
+            if kind in LEAVES:
+                continue
+            handler = _HANDLERS.get(kind)
+            if handler is not None:  # called here: one frame less for most nodes
+                handler(self, child, depth + 2)
+            else:
                 self.visit(child, depth + 1)
         if scoped:
             self.locals.pop()
@@ -449,10 +452,6 @@ def _parameter(ex: _Extractor, node: Node, depth: int) -> None:
         ex.visit(type_node, depth)
 
 
-def _struct_type(ex: _Extractor, node: Node, depth: int) -> None:
-    _struct(ex, node, depth)
-
-
 def _interface_type(ex: _Extractor, node: Node, depth: int) -> None:
     _interface(ex, node, [], [], depth)
 
@@ -474,7 +473,7 @@ def _receive(ex: _Extractor, node: Node, depth: int) -> None:
 _HANDLERS = {
     "parameter_declaration": _parameter,
     "variadic_parameter_declaration": _parameter,
-    "struct_type": _struct_type,
+    "struct_type": _struct,
     "interface_type": _interface_type,
     "receive_statement": _receive,
     "package_clause": _package,
