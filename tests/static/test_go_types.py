@@ -84,6 +84,11 @@ def _calls(root: Path, body: str) -> set[str]:
             'var c = shapes.Crate{ByName: map[string]shapes.Bag{"a": {Owner: "x"}}}\n',
             {"shapes/crate.go", "shapes/bag.go"},
         ),
+        # a generic type's conversion, which the grammar cannot tell from a generic function's call
+        (
+            "type Pair[T any] shapes.Bag\n\nfunc f(b shapes.Bag) string { return Pair[int](b).Owner }\n",
+            {"shapes/bag.go"},
+        ),
         # a channel's element
         ("func f(ch chan *shapes.Box) int { b := <-ch; return b.Size() }\n", {"shapes/box.go"}),
     ],
@@ -104,6 +109,16 @@ def test_a_member_links_the_file_declaring_it_for_the_receivers_type(tmp_path, b
 def test_an_unknown_receiver_links_nothing(tmp_path, body):
     files = {**SHAPES, "use/use.go": "package use\n\n" + body}
     assert {t for s, t in _edges(tmp_path, files) if s == "use/use.go"} == set()
+
+
+def test_a_generic_functions_call_with_type_arguments_is_a_call(tmp_path):
+    files = {
+        **SHAPES,
+        "use/gen.go": "package use\n\nfunc Id[T any](x T) T { return x }\n",
+        "use/use.go": "package use\n\nvar n = Id[int](1)\n",
+    }
+    assert ("use/use.go", "use/gen.go") in _edges(tmp_path, files)
+    assert ("use/use.go", "use/gen.go") not in _edges(tmp_path, files, ("type",))
 
 
 def test_a_key_of_an_inline_struct_is_no_package_level_name(tmp_path):

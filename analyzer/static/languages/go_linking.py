@@ -116,7 +116,10 @@ class GoLinker:
         if tag in ("tn", "inh"):
             kind = INHERIT if tag == "inh" else TYPE
             found = self.qualified(path, use[1], use[2]) if use[1] else self.lookup(path, use[2])
-            return [(d.path, kind, use[2]) for d in found if d.kind == "type"]
+            types = [d for d in found if d.kind == "type"]
+            if tag == "tn" and not types:  # a generic function's call F[T](x), read as a conversion
+                return [(d.path, CALL, use[2]) for d in found if d.kind == "func"]
+            return [(d.path, kind, use[2]) for d in types]
         if tag == "member":
             return self._member_link(self.member(self.value(path, use[1]), use[2]), use[2])
         if tag == "key":

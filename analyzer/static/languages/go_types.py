@@ -6,9 +6,8 @@ x)`` (a name no local hides: the package's, or a dot import's); ``("q", pkg, x)`
 ``("sel", recv, x)`` (field or method ``x`` of ``recv``); ``("call", recv, i)`` (result ``i`` of
 calling it: a function, a method, a conversion ``T(x)``); ``("elem", recv)`` (indexing it, or
 receiving from it); ``("rkey", recv)`` / ``("rval", recv)`` (the first / second variable of a
-``range`` over it); or None (unknown: nothing links through it).  A local holds its declared type,
-else its initializer's receiver; a type switch's variable the case's type; a method's receiver its
-type.  A local hides a package-level name of the same spelling.
+``range`` over it); or None (unknown: nothing links through it).  A local (hiding a package-level
+name) holds its declared type, else its initializer's receiver; a type switch's variable the case's.
 
 The facts (plain tuples, picklable): ``(package, imports, types, funcs, values, uses)``:
 ``imports`` ``(name, path)`` (name "" unaliased, ``.``, ``_``); ``types`` ``(name, underlying,
@@ -99,10 +98,11 @@ class _Extractor:
             return ("sel", inner, field) if inner is not None else None
         if t == "call_expression":
             return self.call(node, 0)
-        if t in ("type_conversion_expression", "type_assertion_expression"):
-            return self.typed(node.child_by_field_name("type"))
-        if t == "composite_literal":
-            return self.typed(node.child_by_field_name("type"))
+        if t in ("type_conversion_expression", "type_assertion_expression", "composite_literal"):
+            type_node = node.child_by_field_name("type")
+            if t == "type_conversion_expression" and type_node is not None and type_node.type == "generic_type":
+                return self.generic_call(type_node)  # T[A](x), or F[A](x): the grammar cannot tell
+            return self.typed(type_node)
         if t == "unary_expression":
             op = node.child_by_field_name("operator")
             inner = self.recv(node.child_by_field_name("operand"))
@@ -147,6 +147,11 @@ class _Extractor:
         t = go_type(node, self.params)
         return ("t", t) if t is not None else None
 
+    def generic_call(self, node: Node) -> Recv:
+        """``T[A](x)``: the conversion to ``T``, or the call of the generic function ``T``."""
+        t = go_type(node, self.params)
+        return ("call", ("q", t[1], t[2]) if t[1] else ("v", t[2]), 0) if t is not None and t[0] == "n" else None
+
     def is_package(self, node: Node | None) -> bool:
         return (
             node is not None
@@ -185,9 +190,7 @@ class _Extractor:
 
 
 def _package(ex: _Extractor, node: Node, depth: int) -> None:
-    for child in node.named_children:
-        if child.type == "package_identifier":
-            ex.package = text(child)
+    ex.package = next((text(c) for c in node.named_children if c.type == "package_identifier"), "")
 
 
 def _import_spec(ex: _Extractor, node: Node, depth: int) -> None:
