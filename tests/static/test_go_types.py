@@ -162,3 +162,20 @@ def test_the_facts_keep_a_calls_results_by_position():
     assert ("", "g", (("n", "", "int"), ("p", ("n", "", "T")))) in funcs
     members = {use for use, _, _ in uses if use[0] == "member"}
     assert members == {("member", ("call", ("v", "g"), 1), "X"), ("member", ("call", ("v", "g"), 0), "Y")}
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "var x = a" + ".b" * 3000,
+        "var x = a" + "[0]" * 3000,
+        "var x = " + "(" * 3000 + "a" + ")" * 3000,
+        "var x " + "[]" * 3000 + "int",
+        "var x = T{" + "{" * 2000 + "}" * 2000 + "}",
+        "func f() {" + "{" * 2000 + "}" * 2000 + "}",
+    ],
+    ids=["selectors", "indexes", "parentheses", "slice types", "literals", "blocks"],
+)
+def test_a_pathologically_deep_tree_is_cut_off_not_a_recursion_error(source):
+    tree = Parser(Language(tree_sitter_go.language())).parse(f"package p\n\n{source}\n".encode())
+    assert type_facts(tree.root_node)[0] == "p"

@@ -22,6 +22,8 @@ from analyzer.static.languages.base import node_text as text
 GoType = Any
 #: builtins whose result is (a pointer to) their type argument, or their first argument
 ALLOCATORS = frozenset({"new", "make"})
+#: what a called function can be wrapped in: ``F[int](x)``, ``(f)(x)``
+INSTANTIATIONS = frozenset({"index_expression", "generic_type", "parenthesized_expression"})
 #: nodes that open a scope for the names declared in them
 SCOPES = frozenset(
     "block if_statement for_statement expression_switch_statement select_statement expression_case"
@@ -32,12 +34,14 @@ LEAVES = frozenset(
     "comment interpreted_string_literal raw_string_literal int_literal float_literal imaginary_literal"
     " rune_literal nil true false iota field_identifier label_name".split()
 )
+_MAX_NESTING = 40
 _WRAPPERS = {"pointer_type": "p", "slice_type": "s", "array_type": "s", "implicit_length_array_type": "s"}
 
 
-def go_type(node: Node | None, params: dict[str, GoType]) -> GoType:
-    """The type tuple of a type node; ``params`` maps the type parameters in scope to their constraint."""
-    if node is None:
+def go_type(node: Node | None, params: dict[str, GoType], depth: int = 0) -> GoType:
+    """The type tuple of a type node; ``params`` maps the type parameters in scope to their constraint
+    (None past ``_MAX_NESTING`` levels)."""
+    if node is None or depth > _MAX_NESTING:
         return None
     t = node.type
     if t == "type_identifier":
@@ -46,27 +50,29 @@ def go_type(node: Node | None, params: dict[str, GoType]) -> GoType:
     if t == "qualified_type":
         return ("n", text(node.child_by_field_name("package")), text(node.child_by_field_name("name")))
     if t == "generic_type":
-        return go_type(node.child_by_field_name("type"), params)
+        return go_type(node.child_by_field_name("type"), params, depth + 1)
     if t in ("parenthesized_type", "type_elem", "type_constraint") and node.named_child_count == 1:
-        return go_type(node.named_children[0], params)
+        return go_type(node.named_children[0], params, depth + 1)
     if t in _WRAPPERS:
         inner = node.child_by_field_name("element") or (node.named_children[-1] if node.named_children else None)
-        elem = go_type(inner, params)
+        elem = go_type(inner, params, depth + 1)
         return (_WRAPPERS[t], elem) if elem is not None else None
     if t == "map_type":
         key, value = node.child_by_field_name("key"), node.child_by_field_name("value")
-        return ("m", go_type(key, params), go_type(value, params))
+        return ("m", go_type(key, params, depth + 1), go_type(value, params, depth + 1))
     if t == "channel_type":
-        elem = go_type(node.child_by_field_name("value"), params)
+        elem = go_type(node.child_by_field_name("value"), params, depth + 1)
         return ("c", elem) if elem is not None else None
     if t == "function_type":
-        return ("f", results(node.child_by_field_name("result"), params))
+        return ("f", results(node.child_by_field_name("result"), params, depth + 1))
     if t == "struct_type":
-        return ("o", *struct_fields(node, params))
+        return ("o", *struct_fields(node, params, depth + 1))
     return None
 
 
-def struct_fields(node: Node, params: dict[str, GoType]) -> tuple[tuple[tuple[str, GoType], ...], tuple[GoType, ...]]:
+def struct_fields(
+    node: Node, params: dict[str, GoType], depth: int = 0
+) -> tuple[tuple[tuple[str, GoType], ...], tuple[GoType, ...]]:
     """A struct type's ``(name, type)`` fields (an embedded one under its type's name) and the types
     it embeds."""
     fields: list[tuple[str, GoType]] = []
@@ -75,7 +81,7 @@ def struct_fields(node: Node, params: dict[str, GoType]) -> tuple[tuple[tuple[st
         for decl in decls.named_children if decls.type == "field_declaration_list" else ():
             if decl.type != "field_declaration":
                 continue
-            t = go_type(decl.child_by_field_name("type"), params)
+            t = go_type(decl.child_by_field_name("type"), params, depth)
             names = decl.children_by_field_name("name")
             fields.extend((text(n), t) for n in names)
             if not names:
@@ -86,17 +92,17 @@ def struct_fields(node: Node, params: dict[str, GoType]) -> tuple[tuple[tuple[st
     return tuple(fields), tuple(embeds)
 
 
-def results(node: Node | None, params: dict[str, GoType]) -> tuple[GoType, ...]:
+def results(node: Node | None, params: dict[str, GoType], depth: int = 0) -> tuple[GoType, ...]:
     """A function's result types by position (``(T, error)``; a named result list counts each name)."""
     if node is None:
         return ()
     if node.type != "parameter_list":
-        return (go_type(node, params),)
+        return (go_type(node, params, depth),)
     out: list[GoType] = []
     for decl in node.named_children:
         if decl.type not in ("parameter_declaration", "variadic_parameter_declaration"):
             continue
-        t = go_type(decl.child_by_field_name("type"), params)
+        t = go_type(decl.child_by_field_name("type"), params, depth)
         out.extend([t] * max(1, len(decl.children_by_field_name("name"))))
     return tuple(out)
 

@@ -28,6 +28,7 @@ from tree_sitter import Node
 
 from analyzer.static.languages._go_syntax import (
     ALLOCATORS,
+    INSTANTIATIONS,
     LEAVES,
     SCOPES,
     GoType,
@@ -43,9 +44,8 @@ from analyzer.static.languages._go_syntax import (
 from analyzer.static.languages.base import node_text as text
 
 Recv = Any
-_MAX_DEPTH = 400
-#: what a called function can be wrapped in: ``F[int](x)``, ``(f)(x)``
-_INSTANTIATIONS = frozenset({"index_expression", "generic_type", "parenthesized_expression"})
+_MAX_DEPTH = 300  # nodes deep (the walk), links long (a receiver): past them nothing is recorded
+_MAX_CHAIN = 60
 
 
 def type_facts(root: Node) -> tuple[object, ...]:
@@ -82,9 +82,9 @@ class _Extractor:
         seen = self.uses.get(use)
         self.uses[use] = (seen[0], seen[1] + 1) if seen else (node.start_point[0] + 1, 1)
 
-    def recv(self, node: Node | None) -> Recv:
-        """The receiver an expression stands for (None: unknown)."""
-        if node is None:
+    def recv(self, node: Node | None, depth: int = 0) -> Recv:
+        """The receiver an expression stands for (None: unknown, or past ``_MAX_CHAIN`` links)."""
+        if node is None or depth > _MAX_CHAIN:
             return None
         t = node.type
         if t == "identifier":
@@ -94,10 +94,10 @@ class _Extractor:
             operand, field = node.child_by_field_name("operand"), text(node.child_by_field_name("field"))
             if self.is_package(operand):
                 return ("q", text(operand), field)
-            inner = self.recv(operand)
+            inner = self.recv(operand, depth + 1)
             return ("sel", inner, field) if inner is not None else None
         if t == "call_expression":
-            return self.call(node, 0)
+            return self.call(node, 0, depth + 1)
         if t in ("type_conversion_expression", "type_assertion_expression", "composite_literal"):
             type_node = node.child_by_field_name("type")
             if t == "type_conversion_expression" and type_node is not None and type_node.type == "generic_type":
@@ -105,25 +105,25 @@ class _Extractor:
             return self.typed(type_node)
         if t == "unary_expression":
             op = node.child_by_field_name("operator")
-            inner = self.recv(node.child_by_field_name("operand"))
+            inner = self.recv(node.child_by_field_name("operand"), depth + 1)
             if op is not None and text(op) == "<-":
                 return ("elem", inner) if inner is not None else None
             return inner if op is not None and text(op) in ("&", "*") else None
         if t == "parenthesized_expression" and node.named_child_count == 1:
-            return self.recv(node.named_children[0])
+            return self.recv(node.named_children[0], depth + 1)
         if t == "index_expression":
-            inner = self.recv(node.child_by_field_name("operand"))
+            inner = self.recv(node.child_by_field_name("operand"), depth + 1)
             return ("elem", inner) if inner is not None else None
         if t == "slice_expression":
-            return self.recv(node.child_by_field_name("operand"))
+            return self.recv(node.child_by_field_name("operand"), depth + 1)
         if t == "func_literal":
             return ("t", ("f", results(node.child_by_field_name("result"), self.params)))
         return None
 
-    def call(self, node: Node, position: int) -> Recv:
+    def call(self, node: Node, position: int, depth: int = 0) -> Recv:
         """Result ``position`` of a call: a function's or method's, a conversion's, ``new(T)``'s."""
         function = node.child_by_field_name("function")
-        while function is not None and function.type in _INSTANTIATIONS:
+        while function is not None and function.type in INSTANTIATIONS:
             function = (
                 function.child_by_field_name("operand")
                 or function.child_by_field_name("type")
@@ -139,8 +139,8 @@ class _Extractor:
                 made = go_type(first, self.params)
                 return ("t", ("p", made) if name == "new" and made is not None else made) if made else None
             if name == "append":
-                return self.recv(first)
-        inner = self.recv(function)
+                return self.recv(first, depth + 1)
+        inner = self.recv(function, depth + 1)
         return ("call", inner, position) if inner is not None else None
 
     def typed(self, node: Node | None) -> Recv:
@@ -153,12 +153,8 @@ class _Extractor:
         return ("call", ("q", t[1], t[2]) if t[1] else ("v", t[2]), 0) if t is not None and t[0] == "n" else None
 
     def is_package(self, node: Node | None) -> bool:
-        return (
-            node is not None
-            and node.type == "identifier"
-            and text(node) in self.aliases
-            and not self.local(text(node))[0]
-        )
+        name = text(node) if node is not None and node.type == "identifier" else ""
+        return name in self.aliases and not self.local(name)[0]
 
     def visit(self, node: Node, depth: int) -> None:
         if depth > _MAX_DEPTH:
@@ -423,6 +419,8 @@ def _type_switch(ex: _Extractor, node: Node, depth: int) -> None:
 def _composite(ex: _Extractor, node: Node, depth: int, elided: GoType = None, shape: Node | None = None) -> None:
     """A composite literal (or an elided one inside it, of type ``elided`` written as ``shape``): its
     keys are fields of a struct type (``("key", type, name)``), expressions of a map's."""
+    if depth > _MAX_DEPTH:
+        return
     type_node = node.child_by_field_name("type") if node.type == "composite_literal" else None
     if type_node is not None:
         ex.visit(type_node, depth)
@@ -443,7 +441,7 @@ def _composite(ex: _Extractor, node: Node, depth: int, elided: GoType = None, sh
         inner = value.named_children[0] if value is not None and value.named_children else None
         if inner is not None and inner.type == "literal_value":
             nested = (element(t) if t[0] in ("s", "m") else ("e", t)) if t is not None else None
-            _composite(ex, inner, depth, nested, element_node(shape))
+            _composite(ex, inner, depth + 1, nested, element_node(shape))
         elif inner is not None:
             ex.visit(inner, depth)
 
