@@ -103,6 +103,7 @@ def build_index(parsed: Iterable[ParsedFile], root: Path) -> RepoIndex:
         config=config,
         referenced={p.path: frozenset(r.name for r in p.references) for p in parsed},
         defined={p.path: frozenset(s.name for s in p.symbols) for p in parsed},
+        facts={p.path: p.facts for p in parsed if p.facts},
     )
 
 

@@ -173,6 +173,9 @@ class LanguageSpec:
     #: the per-file facts of a type-aware reference pass, from the syntax tree (ParsedFile.facts);
     #: None = references are linked by name (the queries' ``@reference.*`` captures)
     type_facts: Callable[[Node], tuple[object, ...]] | None = None
+    #: a file's imports refined by its type facts (Go: each import's names are those the file uses
+    #: through it, ``pkg.Name``), applied at parse time; None = the imports as the queries found them
+    imports_from_facts: Callable[[tuple[ImportRef, ...], tuple[object, ...]], tuple[ImportRef, ...]] | None = None
     #: the type-aware reference pass built over every file of the languages sharing it (TypeScript
     #: and TSX), with their facts and the index: it replaces the by-name linking of ``resolve.py``
     typed_links: Callable[[Sequence[ParsedFile], RepoIndex], TypedLinker] | None = None
