@@ -60,7 +60,7 @@ def test_todays_crossings_are_exceptions_and_the_plan_counts_them(tmp_path: Path
     rules = _plan(fixture("go"), tmp_path)
     data = tomllib.loads(rules.read_text())
     exceptions = [(e["from"], e["to"]) for e in data["rule"][0]["exception"]]
-    assert ("internal/service/service.go", "internal/model/order.go") in exceptions  # Place calls model.NewOrder
+    assert ("internal/service/service.go", "internal/store/memory.go") in exceptions  # the service builds the store
     assert all(e["reason"] for e in data["rule"][0]["exception"])
     plan = (tmp_path / "plan.md").read_text()
     assert f"**{len(exceptions)} crossing(s) found today are listed as exceptions**" in plan

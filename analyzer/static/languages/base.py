@@ -179,6 +179,9 @@ class LanguageSpec:
     #: the type-aware reference pass built over every file of the languages sharing it (TypeScript
     #: and TSX), with their facts and the index: it replaces the by-name linking of ``resolve.py``
     typed_links: Callable[[Sequence[ParsedFile], RepoIndex], TypedLinker] | None = None
+    #: True when a directory's files are one unit that cannot be split (Go: a package shares its
+    #: unexported names): proposed boundaries keep each such directory whole
+    indivisible_directory: bool = False
 
     @property
     def queries(self) -> str:

@@ -394,4 +394,5 @@ SPEC = LanguageSpec(
     type_facts=type_facts,
     imports_from_facts=qualified_imports,
     typed_links=typed_links,
+    indivisible_directory=True,
 )
