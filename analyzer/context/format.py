@@ -415,6 +415,11 @@ def percent(part: int, total: int) -> int:
 _KEY_LIKE = re.compile(r"^[fp]\d+$")
 
 
+def is_key_like(token: str) -> bool:
+    """Whether a name token would read as a file or section key (``f12``, ``p3``)."""
+    return bool(_KEY_LIKE.match(token))
+
+
 def file_token(path: str, package: str, key: int | None, relative: bool) -> str:
     """The start of a file line: ``fK`` (when keyed) and the file's name token.
 

@@ -68,12 +68,13 @@ def legend(levels: set[int], rolled: bool) -> list[str]:
     """The legend lines, one per form that occurs at ``levels`` (and for rolled-up summaries)."""
     lines = [
         '# legend: "## [pN ]dir" section per directory (. = root; pN: it has a rolled-up summary);'
-        ' "fK" key of a file other files depend on (K = its centrality rank among them)'
+        ' "fK" key of a file other files depend on (K = its rank by how many files depend on it)'
     ]
     if NAMES in levels:
         lines.append(
             '# names: "[fK ]name -> fA pB" name relative to the section (/path if outside),'
-            " then what it depends on (pB = rolled-up files of section pB)"
+            " then what it depends on (pB = rolled-up files of section pB);"
+            ' "## dir *.ext": the names below omit their common extension .ext'
         )
     if levels - {NAMES}:
         lines.append(

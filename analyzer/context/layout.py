@@ -25,6 +25,7 @@ from analyzer.context.format import (
     escape_name,
     escape_package,
     format_kinds,
+    is_key_like,
 )
 from analyzer.context.header import coverage_line, dropped_line, legend, level_line
 
@@ -92,9 +93,11 @@ class Layout:
         levels = [self.level(plan, i) for i in range(listed)]
         edges_full = 0
         for name, (members, rolled) in sections.items():
-            body.append(f"## p{gkeys[name]} {escape_package(name)}" if rolled else f"## {escape_package(name)}")
+            ext = self._common_extension([i for i in members if levels[i] == NAMES])
+            head = f"## p{gkeys[name]} {escape_package(name)}" if rolled else f"## {escape_package(name)}"
+            body.append(f"{head} *{escape_name(ext)}" if ext else head)
             for i in members:
-                edges_full += self._file_lines(body, i, levels[i], end)
+                edges_full += self._file_lines(body, i, levels[i], end, ext)
             if rolled:
                 self._rolled_lines(body, name, rolled, end)
 
@@ -124,13 +127,37 @@ class Layout:
         ]
         return "\n".join([*header, *body, END]) + "\n", coverage, level
 
-    def _file_lines(self, body: list[str], i: int, level: int, end: Callable[[int], tuple[str, int]]) -> int:
+    def _common_extension(self, names: Sequence[int]) -> str:
+        """The extension every names-level file of a section shares (\"\" when they do not, or it saves nothing).
+
+        Dropped from their names only where each name keeps a stem that cannot be read as something
+        else (a key such as ``f12``, an empty name).
+        """
+        if len(names) < 2:
+            return ""
+        exts = {_extension(self.files[i].path) for i in names}
+        if len(exts) != 1:
+            return ""
+        (ext,) = exts
+        if not ext:
+            return ""
+        for i in names:
+            token = self.files[i].name_token
+            stem = token[: -len(escape_name(ext))].rsplit(" ", 1)[-1]
+            if not token.endswith(escape_name(ext)) or stem in ("", "/") or stem.endswith("/") or is_key_like(stem):
+                return ""
+        return ext
+
+    def _file_lines(
+        self, body: list[str], i: int, level: int, end: Callable[[int], tuple[str, int]], ext: str = ""
+    ) -> int:
         """Append one listed file's lines; return how many of its edges are named (both ends listed)."""
         f = self.files[i]
         ends = sorted({end(t) for t, _, _ in f.out}, key=lambda e: (e[0] != "f", e[1]))
         full = sum(1 for side, _ in ends if side == "f")
         if level == NAMES:
-            body.append(f.name_token + (" -> " + " ".join(f"{s}{k}" for s, k in ends) if ends else ""))
+            token = f.name_token[: -len(escape_name(ext))] if ext else f.name_token
+            body.append(token + (" -> " + " ".join(f"{s}{k}" for s, k in ends) if ends else ""))
             return full
         body.append(f.head if level == SYMBOLS else f"{f.head} syms={f.symbols}")
         if level == SYMBOLS:
@@ -164,6 +191,13 @@ class Layout:
                 for kind, weight, _ in kinds:
                     totals[kind] += weight
         body.extend(f"  ~> {side}{key} {_summed(totals)}" for (side, key), totals in sorted(out.items()))
+
+
+def _extension(path: str) -> str:
+    """``.py`` of ``a/b.py``; "" for a name without one (``Rakefile``, ``.profile``)."""
+    name = path.rsplit("/", 1)[-1]
+    dot = name.rfind(".")
+    return name[dot:] if dot > 0 else ""
 
 
 def _no_lines(kinds: Kinds) -> Kinds:

@@ -59,7 +59,7 @@ _RE_COVERAGE = re.compile(
 )
 _RE_DETAIL = re.compile(r"^# detail: (.*)$")
 _RE_FACT = re.compile(r"^# fact: (.*)$")
-_RE_PACKAGE = re.compile(r"^## (?:p(\d+) )?(\S+)$")
+_RE_PACKAGE = re.compile(r"^## (?:p(\d+) )?(\S+)(?: \*(\.\S+))?$")
 _RE_FILE_FULL = re.compile(r"^(?:f(\d+) )?(\S+) (\S+) loc=(\d+)(?: syms=(\d+))?$")
 _RE_FILE_NAME = re.compile(r"^(?:f(\d+) )?(\S+)(?: -> ([fp]\d+(?: [fp]\d+)*))?$")
 _RE_SYMBOL = re.compile(r"^  ([A-Z]|\{[^{} ]*\})(\d+) (\S+)(?: \^(\S+))?$")
@@ -116,11 +116,13 @@ class _Reader:
         self.rolled: dict[str, RolledPackage] = {}
         self.rolled_edges: list[tuple[tuple[str, int | str], tuple[str, int], str, int]] = []
         self.owner: tuple[str, str] | None = None  # ("f", path) or ("p", package)
+        self.extension = ""  # the section's "*.ext": added to its names-level file names
 
     def feed(self, line: str) -> None:
         if line.startswith("## "):
             m = _must(_RE_PACKAGE, line)
             self.package = unescape_package(m.group(2))
+            self.extension = unescape_name(m.group(3)) if m.group(3) else ""
             self.in_section = True
             if m.group(1) is not None:
                 self.group_keys[int(m.group(1))] = self.package
@@ -158,7 +160,7 @@ class _Reader:
         else:
             m = _must(_RE_FILE_NAME, line)
             key, token, targets = m.groups()
-            path = file_path_of(token, self.package, relative=True)
+            path = file_path_of(token, self.package, relative=True) + self.extension
             self._new(path)
             self.files[path] = ContextFile(path, "", UNKNOWN, self.package, UNKNOWN)
             self.levels[path] = NAMES

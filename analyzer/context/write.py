@@ -14,9 +14,9 @@ any facts the pipeline adds, and a legend (only for the forms that occur).
 The body has one section per directory (package; ``.`` is the root),
 ``## dir`` or ``## pN dir`` when it holds a rolled-up summary, ordered by the
 most central file they hold.  Inside a section, files follow in rank order.
-A file that other files depend on carries a key ``fK`` (K is its centrality
-rank among those files: ``f1`` is the most central); edges refer to it by that
-key.  Each listed file is at one of four detail levels, and a more central
+A file that other files depend on carries a key ``fK`` (K is its rank by how
+many files depend on it: ``f1`` has the most dependents, and the keys written
+most often are the shortest); edges refer to it by that key.  Each listed file is at one of four detail levels, and a more central
 file is never at a lower level than a less central one:
 
 - **symbols** ``[fK ]path language loc=N`` followed, indented by two spaces, by
@@ -32,12 +32,15 @@ file is never at a lower level than a less central one:
 - **names**: one line, ``[fK ]name -> fA fB pC``: the name relative to the
   section directory (``/path`` when the file lies outside it) and the keys of
   the files it depends on; kinds, weights, first lines, type-only marks,
-  sizes, language, symbol count and externals are dropped.
+  sizes, language, symbol count and externals are dropped.  When two or more
+  names-level files of a section share an extension, the section line states
+  it once, ``## dir *.py``, and their names omit it (not where a name would
+  then read as a key or be empty).
 
 When everything does not fit, detail goes in this order, least central files
 first, never cut mid-way: symbols, then first lines, then kinds (down to the
 names level: every file and every internal edge still named; Django 5.2.8's 2,864
-files and 8,569 edges fit in about 55,000 SmolLM2 tokens this way); only
+files and 12,917 file pairs fit in about 64,000 SmolLM2 tokens this way); only
 then are the least central files rolled up into one summary per directory,
 ``~ rolled files=N loc=N syms=N`` (``~ rolled tree`` when the summary also
 holds the rolled files of every directory below it: directories are grouped
@@ -90,6 +93,7 @@ one point of it, and :mod:`analyzer.context.header` writes the header lines.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -306,7 +310,8 @@ def _layout_files(graph: nx.DiGraph, ranks: Mapping[str, float]) -> list[LayoutF
                 outs[i].append((index[target], kinds, bool(eattrs.get(EDGE_TYPE_ONLY, False))))
             elif graph.nodes[target].get(NODE_KIND) == NODE_EXTERNAL:
                 exts[i].append((_external_name(target), kinds))
-    depended = sorted({t for out in outs for t, _, _ in out})
+    users: Counter[int] = Counter(t for out in outs for t in {t for t, _, _ in out})
+    depended = sorted(users, key=lambda t: (-users[t], t))  # most depended-on first: the shortest keys
     keys = {t: k + 1 for k, t in enumerate(depended)}
     files: list[LayoutFile] = []
     for i, p in enumerate(paths):

@@ -262,7 +262,8 @@ def test_example_shape_at_every_level() -> None:
         "## .",
         "cli.py python loc=30 syms=1",
     ]
-    assert seen[(3, 0, 0, 0)] == ["## app", "f1 core.py", "util.py -> f1", "## .", "cli.py -> f1", END, ""]
+    # names only: a section whose names share an extension states it once
+    assert seen[(3, 0, 0, 0)] == ["## app *.py", "f1 core", "util -> f1", "## .", "cli.py -> f1", END, ""]
     levels = sorted(seen)
     assert all(a[0] <= b[0] for a, b in zip(levels, levels[1:]))  # rolling up comes last
     assert all(c[0] == 3 for c in levels if c[1])  # no kinds before every file is named
@@ -299,7 +300,10 @@ def test_rolled_up_summaries_by_directory_depth() -> None:
         END,
     ]
     deep = [body for (listed, depth), body in rolled.items() if depth == 2]
-    assert deep and all("## p1 tests/unit" in body and "  ~ rolled tree" not in "\n".join(body) for body in deep)
+    assert deep and all(
+        any(line.split(" *")[0] == "## p1 tests/unit" for line in body) and "  ~ rolled tree" not in "\n".join(body)
+        for body in deep
+    )
     assert max(k[0] for k in rolled if k[1] == 2) > max(k[0] for k in rolled if k[1] == 0)
 
 
@@ -459,3 +463,46 @@ def test_a_tokenizer_that_charges_more_for_the_real_count_still_fits() -> None:
         ctx = write_context(g, ranks, budget, quirky)
         assert ctx.tokens == quirky(ctx.text) <= budget
         assert read_context(ctx.text).header.coverage == ctx.coverage
+
+
+def _names_only(g: nx.DiGraph, count: Callable[[str], int]):
+    """The context at the smallest budget that still names every file and edge (names level)."""
+    full = write_context(g, pagerank(g), 10**6, count)
+    best = None
+    for budget in range(full.tokens, 0, -1):
+        try:
+            ctx = write_context(g, pagerank(g), budget, count)
+        except ContextOverflowError:
+            break
+        if ctx.coverage.files_listed < ctx.coverage.files_total:
+            break
+        best = ctx
+    assert best is not None and best.coverage.files_kinds == 0
+    return best
+
+
+def test_a_sections_shared_extension_is_stated_once_and_read_back() -> None:
+    g = nx.DiGraph()
+    paths = ["lib/x.py", "lib/y.py", "lib/z.tar.py", "keys/f12.py", "keys/a.py", "mix/a.py", "mix/b.ts", "one/c.py"]
+    for p in paths:
+        add_file(g, p)
+    for s in paths[1:]:
+        add_edge(g, s, "lib/x.py", {"import": 1}, {"import": 1})
+    ctx = _names_only(g, count_bytes)
+    sections = [line for line in ctx.text.split("\n") if line.startswith("## ")]
+    assert "## lib *.py" in sections  # x, y and z.tar share .py
+    assert "## keys" in sections  # "f12" alone would read as a key
+    assert "## mix" in sections and "## one" in sections  # mixed extensions; one file saves nothing
+    assert "z.tar -> f1" in ctx.text.split("\n")
+    read = read_context(ctx.text)
+    assert set(read.listed) == set(paths)
+    assert {(e.source, e.target) for e in read.edges} == {(s, "lib/x.py") for s in paths[1:]}
+
+
+def test_names_level_round_trips_nasty_names() -> None:
+    g = nasty_graph()
+    ctx = _names_only(g, count_bytes)
+    read = read_context(ctx.text)
+    files = sorted(p for p, a in g.nodes(data=True) if a[NODE_KIND] == NODE_FILE)
+    assert sorted(read.listed) == files
+    assert {(e.source, e.target) for e in read.edges} == {(s, t) for s, t in g.edges() if t in files}
