@@ -176,6 +176,9 @@ class LanguageSpec:
     #: the type-aware reference pass built over every file of the languages sharing it (TypeScript
     #: and TSX), with their facts and the index: it replaces the by-name linking of ``resolve.py``
     typed_links: Callable[[Sequence[ParsedFile], RepoIndex], TypedLinker] | None = None
+    #: languages whose files the type-aware pass also reads, without linking them (C++: the C
+    #: headers a C++ file includes, and their includes)
+    typed_reads: tuple[str, ...] = ()
     #: a name imported from a file that only re-binds it (Python ``from .app import Flask`` in a
     #: package's ``__init__.py``) links on to the file defining it, through chains of such imports
     follow_reexports: bool = False
