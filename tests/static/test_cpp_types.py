@@ -166,3 +166,15 @@ def test_facts_record_members_bases_and_receivers():
     calls = {(u[1], u[2]) for u, _, _, _, _ in uses if u[0] == "call"}
     assert calls == {(("t", "Item"), "use"), (("this",), "size")}
     assert (("type", "n::Box"), "", "") in {(u, ns, cls) for u, ns, cls, _, _ in uses}
+
+
+def test_macros_around_a_declaration_are_read_past():
+    # an export macro before the type, a noexcept macro after the parameters: the grammar alone reads
+    # SPDLOG_API as the type and loses the prototype
+    defs, _, _ = _facts(
+        b"namespace os {\n[[noreturn]] SPDLOG_API void sleep_for(unsigned int ms) SPDLOG_NOEXCEPT;\n"
+        b"SPDLOG_CONSTEXPR static const char *eol = SPDLOG_EOL;\n}\nFOO(bar);\n"
+    )
+    assert ("p", "os::sleep_for", "") in defs
+    assert ("v", "os::eol", "") in defs
+    assert not any(name == "bar" for _, name, _ in defs)  # a macro call stays a call

@@ -145,6 +145,14 @@ _STATEMENT_LISTS = frozenset(
 _EXPORT_MACRO = re.compile(
     rb"\b(?:class|struct|union)\s+([A-Z][A-Z0-9_]*[A-Z0-9])\s+(?=[A-Za-z_]\w*(?:\s*<[^;{]*>)?\s*(?:final\s*)?[:{])"
 )
+#: ``SPDLOG_API void f();``, ``FMT_CONSTEXPR static const char* x``: a macro opening a declaration
+#: line, before its type (an identifier followed by a space, ``*``, ``&`` or ``<``)
+_LEADING_MACRO = re.compile(
+    rb"^[ \t]*(?:\[\[[^\]\n]*\]\][ \t]*)?([A-Z][A-Z0-9_]*[A-Z0-9])[ \t]+(?=[A-Za-z_][\w:]*[ \t*&<])", re.M
+)
+#: ``void f() SPDLOG_NOEXCEPT;``: a macro after a declarator's parameters
+_TRAILING_MACRO = re.compile(rb"\)[ \t]*(?:const[ \t]*)?([A-Z][A-Z0-9_]*[A-Z0-9])[ \t]*(?=[;{]|override|final|->)")
+_MACROS = (_EXPORT_MACRO, _LEADING_MACRO, _TRAILING_MACRO)
 
 
 def is_forward(specifier: Node) -> bool:
@@ -185,9 +193,17 @@ def _parser() -> Parser:
 
 
 def without_export_macros(root: Node) -> Node:
-    """The tree of the file with its classes' export macros blanked (the same tree when it has none)."""
+    """The tree of the file with the macros around its declarations blanked (export, inline and
+    ``noexcept`` macros, which the grammar cannot read); the same tree when it has none."""
     source = root.text or b""
-    if not _EXPORT_MACRO.search(source):
-        return root
-    blanked = _EXPORT_MACRO.sub(lambda m: m.group(0).replace(m.group(1), b" " * len(m.group(1)), 1), source)
-    return _parser().parse(blanked).root_node
+    blanked = source
+    for pattern in _MACROS:
+        blanked = pattern.sub(_blank, blanked)
+    return root if blanked == source else _parser().parse(blanked).root_node
+
+
+def _blank(match: re.Match[bytes]) -> bytes:
+    start, end = match.span(1)
+    text = match.group(0)
+    offset = start - match.start(0)
+    return text[:offset] + b" " * (end - start) + text[offset + end - start :]
