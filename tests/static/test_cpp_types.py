@@ -178,3 +178,21 @@ def test_macros_around_a_declaration_are_read_past():
     assert ("p", "os::sleep_for", "") in defs
     assert ("v", "os::eol", "") in defs
     assert not any(name == "bar" for _, name, _ in defs)  # a macro call stays a call
+
+
+def test_a_base_initializer_and_an_export_macro_are_uses(tmp_path):
+    edges = _edges(
+        tmp_path,
+        {
+            "inc/dll.h": '#pragma once\n#define LIB_API __attribute__((visibility("default")))\n',
+            "inc/error.hpp": '#pragma once\n#include "inc/dll.h"\nclass LIB_API Error {\npublic:\n'
+            "  explicit Error(int code);\n};\n",
+            "inc/deep.hpp": "#pragma once\nclass Deep {\npublic:\n  Deep(int depth);\n  int depth_;\n};\n",
+            "src/deep.cpp": '#include "inc/deep.hpp"\n#include "inc/error.hpp"\n'
+            "class Failure : public Error {\npublic:\n  Failure() : Error(1), depth_(0) {}\n  int depth_;\n};\n",
+        },
+    )
+    # LIB_API expands from dll.h (clang: a macro use); Error(1) calls the base's constructor
+    assert ("inc/dll.h", "call") in _from(edges, "inc/error.hpp")
+    assert _from(edges, "src/deep.cpp") >= {("inc/error.hpp", "inherit"), ("inc/error.hpp", "call")}
+    assert ("inc/deep.hpp", "call") not in _from(edges, "src/deep.cpp")  # depth_ is Failure's own field

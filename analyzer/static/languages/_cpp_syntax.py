@@ -192,14 +192,18 @@ def _parser() -> Parser:
     return Parser(Language(tree_sitter_cpp.language()))
 
 
-def without_export_macros(root: Node) -> Node:
+def without_export_macros(root: Node) -> tuple[Node, list[tuple[str, int]]]:
     """The tree of the file with the macros around its declarations blanked (export, inline and
-    ``noexcept`` macros, which the grammar cannot read); the same tree when it has none."""
+    ``noexcept`` macros, which the grammar cannot read; the same tree when it has none), and each
+    macro blanked with its line (a use of the macro all the same)."""
     source = root.text or b""
+    found: list[tuple[str, int]] = []
     blanked = source
     for pattern in _MACROS:
+        for m in pattern.finditer(blanked):
+            found.append((m.group(1).decode("ascii"), blanked.count(b"\n", 0, m.start(1)) + 1))
         blanked = pattern.sub(_blank, blanked)
-    return root if blanked == source else _parser().parse(blanked).root_node
+    return (root if blanked == source else _parser().parse(blanked).root_node), found
 
 
 def _blank(match: re.Match[bytes]) -> bytes:

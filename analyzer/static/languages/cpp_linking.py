@@ -34,6 +34,8 @@ _SOURCES = (".cc", ".cpp", ".cxx", ".c++", ".c")
 #: def kinds a use of each form may link (a global variable is no symbol of its file: used only
 #: for the type of a receiver)
 _FREE_NAME = frozenset({"e", "d", "f", "p", "?"})
+#: what a name that is no function may be (an enumerator, a macro)
+_CONSTANTS = frozenset({"e", "d"})
 _FUNCTIONS = frozenset({"f", "p"})
 
 
@@ -173,9 +175,10 @@ class CppLinker:
             and _compatible(d.qname, written)
             and (not d.nested or _in_scope(d.qname, written, context))
         ]
-        # a header's type may be defined in what its translation unit included before it; its calls
-        # are looked up in what it includes itself (a template's calls are bound where it is used)
-        seen = self.visible(path) if "t" in kinds else self.closure(path)
+        # a header's types, enumerators and macros may come from what its translation unit included
+        # before it; its functions are looked up in what it includes itself (a template's calls are
+        # bound where it is instantiated)
+        seen = self.closure(path) if kinds & _FUNCTIONS else self.visible(path)
         near = [d for d in found if d.path in seen and d.path != path] or [d for d in found if d.path == path]
         if near:
             best = max(_closeness(d.qname, context) for d in near)
@@ -311,6 +314,10 @@ class CppLinker:
             kind = TYPE if what == "type" else INHERIT
             name = (_parts(use[1]) or [""])[-1]
             return [(d.path, kind, name) for d in self.lookup(use[1], path, context, frozenset({"t", "?"}))]
+        if what == "ctor":  # a member initializer: a base's constructor, or a field (nothing more)
+            member = self.unqualified(use[1], path, ns, cls)
+            c = self.class_of(use[1], path, context) if member is None else None
+            return [(c.path, CALL, use[1]), (c.path, TYPE, use[1])] if c is not None else []
         if what == "new":
             c = self.class_of(use[1], path, context)
             return [(c.path, CALL, _parts(c.qname)[-1])] if c is not None else []
@@ -322,7 +329,8 @@ class CppLinker:
             c = self.class_of(name, path, context) if what == "call" else None
             if c is not None:  # Foo(1): a constructor
                 return [(c.path, CALL, name)]
-            return [(d.path, CALL, name) for d in self.lookup(name, path, context, _FREE_NAME)]
+            found = self.lookup(name, path, context, _CONSTANTS) or self.lookup(name, path, context, _FREE_NAME)
+            return [(d.path, CALL, name) for d in found]
         if what in ("call", "field"):
             member = self.member(self.type_of(use[1], path, ns, cls), use[2])
             return [_member_link(member, use[2])] if member is not None else []

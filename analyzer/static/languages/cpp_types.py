@@ -21,7 +21,9 @@ field, ``m`` method, ``t`` member type, ``e`` enumerator (a scoped enum is a cla
 a specialization ``formatter<Foo>`` is none).  ``uses`` holds ``(use, namespace, class,
 line, count)`` where ``class`` is the class the code is written in (as written: ``A`` for the body
 of ``void A::m() {}``) and a use is one of ``("type", t)``, ``("inherit", t)``, ``("new", t)``,
-``("name", x)``, ``("call", recv, m)``, ``("field", recv, x)``, ``("qual", "A", x)`` (``A::x``).
+``("name", x)``, ``("call", recv, m)``, ``("field", recv, x)``, ``("qual", "A", x)`` (``A::x``),
+``("ctor", x)`` (``: x(...)`` in a constructor: a base class or a field).  A macro blanked for the
+grammar (``class LEVELDB_EXPORT Status``) is a ``("name", macro)`` use.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from typing import Any
 
 from tree_sitter import Node
 
+from analyzer.static.languages import _cpp_expressions as _x
 from analyzer.static.languages._cpp_syntax import (
     POINTERS,
     TYPE_NAMES,
@@ -409,61 +412,6 @@ def _on_macro(ex: _Extractor, node: Node, depth: int) -> None:
     ex.locals = saved
 
 
-# --- expressions ----------------------------------------------------------------
-
-
-def _on_call(ex: _Extractor, node: Node, depth: int) -> None:
-    function = node.child_by_field_name("function")
-    t = function.type if function is not None else ""
-    if function is not None and t == "identifier":
-        if not ex.local(text(function))[0]:
-            ex.use(("call", None, text(function)), function)
-    elif function is not None and t == "template_function":
-        ex.use(("call", None, text(function.child_by_field_name("name"))), function)
-        ex.type_uses(function.child_by_field_name("arguments"))
-    elif function is not None:
-        ex.visit(function, depth)
-    arguments = node.child_by_field_name("arguments")
-    if arguments is not None:
-        ex.visit(arguments, depth)
-
-
-def _on_field(ex: _Extractor, node: Node, depth: int) -> None:
-    argument = node.child_by_field_name("argument")
-    name = member_name(node.child_by_field_name("field"))
-    recv = ex.recv(argument)
-    if recv is not None and name:
-        is_call = node.parent is not None and node.parent.type == "call_expression"
-        ex.use(("call" if is_call else "field", recv, name), node)
-    if argument is not None:
-        ex.visit(argument, depth)
-
-
-def _on_identifier(ex: _Extractor, node: Node, depth: int) -> None:
-    if not ex.local(text(node))[0]:
-        ex.use(("name", text(node)), node)
-
-
-def _on_qualified(ex: _Extractor, node: Node, depth: int) -> None:
-    qual, name = split_qualified(node)
-    if qual and qual != "std" and not qual.startswith("std::") and not ex.is_tparam(qual):
-        ex.use(("qual", qual, name), node)
-    for child in node.named_children:
-        if child.type in ("template_type", "template_function", "qualified_identifier"):
-            ex.type_uses(child.child_by_field_name("arguments"))
-
-
-def _on_new(ex: _Extractor, node: Node, depth: int) -> None:
-    type_node = node.child_by_field_name("type")
-    ex.type_uses(type_node)
-    w = written(type_node)
-    if w and not ex.is_tparam(w):
-        ex.use(("new", w), node)
-    for child in node.named_children:
-        if child != type_node:
-            ex.visit(child, depth)
-
-
 _HANDLERS = {
     "namespace_definition": _on_namespace,
     "template_declaration": _on_template,
@@ -477,13 +425,14 @@ _HANDLERS = {
     "for_range_loop": _on_range_for,
     "preproc_def": _on_macro,
     "preproc_function_def": _on_macro,
-    "call_expression": _on_call,
-    "field_expression": _on_field,
-    "identifier": _on_identifier,
-    "qualified_identifier": _on_qualified,
-    "new_expression": _on_new,
+    "call_expression": _x.on_call,
+    "field_expression": _x.on_field,
+    "identifier": _x.on_identifier,
+    "qualified_identifier": _x.on_qualified,
+    "new_expression": _x.on_new,
     # an explicit instantiation declares what the template declared (clang shows no references in it)
     "template_instantiation": lambda ex, node, depth: None,
+    "field_initializer": _x.on_initializer,
     "parameter_list": lambda ex, node, depth: _parameters(ex, node, depth),
     "type_identifier": lambda ex, node, depth: ex.type_uses(node),
     "template_type": lambda ex, node, depth: ex.type_uses(node),
@@ -493,6 +442,10 @@ _HANDLERS = {
 def type_facts(root: Node) -> tuple[Any, ...]:
     """The facts of one file (see the module's doc); the uses in the order they are first met."""
     ex = _Extractor()
-    ex.visit(without_export_macros(root))
+    tree, macros = without_export_macros(root)
+    ex.visit(tree)
+    for name, line in macros:
+        entry = ex.uses.setdefault((("name", name), "", ""), [line, 0])
+        entry[1] += 1
     uses = tuple((u, ns, cls, line, n) for (u, ns, cls), (line, n) in ex.uses.items())
     return (tuple(sorted(ex.defs)), tuple(ex.classes), uses)
