@@ -304,8 +304,9 @@ def _resolve_references(parsed: Sequence[ParsedFile], index: RepoIndex, imports:
     typed: dict[object, TypedLinker] = {}
     for p in parsed:
         spec = specs[p.source.language]
-        if spec.typed_links is None:
+        if spec.typed_links is None or spec.typed_adds:
             _link_file(p, spec, tables, imports, edges)
+        if spec.typed_links is None:
             continue
         linker = typed.get(spec.typed_links)
         if linker is None:  # one pass over every language sharing it (TypeScript and TSX)

@@ -179,6 +179,9 @@ class LanguageSpec:
     #: languages whose files the type-aware pass also reads, without linking them (C++: the C
     #: headers a C++ file includes, and their includes)
     typed_reads: tuple[str, ...] = ()
+    #: the type-aware pass adds to the by-name linking instead of replacing it (Rust: method calls
+    #: only, which its queries leave out)
+    typed_adds: bool = False
     #: a name imported from a file that only re-binds it (Python ``from .app import Flask`` in a
     #: package's ``__init__.py``) links on to the file defining it, through chains of such imports
     follow_reexports: bool = False
