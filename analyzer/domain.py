@@ -311,6 +311,8 @@ class RepoIndex:
     referenced: dict[str, frozenset[str]] = field(default_factory=dict)
     #: path -> names the file defines (any symbol kind)
     defined: dict[str, frozenset[str]] = field(default_factory=dict)
+    #: path -> the file's type facts (``ParsedFile.facts``), for the files of languages that have them
+    facts: dict[str, tuple[object, ...]] = field(default_factory=dict)
 
 
 # --- graph stage results (graph.analyze_graph) --------------------------------

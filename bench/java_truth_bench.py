@@ -28,11 +28,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
-import resource
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -50,8 +47,8 @@ PROJECTS = {
     "jackson-databind": "src/main/java",
     "tomcat": "java",
 }
-KINDS = ("import", "inherit", "type", "call")
-Pairs = set[tuple[str, str, str]]
+KINDS = c.TRUTH_KINDS
+Pairs = c.Triples
 
 
 def javac_pairs(root: Path) -> Pairs:
@@ -67,63 +64,15 @@ def javac_pairs(root: Path) -> Pairs:
     return {tuple(line.split("\t")) for line in proc.stdout.splitlines() if line.count("\t") == 2}  # type: ignore[misc]
 
 
-#: the stage times in the command's summary line ("... (discover 0.14s, parse 0.81s, resolve 0.08s, ...)")
-_STAGE = re.compile(r"\b(parse|resolve) ([0-9.]+)s")
-
-
 def analyzer_pairs(root: Path, repo: Path) -> tuple[Pairs, dict[str, float]]:
-    """The analyzer's (source, target, kind) triples, and the run's wall, parse and resolve seconds."""
-    with tempfile.TemporaryDirectory(prefix="java-truth-") as tmp:
-        out = Path(tmp) / "out.json"
-        t0, cpu0 = time.perf_counter(), _children_cpu()
-        proc = subprocess.run(
-            [sys.executable, "-m", "analyzer", str(root), "--no-llm", "--no-cache", "--json", str(out)],
-            cwd=repo,
-            capture_output=True,
-            text=True,
-        )
-        wall, cpu = time.perf_counter() - t0, _children_cpu() - cpu0
-        if proc.returncode != 0:
-            raise SystemExit(f"analyze exited {proc.returncode}:\n{proc.stderr[-2000:]}")
-        data = json.loads(out.read_text())
-    times = {"analyze_s": wall, "analyze_cpu_s": cpu} | {
-        f"{k}_s": float(v) for k, v in _STAGE.findall(" ".join(proc.stderr.split()))
-    }
-    return {(e["source"], e["target"], e["kind"]) for e in data["edges"] if e["source"].endswith(".java")}, times
-
-
-def _children_cpu() -> float:
-    """User + system CPU seconds of the waited-for child processes (and theirs: the parse workers)."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
+    """The analyzer's (source, target, kind) triples between Java files, and the run's times."""
+    edges, times = c.analyzer_edges(root, repo)
+    return {e for e in edges if e[0].endswith(".java")}, times
 
 
 def compare(truth: Pairs, ours: Pairs) -> dict[str, Any]:
-    t_all = {(s, t) for s, t, _ in truth}
-    o_all = {(s, t) for s, t, _ in ours}
-    named = {(s, t) for s, t, k in truth if k != "call"}
-    inferred = t_all - named
-    out: dict[str, Any] = {
-        "javac_pairs": len(t_all),
-        "analyzer_pairs": len(o_all),
-        "precision": c.ratio(len(o_all & t_all), len(o_all)),
-        "recall": c.ratio(len(o_all & t_all), len(t_all)),
-        "recall_named": c.ratio(len(o_all & named), len(named)),
-        "recall_inferred": c.ratio(len(o_all & inferred), len(inferred)),
-        "named_pairs": len(named),
-        "inferred_pairs": len(inferred),
-        "kinds": {},
-    }
-    for kind in KINDS:
-        t_k = {(s, t) for s, t, k in truth if k == kind}
-        o_k = {(s, t) for s, t, k in ours if k == kind}
-        out["kinds"][kind] = {
-            "javac": len(t_k),
-            "analyzer": len(o_k),
-            "precision": c.ratio(len(o_k & t_k), len(o_k)),
-            "recall": c.ratio(len(o_k & t_k), len(t_k)),
-        }
-    return out
+    """javac's pairs against ours: a pair of any kind but ``call`` is one a written name resolves to."""
+    return c.compare_pairs(truth, ours, {(s, t) for s, t, k in truth if k != "call"}, "javac")
 
 
 def render(results: dict[str, Any]) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 from analyzer.documents import mermaid
 from analyzer.documents.facts import static_facts
 from analyzer.domain import Dependency
-from analyzer.static.boundaries import SHARED, Boundary, pair_bindings, partition_of
+from analyzer.static.boundaries import SHARED, Boundary, decompose, pair_bindings, partition_of
 from analyzer.static.result import StaticAnalysis
 
 FORMULAS = (
@@ -262,7 +262,7 @@ def proposal_section(proposal: Mapping[str, Any]) -> str:
 
 def plan_facts(static: StaticAnalysis, target: str) -> PlanFacts:
     """Boundaries, metrics and extraction order for a migration to ``target``."""
-    d = static.decomposition
+    d = decompose(static)
     return PlanFacts(
         name=static_facts(static).name,
         target=target,

@@ -62,7 +62,9 @@ class Boundary:
 
 
 def propose_boundaries(
-    communities: Sequence[tuple[str, Sequence[str]]], dependencies: Sequence[Dependency]
+    communities: Sequence[tuple[str, Sequence[str]]],
+    dependencies: Sequence[Dependency],
+    units: Mapping[str, str] | None = None,
 ) -> tuple[Boundary, ...]:
     """Boundaries from communities: shared kernel, entry points and tests apart, the rest refined.
 
@@ -74,7 +76,8 @@ def propose_boundaries(
     2. *Cross-cutting* files form the ``shared`` kernel.  A first pass of step 4 (tests apart)
        gives each file an area; a file is cross-cutting when its users span at least
        ``KERNEL_MIN_USERS`` areas with none holding more than half of them (users that are
-       cross-cutting themselves, such as siblings in a ``common/`` folder, do not count) and
+       cross-cutting themselves, such as siblings in a ``common/`` folder, do not count; a file
+       used evenly that depends on others that are not, a context's published service, does) and
        it depends on nothing but the kernel; helpers used only by the kernel join it.  A
        domain entity whose users are mostly in its own context stays in that context.
     3. *Leaves* that reach into two or more other communities (files nobody but tests depends
@@ -89,12 +92,16 @@ def propose_boundaries(
        uses); a leaf that no boundary dominates is a composition root (app factory, CLI) and
        goes to ``entrypoints``, the future strangler facade.
     5. Files left without edges join the boundary holding most files of their directory, or
-       of their domain term.  Each boundary is named after its dominant domain term, else the
-       common directory of its files (see :func:`_name_boundaries`).
+       of their domain term.
+    6. Files of one indivisible unit (``units``: a Go package) all join the boundary holding
+       most of the unit's non-test files (ties: the most binding weight with the unit's files).
+       Each boundary is named after its dominant domain term, else the common directory of its
+       files (see :func:`_name_boundaries`).
 
     Args:
         communities: (name, files) per community, in community order.
         dependencies: internal file-level edges.
+        units: file -> the unit it cannot be split from (files not in it stand alone).
     """
     graph = _file_graph(communities, dependencies)
     tests = {f for f in graph.owner if is_test(f)}
@@ -106,7 +113,31 @@ def propose_boundaries(
     label.update(dict.fromkeys(shared, SHARED))
     _place_tests(graph, label, tests)
     _place_isolated(label, linked | shared | leaves | tests)
+    if units:
+        _keep_units_whole(graph, label, units, tests)
     return _name_boundaries(label)
+
+
+def _keep_units_whole(graph: _FileGraph, label: dict[str, str], units: Mapping[str, str], tests: set[str]) -> None:
+    """Move every file of a unit split over several boundaries to the one holding most of its code."""
+    members: defaultdict[str, list[str]] = defaultdict(list)
+    for f in sorted(label):
+        if f in units:
+            members[units[f]].append(f)
+    for files in members.values():
+        if len({label[f] for f in files}) < 2:
+            continue
+        inside = set(files)
+        count = Counter(label[f] for f in files if f not in tests)
+        pull: Counter[str] = Counter()
+        for f in files:
+            for other in graph.users[f] | graph.uses[f]:
+                if other not in inside and other in label:
+                    pull[label[other]] += graph.between(f, other)
+        options = {label[f] for f in files}
+        best = min(options, key=lambda b: (-count[b], -pull[b], b))
+        for f in files:
+            label[f] = best
 
 
 @dataclass(slots=True)
@@ -163,8 +194,14 @@ def _kernel(graph: _FileGraph, tests: set[str]) -> set[str]:
     """Cross-cutting files: used evenly from many communities, depending only on each other (to a fixpoint)."""
     users = {f: graph.users[f] - tests for f in graph.owner}
     uses = {f: graph.uses[f] - tests for f in graph.owner}
-    # users that are cross-cutting themselves (a sibling in a shared folder) say nothing of f
+    # users that are cross-cutting themselves (a sibling in a shared folder) say nothing of f; a file used
+    # evenly that depends on files that are not (a context's published service) is no such user
     candidates = {f for f in graph.owner if f not in tests and users[f] and _is_even(graph, f, users[f])}
+    while True:
+        narrowed = {f for f in candidates if uses[f] <= candidates}
+        if narrowed == candidates:
+            break
+        candidates = narrowed
     kernel = {f for f in graph.owner if f not in tests and users[f] - candidates}
     kernel = {f for f in kernel if _is_even(graph, f, users[f] - candidates)}
     for _ in range(len(graph.owner) + 1):
@@ -406,20 +443,39 @@ class Decomposition:
 
 
 def decompose(static: StaticAnalysis) -> Decomposition:
-    """Boundaries, decomposition metrics (SM, ICP, IFN, NED) and extraction order of ``static``."""
+    """Boundaries, decomposition metrics (SM, ICP, IFN, NED) and extraction order of ``static``.
+
+    Computed once per analysis: kept in ``static.built_decomposition`` for the next caller.
+    """
     from analyzer.static.graph import decomposition_metrics, extraction_order
 
+    if isinstance(static.built_decomposition, Decomposition):
+        return static.built_decomposition
     communities = [(c.name, c.files) for c in static.analysis.communities]
-    boundaries = propose_boundaries(communities, static.resolution.dependencies)
+    boundaries = propose_boundaries(communities, static.resolution.dependencies, indivisible_units(static))
     partition = partition_of(boundaries)
     metrics = decomposition_metrics(static.graph, partition)
     order = extraction_order(static.graph, partition)
-    return Decomposition(
+    found = Decomposition(
         boundaries=tuple(boundaries),
         metrics={"sm": metrics.sm, "icp": metrics.icp, "ifn": metrics.ifn, "ned": metrics.ned},
         order=order.order,
         broken_edges=order.broken_edges,
     )
+    object.__setattr__(static, "built_decomposition", found)
+    return found
+
+
+def indivisible_units(static: StaticAnalysis) -> dict[str, str]:
+    """file -> its unit, where a language keeps directories whole (``LanguageSpec.indivisible_directory``)."""
+    from analyzer.static.languages import registry
+
+    specs = registry()
+    return {
+        p.path: f"{p.source.language}:{_package(p.path)}"
+        for p in static.parsed
+        if p.source.language in specs and specs[p.source.language].indivisible_directory
+    }
 
 
 def _package(path: str) -> str:

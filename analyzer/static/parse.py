@@ -148,6 +148,8 @@ def parse_file(source: SourceFile, data: bytes | OSError) -> ParsedFile:
         )
     symbols, references, imports, namespace = _extract(source, root)
     facts = spec.type_facts(root) if spec.type_facts is not None else ()
+    if facts and spec.imports_from_facts is not None:
+        imports = spec.imports_from_facts(imports, facts)
     loc = _count_loc(text)
     return ParsedFile(
         source=source,

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from sys import intern
 
 from analyzer.config import Settings
 from analyzer.domain import (
@@ -102,6 +103,7 @@ def build_index(parsed: Iterable[ParsedFile], root: Path) -> RepoIndex:
         config=config,
         referenced={p.path: frozenset(r.name for r in p.references) for p in parsed},
         defined={p.path: frozenset(s.name for s in p.symbols) for p in parsed},
+        facts={p.path: p.facts for p in parsed if p.facts},
     )
 
 
@@ -154,8 +156,6 @@ class _Imports:
     imported: defaultdict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     #: (language, directory) -> files imported for every file of the language under it
     scoped: defaultdict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
-    #: file -> name -> the files its imports of that name resolve to (languages following re-exports)
-    bound: defaultdict[str, dict[str, set[str]]] = field(default_factory=lambda: defaultdict(dict))
     externals: set[ExternalDependency] = field(default_factory=set)
     unresolved: set[UnresolvedImport] = field(default_factory=set)
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -214,18 +214,14 @@ def _resolve_file_imports(
                 if target != p.path:
                     edges.add(p.path, target, IMPORT, ref.line, ref.type_only)
                     out.imported[p.path].add(target)
-            if spec.follow_reexports:
-                for name in ref.names:
-                    out.bound[p.path].setdefault(name, set()).update(t for t in result.targets if t != p.path)
             if ref.scope is not None:
                 scope = result.scope if result.scope is not None else ref.scope
                 out.scoped[(p.source.language, scope)].update(result.targets)
         elif result.external:
-            out.externals.add(
-                ExternalDependency(
-                    p.path, result.external, ref.module, ref.line, spec.is_standard_library(result.external)
-                )
-            )
+            # interned: a resolver's cached answer and this file's module name are one object or two
+            # depending on which run filled the cache; the pickled run cache must not depend on it
+            package, module = intern(result.external), intern(ref.module)
+            out.externals.add(ExternalDependency(p.path, package, module, ref.line, spec.is_standard_library(package)))
         elif result.unresolved:
             out.unresolved.add(UnresolvedImport(p.path, ref.module, ref.line, result.unresolved))
 
@@ -340,8 +336,6 @@ def _link_file(p: ParsedFile, spec: LanguageSpec, tables: _Tables, imports: _Imp
         seen = frozenset().union(*(spec.namespace_files(p.path, tables.index.namespaces.get(k, ())) for k in ns_keys))
     view = _View(p.path, p.source.language, imports_of, ns_keys, seen, tables)
     hits = _visible_definers(view, by_name)
-    if spec.follow_reexports:
-        _follow_reexports(view, by_name, imports.bound, hits)
     for target, names_used in implicit.items():
         if target != p.path:
             hits[target].update(names_used)
@@ -374,43 +368,3 @@ def _visible_definers(view: _View, by_name: Mapping[str, list[Reference]]) -> de
                 if found:
                     hits[target].update(found)
     return hits
-
-
-def _follow_reexports(
-    view: _View, names: Iterable[str], bound: Mapping[str, dict[str, set[str]]], hits: defaultdict[str, set[str]]
-) -> None:
-    """Add to ``hits`` the files defining a used name that an imported file only re-binds.
-
-    ``from flask import Flask`` imports ``flask/__init__.py``, which binds ``Flask`` by
-    ``from .app import Flask``: ``Flask()`` links on to ``flask/app.py``.  Imported files that
-    bind a name (or import ``*``) are followed, through chains of such imports.
-    """
-    definitions = view.tables.index.definitions
-    for name in names:
-        defining = definitions.get(name, ())
-        starts = [
-            t for t in view.imports if t not in defining and (name in bound.get(t, {}) or "*" in bound.get(t, {}))
-        ]
-        for definer in _definers_through(starts, name, bound, defining):
-            if definer != view.path:
-                hits[definer].add(name)
-
-
-def _definers_through(
-    starts: Iterable[str], name: str, bound: Mapping[str, dict[str, set[str]]], defining: Sequence[str]
-) -> set[str]:
-    """The files defining ``name`` at top level reached from ``starts`` through imports binding it (or ``*``)."""
-    found: set[str] = set()
-    seen: set[str] = set()
-    stack = list(starts)
-    while stack:
-        f = stack.pop()
-        if f in seen:  # the cycle guard: packages re-export each other
-            continue
-        seen.add(f)
-        if f in defining:
-            found.add(f)
-            continue
-        binds = bound.get(f, {})
-        stack.extend(binds.get(name) or binds.get("*") or ())
-    return found

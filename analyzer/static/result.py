@@ -42,8 +42,8 @@ class StaticAnalysis:
     diagnostics: tuple[Diagnostic, ...]
     timings: tuple[tuple[str, float], ...]
     built_graph: Any = field(default=None, repr=False, compare=False)
-    #: :func:`~analyzer.static.boundaries.decompose` of this analysis, once asked for (the report, the
-    #: plan and --rules-out all read it)
+    #: :func:`~analyzer.static.boundaries.decompose` of this analysis, kept by it once computed (the plan,
+    #: the model's tasks and --rules-out all read it)
     built_decomposition: Any = field(default=None, repr=False, compare=False)
     #: id(rule set) -> (the rule set, its check result): --check and the report's rules line share one check
     built_checks: dict[int, tuple[Any, Any]] = field(default_factory=dict, repr=False, compare=False)
@@ -56,12 +56,3 @@ class StaticAnalysis:
 
             object.__setattr__(self, "built_graph", build_graph(self.parsed, self.resolution))
         return self.built_graph
-
-    @property
-    def decomposition(self) -> Any:
-        """The boundaries, their metrics and the extraction order (computed once)."""
-        if self.built_decomposition is None:
-            from analyzer.static.boundaries import decompose
-
-            object.__setattr__(self, "built_decomposition", decompose(self))
-        return self.built_decomposition

@@ -64,7 +64,7 @@ def test_json_has_the_documented_shapes(outputs):
     assert data["edges"], "the monolith has internal dependencies"
     for e in data["edges"]:
         assert e["source"] in files and e["target"] in files and e["source"] != e["target"]
-        assert e["kind"] in ("import", "call", "inherit")
+        assert e["kind"] in ("import", "call", "inherit", "type")
         assert isinstance(e["line"], int) and e["line"] >= 1
     assert data["edges"] == sorted(data["edges"], key=lambda e: (e["source"], e["target"], e["kind"], e["line"]))
     for x in data["external"]:

@@ -60,7 +60,7 @@ def test_todays_crossings_are_exceptions_and_the_plan_counts_them(tmp_path: Path
     rules = _plan(fixture("go"), tmp_path)
     data = tomllib.loads(rules.read_text())
     exceptions = [(e["from"], e["to"]) for e in data["rule"][0]["exception"]]
-    assert ("internal/service/service.go", "internal/store/memory.go") in exceptions
+    assert ("internal/service/service.go", "internal/store/memory.go") in exceptions  # the service builds the store
     assert all(e["reason"] for e in data["rule"][0]["exception"])
     plan = (tmp_path / "plan.md").read_text()
     assert f"**{len(exceptions)} crossing(s) found today are listed as exceptions**" in plan
@@ -109,17 +109,17 @@ def test_one_run_decomposes_once_and_checks_the_rules_once(
     import analyzer.static.boundaries
 
     calls = {"decompose": 0, "check": 0}
-    decompose, check = analyzer.static.boundaries.decompose, analyzer.rules.check_rules
+    propose, check = analyzer.static.boundaries.propose_boundaries, analyzer.rules.check_rules
 
-    def counting_decompose(static):
+    def counting_propose(*args):
         calls["decompose"] += 1
-        return decompose(static)
+        return propose(*args)
 
     def counting_check(*args):
         calls["check"] += 1
         return check(*args)
 
-    monkeypatch.setattr(analyzer.static.boundaries, "decompose", counting_decompose)
+    monkeypatch.setattr(analyzer.static.boundaries, "propose_boundaries", counting_propose)
     monkeypatch.setattr(analyzer.rules, "check_rules", counting_check)
     root = fixture("go")
     first = _plan(root, tmp_path)

@@ -178,3 +178,31 @@ def test_tests_placed_with_code_never_name_its_boundary(tmp_path: Path):
     owner = next(b.name for b in found if "core/motor.py" in b.files)
     assert "tests/test_one.py" in next(b.files for b in found if b.name == owner)
     assert owner == "core"
+
+
+def test_a_go_package_is_never_split_between_boundaries():
+    """Go files of one directory share unexported names: the plan keeps each package whole."""
+    static = analyze_static(Settings(root=fixture("go"), use_cache=False, jobs=1, use_git_history=False))
+    units = plan.indivisible_units(static)
+    assert set(units) == {p.path for p in static.parsed}  # every file of the fixture is Go
+    found = plan.partition_of(plan.decompose(static).boundaries)
+    by_package: dict[str, set[str]] = {}
+    for path, unit in units.items():
+        by_package.setdefault(unit, set()).add(found[path])
+    assert len(by_package) == 4 and all(len(labels) == 1 for labels in by_package.values()), by_package
+
+
+def test_units_join_the_boundary_holding_most_of_their_code():
+    """Two communities cut a unit's files 2 : 1; all three (and the unit's test) end in the larger part."""
+    from analyzer.domain import Dependency
+
+    def dep(s: str, t: str) -> Dependency:
+        return Dependency(s, t, TYPE, 1)
+
+    communities = [("a", ["a/x.go", "a/y.go", "b/u.go"]), ("b", ["b/v.go", "b/w.go", "b/w_test.go"])]
+    edges = [dep("a/x.go", "a/y.go"), dep("b/u.go", "a/x.go"), dep("b/v.go", "b/w.go"), dep("b/w_test.go", "b/w.go")]
+    edges += [dep("a/y.go", "a/x.go"), dep("b/w.go", "b/v.go")]
+    units = {f: f.split("/")[0] for _, files in communities for f in files}
+    found = plan.partition_of(plan.propose_boundaries(communities, edges, units))
+    assert len({found[f] for f in ("b/u.go", "b/v.go", "b/w.go", "b/w_test.go")}) == 1
+    assert found["a/x.go"] == found["a/y.go"] != found["b/v.go"]

@@ -22,7 +22,7 @@ def _edges(tmp_path: Path, files: dict[str, str]) -> set[tuple[str, str, str]]:
     return {(d.source, d.target, d.kind) for d in resolution.dependencies}
 
 
-def test_a_dunder_method_called_on_a_receiver_is_not_linked_by_name(tmp_path):
+def test_a_method_links_through_the_class_chain_and_an_unknown_receiver_links_nothing(tmp_path):
     edges = _edges(
         tmp_path,
         {
@@ -38,10 +38,12 @@ def test_a_dunder_method_called_on_a_receiver_is_not_linked_by_name(tmp_path):
             ),
         },
     )
-    # the superclass is an inherit edge; neither __init__ nor __enter__ fans out to the files defining them
+    # super().__init__() is Base's (imported): a call edge; x is of no known class: other.py, which
+    # defines both names, gets nothing but its import
     assert edges == {
         ("child.py", "base.py", "import"),
         ("child.py", "base.py", "inherit"),
+        ("child.py", "base.py", "call"),
         ("child.py", "other.py", "import"),
     }
 
@@ -67,6 +69,7 @@ def test_a_name_a_package_re_exports_links_on_to_its_definer(tmp_path):
     assert mine == {
         ("main.py", "flask/__init__.py", "import"),
         ("main.py", "flask/app.py", "call"),
+        ("main.py", "flask/app.py", "type"),
         ("main.py", "flask/helpers.py", "call"),
         ("sub.py", "flask/__init__.py", "import"),
         ("sub.py", "flask/app.py", "inherit"),
@@ -102,4 +105,192 @@ def test_a_name_the_imported_file_defines_is_not_followed_further(tmp_path):
     assert {e for e in edges if e[0] == "use.py"} == {
         ("use.py", "compat.py", "import"),
         ("use.py", "compat.py", "call"),
+    }
+
+
+def _from(edges: set[tuple[str, str, str]], source: str) -> set[tuple[str, str, str]]:
+    return {e for e in edges if e[0] == source}
+
+
+def test_aliased_imports_link_to_what_they_name(tmp_path):
+    edges = _edges(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/models.py": "class Model:\n    pass\n\ndef helper():\n    pass\n",
+            "pkg/util.py": "def clean(x):\n    return x\n",
+            "app.py": (
+                "from pkg.models import Model as BaseModel\n"
+                "import pkg.util as u\n\n"
+                "class Mine(BaseModel):\n    pass\n\n"
+                "u.clean(BaseModel())\n"
+            ),
+        },
+    )
+    assert _from(edges, "app.py") == {
+        ("app.py", "pkg/models.py", "import"),
+        ("app.py", "pkg/models.py", "inherit"),
+        ("app.py", "pkg/models.py", "call"),
+        ("app.py", "pkg/util.py", "import"),
+        ("app.py", "pkg/util.py", "call"),
+    }
+
+
+def test_an_attribute_call_links_only_when_its_receiver_is_the_imported_module(tmp_path):
+    edges = _edges(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/store.py": "def save(x):\n    pass\n",
+            "pkg/log.py": "def write(x):\n    pass\n",
+            "a.py": "import pkg.store\n\ndef f(obj):\n    obj.save(1)\n",
+            "b.py": "from pkg import store\n\nstore.save(1)\n",
+            "c.py": "import pkg.store\nimport pkg.log\n\npkg.store.save(1)\n",
+        },
+    )
+    # obj is no module: a.py does not use store.save, though it imports the file defining a `save`
+    assert _from(edges, "a.py") == {("a.py", "pkg/store.py", "import")}
+    # `from pkg import store` binds the module; `import pkg.store` reaches it as pkg.store
+    assert ("b.py", "pkg/store.py", "call") in edges
+    assert _from(edges, "c.py") == {
+        ("c.py", "pkg/store.py", "import"),
+        ("c.py", "pkg/store.py", "call"),
+        ("c.py", "pkg/log.py", "import"),
+    }
+
+
+def test_annotations_link_through_module_aliases_subscripts_and_strings(tmp_path):
+    edges = _edges(
+        tmp_path,
+        {
+            "kinds.py": "class Callback:\n    pass\n",
+            "shapes.py": "class Shape:\n    pass\n",
+            "forms.py": "class Form:\n    pass\n",
+            "use.py": (
+                "import typing as t\nimport kinds as ft\nfrom shapes import Shape\nfrom forms import Form\n\n"
+                "def f(cb: ft.Callback[int], s: t.Optional[Shape]) -> 'Form':\n    pass\n"
+            ),
+        },
+    )
+    assert {e for e in _from(edges, "use.py") if e[2] != "import"} == {
+        ("use.py", "kinds.py", "type"),
+        ("use.py", "shapes.py", "type"),
+        ("use.py", "forms.py", "type"),
+    }
+
+
+def test_methods_of_instances_and_inherited_methods_link_to_the_class_that_defines_them(tmp_path):
+    edges = _edges(
+        tmp_path,
+        {
+            "base.py": "class Base:\n    def run(self):\n        pass\n",
+            "mid.py": "from base import Base\n\nclass Mid(Base):\n    def stop(self):\n        pass\n",
+            "manager.py": "class Manager:\n    def all(self):\n        pass\n\nregistry = Manager()\n",
+            "child.py": (
+                "from mid import Mid\nfrom manager import Manager, registry\n\n"
+                "class Child(Mid):\n"
+                "    objects = Manager()\n\n"
+                "    def go(self):\n"
+                "        self.run()\n"
+                "        self.objects.all()\n"
+            ),
+            "user.py": (
+                "import mid\nfrom manager import registry\n\n"
+                "def main():\n"
+                "    m = mid.Mid()\n"
+                "    m.run()\n"
+                "    registry.all()\n"
+            ),
+        },
+    )
+    # self.run() is Base's, reached through Mid (imported); objects is a Manager, all() is its own
+    assert {e for e in _from(edges, "child.py") if e[2] == "call"} == {
+        ("child.py", "base.py", "call"),
+        ("child.py", "manager.py", "call"),
+    }
+    # m is the Mid built in the same function; registry is the Manager built in manager.py
+    assert {e for e in _from(edges, "user.py") if e[2] == "call"} == {
+        ("user.py", "mid.py", "call"),
+        ("user.py", "base.py", "call"),
+        ("user.py", "manager.py", "call"),
+    }
+
+
+def test_a_local_or_parameter_hides_the_imported_name(tmp_path):
+    edges = _edges(
+        tmp_path,
+        {
+            "tools.py": "def build():\n    pass\n",
+            "use.py": "import tools\n\ndef f(tools):\n    tools.build()\n\ndef g():\n    build = len\n    build()\n",
+        },
+    )
+    assert _from(edges, "use.py") == {("use.py", "tools.py", "import")}
+
+
+def test_an_attribute_set_in_a_method_holds_the_class_it_was_built_from(tmp_path):
+    edges = _edges(
+        tmp_path,
+        {
+            "conn.py": "class Conn:\n    def send(self):\n        pass\n",
+            "compat.py": "str = str\n",
+            "client.py": (
+                "from conn import Conn\nfrom compat import str\n\n"
+                "class Client:\n"
+                "    def __init__(self):\n"
+                "        self.conn = None\n"
+                "        self.conn = Conn()\n\n"
+                "    def go(self):\n"
+                "        self.conn.send(str(1))\n"
+            ),
+        },
+    )
+    # self.conn is a Conn (None aside); compat's `str = str` re-binds the builtin: it defines nothing
+    assert {e for e in _from(edges, "client.py") if e[2] == "call"} == {("client.py", "conn.py", "call")}
+
+
+def test_a_call_result_links_through_the_class_called_or_the_return_annotation(tmp_path):
+    edges = _edges(
+        tmp_path,
+        {
+            "repo.py": "class Repo:\n    def get(self):\n        pass\n",
+            "gw.py": "class Gateway:\n    def charge(self):\n        pass\n",
+            "make.py": "from repo import Repo\n\ndef make() -> 'Repo | None':\n    return Repo()\n\ndef raw():\n    return 1\n",
+            "plugins/__init__.py": "",
+            "plugins/csv.py": "def export():\n    pass\n",
+            "use.py": (
+                "import importlib\nfrom repo import Repo\nfrom gw import Gateway\nfrom make import make, raw\n\n"
+                "class Service:\n"
+                "    def __init__(self, gateway: Gateway | None = None):\n"
+                "        self.gateway = gateway or Gateway()\n\n"
+                "    def run(self):\n"
+                "        Repo(1).get()\n"
+                "        self.gateway.charge()\n"
+                "        r = make()\n"
+                "        r.get()\n"
+                "        raw().get()\n"
+                "        mod = importlib.import_module('plugins.csv')\n"
+                "        mod.export()\n"
+            ),
+        },
+    )
+    calls = {e[1]: e for e in _from(edges, "use.py") if e[2] == "call"}
+    # Repo(1).get() and make()'s `-> 'Repo | None'`: repo.py; self.gateway: a Gateway (the annotation and
+    # the fallback agree); make.py for the calls make() and raw(); mod: the module import_module names
+    assert set(calls) == {"repo.py", "gw.py", "make.py", "plugins/csv.py"}
+    assert ("use.py", "gw.py", "type") in edges
+
+
+def test_a_method_of_a_call_result_of_unknown_class_links_nothing(tmp_path):
+    edges = _edges(
+        tmp_path,
+        {
+            "repo.py": "class Repo:\n    def get(self):\n        pass\n",
+            "make.py": "from repo import Repo\n\ndef raw():\n    return Repo()\n",
+            "use.py": "import repo\nfrom make import raw\n\ndef f():\n    raw().get()\n",
+        },
+    )
+    assert _from(edges, "use.py") == {
+        ("use.py", "repo.py", "import"),
+        ("use.py", "make.py", "import"),
+        ("use.py", "make.py", "call"),
     }

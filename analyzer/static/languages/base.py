@@ -173,6 +173,9 @@ class LanguageSpec:
     #: the per-file facts of a type-aware reference pass, from the syntax tree (ParsedFile.facts);
     #: None = references are linked by name (the queries' ``@reference.*`` captures)
     type_facts: Callable[[Node], tuple[object, ...]] | None = None
+    #: a file's imports refined by its type facts (Go: each import's names are those the file uses
+    #: through it, ``pkg.Name``), applied at parse time; None = the imports as the queries found them
+    imports_from_facts: Callable[[tuple[ImportRef, ...], tuple[object, ...]], tuple[ImportRef, ...]] | None = None
     #: the type-aware reference pass built over every file of the languages sharing it (TypeScript
     #: and TSX), with their facts and the index: it replaces the by-name linking of ``resolve.py``
     typed_links: Callable[[Sequence[ParsedFile], RepoIndex], TypedLinker] | None = None
@@ -182,9 +185,9 @@ class LanguageSpec:
     #: the type-aware pass adds to the by-name linking instead of replacing it (Rust: method calls
     #: only, which its queries leave out)
     typed_adds: bool = False
-    #: a name imported from a file that only re-binds it (Python ``from .app import Flask`` in a
-    #: package's ``__init__.py``) links on to the file defining it, through chains of such imports
-    follow_reexports: bool = False
+    #: True when a directory's files are one unit that cannot be split (Go: a package shares its
+    #: unexported names): proposed boundaries keep each such directory whole
+    indivisible_directory: bool = False
 
     @property
     def queries(self) -> str:

@@ -2,8 +2,9 @@
 
 Every ``go.mod`` of the repository maps a module path to a directory.  An
 import path under a module path names a directory; it resolves to that
-directory's package files (see :func:`package_members`) that define a name the
-importer uses (all of them when it uses none by name).  A relative path (``./a``, GOPATH mode
+directory's package files (see :func:`package_members`) that declare a name the
+importer uses through the import (``pkg.Name``, found in its type facts), else those
+that define any name the importer uses (all of them when it uses none by name).  A relative path (``./a``, GOPATH mode
 only) names a directory next to the importer; another path resolves to a
 ``vendor/`` directory or a GOPATH ``src/`` directory above the importer that
 holds it.  The standard library (its top-level packages by name, and cgo's
@@ -11,21 +12,28 @@ holds it.  The standard library (its top-level packages by name, and cgo's
 are external under the module a ``go.mod`` requires
 (``google.golang.org/protobuf``), else their repository (``github.com/x/y``),
 else the whole path.
+
+Symbol edges come from the type-aware pass of ``go_types`` (facts) and ``go_linking``.
 """
 
 from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import tree_sitter_go
 from tree_sitter import Node
 
-from analyzer.domain import ImportRef, RepoIndex
-from analyzer.static.languages.base import LanguageSpec, ResolvedImport, narrow_to_referenced
+from analyzer.domain import ImportRef, ParsedFile, RepoIndex
+from analyzer.static.languages._go_syntax import import_alias
+from analyzer.static.languages.base import LanguageSpec, ResolvedImport, TypedLinker, narrow_to_referenced
+from analyzer.static.languages.go_linking import GoLinker
+from analyzer.static.languages.go_types import type_facts
 
 _EXTENSION = ".go"
 _TEST_SUFFIX = "_test.go"
@@ -193,7 +201,7 @@ def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
     path = ref.module
     if path.startswith(("./", "../")) or path in (".", ".."):
         target_dir = posixpath.normpath(posixpath.join(posixpath.dirname(ref.path), path))
-        return _link_package("" if target_dir == "." else target_dir, ref.path, index, "relative import")
+        return _link_package("" if target_dir == "." else target_dir, ref, index, "relative import")
     config = index.config.get("go")
     if not isinstance(config, GoConfig):
         config = GoConfig()
@@ -202,11 +210,11 @@ def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
             continue
         rel = path[len(module) :].lstrip("/")
         target_dir = posixpath.join(directory, rel) if directory else rel
-        return _link_package(target_dir.rstrip("/"), ref.path, index, f"module {module}")
+        return _link_package(target_dir.rstrip("/"), ref, index, f"module {module}")
     if not is_standard_library(path):
         found = _vendored_or_gopath(path, ref.path, index.files, config.root_is_gopath)
         if found is not None:
-            return _link_package(found, ref.path, index, "vendor or GOPATH")
+            return _link_package(found, ref, index, "vendor or GOPATH")
     return ResolvedImport(external=external_package(path, config.requires))
 
 
@@ -277,12 +285,21 @@ def external_package(path: str, requires: tuple[str, ...] = ()) -> str:
     return path
 
 
-def _link_package(directory: str, importer: str, index: RepoIndex, where: str) -> ResolvedImport:
-    """The package's files that define what the importer uses, or unresolved when it has none."""
-    members = package_members(directory, importer, index)
+def _link_package(directory: str, ref: ImportRef, index: RepoIndex, where: str) -> ResolvedImport:
+    """The package's files that declare at package level the names the importer uses through the
+    import (``pkg.Name``, its ``names``; their type facts tell); without such names, or when none of
+    its files declares one, those defining any name the importer uses; unresolved when the directory
+    has no Go files."""
+    members = package_members(directory, ref.path, index)
     if not members:
         return ResolvedImport(unresolved=f"no Go files in {directory or '.'} ({where})")
-    return ResolvedImport(targets=narrow_to_referenced(members, importer, index))
+    if ref.names and ref.kind == KIND_IMPORT:
+        names = set(ref.names)
+        facts = index.facts
+        declaring = tuple(m for m in members if m != ref.path and m in facts and names & package_names(facts[m]))
+        if declaring:
+            return ResolvedImport(targets=declaring)
+    return ResolvedImport(targets=narrow_to_referenced(members, ref.path, index))
 
 
 def _vendored_or_gopath(path: str, importer: str, files: frozenset[str], root_is_gopath: bool) -> str | None:
@@ -328,6 +345,42 @@ def is_standard_library(package: str) -> bool:
     return package.split("/", 1)[0] in _STDLIB
 
 
+def qualified_imports(imports: tuple[ImportRef, ...], facts: tuple[object, ...]) -> tuple[ImportRef, ...]:
+    """The imports of a file, each with the names the file uses through it (``pkg.Name``: a
+    function, a type, a variable); a dot or blank import, or one whose name is never used, as it is."""
+    used: dict[str, set[str]] = {}
+    for use, _, _ in _uses(facts):
+        if use[0] in ("q", "tn", "inh") and use[1]:
+            used.setdefault(use[1], set()).add(use[2])
+    names = {path: name or import_alias(path) for name, path in _imports(facts) if name not in (".", "_")}
+    out = []
+    for ref in imports:
+        through = used.get(names.get(ref.module, ""), set()) if ref.kind == "import" else set()
+        out.append(replace(ref, names=tuple(sorted(through))) if through else ref)
+    return tuple(out)
+
+
+def package_names(facts: tuple[object, ...]) -> frozenset[str]:
+    """The package-level names a file declares (types, functions, variables, constants; no methods)."""
+    types, funcs, values = (part if isinstance(part, tuple) else () for part in facts[2:5])
+    return frozenset([t[0] for t in types] + [f[1] for f in funcs if not f[0]] + [v[0] for v in values])
+
+
+def _uses(facts: tuple[object, ...]) -> tuple[tuple[Any, int, int], ...]:
+    uses = facts[5]
+    return uses if isinstance(uses, tuple) else ()
+
+
+def _imports(facts: tuple[object, ...]) -> tuple[tuple[str, str], ...]:
+    imports = facts[1]
+    return imports if isinstance(imports, tuple) else ()
+
+
+def typed_links(parsed: Sequence[ParsedFile], index: RepoIndex) -> TypedLinker:
+    """The type-aware reference pass over every Go file (``go_linking``), with this module's imports."""
+    return GoLinker(parsed, index, resolve_import)
+
+
 SPEC = LanguageSpec(
     name="go",
     extensions=(_EXTENSION,),
@@ -338,4 +391,8 @@ SPEC = LanguageSpec(
     namespace_visibility=True,
     namespace_key=namespace_key,
     is_standard_library=is_standard_library,
+    type_facts=type_facts,
+    imports_from_facts=qualified_imports,
+    typed_links=typed_links,
+    indivisible_directory=True,
 )

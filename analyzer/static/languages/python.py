@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
 import tree_sitter_python
 from tree_sitter import Node
 
-from analyzer.domain import ImportRef, RepoIndex
+from analyzer.domain import ImportRef, ParsedFile, RepoIndex
 from analyzer.static.languages.base import (
     KIND_COMPUTED,
     LanguageSpec,
@@ -20,6 +21,8 @@ from analyzer.static.languages.base import (
     computed_name,
     node_text,
 )
+from analyzer.static.languages.python_linking import PythonLinker
+from analyzer.static.languages.python_types import type_facts
 
 _SOURCE_ROOT_NAMES = ("src", "lib", "python")
 #: ``TYPE_CHECKING`` or ``typing.TYPE_CHECKING`` (any module alias), not negated
@@ -362,6 +365,11 @@ def is_standard_library(package: str) -> bool:
     return package in sys.stdlib_module_names or package in _MORE_STDLIB
 
 
+def python_linker(parsed: Sequence[ParsedFile], index: RepoIndex) -> PythonLinker:
+    """The import-bound reference pass over every Python file (``LanguageSpec.typed_links``)."""
+    return PythonLinker(parsed, index, resolve_import)
+
+
 SPEC = LanguageSpec(
     name="python",
     extensions=(".py", ".pyi"),
@@ -371,5 +379,6 @@ SPEC = LanguageSpec(
     is_standard_library=is_standard_library,
     import_calls=frozenset({"import_module", "__import__"}),
     load_config=load_config,
-    follow_reexports=True,
+    type_facts=type_facts,
+    typed_links=python_linker,
 )
