@@ -31,8 +31,6 @@ import json
 import statistics
 import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -83,53 +81,21 @@ def clang_pairs(name: str, root: Path) -> tuple[Pairs, set[str]]:
     return {(r[0], r[1], r[2]) for r in rows if len(r) == 3}, {r[1] for r in rows if r[0] == "#walked"}
 
 
-def analyzer_pairs(root: Path, repo: Path) -> tuple[Pairs, float]:
-    """The analyzer's (source, target, kind) triples from C/C++ files, and the command's wall seconds."""
-    with tempfile.TemporaryDirectory(prefix="cpp-truth-") as tmp:
-        out = Path(tmp) / "out.json"
-        t0 = time.perf_counter()
-        proc = subprocess.run(
-            [sys.executable, "-m", "analyzer", str(root), "--no-llm", "--no-cache", "--json", str(out)],
-            cwd=repo,
-            capture_output=True,
-            text=True,
-        )
-        wall = time.perf_counter() - t0
-        if proc.returncode != 0:
-            raise SystemExit(f"analyze exited {proc.returncode}:\n{proc.stderr[-2000:]}")
-        data = json.loads(out.read_text())
-    edges = data["edges"]
-    return {(e["source"], e["target"], e["kind"]) for e in edges if e["source"].endswith(_NATIVE)}, wall
-
-
-def score(truth: set[tuple[str, str]], ours: set[tuple[str, str]]) -> dict[str, Any]:
-    """Precision and recall of one set of pairs against the truth's."""
-    hit = len(truth & ours)
-    return {
-        "clang": len(truth),
-        "analyzer": len(ours),
-        "precision": c.ratio(hit, len(ours)),
-        "recall": c.ratio(hit, len(truth)),
-    }
+def analyzer_pairs(root: Path, repo: Path) -> tuple[Pairs, dict[str, float]]:
+    """The analyzer's (source, target, kind) triples from C/C++ files, and the run's times."""
+    edges, times = c.analyzer_edges(root, repo)
+    return {e for e in edges if e[0].endswith(_NATIVE)}, times
 
 
 def compare(truth: Pairs, ours: Pairs) -> dict[str, Any]:
-    """All kinds together (recall split named / inferred-only), then each kind."""
-    t_all = {(s, t) for s, t, _ in truth}
-    o_all = {(s, t) for s, t, _ in ours}
+    """``_common.compare_pairs`` (named pairs: those clang saw an include, a base or a type for), and
+    the precision of the pairs the reference pass makes (with a symbol edge)."""
     named = {(s, t) for s, t, k in truth if k != "call"}
-    symbols = {(s, t) for s, t, k in ours if k != "import"}  # the pairs the reference pass makes
-    out = score(t_all, o_all) | {
-        "precision_symbols": c.ratio(len(symbols & t_all), len(symbols)),
-        "recall_named": c.ratio(len(o_all & named), len(named)),
-        "recall_inferred": c.ratio(len(o_all & (t_all - named)), len(t_all - named)),
-        "named_pairs": len(named),
-        "inferred_pairs": len(t_all - named),
+    symbols = {(s, t) for s, t, k in ours if k != "import"}
+    t_all = {(s, t) for s, t, _ in truth}
+    return c.compare_pairs(truth, ours, named, "clang") | {
+        "precision_symbols": c.ratio(len(symbols & t_all), len(symbols))
     }
-    out["kinds"] = {
-        k: score({(s, t) for s, t, j in truth if j == k}, {(s, t) for s, t, j in ours if j == k}) for k in KINDS
-    }
-    return out
 
 
 def render(results: dict[str, Any]) -> str:
@@ -144,7 +110,7 @@ def render(results: dict[str, Any]) -> str:
     headers += ["recall (inferred)", *(f"{k} P / R" for k in KINDS), "files", "analyze s"]
     for label, projects in sorted(results["labels"].items()):
         rows = [
-            [name, r["clang"], r["analyzer"], r["precision"], r.get("precision_symbols"), r["recall"]]
+            [name, r["clang_pairs"], r["analyzer_pairs"], r["precision"], r.get("precision_symbols"), r["recall"]]
             + [r["recall_named"], r["recall_inferred"]]
             + [f"{r['kinds'][k]['precision']} / {r['kinds'][k]['recall']}" for k in KINDS]
             + [r.get("files_compared"), r.get("analyze_s")]
@@ -170,9 +136,9 @@ def main() -> None:
         root = fetch(name)
         truth, walked = clang_pairs(name, root)
         runs = [analyzer_pairs(root, args.repo.resolve()) for _ in range(max(1, args.reps))]
-        wall = round(statistics.median(r[1] for r in runs), 2)
+        times = {k: round(statistics.median(r[1].get(k, 0.0) for r in runs), 2) for k in runs[0][1]}
         ours = {t for t in runs[0][0] if t[0] in walked}
-        projects[name] = compare(truth, ours) | {"reps": len(runs), "analyze_s": wall, "files_compared": len(walked)}
+        projects[name] = compare(truth, ours) | {"reps": len(runs), "files_compared": len(walked)} | times
         print(name, json.dumps(projects[name]), flush=True)
     results["machine"] = c.machine_line(c.machine())
     c.write_json("cpp_truth.json", results)
