@@ -85,3 +85,23 @@ def test_facts_record_impls_traits_fields_and_receivers():
         ("call", ("t", "Node"), "walk"),
         ("call", ("qm", "P", "new"), "go"),
     }
+
+
+def test_two_types_of_one_name_the_impl_nearest_the_caller(tmp_path):
+    # regex-syntax has two ParserBuilders: ast/parse.rs calls its own, not the top-level one
+    edges = _edges(
+        tmp_path,
+        {
+            "Cargo.toml": '[package]\nname = "c"\nversion = "0.1.0"\nedition = "2021"\n',
+            "src/lib.rs": "pub mod ast;\npub mod parser;\n",
+            "src/parser.rs": "pub struct ParserBuilder;\nimpl ParserBuilder {\n"
+            "    pub fn new() -> Self { ParserBuilder }\n    pub fn build(&self) {}\n}\n",
+            "src/ast/mod.rs": "pub mod parse;\npub mod user;\n",
+            "src/ast/parse.rs": "pub struct ParserBuilder;\nimpl ParserBuilder {\n"
+            "    pub fn new() -> Self { ParserBuilder }\n    pub fn build(&self) {}\n}\n",
+            "src/ast/user.rs": "use super::parse::ParserBuilder;\n"
+            "pub fn f() { let b = ParserBuilder::new(); b.build(); }\n",
+        },
+    )
+    assert ("src/parser.rs", "call") not in _from(edges, "src/ast/user.rs")
+    assert ("src/ast/parse.rs", "call") in _from(edges, "src/ast/user.rs")

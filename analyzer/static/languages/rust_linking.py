@@ -7,7 +7,8 @@ annotation, a constructor's (``Foo { .. }``, ``Foo::new()``: an associated funct
 ``self`` in an ``impl``, a struct field's declared type, or what a method returns.  A receiver of
 unknown type links nothing: never every file defining a method of the name (the by-name pass, which
 keeps every other name, no longer sees method calls: the queries capture none).  Types are known by
-their name in the repository: a name two structs share reaches the impls of both.
+their name in the repository: of two types of one name with the method (regex-syntax's two
+``ParserBuilder``), the impl nearest the caller's directory wins, both when equally near.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from analyzer.domain import CALL, ParsedFile, RepoIndex
+from analyzer.static.languages.base import nearest
 
 #: (target file, kind, symbol, first line, count)
 Link = tuple[str, str, str, int, int]
@@ -99,7 +101,8 @@ class RustLinker:
             return out
         for use, scope, line, count in facts[3]:  # type: ignore[attr-defined]
             type_ = self.type_of(use[1], scope)
-            for target, _ in self.methods(type_, use[2]) if type_ else []:
+            targets = tuple(sorted({f for f, _ in self.methods(type_, use[2])})) if type_ else ()
+            for target in nearest(p.path, targets):  # two types of one name: the one nearest the caller
                 if target != p.path:
                     out.append((target, CALL, use[2], line, count))
         return out
