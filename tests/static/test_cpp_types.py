@@ -196,3 +196,14 @@ def test_a_base_initializer_and_an_export_macro_are_uses(tmp_path):
     assert ("inc/dll.h", "call") in _from(edges, "inc/error.hpp")
     assert _from(edges, "src/deep.cpp") >= {("inc/error.hpp", "inherit"), ("inc/error.hpp", "call")}
     assert ("inc/deep.hpp", "call") not in _from(edges, "src/deep.cpp")  # depth_ is Failure's own field
+
+
+def test_a_pathologically_deep_file_is_cut_off_not_a_crash():
+    # a builder chain of 3,000 calls, 600 nested blocks: past the walk's depth nothing is recorded
+    chain = b"x" + b".b()" * 3000
+    defs, classes, uses = _facts(
+        b"struct X { X& b(); };\nvoid f(X x) { " + chain + b"; " + b"{" * 600 + b"}" * 600 + b" }\n"
+    )
+    assert ("t", "X", "") in defs and classes
+    # the chain's far end is past the walk, its near end past the receiver's length: neither is linked
+    assert not any(u[0] == "call" for u, _, _, _, _ in uses)

@@ -105,3 +105,10 @@ def test_two_types_of_one_name_the_impl_nearest_the_caller(tmp_path):
     )
     assert ("src/parser.rs", "call") not in _from(edges, "src/ast/user.rs")
     assert ("src/ast/parse.rs", "call") in _from(edges, "src/ast/user.rs")
+
+
+def test_a_pathologically_long_chain_is_cut_off_not_a_crash():
+    source = b"struct X;\nimpl X { fn b(&self) -> X { X } }\nfn f(x: X) { x" + b".b()" * 3000 + b"; }\n"
+    impls, _, _, uses = type_facts(Parser(Language(tree_sitter_rust.language())).parse(source).root_node)
+    assert impls == (("X", "", (("b", "X"),)),)
+    assert not any(u[1] == ("t", "X") for u, _, _, _ in uses)  # the head is past the walk, the rest too long

@@ -58,7 +58,9 @@ _CASTS = frozenset({"static_cast", "dynamic_cast", "reinterpret_cast", "const_ca
 _SKIP = frozenset(
     {"comment", "preproc_include", "string_literal", "raw_string_literal", "char_literal", "using_declaration"}
 )
-_MAX_DEPTH = 300
+#: nodes deep the walk goes, links long a receiver is followed: past them nothing is recorded
+_MAX_DEPTH = 200
+_MAX_CHAIN = 60
 
 
 class _Extractor:
@@ -114,9 +116,9 @@ class _Extractor:
     def type_of_written(self, w: str) -> Recv:
         return ("t", w) if w and not self.is_tparam(w) else None
 
-    def type_uses(self, node: Node | None) -> None:
+    def type_uses(self, node: Node | None, depth: int = 0) -> None:
         """A ``type`` use for every repository type a type node can name (template arguments too)."""
-        if node is None:
+        if node is None or depth > _MAX_CHAIN:
             return
         t = node.type
         if t == "type_identifier":
@@ -128,7 +130,7 @@ class _Extractor:
             name = text(node.child_by_field_name("name"))
             if name not in POINTERS and not self.is_tparam(name):
                 self.use(("type", name), node)
-            self.type_uses(node.child_by_field_name("arguments"))
+            self.type_uses(node.child_by_field_name("arguments"), depth + 1)
             return
         if t == "qualified_identifier":
             parts = scope_parts(node)
@@ -138,17 +140,19 @@ class _Extractor:
                     self.use(("type", "::".join(parts[:-1])), node)
             for child in node.named_children:
                 if child.type in ("template_type", "qualified_identifier"):
-                    self.type_uses(child.child_by_field_name("arguments") or child)
+                    self.type_uses(child.child_by_field_name("arguments") or child, depth + 1)
             return
         if t in _SPECIFIERS or t == "enum_specifier":
             if node.child_by_field_name("body") is not None:
-                self.visit(node)
+                self.visit(node, _MAX_DEPTH // 2)
             elif not is_forward(node):
-                self.type_uses(node.child_by_field_name("name"))
+                self.type_uses(node.child_by_field_name("name"), depth + 1)
             return
         for child in node.named_children:
             if child.type not in ("identifier", "field_identifier"):
-                self.type_uses(child) if child.type != "argument_list" else self.visit(child)
+                self.type_uses(child, depth + 1) if child.type != "argument_list" else self.visit(
+                    child, _MAX_DEPTH // 2
+                )
 
     # --- the walk ---------------------------------------------------------
 
@@ -171,9 +175,10 @@ class _Extractor:
         for child in node.named_children:
             self.visit(child, depth + 1)
 
-    def recv(self, node: Node | None) -> Recv:
-        """The receiver expression ``node`` stands for (see the module's doc); None if unknown."""
-        if node is None:
+    def recv(self, node: Node | None, depth: int = 0) -> Recv:
+        """The receiver expression ``node`` stands for (see the module's doc); None if unknown (or
+        past ``_MAX_CHAIN`` links: a builder chain of thousands of calls)."""
+        if node is None or depth > _MAX_CHAIN:
             return None
         t = node.type
         if t == "identifier":
@@ -182,25 +187,25 @@ class _Extractor:
         if t == "this":
             return ("this",)
         if t == "field_expression":
-            inner = self.recv(node.child_by_field_name("argument"))
+            inner = self.recv(node.child_by_field_name("argument"), depth + 1)
             name = member_name(node.child_by_field_name("field"))
             return ("f", inner, name) if inner is not None and name else None
         if t == "call_expression":
-            return self.call_recv(node.child_by_field_name("function"))
+            return self.call_recv(node.child_by_field_name("function"), depth + 1)
         if t in ("new_expression", "cast_expression", "compound_literal_expression"):
             return self.type_of_written(written(node.child_by_field_name("type")))
         if t in ("parenthesized_expression", "pointer_expression"):
             operand = node.child_by_field_name("argument") if t == "pointer_expression" else None
-            return self.recv(operand or (node.named_children[0] if node.named_children else None))
+            return self.recv(operand or (node.named_children[0] if node.named_children else None), depth + 1)
         return None
 
-    def call_recv(self, function: Node | None) -> Recv:
+    def call_recv(self, function: Node | None, depth: int = 0) -> Recv:
         """What a call returns, by its function expression."""
         if function is None:
             return None
         t = function.type
         if t == "field_expression":
-            inner = self.recv(function.child_by_field_name("argument"))
+            inner = self.recv(function.child_by_field_name("argument"), depth + 1)
             name = member_name(function.child_by_field_name("field"))
             return ("m", inner, name) if inner is not None and name else None
         if t == "identifier":

@@ -26,7 +26,9 @@ Recv = tuple[Any, ...] | None
 #: wrappers whose value stands for their first type argument
 _WRAPPERS = frozenset({"Box", "Rc", "Arc", "RefCell", "Cell", "Mutex", "RwLock"})
 _BLOCKS = frozenset({"block", "closure_expression", "for_expression", "if_expression", "match_arm", "while_expression"})
-_MAX_DEPTH = 300
+#: nodes deep the walk goes, links long a receiver is followed: past them nothing is recorded
+_MAX_DEPTH = 200
+_MAX_CHAIN = 60
 
 
 def written(node: Node | None, self_type: str = "") -> str:
@@ -124,9 +126,9 @@ class _Extractor:
         else:
             entry[1] += 1
 
-    def recv(self, node: Node | None) -> Recv:
-        """The receiver expression ``node`` stands for; None if unknown."""
-        if node is None:
+    def recv(self, node: Node | None, depth: int = 0) -> Recv:
+        """The receiver expression ``node`` stands for; None if unknown (or past ``_MAX_CHAIN`` links)."""
+        if node is None or depth > _MAX_CHAIN:
             return None
         t = node.type
         if t == "self":
@@ -138,18 +140,18 @@ class _Extractor:
                     return layer[name]
             return None
         if t == "field_expression":
-            inner = self.recv(node.child_by_field_name("value"))
+            inner = self.recv(node.child_by_field_name("value"), depth + 1)
             field = node.child_by_field_name("field")
             return ("f", inner, text(field)) if inner is not None and field is not None else None
         if t == "struct_expression":
             return self.as_type(node.child_by_field_name("name"))
         if t in ("reference_expression", "parenthesized_expression", "try_expression", "unary_expression"):
             operand = node.child_by_field_name("value") or (node.named_children[-1] if node.named_children else None)
-            return self.recv(operand)
+            return self.recv(operand, depth + 1)
         if t == "call_expression":
             function = node.child_by_field_name("function")
             if function is not None and function.type == "field_expression":
-                inner = self.recv(function.child_by_field_name("value"))
+                inner = self.recv(function.child_by_field_name("value"), depth + 1)
                 name = text(function.child_by_field_name("field"))
                 return ("m", inner, name) if inner is not None else None
             if function is not None and function.type == "scoped_identifier":
