@@ -300,12 +300,17 @@ def _resolve_references(parsed: Sequence[ParsedFile], index: RepoIndex, imports:
     typed: dict[object, TypedLinker] = {}
     for p in parsed:
         spec = specs[p.source.language]
-        if spec.typed_links is None:
+        if spec.typed_links is None or spec.typed_adds:
             _link_file(p, spec, tables, imports, edges)
+        if spec.typed_links is None:
             continue
         linker = typed.get(spec.typed_links)
         if linker is None:  # one pass over every language sharing it (TypeScript and TSX)
-            sharing = [q for q in parsed if specs[q.source.language].typed_links is spec.typed_links]
+            sharing = [
+                q
+                for q in parsed
+                if specs[q.source.language].typed_links is spec.typed_links or q.source.language in spec.typed_reads
+            ]
             linker = typed[spec.typed_links] = spec.typed_links(sharing, index)
         for target, kind, symbol, line, count in linker.links(p):
             edges.add(p.path, target, kind, line, count=count).symbols.add(symbol)

@@ -27,14 +27,13 @@
 (mod_item body: (declaration_list
   [(const_item name: (identifier) @name) (static_item name: (identifier) @name)] @definition.constant))
 
-; --- calls: f(), a.b(), A::b(), generic forms, macro invocations -----------
+; --- calls: f(), A::b(), generic forms, macro invocations -------------------
+; (a method call a.b() is linked by a's type: languages/rust_types.py, rust_linking.py)
 
 (call_expression function: (identifier) @name) @reference.call
-(call_expression function: (field_expression field: (field_identifier) @name)) @reference.call
 (call_expression function: (scoped_identifier name: (identifier) @name)) @reference.call
 (call_expression function: (generic_function
   function: [(identifier) @name
-             (field_expression field: (field_identifier) @name)
              (scoped_identifier name: (identifier) @name)])) @reference.call
 (macro_invocation macro: (identifier) @name) @reference.call
 (macro_invocation macro: (scoped_identifier name: (identifier) @name)) @reference.call

@@ -183,8 +183,7 @@ void f() { g(); obj.h(); ptr->i(); ns::j(); a::b::k(); tmpl<int>(); Widget w; ns
                 ("type", "Vec"),
                 ("type", "Item"),
                 ("type", "Config"),
-                ("call", "helper"),
-                ("call", "scale"),
+                ("call", "helper"),  # p.scale() is no by-name reference: rust_types links it by p's type
                 ("call", "origin"),
                 ("call", "println"),
                 ("call", "warn"),

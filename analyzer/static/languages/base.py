@@ -179,6 +179,12 @@ class LanguageSpec:
     #: the type-aware reference pass built over every file of the languages sharing it (TypeScript
     #: and TSX), with their facts and the index: it replaces the by-name linking of ``resolve.py``
     typed_links: Callable[[Sequence[ParsedFile], RepoIndex], TypedLinker] | None = None
+    #: languages whose files the type-aware pass also reads, without linking them (C++: the C
+    #: headers a C++ file includes, and their includes)
+    typed_reads: tuple[str, ...] = ()
+    #: the type-aware pass adds to the by-name linking instead of replacing it (Rust: method calls
+    #: only, which its queries leave out)
+    typed_adds: bool = False
     #: True when a directory's files are one unit that cannot be split (Go: a package shares its
     #: unexported names): proposed boundaries keep each such directory whole
     indivisible_directory: bool = False

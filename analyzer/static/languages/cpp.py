@@ -1,7 +1,8 @@
 """C++: includes resolved like C (shared helpers and configuration in :mod:`.c`).
 
 ``.hpp``/``.hh`` headers are C++ by name; a ``.h`` header is C++ when its
-content has C++-only lines (decided by discovery, remembered in its stat index).
+content has C++-only lines (decided by discovery, remembered in its stat index).  Symbol edges come
+from the type-aware pass of :mod:`.cpp_types` and :mod:`.cpp_linking` (members by the receiver's class).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from analyzer.static.languages.c import (
     postprocess_import,
     resolve_include,
 )
+from analyzer.static.languages.cpp_linking import typed_links
+from analyzer.static.languages.cpp_types import type_facts
 
 
 def resolve_import(ref: ImportRef, index: RepoIndex) -> ResolvedImport:
@@ -33,4 +36,7 @@ SPEC = LanguageSpec(
     load_config=load_config,
     config_key=CONFIG_KEY,
     is_standard_library=is_standard_library,
+    type_facts=type_facts,
+    typed_links=typed_links,
+    typed_reads=("c",),
 )

@@ -37,6 +37,8 @@ from analyzer.static.languages._rust_syntax import (
     path_tokens,
 )
 from analyzer.static.languages.base import LanguageSpec, ResolvedImport, innermost_holding, node_text, strip_quotes
+from analyzer.static.languages.rust_linking import typed_links
+from analyzer.static.languages.rust_types import type_facts
 
 #: first path segments that name the standard library
 STD_CRATES = frozenset({"std", "core", "alloc", "proc_macro", "test"})
@@ -402,4 +404,7 @@ SPEC = LanguageSpec(
     postprocess_import=postprocess_import,
     load_config=load_config,
     is_standard_library=is_standard_library,
+    type_facts=type_facts,
+    typed_links=typed_links,
+    typed_adds=True,
 )
