@@ -1,0 +1,104 @@
+""".NET's common generic types, as stubs the C# linker reads like the repository's own types.
+
+A repository's code reaches its own types through the base class library's generic ones:
+``orders[0].Ship()`` on a ``List<Order>``, ``foreach (var o in orders)``, ``byId[key].Name`` on a
+``Dictionary<K, Order>``, ``orders.First().Ship()`` (an extension method of ``System.Linq``),
+``lazy.Value.Ship()``.  These stubs declare, for the collections, ``KeyValuePair``, ``Lazy``,
+``Task`` and LINQ's element-returning operators, the members whose types carry a type variable;
+``string`` and ``object`` are declared so that an extension method of the repository on them is
+found.  A member left out (``Count``, ``Select``) is a member of a type the linker knows but never a
+repository file, so it links nothing.  A repository type of the same qualified name wins over
+its stub.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import tree_sitter_c_sharp
+from tree_sitter import Language, Parser
+
+from analyzer.static.languages._java_classes import STUB_PREFIX
+from analyzer.static.languages.csharp_types import type_facts
+
+#: namespaces every C# file sees the stubs of (the SDK's implicit usings name them)
+IMPLICIT = ("System", "System.Collections.Generic", "System.Linq", "System.Threading.Tasks")
+#: namespace -> its stub types, in C# syntax
+STUBS: dict[str, str] = {
+    "System": """
+class Object {}
+class String : IEnumerable<Char> {}
+class Lazy<T> { T Value { get; } }
+class WeakReference<T> {}
+""",
+    "System.Collections.Generic": """
+interface IEnumerable<T> { IEnumerator<T> GetEnumerator(); }
+interface IEnumerator<T> { T Current { get; } }
+interface ICollection<T> : IEnumerable<T> {}
+interface IList<T> : ICollection<T> { T this[int index] { get; set; } }
+interface IReadOnlyCollection<T> : IEnumerable<T> {}
+interface IReadOnlyList<T> : IReadOnlyCollection<T> { T this[int index] { get; } }
+interface ISet<T> : ICollection<T> {}
+class List<T> : IList<T>, IReadOnlyList<T> { T Find(Predicate<T> match); T FindLast(Predicate<T> match);
+  List<T> FindAll(Predicate<T> match); List<T> GetRange(int index, int count); T[] ToArray(); }
+class HashSet<T> : ISet<T> {}
+class SortedSet<T> : ISet<T> { T Min { get; } T Max { get; } }
+class LinkedList<T> : ICollection<T> {}
+class Queue<T> : IEnumerable<T> { T Dequeue(); T Peek(); }
+class Stack<T> : IEnumerable<T> { T Pop(); T Peek(); }
+struct KeyValuePair<TKey, TValue> { TKey Key { get; } TValue Value { get; } }
+interface IDictionary<TKey, TValue> : ICollection<KeyValuePair<TKey, TValue>> { TValue this[TKey key] { get; set; }
+  ICollection<TKey> Keys { get; } ICollection<TValue> Values { get; } }
+interface IReadOnlyDictionary<TKey, TValue> : IReadOnlyCollection<KeyValuePair<TKey, TValue>> {
+  TValue this[TKey key] { get; } IEnumerable<TKey> Keys { get; } IEnumerable<TValue> Values { get; } }
+class Dictionary<TKey, TValue> : IDictionary<TKey, TValue>, IReadOnlyDictionary<TKey, TValue> {}
+class SortedDictionary<TKey, TValue> : IDictionary<TKey, TValue>, IReadOnlyDictionary<TKey, TValue> {}
+class SortedList<TKey, TValue> : IDictionary<TKey, TValue>, IReadOnlyDictionary<TKey, TValue> {}
+""",
+    "System.Collections.ObjectModel": """
+class Collection<T> : IList<T>, IReadOnlyList<T> {}
+class ReadOnlyCollection<T> : IList<T>, IReadOnlyList<T> {}
+class ObservableCollection<T> : Collection<T> {}
+abstract class KeyedCollection<TKey, TItem> : Collection<TItem> { TItem this[TKey key] { get; } }
+""",
+    "System.Collections.Concurrent": """
+class ConcurrentDictionary<TKey, TValue> : IDictionary<TKey, TValue>, IReadOnlyDictionary<TKey, TValue> {
+  TValue GetOrAdd(TKey key, TValue value); TValue AddOrUpdate(TKey key, TValue add, TValue update); }
+class ConcurrentQueue<T> : IReadOnlyCollection<T> {}
+class ConcurrentBag<T> : IReadOnlyCollection<T> {}
+""",
+    "System.Threading.Tasks": "class Task<TResult> { TResult Result { get; } }",
+    "System.Linq": """
+interface IOrderedEnumerable<T> : IEnumerable<T> {}
+static class Enumerable {
+  static T First<T>(this IEnumerable<T> source); static T FirstOrDefault<T>(this IEnumerable<T> source);
+  static T Last<T>(this IEnumerable<T> source); static T LastOrDefault<T>(this IEnumerable<T> source);
+  static T Single<T>(this IEnumerable<T> source); static T SingleOrDefault<T>(this IEnumerable<T> source);
+  static T ElementAt<T>(this IEnumerable<T> source, int index);
+  static T ElementAtOrDefault<T>(this IEnumerable<T> source, int index);
+  static IEnumerable<T> Where<T>(this IEnumerable<T> source, Func<T, bool> predicate);
+  static IEnumerable<T> Skip<T>(this IEnumerable<T> source, int count);
+  static IEnumerable<T> Take<T>(this IEnumerable<T> source, int count);
+  static IEnumerable<T> Reverse<T>(this IEnumerable<T> source);
+  static IEnumerable<T> Distinct<T>(this IEnumerable<T> source);
+  static IEnumerable<T> Concat<T>(this IEnumerable<T> first, IEnumerable<T> second);
+  static IEnumerable<T> AsEnumerable<T>(this IEnumerable<T> source);
+  static IOrderedEnumerable<T> OrderBy<T>(this IEnumerable<T> source, Func<T, object> key);
+  static IOrderedEnumerable<T> OrderByDescending<T>(this IEnumerable<T> source, Func<T, object> key);
+  static List<T> ToList<T>(this IEnumerable<T> source); static T[] ToArray<T>(this IEnumerable<T> source);
+}
+""",
+}
+
+
+@lru_cache(maxsize=1)
+def stub_facts() -> tuple[tuple[str, tuple[Any, ...]], ...]:
+    """(pseudo path, facts) of each stub namespace, parsed once per process."""
+    parser = Parser(Language(tree_sitter_c_sharp.language()))
+    out = []
+    for namespace, body in sorted(STUBS.items()):
+        usings = "".join(f"using {n};\n" for n in (*IMPLICIT, "System.Collections.ObjectModel"))
+        source = f"{usings}namespace {namespace} {{\n{body}\n}}\n"
+        out.append((f"{STUB_PREFIX}/{namespace}", type_facts(parser.parse(source.encode()).root_node)))
+    return tuple(out)
