@@ -79,7 +79,17 @@ def _call_recv(ex: Any, node: Node, depth: int) -> Recv:
     owner, name = _callee(ex, function, depth)
     if not name or (function is not None and function.type not in ("identifier", "generic_name") and owner is None):
         return None
-    return ("m", owner, name, _nargs(node), ())
+    return ("m", owner, name, _nargs(node), argument_receivers(ex, node, depth))
+
+
+def argument_receivers(ex: Any, call: Node, depth: int = 0) -> tuple[Recv, ...]:
+    """The receivers of a call's arguments (the linker picks an overload by their types)."""
+    cached = ex.calls.get(call.id)  # a call in a chain is met again as each outer call's receiver
+    if cached is None:
+        found = call.child_by_field_name("arguments")
+        values = [a.named_children[-1] if a.named_children else None for a in found.named_children] if found else []
+        cached = ex.calls[call.id] = tuple(recv(ex, v, depth + 1) for v in values)
+    return cached  # type: ignore[no-any-return]
 
 
 def _callee(ex: Any, function: Node | None, depth: int) -> tuple[Recv, str]:
@@ -119,7 +129,7 @@ def on_invocation(ex: Any, node: Node, depth: int) -> None:
     owner, name = _callee(ex, function, depth)
     qualified = function is not None and function.type not in ("identifier", "generic_name")
     if name and (owner is not None or not qualified):
-        ex.use(("call", owner, name, _nargs(node), ()), node)
+        ex.use(("call", owner, name, _nargs(node), argument_receivers(ex, node, depth)), node)
     if function is not None:
         if function.type == "member_access_expression":
             _visit_owner(ex, function, depth)

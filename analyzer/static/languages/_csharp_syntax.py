@@ -116,7 +116,9 @@ def type_parameters(decl: Node) -> dict[str, str]:
     """A declaration's type variables -> the first class or interface constraint its ``where``
     clause gives it, erased ("" without one)."""
     out: dict[str, str] = {}
-    params = decl.child_by_field_name("type_parameters")
+    params = decl.child_by_field_name("type_parameters") or next(
+        (c for c in decl.named_children if c.type == "type_parameter_list"), None
+    )
     for p in params.named_children if params is not None else ():
         if p.type == "type_parameter":
             node = p.child_by_field_name("name") or next((c for c in p.named_children if c.type == "identifier"), None)

@@ -90,6 +90,7 @@ class Extractor:
         self.locals: list[dict[str, Recv]] = [{}]
         self.tparams: list[dict[str, str]] = [{}]
         self.conditional: list[Recv] = []  # the receiver of each ``a?.`` the walk is in
+        self.calls: dict[int, tuple[Recv, ...]] = {}  # a call's node id -> its arguments' receivers
 
     # --- recording --------------------------------------------------------
 
@@ -358,8 +359,8 @@ def _on_typed_name(ex: Extractor, node: Node, depth: int) -> None:
 def _on_lambda(ex: Extractor, node: Node, depth: int) -> None:
     ex.locals.append({})
     params = node.child_by_field_name("parameters")
-    if params is not None and params.type == "identifier":
-        ex.declare(params, None)
+    if params is not None and params.type == "implicit_parameter":
+        ex.locals[-1][text(params)] = None
     elif params is not None:
         declare_parameters(ex, params)
     for child in node.named_children:
