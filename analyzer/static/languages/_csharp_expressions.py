@@ -20,9 +20,22 @@ _OPERATORS = frozenset({"nameof"})
 
 
 def recv(ex: Any, node: Node | None, depth: int = 0) -> Recv:
-    """The receiver expression ``node`` stands for (see ``csharp_types``); None if unknown."""
+    """The receiver expression ``node`` stands for (see ``csharp_types``); None if unknown.
+
+    Memoized per node: the walk meets each link of a chain ``a.b.c.d`` again as the receiver of
+    the next (the locals it reads do not change between those meetings)."""
     if node is None or depth > _MAX_CHAIN:
         return None
+    key = node.id
+    if key in ex.receivers:
+        return ex.receivers[key]  # type: ignore[no-any-return]
+    found = _recv(ex, node, depth)
+    if node.type != "identifier":  # a name's meaning changes where a local is declared
+        ex.receivers[key] = found
+    return found
+
+
+def _recv(ex: Any, node: Node, depth: int) -> Recv:
     t = node.type
     if t == "identifier":
         name = text(node)
@@ -99,7 +112,7 @@ def _callee(ex: Any, function: Node | None, depth: int) -> tuple[Recv, str]:
     t = function.type
     if t in ("identifier", "generic_name"):
         name = _simple(function)
-        return None, ("" if name in _OPERATORS or name in _locals(ex) else name)
+        return None, ("" if name in _OPERATORS or _is_local(ex, name) else name)
     if t == "member_access_expression":
         return recv(ex, function.child_by_field_name("expression"), depth + 1), _simple(
             function.child_by_field_name("name")
@@ -114,9 +127,12 @@ def _callee(ex: Any, function: Node | None, depth: int) -> tuple[Recv, str]:
     return None, ""
 
 
-def _locals(ex: Any) -> set[str]:
-    """Names of the locals in scope (a local delegate called as ``f()`` is no method)."""
-    return {n for layer in ex.locals[1:] for n, r in layer.items() if r is not _FIELD}
+def _is_local(ex: Any, name: str) -> bool:
+    """Whether ``name`` is a local in scope (a local delegate called as ``f()`` is no method)."""
+    for layer in reversed(ex.locals):
+        if name in layer:
+            return layer[name] is not _FIELD
+    return False
 
 
 def _nargs(node: Node) -> int:

@@ -56,7 +56,8 @@ def text(node: Node | None) -> str:
     """A node's text without whitespace ("" for None)."""
     if node is None or node.text is None:
         return ""
-    return "".join(node.text.decode("utf-8", "replace").split())
+    found = node.text.decode("utf-8", "replace")
+    return "".join(found.split()) if node.child_count else found  # a leaf (a name) holds no whitespace
 
 
 def write(node: Node | None, tparam: TypeVars) -> str:

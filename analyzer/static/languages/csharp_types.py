@@ -91,6 +91,7 @@ class Extractor:
         self.tparams: list[dict[str, str]] = [{}]
         self.conditional: list[Recv] = []  # the receiver of each ``a?.`` the walk is in
         self.calls: dict[int, tuple[Recv, ...]] = {}  # a call's node id -> its arguments' receivers
+        self.receivers: dict[int, Recv] = {}  # an expression's node id -> its receiver
 
     # --- recording --------------------------------------------------------
 
