@@ -208,3 +208,16 @@ def test_base_and_this_members(tmp_path):
     }
     _edges(tmp_path, files)
     assert _symbols(tmp_path, "M/Kid.cs", "M/Base.cs") == {"Base", "Count", "Run"}
+
+
+def test_extension_methods_on_library_types_yield_to_their_own_members(tmp_path):
+    files = {
+        "U/StringUtils.cs": "using System.Collections.Generic;\nnamespace U;\npublic static class StringUtils {\n"
+        "  public static string FormatWith(this string s, object a) => s;\n"
+        "  public static int IndexOf<T>(this IEnumerable<T> items, T item) => 0; }\n",
+        "A.cs": "using U;\nclass A { int M(string text) { \"{0}\".FormatWith(1); return text.IndexOf('.'); } }\n",
+        "B.cs": "using U;\nclass B { int M(string text) => text.IndexOf('.'); }\n",
+    }
+    edges = _edges(tmp_path, files)
+    assert _symbols(tmp_path, "A.cs", "U/StringUtils.cs") == {"FormatWith"}  # string has its own IndexOf
+    assert not any(s == "B.cs" and k == "call" for s, _, k in edges)

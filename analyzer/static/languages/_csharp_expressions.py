@@ -15,6 +15,9 @@ from analyzer.static.languages._csharp_syntax import erase, text
 
 Recv = tuple[Any, ...] | None
 _MAX_CHAIN = 60
+_STRINGS = frozenset(
+    {"string_literal", "verbatim_string_literal", "raw_string_literal", "interpolated_string_expression"}
+)
 #: names that read as calls but are operators of the language
 _OPERATORS = frozenset({"nameof"})
 
@@ -67,6 +70,8 @@ def _recv(ex: Any, node: Node, depth: int) -> Recv:
         return ex.as_recv(ex.written(node.child_by_field_name("right")))
     if t in ("parenthesized_expression", "await_expression", "checked_expression", "postfix_unary_expression"):
         return recv(ex, node.named_children[0], depth + 1) if node.named_children else None
+    if t in _STRINGS:
+        return ("t", "System.String")  # "{0}".FormatWith(x): an extension method of string
     if t == "this":
         return ("this",)
     if t == "base":

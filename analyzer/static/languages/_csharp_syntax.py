@@ -171,6 +171,8 @@ def members(body: Node | None, decl: Node, ex: Any) -> tuple[list[tuple[str, str
         fields.append((text(p.child_by_field_name("name")), ex.written(p.child_by_field_name("type"))))
     for member in body.named_children if body is not None else ():
         t = member.type
+        if any(c.type == "explicit_interface_specifier" for c in member.named_children):
+            continue  # `T IFoo.Bar()` is called through the interface only
         if t == "enum_member_declaration":
             fields.append((text(member.child_by_field_name("name")), own))
         elif t in ("field_declaration", "event_field_declaration"):
