@@ -221,3 +221,15 @@ def test_extension_methods_on_library_types_yield_to_their_own_members(tmp_path)
     edges = _edges(tmp_path, files)
     assert _symbols(tmp_path, "A.cs", "U/StringUtils.cs") == {"FormatWith"}  # string has its own IndexOf
     assert not any(s == "B.cs" and k == "call" for s, _, k in edges)
+
+
+def test_members_after_a_base_list_with_an_if_belong_to_their_type():
+    _, classes, uses, _, _ = _facts(
+        b"namespace N {\npublic abstract class Token : IA\n#if !PORTABLE\n  , IB\n#endif\n{\n"
+        b"  public Token Next { get; }\n#if NET45\n  public int Depth;\n#endif\n"
+        b"  public void Walk() { Next.Walk(); }\n}\n}\n"
+    )
+    token = next(c for c in classes if c[0] == "N.Token")
+    assert dict(token[3]) == {"Next": "Token", "Depth": "System.Int32"}
+    assert [m[0] for m in token[4]] == ["Walk"]
+    assert any(u[0][0] == "call" and u[0][2] == "Walk" and u[1] == "N.Token" for u in uses)

@@ -160,7 +160,52 @@ def record_parameters(decl: Node) -> Node | None:
     )
 
 
-def members(body: Node | None, decl: Node, ex: Any) -> tuple[list[tuple[str, str]], list[tuple[Any, ...]], set[str]]:
+_DIRECTIVES = frozenset({"preproc_if", "preproc_elif", "preproc_else"})
+#: what may follow a type header tree-sitter could not close, up to the next type
+_MEMBERS = frozenset(
+    {
+        "field_declaration",
+        "property_declaration",
+        "method_declaration",
+        "constructor_declaration",
+        "destructor_declaration",
+        "indexer_declaration",
+        "event_declaration",
+        "event_field_declaration",
+        "operator_declaration",
+        "conversion_operator_declaration",
+        "comment",
+        *_DIRECTIVES,
+    }
+)
+
+
+def body_members(decl: Node) -> tuple[list[Node], bool]:
+    """The member declarations of a type, those inside ``#if`` blocks too, and whether they had to be
+    taken from after the type: an ``#if`` in a base list (``class JToken : A\n#if X\n , B\n#endif``)
+    leaves tree-sitter a header with an error and no body, its members following it as siblings."""
+    body = decl.child_by_field_name("body")
+    if body is not None:
+        return _flatten(body.named_children), False
+    found = []
+    sibling = decl.next_named_sibling if any(c.type == "ERROR" for c in decl.children) else None
+    while sibling is not None and sibling.type in _MEMBERS:
+        found.append(sibling)
+        sibling = sibling.next_named_sibling
+    return _flatten(found), True
+
+
+def _flatten(nodes: list[Node]) -> list[Node]:
+    out: list[Node] = []
+    for node in nodes:
+        if node.type in _DIRECTIVES:
+            out.extend(_flatten(node.named_children))
+        else:
+            out.append(node)
+    return out
+
+
+def members(nodes: list[Node], decl: Node, ex: Any) -> tuple[list[tuple[str, str]], list[tuple[Any, ...]], set[str]]:
     """The fields (fields, properties, events, enum members, record parameters) and methods
     (indexers as ``this[]``) a type declares, and the names of its extension methods."""
     fields: list[tuple[str, str]] = []
@@ -169,7 +214,7 @@ def members(body: Node | None, decl: Node, ex: Any) -> tuple[list[tuple[str, str
     own = ex.scope
     for p in parameters(record_parameters(decl)):  # a record's (or a primary constructor's)
         fields.append((text(p.child_by_field_name("name")), ex.written(p.child_by_field_name("type"))))
-    for member in body.named_children if body is not None else ():
+    for member in nodes:
         t = member.type
         if any(c.type == "explicit_interface_specifier" for c in member.named_children):
             continue  # `T IFoo.Bar()` is called through the interface only

@@ -37,6 +37,7 @@ from analyzer.static.languages import _csharp_expressions as _x
 from analyzer.static.languages._csharp_syntax import (
     FIELD,
     TYPE_NODES,
+    body_members,
     erase,
     has_modifier,
     members,
@@ -92,6 +93,7 @@ class Extractor:
         self.conditional: list[Recv] = []  # the receiver of each ``a?.`` the walk is in
         self.calls: dict[int, tuple[Recv, ...]] = {}  # a call's node id -> its arguments' receivers
         self.receivers: dict[int, Recv] = {}  # an expression's node id -> its receiver
+        self.detached: set[int] = set()  # members visited with the type header they follow
 
     # --- recording --------------------------------------------------------
 
@@ -150,7 +152,7 @@ class Extractor:
     # --- the walk ---------------------------------------------------------
 
     def visit(self, node: Node, depth: int = 0) -> None:
-        if depth > _MAX_DEPTH:
+        if depth > _MAX_DEPTH or node.id in self.detached:
             return
         t = node.type
         handler = _HANDLERS.get(t)
@@ -185,8 +187,8 @@ class Extractor:
         if node.type == "enum_declaration":
             bases = []  # an enum's base is its integral type
         supers = tuple(s for s in (self.written(b) for b in bases) if s)
-        body = node.child_by_field_name("body")
-        fields, methods, extensions = members(body, node, self)
+        nodes, detached = body_members(node)
+        fields, methods, extensions = members(nodes, node, self)
         is_interface = node.type == "interface_declaration"
         self.classes.append((full, outer, supers, tuple(sorted(fields)), tuple(sorted(methods)), is_interface))
         self.classes[-1] += (tuple(bounds.items()),)
@@ -203,6 +205,10 @@ class Extractor:
                 self.type_uses(child)
             elif child.type not in ("identifier", "modifier"):
                 self.visit(child, depth)
+        if detached:  # the members tree-sitter left after a broken header: visited here, in the type
+            for member in nodes:
+                self.visit(member, depth)
+            self.detached.update(member.id for member in nodes)
         self.locals.pop()
         self.tparams.pop()
         self.scope = outer
