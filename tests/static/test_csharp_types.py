@@ -223,13 +223,20 @@ def test_extension_methods_on_library_types_yield_to_their_own_members(tmp_path)
     assert not any(s == "B.cs" and k == "call" for s, _, k in edges)
 
 
+_BROKEN_HEADER = (
+    b"namespace N\n{\n    public abstract class Token : IA<Token>, IB\n#if !(CORE || PORTABLE)\n        , IC\n"
+    b"#endif\n#if !(NET35 || NET20)\n        , ID\n#endif\n    {\n        private Token _next;\n"
+    b"        public Token Next { get; }\n#if NET45\n        public int Depth;\n#endif\n"
+    b"        public void Walk() { Next.Walk(); }\n    }\n}\n"
+)
+
+
 def test_members_after_a_base_list_with_an_if_belong_to_their_type():
-    _, classes, uses, _, _ = _facts(
-        b"namespace N {\npublic abstract class Token : IA\n#if !PORTABLE\n  , IB\n#endif\n{\n"
-        b"  public Token Next { get; }\n#if NET45\n  public int Depth;\n#endif\n"
-        b"  public void Walk() { Next.Walk(); }\n}\n}\n"
-    )
+    header = _PARSER.parse(_BROKEN_HEADER).root_node.named_children[0].child_by_field_name("body").named_children[0]
+    assert header.child_by_field_name("body") is None  # the grammar's limit this reads past
+    _, classes, uses, _, _ = _facts(_BROKEN_HEADER)
     token = next(c for c in classes if c[0] == "N.Token")
+    # the grammar's error recovery swallows the first member (`_next`) into the header: lost
     assert dict(token[3]) == {"Next": "Token", "Depth": "System.Int32"}
     assert [m[0] for m in token[4]] == ["Walk"]
     assert any(u[0][0] == "call" and u[0][2] == "Walk" and u[1] == "N.Token" for u in uses)

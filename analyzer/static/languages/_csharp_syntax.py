@@ -154,7 +154,10 @@ def params_parameter(node: Node | None) -> tuple[Node | None, Node | None]:
 
 
 def record_parameters(decl: Node) -> Node | None:
-    """The parameter list of a record (or of a class's primary constructor), if any."""
+    """The parameter list of a record (or of a class's primary constructor), if any (none in a header
+    with an error: ``#if !(A || B)`` in a base list reads as one)."""
+    if any(c.type == "ERROR" for c in decl.children):
+        return None
     return decl.child_by_field_name("parameters") or next(
         (c for c in decl.named_children if c.type == "parameter_list"), None
     )
