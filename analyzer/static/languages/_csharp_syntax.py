@@ -164,7 +164,7 @@ def record_parameters(decl: Node) -> Node | None:
 
 
 _DIRECTIVES = frozenset({"preproc_if", "preproc_elif", "preproc_else"})
-#: what may follow a type header tree-sitter could not close, up to the next type
+#: what may follow a type header tree-sitter could not close
 _MEMBERS = frozenset(
     {
         "field_declaration",
@@ -178,6 +178,16 @@ _MEMBERS = frozenset(
         "operator_declaration",
         "conversion_operator_declaration",
         "comment",
+        "ERROR",  # a stray `#endif` of the broken #if
+        "preproc_region",
+        "preproc_endregion",
+        # a nested type (a file rarely declares a second top-level type after such a header)
+        "class_declaration",
+        "struct_declaration",
+        "interface_declaration",
+        "enum_declaration",
+        "record_declaration",
+        "delegate_declaration",
         *_DIRECTIVES,
     }
 )
@@ -201,7 +211,7 @@ def body_members(decl: Node) -> tuple[list[Node], bool]:
 def _flatten(nodes: list[Node]) -> list[Node]:
     out: list[Node] = []
     for node in nodes:
-        if node.type in _DIRECTIVES:
+        if node.type in _DIRECTIVES or node.type == "ERROR":
             out.extend(_flatten(node.named_children))
         else:
             out.append(node)
