@@ -240,3 +240,17 @@ def test_members_after_a_base_list_with_an_if_belong_to_their_type():
     assert dict(token[3]) == {"Next": "Token", "Depth": "System.Int32"}
     assert [m[0] for m in token[4]] == ["Walk"]
     assert any(u[0][0] == "call" and u[0][2] == "Walk" and u[1] == "N.Token" for u in uses)
+
+
+def test_an_extension_method_wins_over_an_instance_method_of_another_arity(tmp_path):
+    files = {
+        "L/Token.cs": "namespace L;\npublic class Token { public T Value<T>(object key) => default; }\n",
+        "L/Extensions.cs": "using System.Collections.Generic;\nnamespace L;\n"
+        "public static class Extensions { public static U Value<U>(this Token t) => default; }\n",
+        "A.cs": "using L;\nclass A { void M(Token t) { t.Value<int>(); } }\n",
+        "B.cs": 'using L;\nclass B { void M(Token t) { t.Value<int>("k"); } }\n',
+    }
+    _edges(tmp_path, files)
+    assert _symbols(tmp_path, "A.cs", "L/Extensions.cs") == {"Value"}
+    assert _symbols(tmp_path, "A.cs", "L/Token.cs") == set()
+    assert _symbols(tmp_path, "B.cs", "L/Token.cs") == {"Value"}

@@ -185,11 +185,17 @@ class CSharpLinker(JavaLinker):
         self, recv: Any, name: str, nargs: int, path: str, scope: str, hops: int, args: tuple[Any, ...] = ()
     ) -> tuple[Method, TypeRef] | None:
         found = super()._call(recv, name, nargs, path, scope, hops, args)
-        if found is not None or recv is None:
+        arity = found[0][1][0] if found is not None else None
+        library = found is not None and found[0][0].path.startswith(STUB_PREFIX)  # stubs omit overloads
+        if recv is None or arity is not None and (arity == nargs or arity < 0 or nargs < 0 or library):
             return found
+        # no instance method, or only one of another arity (``token.Value<T>()`` beside JToken's
+        # ``Value<T>(key)``): an extension method taking the arguments wins
         inner = self.type_of(recv, path, scope, hops + 1)
         extension = self.extension(inner, name, nargs, path, scope) if inner is not None else None
-        return (extension, inner) if extension is not None and inner is not None else None
+        if extension is not None and found is not None and extension[1][0] != nargs + 1 and extension[1][0] >= 0:
+            return found
+        return (extension, inner) if extension is not None and inner is not None else found
 
     def extension(self, t: TypeRef, name: str, nargs: int, path: str, scope: str) -> Method | None:
         """The extension method ``name`` of a static class in a namespace the file sees whose
