@@ -14,6 +14,7 @@ into the tables, with the audited precision of the kept pairs and the share of d
 were wrong.
 
     .venv/bin/python bench/csharp_sample_bench.py [--only newtonsoft-json] [--before DIR] [--reps 3]
+    .venv/bin/python bench/csharp_sample_bench.py --render   # after editing the audit: the tables again
 
 Writes ``bench/results/csharp_sample.json`` and ``csharp_sample.md``.
 """
@@ -216,8 +217,18 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=1)
     parser.add_argument("--kept", type=int, default=60)
     parser.add_argument("--dropped", type=int, default=40)
+    parser.add_argument("--render", action="store_true", help="re-read the audit into the last results, run nothing")
     args = parser.parse_args()
     verdicts = read_audit()
+    if args.render:
+        results = json.loads((c.RESULTS / "csharp_sample.json").read_text())
+        for name, r in results["projects"].items():
+            for which, rows in r["sample"].items():
+                for d in rows:
+                    d["verdict"], d["note"] = verdicts.get((name, which, d["source"], d["target"]), ("", ""))
+        c.write_json("csharp_sample.json", results)
+        print("wrote", c.write_text("csharp_sample.md", render(results)))
+        return
     results: dict[str, Any] = {"machine": c.machine(), "projects": {}}
     for name in args.only or PROJECTS:
         root = fetch(name)
