@@ -93,7 +93,8 @@ def test_receivers_of_locals_follow_their_declared_type_or_initializer():
 
 def test_lambda_parameters_without_types_hide_members():
     _, _, uses, _, _ = _facts(b"class C { int Size; void M() { Run(Size => Size.Go()); } }")
-    assert not any(u[0][0] == "call" and u[0][2] == "Go" for u in uses)
+    receivers = [u[0][1] for u in uses if u[0][0] == "call" and u[0][2] == "Go"]
+    assert receivers == [("lp", None, "Run", 1, 0, (None,), 0)]  # the parameter of Run's delegate, not C.Size
 
 
 # --- linking ----------------------------------------------------------------
@@ -254,3 +255,15 @@ def test_an_extension_method_wins_over_an_instance_method_of_another_arity(tmp_p
     assert _symbols(tmp_path, "A.cs", "L/Extensions.cs") == {"Value"}
     assert _symbols(tmp_path, "A.cs", "L/Token.cs") == set()
     assert _symbols(tmp_path, "B.cs", "L/Token.cs") == {"Value"}
+
+
+def test_lambda_parameters_take_the_delegate_parameter_of_the_called_method(tmp_path):
+    files = _MODEL | {
+        "App/A.cs": "using System.Linq; using Shop.Model;\n"
+        "class A { List<Box> boxes; Box[] more;\n"
+        "  void M() { boxes.Where(b => b.Size() > 1); more.First(x => x.Seal() != null); }\n"
+        "  void N(Crate c) { boxes.Select(b => b).Any(k => k.Size() > 0); } }\n",
+    }
+    _edges(tmp_path, files)
+    assert _symbols(tmp_path, "App/A.cs", "Model/Box.cs") == {"Size"}
+    assert _symbols(tmp_path, "App/A.cs", "Model/Container.cs") == {"Seal"}

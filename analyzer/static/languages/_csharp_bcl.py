@@ -42,6 +42,9 @@ class String : IEnumerable<Char> { int Length { get; } int IndexOf(object value)
   int CompareTo(object value); string Normalize(); string Format(string format, object[] args);
   string Join(string separator, object[] values); string Concat(object[] values); bool IsNullOrEmpty(string s); }
 class Lazy<T> { T Value { get; } }
+delegate TResult Func<T, TResult>(T arg);
+delegate void Action<T>(T obj);
+delegate bool Predicate<T>(T obj);
 class Type : System.Reflection.MemberInfo { Type BaseType { get; } Type GetElementType();
   Type GetGenericTypeDefinition(); Type[] GetGenericArguments(); Type[] GetInterfaces(); Type GetInterface(string name);
   Type MakeGenericType(Type[] args); bool IsAssignableFrom(Type t); bool IsInstanceOfType(object o);
@@ -119,6 +122,17 @@ static class Enumerable {
   static T First<T>(this IEnumerable<T> source); static T FirstOrDefault<T>(this IEnumerable<T> source);
   static T Last<T>(this IEnumerable<T> source); static T LastOrDefault<T>(this IEnumerable<T> source);
   static T Single<T>(this IEnumerable<T> source); static T SingleOrDefault<T>(this IEnumerable<T> source);
+  static T First<T>(this IEnumerable<T> source, Func<T, bool> predicate);
+  static T FirstOrDefault<T>(this IEnumerable<T> source, Func<T, bool> predicate);
+  static T Last<T>(this IEnumerable<T> source, Func<T, bool> predicate);
+  static T LastOrDefault<T>(this IEnumerable<T> source, Func<T, bool> predicate);
+  static T Single<T>(this IEnumerable<T> source, Func<T, bool> predicate);
+  static T SingleOrDefault<T>(this IEnumerable<T> source, Func<T, bool> predicate);
+  static bool Any<T>(this IEnumerable<T> source, Func<T, bool> predicate);
+  static bool All<T>(this IEnumerable<T> source, Func<T, bool> predicate);
+  static int Count<T>(this IEnumerable<T> source, Func<T, bool> predicate);
+  static IEnumerable<TResult> Select<T, TResult>(this IEnumerable<T> source, Func<T, TResult> selector);
+  static IEnumerable<TResult> SelectMany<T, TResult>(this IEnumerable<T> source, Func<T, IEnumerable<TResult>> f);
   static T ElementAt<T>(this IEnumerable<T> source, int index);
   static T ElementAtOrDefault<T>(this IEnumerable<T> source, int index);
   static IEnumerable<T> Where<T>(this IEnumerable<T> source, Func<T, bool> predicate);

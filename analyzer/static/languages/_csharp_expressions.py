@@ -150,7 +150,9 @@ def on_invocation(ex: Any, node: Node, depth: int) -> None:
     owner, name = _callee(ex, function, depth)
     qualified = function is not None and function.type not in ("identifier", "generic_name")
     if name and (owner is not None or not qualified):
-        ex.use(("call", owner, name, _nargs(node), argument_receivers(ex, node, depth)), node)
+        args = argument_receivers(ex, node, depth)
+        ex.use(("call", owner, name, _nargs(node), args), node)
+        _lambda_targets(ex, node, ("lp", owner, name, _nargs(node)), args)
     if function is not None:
         if function.type == "member_access_expression":
             _visit_owner(ex, function, depth)
@@ -163,6 +165,16 @@ def on_invocation(ex: Any, node: Node, depth: int) -> None:
     arguments = node.child_by_field_name("arguments")
     if arguments is not None:
         ex.visit(arguments, depth)
+
+
+def _lambda_targets(ex: Any, call: Node, callee: tuple[Any, ...], args: tuple[Recv, ...]) -> None:
+    """A lambda argument's parameters are typed by the parameter of the called method there (a
+    delegate: ``orders.Where(o => o.IsOpen)``): ``("lp", receiver, name, nargs, j, args, i)``."""
+    found = call.child_by_field_name("arguments")
+    for j, argument in enumerate(found.named_children if found is not None else ()):
+        value = argument.named_children[-1] if argument.named_children else None
+        if value is not None and value.type == "lambda_expression":
+            ex.lambdas[value.id] = (*callee, j, args)
 
 
 def _visit_owner(ex: Any, access: Node, depth: int) -> None:

@@ -30,6 +30,7 @@ from analyzer.static.languages._csharp_bcl import IMPLICIT, stub_facts
 from analyzer.static.languages._java_classes import MAX_HOPS, STUB_PREFIX, JavaClass, TypeRef
 from analyzer.static.languages.java_linking import JavaLinker, Link, Method
 
+_ENUMERABLE = "System.Collections.Generic.IEnumerable"
 #: directory -> the global usings of the projects under it: (kind, name) with kind using / static
 Scoped = Mapping[str, Sequence[tuple[str, str]]]
 
@@ -192,6 +193,8 @@ class CSharpLinker(JavaLinker):
         # no instance method, or only one of another arity (``token.Value<T>()`` beside JToken's
         # ``Value<T>(key)``): an extension method taking the arguments wins
         inner = self.type_of(recv, path, scope, hops + 1)
+        if inner is not None and inner[1]:  # an array is an IEnumerable<T> to extension methods
+            inner = (_ENUMERABLE, 0, ((inner[0], inner[1] - 1, inner[2]),))
         extension = self.extension(inner, name, nargs, path, scope) if inner is not None else None
         if extension is not None and found is not None and extension[1][0] != nargs + 1 and extension[1][0] >= 0:
             return found
@@ -222,6 +225,15 @@ class CSharpLinker(JavaLinker):
             args = (("ext", seen_from), *args)
             seen_from = (m[0].qname, 0, ())
         return super().returns(m, seen_from, args, path, scope, hops)
+
+    def _lambda_parameter(self, recv: Any, path: str, scope: str, hops: int) -> TypeRef | None:
+        """As for Java; a lambda given to an extension method is its argument ``j + 1`` (the first is
+        the receiver, ``("ext", its type)``, which binds the method's type variables)."""
+        _, call_recv, name, nargs, j, args, i = recv
+        found = self._call(call_recv, name, nargs, path, scope, hops, args)
+        if found is not None and id(found[0][1]) in self._extension_ids:
+            recv = ("lp", call_recv, name, nargs, j + 1, (("ext", found[1]), *args), i)
+        return super()._lambda_parameter(recv, path, scope, hops)
 
     def _type_of(self, recv: Any, path: str, scope: str, hops: int) -> TypeRef | None:
         what = recv[0]

@@ -94,6 +94,7 @@ class Extractor:
         self.calls: dict[int, tuple[Recv, ...]] = {}  # a call's node id -> its arguments' receivers
         self.receivers: dict[int, Recv] = {}  # an expression's node id -> its receiver
         self.detached: set[int] = set()  # members visited with the type header they follow
+        self.lambdas: dict[int, tuple[Any, ...]] = {}  # a lambda argument's node id -> ("lp", its call...)
 
     # --- recording --------------------------------------------------------
 
@@ -366,10 +367,14 @@ def _on_typed_name(ex: Extractor, node: Node, depth: int) -> None:
 def _on_lambda(ex: Extractor, node: Node, depth: int) -> None:
     ex.locals.append({})
     params = node.child_by_field_name("parameters")
+    target = ex.lambdas.pop(node.id, None)  # passed to a method: its parameter's delegate types ours
     if params is not None and params.type == "implicit_parameter":
-        ex.locals[-1][text(params)] = None
+        ex.locals[-1][text(params)] = (*target, 0) if target else None
     elif params is not None:
         declare_parameters(ex, params)
+        for i, p in enumerate(parameters(params)):
+            if p.child_by_field_name("type") is None and target:
+                ex.declare(p.child_by_field_name("name"), (*target, i))
     for child in node.named_children:
         if child != params and child.type not in ("modifier",) and child.type not in TYPE_NODES:
             ex.visit(child, depth)
