@@ -202,7 +202,10 @@ class CSharpLinker(JavaLinker):
 
     def extension(self, t: TypeRef, name: str, nargs: int, path: str, scope: str) -> Method | None:
         """The extension method ``name`` of a static class in a namespace the file sees whose
-        ``this`` parameter takes a ``t``: of several, one taking ``nargs`` more arguments first."""
+        ``this`` parameter takes a ``t``: of several, one taking ``nargs`` more arguments first, then
+        the one whose ``this`` type is nearest ``t`` in its hierarchy; of two alike, the library's (a
+        repository's copy of a LINQ operator is a polyfill another build compiles: Json.NET's NET20
+        ``LinqBridge``, whose using sits under ``#if NET20`` beside ``using System.Linq;``)."""
         candidates = self.extensions.get(name)
         if not candidates:
             return None
@@ -214,7 +217,15 @@ class CSharpLinker(JavaLinker):
             for c, o in candidates
             if self.namespace_of(c.outer, c.path) in visible and o[2] and self.accepts(o[2][0], c, t, path)
         ]
-        fitting.sort(key=lambda m: (not (m[1][0] == nargs + 1 or m[1][0] < 0), m[0].path.startswith(STUB_PREFIX)))
+        if len(fitting) > 1:
+            up = [h.qname for h in self.hierarchy(t[0], path)]
+
+            def rank(m: Method) -> tuple[bool, int, bool]:
+                own = self.resolve_type(m[1][2][0], m[0].path, m[0].qname)
+                near = up.index(own) if own in up else len(up)
+                return (not (m[1][0] == nargs + 1 or m[1][0] < 0), near, not m[0].path.startswith(STUB_PREFIX))
+
+            fitting.sort(key=rank)
         return fitting[0] if fitting else None
 
     def returns(
