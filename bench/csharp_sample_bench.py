@@ -5,7 +5,8 @@ Java (``java_truth_bench.py``).  Instead this bench runs the analyzer (``-m anal
 --no-cache --json``) from two checkouts on the C# projects of ``real_code_bench.py``: ``--before``
 (default ``/work/main``: the name-based pass) and ``--repo`` (default: this checkout), and reports
 the edges per kind of each and the analyzer's wall time (median of ``--reps`` runs).  Then it draws,
-with a fixed seed, ``--kept`` (60) ``call`` file pairs of the new linker's output and ``--dropped``
+with a fixed seed (the pairs of lowest seeded hash, so that a change redraws only the pairs it adds or
+removes), ``--kept`` (60) ``call`` file pairs of the new linker's output and ``--dropped``
 (40) ``call`` pairs the old pass gave that the new one does not, per project, each with its first
 line and symbols, for a reader to check against the source.  The reader's verdicts live in
 ``bench/csharp/audit.tsv`` (project, kept|dropped, source, target, verdict, note; verdict right /
@@ -23,8 +24,8 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import json
-import random
 import statistics
 import subprocess
 import sys
@@ -77,12 +78,13 @@ def measure(root: Path, repo: Path, reps: int) -> dict[str, Any]:
 
 def sample(before: Calls, after: Calls, n_kept: int, n_dropped: int) -> dict[str, list[dict[str, Any]]]:
     """The reproducible draw: call pairs of the new output, and pairs only the old pass gave."""
-    rng = random.Random(SEED)
     kept = sorted(after)
     dropped = sorted(set(before) - set(after))
     out: dict[str, list[dict[str, Any]]] = {}
     for name, pool, source in (("kept", kept, after), ("dropped", dropped, before)):
-        drawn = sorted(rng.sample(pool, min(len(pool), n_kept if name == "kept" else n_dropped)))
+        # the pairs of lowest seeded hash: a change to the linker redraws only the pairs it adds or removes
+        ranked = sorted(pool, key=lambda p: hashlib.sha256(f"{SEED}:{p[0]}:{p[1]}".encode()).hexdigest())
+        drawn = sorted(ranked[: n_kept if name == "kept" else n_dropped])
         out[name] = [
             {
                 "source": s,
