@@ -267,3 +267,14 @@ def test_lambda_parameters_take_the_delegate_parameter_of_the_called_method(tmp_
     _edges(tmp_path, files)
     assert _symbols(tmp_path, "App/A.cs", "Model/Box.cs") == {"Size"}
     assert _symbols(tmp_path, "App/A.cs", "Model/Container.cs") == {"Seal"}
+
+
+def test_a_local_delegate_call_is_its_invoke(tmp_path):
+    files = {
+        "L/Maker.cs": "namespace L;\npublic delegate Item Maker(int n);\n",
+        "L/Item.cs": "namespace L;\npublic class Item { public void Go() {} }\n",
+        "A.cs": "using L;\nclass A { void M(Maker make, System.Func<int, int> f) { make(1).Go(); f(2); } }\n",
+    }
+    _edges(tmp_path, files)
+    assert _symbols(tmp_path, "A.cs", "L/Maker.cs") == {"Invoke"}
+    assert _symbols(tmp_path, "A.cs", "L/Item.cs") == {"Go"}

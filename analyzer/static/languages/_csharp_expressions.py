@@ -117,7 +117,10 @@ def _callee(ex: Any, function: Node | None, depth: int) -> tuple[Recv, str]:
     t = function.type
     if t in ("identifier", "generic_name"):
         name = _simple(function)
-        return None, ("" if name in _OPERATORS or _is_local(ex, name) else name)
+        if t == "identifier" and _is_local(ex, name):  # a local delegate: f(x) is f.Invoke(x)
+            local = recv(ex, function, depth + 1)
+            return (local, "Invoke") if local is not None else (None, "")
+        return None, ("" if name in _OPERATORS else name)
     if t == "member_access_expression":
         return recv(ex, function.child_by_field_name("expression"), depth + 1), _simple(
             function.child_by_field_name("name")
