@@ -15,8 +15,10 @@ they differ:
 * ``[Foo]`` is ``FooAttribute`` (else ``Foo``); ``x[i]`` is ``x``'s indexer (``this[]``), and
   ``foreach`` over ``x`` gives what ``x.GetEnumerator().Current`` is.
 
-A receiver whose type is not known (a chain through a library's type, an untyped lambda
-parameter) links nothing: never every type that defines the name.
+A lambda's parameters are typed by the delegate parameter of the method it is passed to (an
+extension method's too); calling a local delegate is a call of its ``Invoke``.  A receiver whose type
+is not known (a chain through a library's type, a lambda passed to an unknown method) links nothing:
+never every type that defines the name.
 """
 
 from __future__ import annotations

@@ -13,8 +13,9 @@ with the class table the Java linker uses):
   what its indexer returns), ``("it", recv)`` (what ``foreach`` over ``recv`` gives).
 
 A local's receiver is its declared type, or for ``var`` its initializer's (``foreach (var x in
-xs)``: an element of ``xs``); an untyped lambda parameter has none (None): nothing is linked
-through it, and it hides a member of the same name.
+xs)``: an element of ``xs``); an untyped lambda parameter is ``("lp", recv, m, nargs, j, args, i)``
+(parameter ``i`` of the lambda passed as argument ``j`` of ``recv.m(args)``: the linker types it by
+that method's delegate), else None: nothing is linked through it, and it hides a member of its name.
 
 The facts (a tuple of tuples, picklable): ``(usings, classes, uses, partial, extensions)``:
 ``usings`` holds ``(kind, name, alias, within, is_global)`` (kind ``using``, ``static`` or
