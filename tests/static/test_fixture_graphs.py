@@ -91,13 +91,20 @@ def test_no_parse_errors_in_fixtures(case, analyzed):
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.parent.name}/{c.name}")
 def test_symbol_edges_name_definitions_of_their_target(case, analyzed):
     parsed, resolution, _, _ = analyzed(case)
-    defined = {p.path: {s.name for s in p.symbols} for p in parsed}
+    defined = {p.path: {s.name for s in p.symbols} | _typed_members(p) for p in parsed}
     for dep in resolution.dependencies:
         if dep.kind == "import":
             assert dep.symbols == ()
         else:
             assert dep.symbols, dep
             assert set(dep.symbols) <= defined[dep.target], dep
+
+
+def _typed_members(p) -> set[str]:
+    """The fields and properties a C# file declares (its type facts: the tags name no property)."""
+    if p.source.language != "csharp" or not p.facts:
+        return set()
+    return {name for c in p.facts[1] for name, _ in c[3]}
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.parent.name}/{c.name}")

@@ -669,7 +669,7 @@ def test_csharp_alias_of_a_generic_type_links_through_the_files_usings(tmp_path)
     )
     static = analyze_static(Settings(root=tmp_path, use_cache=False, jobs=1, use_git_history=False))
     edges = {(d.source, d.target, d.kind) for d in static.resolution.dependencies}
-    assert edges == {("Writer.cs", "Metadata/Row.cs", "import"), ("Writer.cs", "Metadata/Row.cs", "call")}
+    assert edges == {("Writer.cs", "Metadata/Row.cs", "import"), ("Writer.cs", "Metadata/Row.cs", "type")}
     assert [(e.package, e.module) for e in static.resolution.externals] == [("System", "System.UInt32")]
     assert static.resolution.unresolved == ()
 
@@ -948,7 +948,11 @@ def test_csharp_global_using_reaches_its_project_only(tmp_path):
         (tmp_path / rel).write_text(text)
     static = analyze_static(Settings(root=tmp_path, use_cache=False, jobs=1, use_git_history=False))
     edges = {(d.source, d.target, d.kind) for d in static.resolution.dependencies}
-    assert edges == {("a/GlobalUsings.cs", "lib/Helper.cs", "import"), ("a/X.cs", "lib/Helper.cs", "call")}
+    assert edges == {
+        ("a/GlobalUsings.cs", "lib/Helper.cs", "import"),
+        ("a/X.cs", "lib/Helper.cs", "call"),
+        ("a/X.cs", "lib/Helper.cs", "type"),
+    }
 
 
 def _write_tree(root: Path, files: dict[str, str]) -> None:
@@ -1117,6 +1121,7 @@ def test_csharp_global_using_in_a_subfolder_reaches_its_whole_project(tmp_path):
     assert _edges(tmp_path) == {
         ("app/Properties/Usings.cs", "lib/Helper.cs", "import"),
         ("app/X.cs", "lib/Helper.cs", "call"),
+        ("app/X.cs", "lib/Helper.cs", "type"),
     }
 
 
@@ -1131,7 +1136,7 @@ def test_csharp_project_using_items_make_names_visible_without_import_edges(tmp_
             "other/Y.cs": "namespace B;\npublic class Y { void F() { Helper.Run(); } }\n",
         },
     )
-    assert _edges(tmp_path) == {("app/X.cs", "lib/Helper.cs", "call")}
+    assert _edges(tmp_path) == {("app/X.cs", "lib/Helper.cs", "call"), ("app/X.cs", "lib/Helper.cs", "type")}
 
 
 LEGACY_CSPROJ = """<?xml version="1.0" encoding="utf-8"?>

@@ -22,8 +22,8 @@ Overload = tuple[int, str, tuple[str, ...], bool, tuple[tuple[str, str], ...]]
 Binding = dict[str, TypeRef | None]
 #: how far a hierarchy or a chain of receivers is followed
 MAX_HOPS = 40
-#: the path of a stub class (``_java_jdk``): it is known, but no file of the repository
-STUB_PREFIX = "<jdk>"
+#: the path of a stub class (``_java_jdk``, ``_csharp_bcl``): it is known, but no file of the repository
+STUB_PREFIX = "<stub>"
 
 
 @dataclass(slots=True)

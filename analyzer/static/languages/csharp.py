@@ -24,6 +24,7 @@ import os
 import posixpath
 import re
 import xml.etree.ElementTree as ElementTree
+from collections.abc import Sequence
 from dataclasses import dataclass
 from operator import attrgetter
 from pathlib import Path
@@ -31,7 +32,7 @@ from pathlib import Path
 import tree_sitter_c_sharp
 from tree_sitter import Node
 
-from analyzer.domain import NOT_BUILT_PREFIX, Diagnostic, ImportRef, RepoIndex
+from analyzer.domain import NOT_BUILT_PREFIX, Diagnostic, ImportRef, ParsedFile, RepoIndex
 from analyzer.static.languages.base import (
     KIND_COMPUTED,
     LanguageSpec,
@@ -42,6 +43,8 @@ from analyzer.static.languages.base import (
     narrow_to_referenced,
     node_text,
 )
+from analyzer.static.languages.csharp_linking import CSharpLinker
+from analyzer.static.languages.csharp_types import type_facts
 
 #: import kinds set by :func:`postprocess_import`
 KIND_USING = "using"
@@ -388,6 +391,26 @@ def _is_internal_prefix(module: str, index: RepoIndex) -> bool:
     return any(ns.startswith(prefix) and _namespace_files(ns, index) for ns in index.namespaces)
 
 
+def typed_links(parsed: Sequence[ParsedFile], index: RepoIndex) -> CSharpLinker:
+    """The type-aware linker over every C# file (``LanguageSpec.typed_links``), with the global
+    usings of each project: ``global using`` directives and ``<Using>`` items of its project file."""
+    config = index.config.get("csharp")
+    scoped: dict[str, list[tuple[str, str]]] = {}
+    kinds = {KIND_USING: "using", KIND_STATIC: "static"}
+    if isinstance(config, CSharpConfig):
+        for project in config.projects:
+            items = [(kinds[kind], name) for kind, name in project.usings if kind in kinds]
+            scoped.setdefault(project.directory, []).extend(items)
+    for p in parsed:
+        usings: tuple[tuple[str, str, str, str, bool], ...] = p.facts[0] if p.facts else ()  # type: ignore[assignment]
+        for kind, name, _, _, is_global in usings:
+            if is_global and kind != "alias":
+                owner = config.project_of(p.path) if isinstance(config, CSharpConfig) else None
+                directory = owner.directory if owner is not None else p.path.rpartition("/")[0]
+                scoped.setdefault(directory, []).append((kind, name))
+    return CSharpLinker(parsed, scoped)
+
+
 def is_standard_library(package: str) -> bool:
     """The .NET base class library: ``System.*`` and the ``Microsoft.*`` namespaces it ships
     (``Microsoft.Win32``, ``Microsoft.CSharp``, ``Microsoft.VisualBasic``)."""
@@ -407,4 +430,6 @@ SPEC = LanguageSpec(
     project_diagnostics=project_diagnostics,
     is_standard_library=is_standard_library,
     import_calls=frozenset({"GetType"}),
+    type_facts=type_facts,
+    typed_links=typed_links,
 )

@@ -47,8 +47,11 @@ Fits = Callable[[JavaClass, Overload], bool]
 class JavaLinker(ClassTable):
     """Every Java class of the repository, its members and hierarchy; links one file at a time."""
 
-    def __init__(self, parsed: Sequence[ParsedFile]) -> None:
-        super().__init__([(p.path, p.facts) for p in parsed if p.facts], stub_facts())
+    def __init__(
+        self, facts: Sequence[tuple[str, tuple[Any, ...]]], stubs: Sequence[tuple[str, tuple[Any, ...]]]
+    ) -> None:
+        """``facts``: (path, facts) of each file; ``stubs``: the same of the library's stub classes."""
+        super().__init__(facts, stubs)
         self._recv: dict[tuple[Any, str, str], TypeRef | None] = {}
         self._overloads: dict[tuple[str, str, int, str], list[Method]] = {}
 
@@ -411,4 +414,4 @@ def _dotted(recv: Any) -> str | None:
 
 def typed_links(parsed: Sequence[ParsedFile], index: object = None) -> JavaLinker:
     """The linker over every Java file (``LanguageSpec.typed_links``)."""
-    return JavaLinker(parsed)
+    return JavaLinker([(p.path, p.facts) for p in parsed if p.facts], stub_facts())
