@@ -81,7 +81,8 @@ def key_components_section(f: StaticFacts) -> Section:
     return Section(
         "key_components",
         "Key components",
-        "Ranked by PageRank over all internal edges (imports, calls, inheritance).\n\n" + "\n".join(rows),
+        "Ranked by PageRank over all internal edges (imports, calls, inheritance, type uses), each file pair "
+        "weighted by how tightly it binds.\n\n" + "\n".join(rows),
     )
 
 
