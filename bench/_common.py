@@ -172,11 +172,15 @@ def ratio(n: int, d: int) -> float | None:
     return round(n / d, 3) if d else None
 
 
-def compare_pairs(truth: Triples, ours: Triples, named: set[tuple[str, str]], label: str) -> dict[str, Any]:
+def compare_pairs(
+    truth: Triples, ours: Triples, named: set[tuple[str, str]], label: str, *, any_kind_precision: bool = False
+) -> dict[str, Any]:
     """Precision and recall of the analyzer's file pairs against a compiler's, all kinds together
     and per kind; recall also over ``named`` (pairs a name written in the file resolves to) and over
     the other truth pairs (reached only through inferred types).  ``label`` names the truth's
-    counts (``javac_pairs``, ``go_types_pairs``)."""
+    counts (``javac_pairs``, ``go_types_pairs``).  A kind's precision is the share of its pairs the
+    truth has with the same kind; with ``any_kind_precision`` it is the share the truth has with any
+    kind, and ``precision_same_kind`` holds the same-kind share."""
     t_all = {(s, t) for s, t, _ in truth}
     o_all = {(s, t) for s, t, _ in ours}
     named = named & t_all
@@ -195,12 +199,11 @@ def compare_pairs(truth: Triples, ours: Triples, named: set[tuple[str, str]], la
     for kind in TRUTH_KINDS:
         t_k = {(s, t) for s, t, k in truth if k == kind}
         o_k = {(s, t) for s, t, k in ours if k == kind}
-        out["kinds"][kind] = {
-            label: len(t_k),
-            "analyzer": len(o_k),
-            "precision": ratio(len(o_k & t_k), len(o_k)),
-            "recall": ratio(len(o_k & t_k), len(t_k)),
-        }
+        same = ratio(len(o_k & t_k), len(o_k))
+        row: dict[str, Any] = {label: len(t_k), "analyzer": len(o_k), "precision": same}
+        if any_kind_precision:
+            row |= {"precision": ratio(len(o_k & t_all), len(o_k)), "precision_same_kind": same}
+        out["kinds"][kind] = row | {"recall": ratio(len(o_k & t_k), len(t_k))}
     return out
 
 

@@ -14,6 +14,13 @@ All kinds together compare the (source, target) pairs; recall is split into pair
 the file resolves to (javac saw an import, inherit or type reference) and pairs reached only through
 inferred types (javac saw only member uses: ``a.getB().run()`` reaches B's file).
 
+Projects not tuned on (issue #15's generalization check), extracted by hand from GitHub into
+``bench/_work/real/NAME`` (``git archive`` of the commit; the bench does not download them):
+jhipster-sample-app (jhipster/jhipster-sample-app at f8da577c9: a Spring Boot web application with
+controllers, services, Spring Data JPA repositories and JPA entities; its libraries are missing),
+gson (google/gson at 9835b6f90: a plain library) and jOOL (jOOQ/jOOL at 31ed3a398: heavy generics,
+lambdas and streams).
+
 The analyzer's own time is measured on the same runs: the whole command's wall time, its CPU time
 (with its parse workers': steadier than wall time on a shared machine) and its parse and resolve
 stages' wall time (as the command prints them; resolve holds the type-aware linking), medians of
@@ -46,9 +53,24 @@ PROJECTS = {
     "guava": "guava/src",
     "jackson-databind": "src/main/java",
     "tomcat": "java",
+    "jhipster-sample-app": "src/main/java",
+    "gson": "gson/src/main/java",
+    "jool": "jOOL/src/main/java",
 }
+#: projects extracted by hand into bench/_work/real/<folder> (not in real_code_bench.PROJECTS)
+EXTRACTED = {"jhipster-sample-app": "jhipster-sample-app", "gson": "gson", "jool": "jOOL"}
 KINDS = c.TRUTH_KINDS
 Pairs = c.Triples
+
+
+def project_base(name: str) -> Path:
+    """The extracted project: a hand-extracted folder, or real_code_bench's download."""
+    if name not in EXTRACTED:
+        return fetch(name)
+    base = c.WORK / "real" / EXTRACTED[name]
+    if not base.is_dir():
+        raise SystemExit(f"{name}: extract it into {base} first (see this script's doc)")
+    return base
 
 
 def javac_pairs(root: Path) -> Pairs:
@@ -146,7 +168,7 @@ def main() -> None:
     projects = results["labels"].setdefault(args.label, {})
     projects["_repo"] = str(args.repo)
     for name in names:
-        root = fetch(name) / PROJECTS[name]
+        root = project_base(name) / PROJECTS[name]
         t0 = time.perf_counter()
         truth = javac_pairs(root)
         t1 = time.perf_counter()
