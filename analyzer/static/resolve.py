@@ -308,7 +308,9 @@ def _resolve_references(parsed: Sequence[ParsedFile], index: RepoIndex, imports:
             sharing = [q for q in parsed if specs[q.source.language].typed_links is spec.typed_links]
             linker = typed[spec.typed_links] = spec.typed_links(sharing, index)
         for target, kind, symbol, line, count in linker.links(p):
-            edges.add(p.path, target, kind, line, count=count).symbols.add(symbol)
+            edge = edges.add(p.path, target, kind, line, count=count)
+            if symbol:
+                edge.symbols.add(symbol)
 
 
 def _link_file(p: ParsedFile, spec: LanguageSpec, tables: _Tables, imports: _Imports, edges: _EdgeTable) -> None:
