@@ -295,10 +295,18 @@ class TypeScriptLinker:
             if found is None or found[0] == p.path:
                 continue
             defined = self.index.defined.get(found[0], frozenset())
-            symbol = next((n for n in found[2] if n in defined), "" if found[2][-1] == _NAMESPACE else None)
+            symbol = next((n for n in found[2] if n in defined), "" if self._declares(found) else None)
             if symbol is not None:
                 out.append((found[0], found[1], symbol, line, count))
         return out
+
+    def _declares(self, found: tuple[str, str, tuple[str, ...]]) -> bool:
+        """Whether a link that names no symbol of its target still names something the target
+        declares: a module namespace (the file itself), or a TypeScript file's own declaration that
+        is no symbol (``export const paths = {...}``, a destructured ``export const {a, b} = ...``)."""
+        name = found[2][-1]
+        f = self.files.get(found[0])
+        return name == _NAMESPACE or (f is not None and (name in f.decls or name in f.classes))
 
     def _link(self, use: Any, path: str, scope: str) -> tuple[str, str, tuple[str, ...]] | None:
         """(target file, kind, the symbols it may be named by, best first) of one use."""
