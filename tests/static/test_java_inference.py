@@ -256,7 +256,7 @@ def test_an_anonymous_class_inherits_its_supertype_and_calls_its_constructor_onl
             "a/Named.java": "package a;\npublic abstract class Named { protected Named(String n) {} }\n",
             "b/Use.java": "package b;\nimport a.Named;\nimport a.Task;\npublic class Use {\n"
             "  Object t = new Task() { public void run() {} };\n"
-            "  Object n = new Named(\"x\") { };\n}\n",
+            '  Object n = new Named("x") { };\n}\n',
         },
     )
     assert {e for e in edges if e[0] == "b/Use.java" and e[2] != "import"} == {
