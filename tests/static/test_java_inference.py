@@ -266,3 +266,21 @@ def test_an_anonymous_class_inherits_its_supertype_and_calls_its_constructor_onl
         ("b/Use.java", "a/Named.java", "type"),
         ("b/Use.java", "a/Named.java", "call"),
     }
+
+
+def test_a_long_fluent_chain_of_calls_taking_lambdas_is_read_in_linear_time(tmp_path):
+    # each link's receiver is held twice (its object, and its lambda's parameter), so the receiver
+    # written out doubles per link: 40 links were 2**40 tuples to hash; past a bound it is unknown
+    chain = "".join(f"\n      .flatMap(t -> t.wrap().map(u{i} -> t.join(u{i})))" for i in range(40))
+    edges = _edges(
+        tmp_path,
+        {
+            "a/Seq.java": "package a;\nimport java.util.function.Function;\npublic interface Seq<T> {\n"
+            "  <R> Seq<R> flatMap(Function<? super T, ? extends Seq<? extends R>> f);\n"
+            "  <R> Seq<R> map(Function<? super T, ? extends R> f);\n"
+            "  Seq<T> wrap();\n  T join(Object o);\n}\n",
+            "b/Use.java": f"package b;\nimport a.Seq;\npublic class Use {{\n  Object all(Seq<Seq<String>> seq) {{\n"
+            f"    return seq{chain};\n  }}\n}}\n",
+        },
+    )
+    assert ("b/Use.java", "a/Seq.java", "call") in edges

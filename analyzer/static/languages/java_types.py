@@ -68,6 +68,10 @@ _BLOCKS = frozenset(
 _SKIP = frozenset({"line_comment", "block_comment", "break_statement", "continue_statement", "modifiers_keyword"})
 _MAX_DEPTH = 400
 _MAX_CHAIN = 60
+#: the most tuples a receiver may hold written out: a chain of calls taking lambdas holds each link's
+#: receiver twice (its object, and its lambdas' parameters), so a long fluent chain doubles per link;
+#: past this it is unknown (no edge), not hashed and compared at exponential cost
+_MAX_RECV = 400
 
 
 class _Extractor:
@@ -82,6 +86,7 @@ class _Extractor:
         self.tparams: list[dict[str, str]] = [{}]
         self.switches: list[Recv] = []  # the selector of each switch the walk is in
         self.calls: dict[int, tuple[Recv, ...]] = {}  # a call's node id -> its arguments' receivers
+        self.sizes: dict[int, tuple[Any, int]] = {}  # id of a receiver tuple -> (it, its size written out)
         self.plain: dict[int, tuple[Recv, ...]] = {}  # the same, lambdas left out
         self.lambdas: dict[int, tuple[Any, ...]] = {}  # a lambda argument's node id -> ("lp", its call...)
         self.scope = ""
@@ -191,7 +196,8 @@ class _Extractor:
             inner = self.recv(obj, depth + 1) if obj is not None else None
             if obj is not None and inner is None:
                 return None
-            return ("m", inner, text(node.child_by_field_name("name")), nargs(node), self.arguments(node, inner))
+            found = ("m", inner, text(node.child_by_field_name("name")), nargs(node), self.arguments(node, inner))
+            return found if self.size(found) <= _MAX_RECV else None
         if t in ("object_creation_expression", "cast_expression", "array_creation_expression"):
             written = self.written(node.child_by_field_name("type"))
             if t == "array_creation_expression" and written:
@@ -209,6 +215,18 @@ class _Extractor:
         if t == "ternary_expression":
             return self.recv(node.child_by_field_name("consequence"), depth + 1)
         return None
+
+    def size(self, value: Any) -> int:
+        """How many tuples ``value`` holds written out (shared parts counted each time they occur),
+        in time linear in its distinct parts."""
+        if not isinstance(value, tuple):
+            return 0
+        known = self.sizes.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1]
+        n = 1 + sum(self.size(v) for v in value)
+        self.sizes[id(value)] = (value, n)
+        return n
 
     def arguments(self, call: Node, recv: Recv) -> tuple[Recv, ...]:
         """The receivers of a call's arguments (its overload and its method's type variables follow
