@@ -284,3 +284,22 @@ def test_a_long_fluent_chain_of_calls_taking_lambdas_is_read_in_linear_time(tmp_
         },
     )
     assert ("b/Use.java", "a/Seq.java", "call") in edges
+
+
+def test_a_class_literal_names_the_class_and_reads_its_class_object(tmp_path):
+    # javac attributes `App.class` as App named (type) and App's member `class` read (a call)
+    edges = _edges(
+        tmp_path,
+        {
+            "a/App.java": "package a;\npublic class App {}\n",
+            "b/Boot.java": "package b;\nimport a.App;\npublic class Boot {\n"
+            "  Object main() { return run(App.class); }\n  Object run(Class<?> c) { return c; }\n}\n",
+            "b/Full.java": "package b;\npublic class Full {\n  Object main() { return a.App.class.getName(); }\n}\n",
+        },
+    )
+    assert {e for e in edges if e[2] != "import"} == {
+        ("b/Boot.java", "a/App.java", "type"),
+        ("b/Boot.java", "a/App.java", "call"),
+        ("b/Full.java", "a/App.java", "type"),
+        ("b/Full.java", "a/App.java", "call"),
+    }

@@ -126,12 +126,16 @@ def on_annotation(ex: Any, node: Node, depth: int) -> None:
 
 
 def on_class_literal(ex: Any, node: Node, depth: int) -> None:
+    """``T.class``: T named, and its class object read as a value (javac: T's member ``class``), a call."""
     for child in node.named_children:
         if child.type in ("identifier", "scoped_identifier"):
             if erase(child):
                 ex.use(("type", erase(child)), child)
         else:
             ex.type_uses(child)
+        written = ex.typed(erase(child)) if child.type in ("type_identifier", "scoped_type_identifier") else None
+        if written:
+            ex.use(("new", written), child)
 
 
 def on_labeled(ex: Any, node: Node, depth: int) -> None:
