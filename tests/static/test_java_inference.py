@@ -303,3 +303,29 @@ def test_a_class_literal_names_the_class_and_reads_its_class_object(tmp_path):
         ("b/Full.java", "a/App.java", "type"),
         ("b/Full.java", "a/App.java", "call"),
     }
+
+
+def test_members_only_lombok_or_a_missing_library_declares_give_no_edge(tmp_path):
+    # @Data's getters and a Spring Data repository's inherited findById are declared nowhere in the
+    # repository: they link nothing (never a same-named method elsewhere); a method the repository
+    # interface declares links it
+    edges = _edges(
+        tmp_path,
+        {
+            "a/Address.java": 'package a;\npublic class Address { public String city() { return ""; } }\n',
+            "a/Named.java": 'package a;\npublic class Named { public String getName() { return ""; } }\n',
+            "a/User.java": "package a;\nimport lombok.Data;\n@Data\npublic class User {\n"
+            "  private String name;\n  private Address address;\n}\n",
+            "a/UserRepository.java": "package a;\nimport org.springframework.data.jpa.repository.JpaRepository;\n"
+            "public interface UserRepository extends JpaRepository<User, Long> { User findOneByName(String n); }\n",
+            "b/Svc.java": "package b;\nimport a.User;\nimport a.UserRepository;\npublic class Svc {\n"
+            "  UserRepository repo;\n"
+            "  String f(User u) { return u.getName() + u.getAddress().city() + repo.findById(1L).get(); }\n"
+            '  User g() { return repo.findOneByName("x"); }\n}\n',
+        },
+    )
+    assert {e for e in edges if e[0] == "b/Svc.java" and e[2] != "import"} == {
+        ("b/Svc.java", "a/User.java", "type"),
+        ("b/Svc.java", "a/UserRepository.java", "type"),
+        ("b/Svc.java", "a/UserRepository.java", "call"),
+    }
