@@ -188,16 +188,20 @@ def test_a_namespace_re_exported_by_a_barrel_names_its_own_file(tmp_path):
 
 
 def test_a_declared_value_that_is_no_symbol_still_links_its_file(tmp_path):
-    """An object constant and names destructured at file level are declarations the compiler binds,
-    though they are no symbols of their file: the link names the file without a symbol."""
+    """An object constant, names destructured at file level and a default export of an expression are
+    declarations the compiler binds, though no symbols of their file: the link names no symbol."""
     static_files = {
         "src/config.ts": "export const paths = { home: { path: '/' } } as const;\n"
         "const make = (n: number) => ({ useUser: () => n, useLogin: () => 2 });\n"
         "export const { useUser, useLogin } = make(1);\n",
-        "src/use.tsx": "import { paths, useUser } from './config';\n"
-        "export const Home = () => <a href={paths.home.path}>{useUser()}</a>;\n",
+        "src/suites.ts": "export default { suites: [1, 2] };\n",
+        "src/use.tsx": "import { paths, useUser } from './config';\nimport bench from './suites';\n"
+        "export const Home = () => <a href={paths.home.path}>{useUser()}{bench.suites.length}</a>;\n",
     }
-    assert _edges(tmp_path, static_files) == {("src/use.tsx", "src/config.ts", "call")}
+    assert _edges(tmp_path, static_files) == {
+        ("src/use.tsx", "src/config.ts", "call"),
+        ("src/use.tsx", "src/suites.ts", "call"),  # `export default` of an expression
+    }
 
 
 def test_receivers_typed_by_fields_this_and_the_repositorys_return_types(tmp_path):

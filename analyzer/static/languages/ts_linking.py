@@ -303,10 +303,13 @@ class TypeScriptLinker:
     def _declares(self, found: tuple[str, str, tuple[str, ...]]) -> bool:
         """Whether a link that names no symbol of its target still names something the target
         declares: a module namespace (the file itself), or a TypeScript file's own declaration that
-        is no symbol (``export const paths = {...}``, a destructured ``export const {a, b} = ...``)."""
+        is no symbol (``export const paths = {...}``, a destructured ``export const {a, b} = ...``, an
+        ``export default`` of an expression)."""
         name = found[2][-1]
         f = self.files.get(found[0])
-        return name == _NAMESPACE or (f is not None and (name in f.decls or name in f.classes))
+        if name == _NAMESPACE or f is None:
+            return name == _NAMESPACE
+        return name in f.decls or name in f.classes or (name == "default" and "default" in f.exports)
 
     def _link(self, use: Any, path: str, scope: str) -> tuple[str, str, tuple[str, ...]] | None:
         """(target file, kind, the symbols it may be named by, best first) of one use."""
