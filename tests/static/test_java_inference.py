@@ -246,15 +246,17 @@ def test_a_class_named_in_lower_case_is_a_class(tmp_path):
     assert edges == {("a/Callback.java", "a/openssl_h.java", "call"), ("a/Callback.java", "a/openssl_h.java", "type")}
 
 
-def test_an_anonymous_class_inherits_its_supertype_and_calls_its_constructor_only_with_arguments(tmp_path):
+def test_an_anonymous_class_inherits_its_supertype_and_calls_its_constructor_if_it_is_a_class(tmp_path):
     # javac attributes `new T() { ... }` as a class extending (or implementing) T: an inherit use of T;
-    # the anonymous class's own constructor calls T's only when it passes arguments
+    # the anonymous class's own constructor calls T's when T is a class, with or without arguments
     edges = _edges(
         tmp_path,
         {
             "a/Task.java": "package a;\npublic interface Task { void run(); }\n",
             "a/Named.java": "package a;\npublic abstract class Named { protected Named(String n) {} }\n",
-            "b/Use.java": "package b;\nimport a.Named;\nimport a.Task;\npublic class Use {\n"
+            "a/Plain.java": "package a;\npublic abstract class Plain {}\n",
+            "b/Use.java": "package b;\nimport a.Named;\nimport a.Plain;\nimport a.Task;\npublic class Use {\n"
+            "  Object p = new Plain() { };\n"
             "  Object t = new Task() { public void run() {} };\n"
             '  Object n = new Named("x") { };\n}\n',
         },
@@ -265,6 +267,9 @@ def test_an_anonymous_class_inherits_its_supertype_and_calls_its_constructor_onl
         ("b/Use.java", "a/Named.java", "inherit"),
         ("b/Use.java", "a/Named.java", "type"),
         ("b/Use.java", "a/Named.java", "call"),
+        ("b/Use.java", "a/Plain.java", "inherit"),
+        ("b/Use.java", "a/Plain.java", "type"),
+        ("b/Use.java", "a/Plain.java", "call"),
     }
 
 

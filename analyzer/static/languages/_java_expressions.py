@@ -49,17 +49,17 @@ def on_identifier(ex: Any, node: Node, depth: int) -> None:
 
 def on_new(ex: Any, node: Node, depth: int) -> None:
     """``new T(...)``: a use of T's constructor; ``new T(...) { body }``: an anonymous class, whose
-    supertype T is inherited (javac attributes it as the class's extends / implements clause); its
-    own constructor calls T's only when given arguments (javac: T's constructor used)."""
+    supertype T is inherited (javac attributes it as the class's extends / implements clause), and
+    its own constructor calls T's when T is a class, not an interface (javac: T's constructor used)."""
     type_node = node.child_by_field_name("type")
     written = ex.typed(erase(type_node))
     ex.type_uses(type_node)
     body = next((c for c in node.named_children if c.type == "class_body"), None)
-    args = node.child_by_field_name("arguments")
     if written and body is not None:
         ex.use(("inherit", written), node)
-    if written and (body is None or (args is not None and args.named_child_count)):
-        ex.use(("new", written), node)  # an anonymous class given arguments calls its super's constructor
+        ex.use(("anew", written), node)  # its constructor calls T's, if T is a class (not an interface)
+    elif written:
+        ex.use(("new", written), node)
     for child in node.named_children:
         if child != type_node and child != body:
             ex.visit(child, depth)

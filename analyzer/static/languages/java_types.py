@@ -24,7 +24,8 @@ supers, fields, methods, is_interface, tparams)`` (name nested as ``Outer.Inner`
 local classes ``Outer.$3``; a class's superclass first among its supers; ``tparams`` its type
 variables ``(name, bound)``), ``fields`` ``(name, type)``, ``methods`` ``(name, nargs, type,
 parameter types, is_abstract, type variables)`` (nargs -1 for varargs), and ``uses`` ``(use, scope,
-line, count)``; a use is one of ``("type", t)``, ``("inherit", t)``, ``("new", t)``, ``("name",
+line, count)``; a use is one of ``("type", t)``, ``("inherit", t)``, ``("new", t)``, ``("anew", t)`` (an anonymous
+class's supertype: a call of its constructor if it is a class), ``("name",
 x)``, ``("field", recv, x)``, ``("call", recv, m, nargs, args)``, ``("case", recv, x)`` (a case
 label's bare name, ``recv`` the switch's selector) and ``("superinit",)``, ``scope`` the class it is
 written in.
