@@ -174,7 +174,8 @@ def test_a_namespace_re_exported_by_a_barrel_names_its_own_file(tmp_path):
             "src/index.ts": "export * as Shapes from './shapes/all';\nimport * as S from './shapes/all';\n"
             "export default S;\n",
             "src/use.ts": "import { Shapes } from './index';\nexport const a = Shapes.Box;\n",
-            "src/typed.ts": "import S from './index';\nexport const f = (b: S.Bag) => b.size();\n",
+            "src/typed.ts": "import S from './index';\nexport const f = (b: S.Bag) => b.size();\n"
+            "export class Crate extends S.Box {}\n",
         },
     )
     assert edges == {
@@ -182,6 +183,8 @@ def test_a_namespace_re_exported_by_a_barrel_names_its_own_file(tmp_path):
         ("src/use.ts", "src/shapes/all.ts", "call"),
         ("src/use.ts", "src/shapes/box.ts", "call"),
         ("src/typed.ts", "src/shapes/all.ts", "type"),
+        ("src/typed.ts", "src/shapes/all.ts", "inherit"),  # `extends S.Box`: its head in a heritage clause
+        ("src/typed.ts", "src/shapes/box.ts", "inherit"),
         ("src/typed.ts", "src/shapes/bag.ts", "type"),
         ("src/typed.ts", "src/shapes/bag.ts", "call"),
     }

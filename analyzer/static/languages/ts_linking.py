@@ -291,7 +291,7 @@ class TypeScriptLinker:
             if use[0] in ("type", "inherit") and "." in use[1]:
                 head = self.binding(p.path, use[1].partition(".")[0])
                 if head is not None and head[1] == _NAMESPACE and head[0] != p.path:
-                    out.append((head[0], TYPE, "", line, count))
+                    out.append((head[0], TYPE if use[0] == "type" else INHERIT, "", line, count))
             if found is None or found[0] == p.path:
                 continue
             defined = self.index.defined.get(found[0], frozenset())
