@@ -132,7 +132,7 @@ def render(results: dict[str, Any]) -> str:
         "",
     ]
     for label, projects in sorted(results["labels"].items()):
-        lines += [f"## {label} ({projects.get('_repo', '')})", ""]
+        lines += [f"## {label} ({c.label_repos(projects)})", ""]
         rows = []
         for name, r in sorted((k, v) for k, v in projects.items() if not k.startswith("_")):
             kinds = r["kinds"]
@@ -164,7 +164,7 @@ def main() -> None:
     path = c.RESULTS / "ts_truth.json"
     results: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {"labels": {}}
     projects = results["labels"].setdefault(args.label, {})
-    projects["_repo"] = str(args.repo)
+    c.stamp_repo(projects, str(args.repo))
     for name in names:
         root, tsconfig = project_root(name)
         t0 = time.perf_counter()
