@@ -334,3 +334,16 @@ def test_members_only_lombok_or_a_missing_library_declares_give_no_edge(tmp_path
         ("b/Svc.java", "a/UserRepository.java", "type"),
         ("b/Svc.java", "a/UserRepository.java", "call"),
     }
+
+
+def test_a_constructor_reference_calls_the_constructor_of_the_class_it_names(tmp_path):
+    # `NotFound::new` (the grammar reads NotFound as a plain identifier): javac resolves it to the constructor
+    edges = _edges(
+        tmp_path,
+        {
+            "a/NotFound.java": "package a;\npublic class NotFound extends RuntimeException {}\n",
+            "b/Api.java": "package b;\nimport a.NotFound;\nimport java.util.Optional;\npublic class Api {\n"
+            "  Object get(Optional<Object> o) { return o.orElseThrow(NotFound::new); }\n}\n",
+        },
+    )
+    assert ("b/Api.java", "a/NotFound.java", "call") in edges

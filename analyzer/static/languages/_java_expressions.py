@@ -84,6 +84,8 @@ def on_method_reference(ex: Any, node: Node, depth: int) -> None:
     if last.type == "new":
         if recv[0] == "t":
             ex.use(("new", recv[1]), node)
+        elif recv[0] == "n":  # `X::new`, X read as a plain name: only a type can be constructed
+            ex.use(("new", recv[1]), node)
     elif len(parts) > 1:
         ex.use(("call", recv, text(last), -1, ()), node)
 
