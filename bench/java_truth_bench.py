@@ -18,8 +18,9 @@ Projects not tuned on (issue #15's generalization check), extracted by hand from
 ``bench/_work/real/NAME`` (``git archive`` of the commit; the bench does not download them):
 jhipster-sample-app (jhipster/jhipster-sample-app at f8da577c9: a Spring Boot web application with
 controllers, services, Spring Data JPA repositories and JPA entities; its libraries are missing),
-gson (google/gson at 9835b6f90: a plain library) and jOOL (jOOQ/jOOL at 31ed3a398: heavy generics,
-lambdas and streams).
+gson (google/gson at 9835b6f90: a plain library), jOOL (jOOQ/jOOL at 31ed3a398: heavy generics,
+lambdas and streams) and spring-realworld (gothinkster/spring-boot-realworld-example-app at ee17e31aa:
+Spring Boot with Lombok, MyBatis and GraphQL; Lombok not run, so javac attributes no generated member).
 
 An analyzer run past ``--timeout`` seconds (default 1800) is killed and recorded as not finishing.
 
@@ -59,9 +60,15 @@ PROJECTS = {
     "jhipster-sample-app": "src/main/java",
     "gson": "gson/src/main/java",
     "jool": "jOOL/src/main/java",
+    "spring-realworld": "src/main/java",
 }
 #: projects extracted by hand into bench/_work/real/<folder> (not in real_code_bench.PROJECTS)
-EXTRACTED = {"jhipster-sample-app": "jhipster-sample-app", "gson": "gson", "jool": "jOOL"}
+EXTRACTED = {
+    "jhipster-sample-app": "jhipster-sample-app",
+    "gson": "gson",
+    "jool": "jOOL",
+    "spring-realworld": "spring-realworld",
+}
 KINDS = c.TRUTH_KINDS
 Pairs = c.Triples
 
