@@ -138,25 +138,34 @@ def measure(args: list[str], env: dict[str, str] | None = None, timeout: float =
 _STAGE = re.compile(r"\b(parse|resolve) ([0-9.]+)s")
 
 
-def analyzer_edges(root: Path, repo: Path) -> tuple[Triples, dict[str, float]]:
+def analyzer_edges(root: Path, repo: Path, timeout: float | None = None) -> tuple[Triples, dict[str, float]]:
     """``-m analyzer ROOT --no-llm --no-cache --json`` run from checkout ``repo``: its (source,
     target, kind) edges, and the run's wall and CPU seconds (with its parse workers') and its
-    parse and resolve stages' seconds (as the command prints them)."""
+    parse and resolve stages' seconds (as the command prints them).  Raises
+    ``subprocess.TimeoutExpired`` past ``timeout`` seconds (the command's process group is killed)."""
     with tempfile.TemporaryDirectory(prefix="truth-") as tmp:
         out = Path(tmp) / "out.json"
         t0, cpu0 = time.perf_counter(), _children_cpu()
-        proc = subprocess.run(
+        with subprocess.Popen(
             [sys.executable, "-m", "analyzer", str(root), "--no-llm", "--no-cache", "--json", str(out)],
             cwd=repo,
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
-        )
+            start_new_session=True,  # its parse workers go with it on a timeout
+        ) as proc:
+            try:
+                _, stderr = proc.communicate(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, 9)
+                proc.communicate()
+                raise
         wall, cpu = time.perf_counter() - t0, _children_cpu() - cpu0
         if proc.returncode != 0:
-            raise SystemExit(f"analyze exited {proc.returncode}:\n{proc.stderr[-2000:]}")
+            raise SystemExit(f"analyze exited {proc.returncode}:\n{stderr[-2000:]}")
         data = json.loads(out.read_text())
     times = {"analyze_s": wall, "analyze_cpu_s": cpu} | {
-        f"{k}_s": float(v) for k, v in _STAGE.findall(" ".join(proc.stderr.split()))
+        f"{k}_s": float(v) for k, v in _STAGE.findall(" ".join(stderr.split()))
     }
     return {(e["source"], e["target"], e["kind"]) for e in data["edges"]}, times
 
@@ -172,11 +181,15 @@ def ratio(n: int, d: int) -> float | None:
     return round(n / d, 3) if d else None
 
 
-def compare_pairs(truth: Triples, ours: Triples, named: set[tuple[str, str]], label: str) -> dict[str, Any]:
+def compare_pairs(
+    truth: Triples, ours: Triples, named: set[tuple[str, str]], label: str, *, any_kind_precision: bool = False
+) -> dict[str, Any]:
     """Precision and recall of the analyzer's file pairs against a compiler's, all kinds together
     and per kind; recall also over ``named`` (pairs a name written in the file resolves to) and over
     the other truth pairs (reached only through inferred types).  ``label`` names the truth's
-    counts (``javac_pairs``, ``go_types_pairs``)."""
+    counts (``javac_pairs``, ``go_types_pairs``).  A kind's precision is the share of its pairs the
+    truth has with the same kind; with ``any_kind_precision`` it is the share the truth has with any
+    kind, and ``precision_same_kind`` holds the same-kind share."""
     t_all = {(s, t) for s, t, _ in truth}
     o_all = {(s, t) for s, t, _ in ours}
     named = named & t_all
@@ -195,13 +208,29 @@ def compare_pairs(truth: Triples, ours: Triples, named: set[tuple[str, str]], la
     for kind in TRUTH_KINDS:
         t_k = {(s, t) for s, t, k in truth if k == kind}
         o_k = {(s, t) for s, t, k in ours if k == kind}
-        out["kinds"][kind] = {
-            label: len(t_k),
-            "analyzer": len(o_k),
-            "precision": ratio(len(o_k & t_k), len(o_k)),
-            "recall": ratio(len(o_k & t_k), len(t_k)),
-        }
+        same = ratio(len(o_k & t_k), len(o_k))
+        row: dict[str, Any] = {label: len(t_k), "analyzer": len(o_k), "precision": same}
+        if any_kind_precision:
+            row |= {"precision": ratio(len(o_k & t_all), len(o_k)), "precision_same_kind": same}
+        out["kinds"][kind] = row | {"recall": ratio(len(o_k & t_k), len(t_k))}
     return out
+
+
+def stamp_repo(projects: dict[str, Any], repo: str) -> None:
+    """Set a label's checkout to ``repo``; its projects measured from another keep theirs (``repo``)."""
+    old = projects.get("_repo")
+    if old and old != repo:
+        for name, entry in projects.items():
+            if not name.startswith("_"):
+                entry.setdefault("repo", old)
+    projects["_repo"] = repo
+
+
+def label_repos(projects: dict[str, Any]) -> str:
+    """The checkouts a label's projects were measured from: its own, then any a project keeps."""
+    repo = projects.get("_repo", "")
+    others = sorted({v.get("repo", repo) for k, v in projects.items() if not k.startswith("_")} - {repo})
+    return repo + "".join(f"; some projects from {o}" for o in others)
 
 
 def median(values: list[float]) -> float:

@@ -14,12 +14,23 @@ All kinds together compare the (source, target) pairs; recall is split into pair
 the file resolves to (javac saw an import, inherit or type reference) and pairs reached only through
 inferred types (javac saw only member uses: ``a.getB().run()`` reaches B's file).
 
+Projects not tuned on (issue #15's generalization check), extracted by hand from GitHub into
+``bench/_work/real/NAME`` (``git archive`` of the commit; the bench does not download them):
+jhipster-sample-app (jhipster/jhipster-sample-app at f8da577c9: a Spring Boot web application with
+controllers, services, Spring Data JPA repositories and JPA entities; its libraries are missing),
+gson (google/gson at 9835b6f90: a plain library), jOOL (jOOQ/jOOL at 31ed3a398: heavy generics,
+lambdas and streams) and spring-realworld (gothinkster/spring-boot-realworld-example-app at ee17e31aa:
+Spring Boot with Lombok, MyBatis and GraphQL; Lombok not run, so javac attributes no generated member).
+
+An analyzer run past ``--timeout`` seconds (default 1800) is killed and recorded as not finishing.
+
 The analyzer's own time is measured on the same runs: the whole command's wall time, its CPU time
 (with its parse workers': steadier than wall time on a shared machine) and its parse and resolve
 stages' wall time (as the command prints them; resolve holds the type-aware linking), medians of
 ``--reps`` runs (default 1).
 
     .venv/bin/python bench/java_truth_bench.py [--only commons-io] [--repo DIR] [--label after] [--reps 3]
+        [--timeout 1800]
 
 Writes ``bench/results/java_truth.json`` (one entry per label) and ``java_truth.md``.
 """
@@ -46,9 +57,30 @@ PROJECTS = {
     "guava": "guava/src",
     "jackson-databind": "src/main/java",
     "tomcat": "java",
+    "jhipster-sample-app": "src/main/java",
+    "gson": "gson/src/main/java",
+    "jool": "jOOL/src/main/java",
+    "spring-realworld": "src/main/java",
+}
+#: projects extracted by hand into bench/_work/real/<folder> (not in real_code_bench.PROJECTS)
+EXTRACTED = {
+    "jhipster-sample-app": "jhipster-sample-app",
+    "gson": "gson",
+    "jool": "jOOL",
+    "spring-realworld": "spring-realworld",
 }
 KINDS = c.TRUTH_KINDS
 Pairs = c.Triples
+
+
+def project_base(name: str) -> Path:
+    """The extracted project: a hand-extracted folder, or real_code_bench's download."""
+    if name not in EXTRACTED:
+        return fetch(name)
+    base = c.WORK / "real" / EXTRACTED[name]
+    if not base.is_dir():
+        raise SystemExit(f"{name}: extract it into {base} first (see this script's doc)")
+    return base
 
 
 def javac_pairs(root: Path) -> Pairs:
@@ -64,9 +96,9 @@ def javac_pairs(root: Path) -> Pairs:
     return {tuple(line.split("\t")) for line in proc.stdout.splitlines() if line.count("\t") == 2}  # type: ignore[misc]
 
 
-def analyzer_pairs(root: Path, repo: Path) -> tuple[Pairs, dict[str, float]]:
+def analyzer_pairs(root: Path, repo: Path, timeout: float | None = None) -> tuple[Pairs, dict[str, float]]:
     """The analyzer's (source, target, kind) triples between Java files, and the run's times."""
-    edges, times = c.analyzer_edges(root, repo)
+    edges, times = c.analyzer_edges(root, repo, timeout)
     return {e for e in edges if e[0].endswith(".java")}, times
 
 
@@ -83,9 +115,12 @@ def render(results: dict[str, Any]) -> str:
         "",
     ]
     for label, projects in sorted(results["labels"].items()):
-        lines += [f"## {label} ({projects.get('_repo', '')})", ""]
+        lines += [f"## {label} ({c.label_repos(projects)})", ""]
         rows = []
         for name, r in sorted((k, v) for k, v in projects.items() if not k.startswith("_")):
+            if "timed_out_s" in r:
+                rows.append([name, r["javac_pairs"], f"analyzer did not finish in {r['timed_out_s']:g} s"])
+                continue
             kinds = r["kinds"]
             rows.append(
                 [
@@ -139,18 +174,24 @@ def main() -> None:
     ap.add_argument("--repo", type=Path, default=c.REPO)
     ap.add_argument("--label", default="after")
     ap.add_argument("--reps", type=int, default=1)
+    ap.add_argument("--timeout", type=float, default=1800, help="seconds one analyzer run may take")
     args = ap.parse_args()
     names = [n for n in PROJECTS if not args.only or n in args.only.split(",")]
     path = c.RESULTS / "java_truth.json"
     results: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {"labels": {}}
     projects = results["labels"].setdefault(args.label, {})
-    projects["_repo"] = str(args.repo)
+    c.stamp_repo(projects, str(args.repo))
     for name in names:
-        root = fetch(name) / PROJECTS[name]
+        root = project_base(name) / PROJECTS[name]
         t0 = time.perf_counter()
         truth = javac_pairs(root)
         t1 = time.perf_counter()
-        runs = [analyzer_pairs(root, args.repo.resolve()) for _ in range(max(1, args.reps))]
+        try:
+            runs = [analyzer_pairs(root, args.repo.resolve(), args.timeout) for _ in range(max(1, args.reps))]
+        except subprocess.TimeoutExpired:
+            projects[name] = {"javac_pairs": len({(s, t) for s, t, _ in truth}), "timed_out_s": args.timeout}
+            print(name, json.dumps(projects[name]), flush=True)
+            continue
         ours = runs[0][0]
         times = {k: round(statistics.median(r[1].get(k, 0.0) for r in runs), 2) for k in runs[0][1]}
         projects[name] = compare(truth, ours) | {"javac_s": round(t1 - t0, 1), "reps": len(runs)} | times

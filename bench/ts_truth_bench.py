@@ -19,7 +19,13 @@ compiler saw an import, inherit or type reference) and pairs reached only throug
 
 Projects: zod 3.25.76 and rxjs 7.8.1 (their ``src/``, from npm) and the Ghostfolio application
 (GitHub ghostfolio/ghostfolio at commit c542997d2, an Angular + NestJS monorepo, extracted by hand
-into ``bench/_work/real/ghostfolio``; the bench does not download it).
+into ``bench/_work/real/ghostfolio``; the bench does not download it).  Projects not tuned on (issue
+#15's generalization check), also extracted by hand from GitHub (``git archive`` of the commit) into
+``bench/_work/real/NAME``: nestjs-realworld (lujakob/nestjs-realworld-example-app at c1c2cc4e4, a
+NestJS application: decorators, DI constructor parameter properties, TypeORM entities; its ``src/``),
+bulletproof-react (alan2207/bulletproof-react at 9506629ed, its ``apps/react-vite``: React/TSX with the
+``@/*`` path alias) and typebox (sinclairzx81/typebox at 8f8d861ba: a library whose tsconfig maps
+``typebox/*`` to its barrel files, with its tests and examples).
 
 Writes ``bench/results/ts_truth.json`` (one entry per label) and ``ts_truth.md``.
 """
@@ -45,10 +51,13 @@ PROJECTS = {
     "zod": ("zod@3.25.76", "src", ""),
     "rxjs": ("rxjs@7.8.1", "src", ""),
     "ghostfolio": ("ghostfolio", "", "tsconfig.base.json"),
+    "nestjs-realworld": ("nestjs-realworld-example-app", "src", "../tsconfig.json"),
+    "bulletproof-react": ("bulletproof-react", "apps/react-vite", "tsconfig.json"),
+    "typebox": ("typebox", "", "tsconfig.json"),
 }
-KINDS = ("import", "inherit", "type", "call")
+KINDS = c.TRUTH_KINDS
 SUFFIXES = (".ts", ".tsx", ".mts", ".cts")
-Pairs = set[tuple[str, str, str]]
+Pairs = c.Triples
 
 
 def typescript_dir() -> Path:
@@ -105,32 +114,11 @@ def analyzer_pairs(root: Path, repo: Path) -> Pairs:
 
 
 def compare(truth: Pairs, ours: Pairs) -> dict[str, Any]:
-    t_all = {(s, t) for s, t, _ in truth}
-    o_all = {(s, t) for s, t, _ in ours}
+    """The compiler's pairs against ours (shared ``_common.compare_pairs``): a pair of any kind but
+    ``call`` is one a written name resolves to; a kind's P is the share of its pairs the compiler has
+    with any kind, P= with the same kind."""
     named = {(s, t) for s, t, k in truth if k != "call"}
-    inferred = t_all - named
-    out: dict[str, Any] = {
-        "compiler_pairs": len(t_all),
-        "analyzer_pairs": len(o_all),
-        "precision": c.ratio(len(o_all & t_all), len(o_all)),
-        "recall": c.ratio(len(o_all & t_all), len(t_all)),
-        "recall_named": c.ratio(len(o_all & named), len(named)),
-        "recall_inferred": c.ratio(len(o_all & inferred), len(inferred)),
-        "named_pairs": len(named),
-        "inferred_pairs": len(inferred),
-        "kinds": {},
-    }
-    for kind in KINDS:
-        t_k = {(s, t) for s, t, k in truth if k == kind}
-        o_k = {(s, t) for s, t, k in ours if k == kind}
-        out["kinds"][kind] = {
-            "compiler": len(t_k),
-            "analyzer": len(o_k),
-            "precision": c.ratio(len(o_k & t_all), len(o_k)),
-            "precision_same_kind": c.ratio(len(o_k & t_k), len(o_k)),
-            "recall": c.ratio(len(o_k & t_k), len(t_k)),
-        }
-    return out
+    return c.compare_pairs(truth, ours, named, "compiler", any_kind_precision=True)
 
 
 def render(results: dict[str, Any]) -> str:
@@ -144,7 +132,7 @@ def render(results: dict[str, Any]) -> str:
         "",
     ]
     for label, projects in sorted(results["labels"].items()):
-        lines += [f"## {label} ({projects.get('_repo', '')})", ""]
+        lines += [f"## {label} ({c.label_repos(projects)})", ""]
         rows = []
         for name, r in sorted((k, v) for k, v in projects.items() if not k.startswith("_")):
             kinds = r["kinds"]
@@ -176,7 +164,7 @@ def main() -> None:
     path = c.RESULTS / "ts_truth.json"
     results: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {"labels": {}}
     projects = results["labels"].setdefault(args.label, {})
-    projects["_repo"] = str(args.repo)
+    c.stamp_repo(projects, str(args.repo))
     for name in names:
         root, tsconfig = project_root(name)
         t0 = time.perf_counter()

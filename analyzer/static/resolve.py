@@ -313,7 +313,9 @@ def _resolve_references(parsed: Sequence[ParsedFile], index: RepoIndex, imports:
             ]
             linker = typed[spec.typed_links] = spec.typed_links(sharing, index)
         for target, kind, symbol, line, count in linker.links(p):
-            edges.add(p.path, target, kind, line, count=count).symbols.add(symbol)
+            edge = edges.add(p.path, target, kind, line, count=count)
+            if symbol:
+                edge.symbols.add(symbol)
 
 
 def _link_file(p: ParsedFile, spec: LanguageSpec, tables: _Tables, imports: _Imports, edges: _EdgeTable) -> None:

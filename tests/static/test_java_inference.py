@@ -244,3 +244,106 @@ def test_a_class_named_in_lower_case_is_a_class(tmp_path):
         },
     )
     assert edges == {("a/Callback.java", "a/openssl_h.java", "call"), ("a/Callback.java", "a/openssl_h.java", "type")}
+
+
+def test_an_anonymous_class_inherits_its_supertype_and_calls_its_constructor_if_it_is_a_class(tmp_path):
+    # javac attributes `new T() { ... }` as a class extending (or implementing) T: an inherit use of T;
+    # the anonymous class's own constructor calls T's when T is a class, with or without arguments
+    edges = _edges(
+        tmp_path,
+        {
+            "a/Task.java": "package a;\npublic interface Task { void run(); }\n",
+            "a/Named.java": "package a;\npublic abstract class Named { protected Named(String n) {} }\n",
+            "a/Plain.java": "package a;\npublic abstract class Plain {}\n",
+            "b/Use.java": "package b;\nimport a.Named;\nimport a.Plain;\nimport a.Task;\npublic class Use {\n"
+            "  Object p = new Plain() { };\n"
+            "  Object t = new Task() { public void run() {} };\n"
+            '  Object n = new Named("x") { };\n}\n',
+        },
+    )
+    assert {e for e in edges if e[0] == "b/Use.java" and e[2] != "import"} == {
+        ("b/Use.java", "a/Task.java", "inherit"),
+        ("b/Use.java", "a/Task.java", "type"),
+        ("b/Use.java", "a/Named.java", "inherit"),
+        ("b/Use.java", "a/Named.java", "type"),
+        ("b/Use.java", "a/Named.java", "call"),
+        ("b/Use.java", "a/Plain.java", "inherit"),
+        ("b/Use.java", "a/Plain.java", "type"),
+        ("b/Use.java", "a/Plain.java", "call"),
+    }
+
+
+def test_a_long_fluent_chain_of_calls_taking_lambdas_is_read_in_linear_time(tmp_path):
+    # each link's receiver is held twice (its object, and its lambda's parameter), so the receiver
+    # written out doubles per link: 40 links were 2**40 tuples to hash; past a bound it is unknown
+    chain = "".join(f"\n      .flatMap(t -> t.wrap().map(u{i} -> t.join(u{i})))" for i in range(40))
+    edges = _edges(
+        tmp_path,
+        {
+            "a/Seq.java": "package a;\nimport java.util.function.Function;\npublic interface Seq<T> {\n"
+            "  <R> Seq<R> flatMap(Function<? super T, ? extends Seq<? extends R>> f);\n"
+            "  <R> Seq<R> map(Function<? super T, ? extends R> f);\n"
+            "  Seq<T> wrap();\n  T join(Object o);\n}\n",
+            "b/Use.java": f"package b;\nimport a.Seq;\npublic class Use {{\n  Object all(Seq<Seq<String>> seq) {{\n"
+            f"    return seq{chain};\n  }}\n}}\n",
+        },
+    )
+    assert ("b/Use.java", "a/Seq.java", "call") in edges
+
+
+def test_a_class_literal_names_the_class_and_reads_its_class_object(tmp_path):
+    # javac attributes `App.class` as App named (type) and App's member `class` read (a call)
+    edges = _edges(
+        tmp_path,
+        {
+            "a/App.java": "package a;\npublic class App {}\n",
+            "b/Boot.java": "package b;\nimport a.App;\npublic class Boot {\n"
+            "  Object main() { return run(App.class); }\n  Object run(Class<?> c) { return c; }\n}\n",
+            "b/Full.java": "package b;\npublic class Full {\n  Object main() { return a.App.class.getName(); }\n}\n",
+        },
+    )
+    assert {e for e in edges if e[2] != "import"} == {
+        ("b/Boot.java", "a/App.java", "type"),
+        ("b/Boot.java", "a/App.java", "call"),
+        ("b/Full.java", "a/App.java", "type"),
+        ("b/Full.java", "a/App.java", "call"),
+    }
+
+
+def test_members_only_lombok_or_a_missing_library_declares_give_no_edge(tmp_path):
+    # @Data's getters and a Spring Data repository's inherited findById are declared nowhere in the
+    # repository: they link nothing (never a same-named method elsewhere); a method the repository
+    # interface declares links it
+    edges = _edges(
+        tmp_path,
+        {
+            "a/Address.java": 'package a;\npublic class Address { public String city() { return ""; } }\n',
+            "a/Named.java": 'package a;\npublic class Named { public String getName() { return ""; } }\n',
+            "a/User.java": "package a;\nimport lombok.Data;\n@Data\npublic class User {\n"
+            "  private String name;\n  private Address address;\n}\n",
+            "a/UserRepository.java": "package a;\nimport org.springframework.data.jpa.repository.JpaRepository;\n"
+            "public interface UserRepository extends JpaRepository<User, Long> { User findOneByName(String n); }\n",
+            "b/Svc.java": "package b;\nimport a.User;\nimport a.UserRepository;\npublic class Svc {\n"
+            "  UserRepository repo;\n"
+            "  String f(User u) { return u.getName() + u.getAddress().city() + repo.findById(1L).get(); }\n"
+            '  User g() { return repo.findOneByName("x"); }\n}\n',
+        },
+    )
+    assert {e for e in edges if e[0] == "b/Svc.java" and e[2] != "import"} == {
+        ("b/Svc.java", "a/User.java", "type"),
+        ("b/Svc.java", "a/UserRepository.java", "type"),
+        ("b/Svc.java", "a/UserRepository.java", "call"),
+    }
+
+
+def test_a_constructor_reference_calls_the_constructor_of_the_class_it_names(tmp_path):
+    # `NotFound::new` (the grammar reads NotFound as a plain identifier): javac resolves it to the constructor
+    edges = _edges(
+        tmp_path,
+        {
+            "a/NotFound.java": "package a;\npublic class NotFound extends RuntimeException {}\n",
+            "b/Api.java": "package b;\nimport a.NotFound;\nimport java.util.Optional;\npublic class Api {\n"
+            "  Object get(Optional<Object> o) { return o.orElseThrow(NotFound::new); }\n}\n",
+        },
+    )
+    assert ("b/Api.java", "a/NotFound.java", "call") in edges

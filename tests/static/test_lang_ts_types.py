@@ -159,6 +159,51 @@ def test_names_through_barrels_link_the_declaring_file(tmp_path):
         ("src/use.ts", "src/shapes/box.ts", "call"),
         ("src/use.ts", "src/shapes/bag.ts", "call"),
         ("src/use.ts", "src/shapes/bag.ts", "type"),
+        ("src/use.ts", "src/shapes/index.ts", "call"),  # `shapes` itself: the namespace of index.ts
+    }
+
+
+def test_a_namespace_re_exported_by_a_barrel_names_its_own_file(tmp_path):
+    """``export * as Shapes from``: a use of ``Shapes`` (a value, or the head of ``Shapes.T``) names
+    the namespace's file, as the compiler binds it, besides the file declaring the member."""
+    edges = _edges(
+        tmp_path,
+        {
+            **SHAPES,
+            "src/shapes/all.ts": "export * from './box';\nexport * from './bag';\n",
+            "src/index.ts": "export * as Shapes from './shapes/all';\nimport * as S from './shapes/all';\n"
+            "export default S;\n",
+            "src/use.ts": "import { Shapes } from './index';\nexport const a = Shapes.Box;\n",
+            "src/typed.ts": "import S from './index';\nexport const f = (b: S.Bag) => b.size();\n"
+            "export class Crate extends S.Box {}\n",
+        },
+    )
+    assert edges == {
+        ("src/index.ts", "src/shapes/all.ts", "call"),  # `export default S`
+        ("src/use.ts", "src/shapes/all.ts", "call"),
+        ("src/use.ts", "src/shapes/box.ts", "call"),
+        ("src/typed.ts", "src/shapes/all.ts", "type"),
+        ("src/typed.ts", "src/shapes/all.ts", "inherit"),  # `extends S.Box`: its head in a heritage clause
+        ("src/typed.ts", "src/shapes/box.ts", "inherit"),
+        ("src/typed.ts", "src/shapes/bag.ts", "type"),
+        ("src/typed.ts", "src/shapes/bag.ts", "call"),
+    }
+
+
+def test_a_declared_value_that_is_no_symbol_still_links_its_file(tmp_path):
+    """An object constant, names destructured at file level and a default export of an expression are
+    declarations the compiler binds, though no symbols of their file: the link names no symbol."""
+    static_files = {
+        "src/config.ts": "export const paths = { home: { path: '/' } } as const;\n"
+        "const make = (n: number) => ({ useUser: () => n, useLogin: () => 2 });\n"
+        "export const { useUser, useLogin } = make(1);\n",
+        "src/suites.ts": "export default { suites: [1, 2] };\n",
+        "src/use.tsx": "import { paths, useUser } from './config';\nimport bench from './suites';\n"
+        "export const Home = () => <a href={paths.home.path}>{useUser()}{bench.suites.length}</a>;\n",
+    }
+    assert _edges(tmp_path, static_files) == {
+        ("src/use.tsx", "src/config.ts", "call"),
+        ("src/use.tsx", "src/suites.ts", "call"),  # `export default` of an expression
     }
 
 

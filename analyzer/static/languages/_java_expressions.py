@@ -48,16 +48,20 @@ def on_identifier(ex: Any, node: Node, depth: int) -> None:
 
 
 def on_new(ex: Any, node: Node, depth: int) -> None:
+    """``new T(...)``: a use of T's constructor; ``new T(...) { body }``: an anonymous class, whose
+    supertype T is inherited (javac attributes it as the class's extends / implements clause), and
+    its own constructor calls T's when T is a class, not an interface (javac: T's constructor used)."""
     type_node = node.child_by_field_name("type")
     written = ex.typed(erase(type_node))
     ex.type_uses(type_node)
-    if written:
+    body = next((c for c in node.named_children if c.type == "class_body"), None)
+    if written and body is not None:
+        ex.use(("inherit", written), node)
+        ex.use(("anew", written), node)  # its constructor calls T's, if T is a class (not an interface)
+    elif written:
         ex.use(("new", written), node)
-    body = None
     for child in node.named_children:
-        if child.type == "class_body":
-            body = child
-        elif child != type_node:
+        if child != type_node and child != body:
             ex.visit(child, depth)
     if body is not None:
         ex.class_like(node, depth, "", [type_node] if type_node is not None else [], body)
@@ -79,6 +83,8 @@ def on_method_reference(ex: Any, node: Node, depth: int) -> None:
         return
     if last.type == "new":
         if recv[0] == "t":
+            ex.use(("new", recv[1]), node)
+        elif recv[0] == "n":  # `X::new`, X read as a plain name: only a type can be constructed
             ex.use(("new", recv[1]), node)
     elif len(parts) > 1:
         ex.use(("call", recv, text(last), -1, ()), node)
@@ -122,12 +128,16 @@ def on_annotation(ex: Any, node: Node, depth: int) -> None:
 
 
 def on_class_literal(ex: Any, node: Node, depth: int) -> None:
+    """``T.class``: T named, and its class object read as a value (javac: T's member ``class``), a call."""
     for child in node.named_children:
         if child.type in ("identifier", "scoped_identifier"):
             if erase(child):
                 ex.use(("type", erase(child)), child)
         else:
             ex.type_uses(child)
+        written = ex.typed(erase(child)) if child.type in ("type_identifier", "scoped_type_identifier") else None
+        if written:
+            ex.use(("new", written), child)
 
 
 def on_labeled(ex: Any, node: Node, depth: int) -> None:

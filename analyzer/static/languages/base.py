@@ -78,7 +78,8 @@ class TypedLinker(Protocol):
 
     def links(self, parsed: ParsedFile) -> list[tuple[str, str, str, int, int]]:
         """(target file, edge kind, symbol, first line, count) of each use in ``parsed`` that
-        names something of another file."""
+        names something of another file; symbol "" when the use names the file itself (a module
+        namespace), not one of its definitions."""
         ...
 
 

@@ -369,10 +369,13 @@ class JavaLinker(ClassTable):
 
     def _link(self, use: Any, path: str, scope: str) -> tuple[str, str, str] | None:
         what = use[0]
-        if what in ("type", "inherit", "new"):
+        if what in ("type", "inherit", "new", "anew"):
             q = self.resolve_type(use[1], path, scope)
+            if what == "anew":  # an anonymous class's supertype: a class's constructor is called
+                c = self.cls(q, path) if q else None
+                q, what = (q, "new") if c is not None and not c.is_interface else (None, what)
             target = self.top_file(q, path) if q else None
-            kind = {"type": TYPE, "inherit": INHERIT, "new": CALL}[what]
+            kind = {"type": TYPE, "inherit": INHERIT, "new": CALL, "anew": CALL}[what]
             return (target, kind, q.rsplit(".", 1)[-1]) if target and q else None
         if what == "name":
             owner, named = self.name(use[1], path, scope)

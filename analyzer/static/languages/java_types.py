@@ -24,7 +24,8 @@ supers, fields, methods, is_interface, tparams)`` (name nested as ``Outer.Inner`
 local classes ``Outer.$3``; a class's superclass first among its supers; ``tparams`` its type
 variables ``(name, bound)``), ``fields`` ``(name, type)``, ``methods`` ``(name, nargs, type,
 parameter types, is_abstract, type variables)`` (nargs -1 for varargs), and ``uses`` ``(use, scope,
-line, count)``; a use is one of ``("type", t)``, ``("inherit", t)``, ``("new", t)``, ``("name",
+line, count)``; a use is one of ``("type", t)``, ``("inherit", t)``, ``("new", t)``, ``("anew", t)`` (an anonymous
+class's supertype: a call of its constructor if it is a class), ``("name",
 x)``, ``("field", recv, x)``, ``("call", recv, m, nargs, args)``, ``("case", recv, x)`` (a case
 label's bare name, ``recv`` the switch's selector) and ``("superinit",)``, ``scope`` the class it is
 written in.
@@ -68,6 +69,10 @@ _BLOCKS = frozenset(
 _SKIP = frozenset({"line_comment", "block_comment", "break_statement", "continue_statement", "modifiers_keyword"})
 _MAX_DEPTH = 400
 _MAX_CHAIN = 60
+#: the most tuples a receiver may hold written out: a chain of calls taking lambdas holds each link's
+#: receiver twice (its object, and its lambdas' parameters), so a long fluent chain doubles per link;
+#: past this it is unknown (no edge), not hashed and compared at exponential cost
+_MAX_RECV = 400
 
 
 class _Extractor:
@@ -82,6 +87,7 @@ class _Extractor:
         self.tparams: list[dict[str, str]] = [{}]
         self.switches: list[Recv] = []  # the selector of each switch the walk is in
         self.calls: dict[int, tuple[Recv, ...]] = {}  # a call's node id -> its arguments' receivers
+        self.sizes: dict[int, tuple[Any, int]] = {}  # id of a receiver tuple -> (it, its size written out)
         self.plain: dict[int, tuple[Recv, ...]] = {}  # the same, lambdas left out
         self.lambdas: dict[int, tuple[Any, ...]] = {}  # a lambda argument's node id -> ("lp", its call...)
         self.scope = ""
@@ -191,7 +197,8 @@ class _Extractor:
             inner = self.recv(obj, depth + 1) if obj is not None else None
             if obj is not None and inner is None:
                 return None
-            return ("m", inner, text(node.child_by_field_name("name")), nargs(node), self.arguments(node, inner))
+            found = ("m", inner, text(node.child_by_field_name("name")), nargs(node), self.arguments(node, inner))
+            return found if self.size(found) <= _MAX_RECV else None
         if t in ("object_creation_expression", "cast_expression", "array_creation_expression"):
             written = self.written(node.child_by_field_name("type"))
             if t == "array_creation_expression" and written:
@@ -209,6 +216,18 @@ class _Extractor:
         if t == "ternary_expression":
             return self.recv(node.child_by_field_name("consequence"), depth + 1)
         return None
+
+    def size(self, value: Any) -> int:
+        """How many tuples ``value`` holds written out (shared parts counted each time they occur),
+        in time linear in its distinct parts."""
+        if not isinstance(value, tuple):
+            return 0
+        known = self.sizes.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1]
+        n = 1 + sum(self.size(v) for v in value)
+        self.sizes[id(value)] = (value, n)
+        return n
 
     def arguments(self, call: Node, recv: Recv) -> tuple[Recv, ...]:
         """The receivers of a call's arguments (its overload and its method's type variables follow

@@ -279,21 +279,37 @@ class TypeScriptLinker:
 
         An edge's symbol is a name its target defines (``RepoIndex.defined``): the member or name
         used, else the class or interface declaring it (a field: ``User.id`` gives ``User``), else
-        the name it was declared under; a use that names none of them (a namespace passed as a
-        value: its file is the one imported, a JavaScript file's name it does not define) gives no link."""
+        the name it was declared under.  A module namespace (``import * as ns``, ``export * as ns
+        from``) names its file itself, as the compiler binds it: a link with no symbol, also for the
+        head of a qualified type (``ns.T``).  A JavaScript file's name it does not define gives no link."""
         out: list[Link] = []
         if not p.facts:
             return out
         uses: tuple[tuple[Any, str, int, int], ...] = p.facts[4]  # type: ignore[assignment]
         for use, scope, line, count in uses:
             found = self._link(use, p.path, scope)
+            if use[0] in ("type", "inherit") and "." in use[1]:
+                head = self.binding(p.path, use[1].partition(".")[0])
+                if head is not None and head[1] == _NAMESPACE and head[0] != p.path:
+                    out.append((head[0], TYPE if use[0] == "type" else INHERIT, "", line, count))
             if found is None or found[0] == p.path:
                 continue
             defined = self.index.defined.get(found[0], frozenset())
-            symbol = next((n for n in found[2] if n in defined), None)
+            symbol = next((n for n in found[2] if n in defined), "" if self._declares(found) else None)
             if symbol is not None:
                 out.append((found[0], found[1], symbol, line, count))
         return out
+
+    def _declares(self, found: tuple[str, str, tuple[str, ...]]) -> bool:
+        """Whether a link that names no symbol of its target still names something the target
+        declares: a module namespace (the file itself), or a TypeScript file's own declaration that
+        is no symbol (``export const paths = {...}``, a destructured ``export const {a, b} = ...``, an
+        ``export default`` of an expression)."""
+        name = found[2][-1]
+        f = self.files.get(found[0])
+        if name == _NAMESPACE or f is None:
+            return name == _NAMESPACE
+        return name in f.decls or name in f.classes or (name == "default" and "default" in f.exports)
 
     def _link(self, use: Any, path: str, scope: str) -> tuple[str, str, tuple[str, ...]] | None:
         """(target file, kind, the symbols it may be named by, best first) of one use."""
