@@ -294,3 +294,15 @@ def test_a_method_of_a_call_result_of_unknown_class_links_nothing(tmp_path):
         ("use.py", "make.py", "import"),
         ("use.py", "make.py", "call"),
     }
+
+
+def test_instances_bound_to_their_own_attributes_end_without_recursion(tmp_path):
+    """``c = c.attr()`` and two instances built from each other (seen in ansible-core) resolve to nothing."""
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/m.py": "class C:\n    pass\nc = c.attr()\nd = e.make()\ne = d.make()\n",
+        "pkg/use.py": "from pkg.m import c, d\nc.run()\nd.run()\nc.attr.deeper()\n",
+    }
+    edges = _edges(tmp_path, files)
+    assert ("pkg/use.py", "pkg/m.py", "import") in edges
+    assert not [e for e in edges if e[0] == "pkg/use.py" and e[2] == "call" and e[1] != "pkg/m.py"]

@@ -90,6 +90,9 @@ class PythonLinker:
         self._modules: dict[tuple[str, str, str], tuple[str, ...]] = {}
         self._exports: dict[Decl, Decl | None] = {}
         self._members: dict[tuple[str, str, str], Decl | None] = {}
+        #: the chains being resolved now: an instance built from its own attribute (``c = c.attr()``), or
+        #: two built from each other, comes back to one of them and ends there (no class)
+        self._chains: set[tuple[str, str]] = set()
 
     def links(self, parsed: ParsedFile) -> list[Link]:
         f = self.files.get(parsed.path)
@@ -191,6 +194,16 @@ class PythonLinker:
 
     def chain(self, path: str, written: str) -> Decl | None:
         """The module or definition a chain of names written in ``path`` (``a.b.C``) stands for."""
+        key = (path, written)
+        if key in self._chains or len(self._chains) > _MAX_HOPS:
+            return None
+        self._chains.add(key)
+        try:
+            return self._chain(path, written)
+        finally:
+            self._chains.discard(key)
+
+    def _chain(self, path: str, written: str) -> Decl | None:
         f = self.files.get(path)
         if f is None:
             return None
