@@ -512,6 +512,22 @@ def test_symbol_edges(tmp_path, language, sources, expected):
     assert {(d.source, d.target, d.kind) for d in resolution.dependencies} == expected
 
 
+def test_ruby_a_module_the_file_opens_itself_links_nowhere_else(tmp_path):
+    """`module Shop` in both files is one module reopened: a.rb's `Shop` is its own, not b.rb's; a
+    name a.rb does not open (`Order`) and a superclass of its own name (`::Cart < Cart`) still link."""
+    sources = {
+        "lib/a.rb": b"require_relative 'b'\nmodule Shop\n  class Cart < ::Cart\n"
+        b"    def f = Shop.config && Order.new\n  end\nend\n",
+        "lib/b.rb": b"module Shop\n  def self.config; end\n  class Order; end\nend\nclass Cart; end\n",
+    }
+    parsed = [_parse("ruby", text, path) for path, text in sources.items()]
+    deps = resolve_dependencies(parsed, Settings(root=tmp_path, use_cache=False)).dependencies
+    symbols = {(d.target, d.kind): d.symbols for d in deps if d.source == "lib/a.rb"}
+    assert symbols[("lib/b.rb", "inherit")] == ("Cart",)
+    assert "Shop" not in symbols[("lib/b.rb", "call")]
+    assert {"Order", "config"} <= set(symbols[("lib/b.rb", "call")])
+
+
 def test_ruby_autoload_links_constants_to_the_files_named_after_them():
     files = frozenset(
         {
