@@ -11,7 +11,11 @@
 # (`:top_const_ref`) in Object.  The module found gives `const_source_location`, the file defining the
 # constant (its first definition: a reopened module points at the file that first defined it).  The
 # name a `class` / `module` statement defines is not a reference (its scope, `A` in `class A::B`, is).
-# Method calls are not resolved: their receivers' classes are unknown without running the code.
+# A method call whose receiver is known is resolved too, to the file of the method's source_location:
+# a constant's (`Foo.bar`: its singleton methods), self's (`bar`, `self.bar`: in a class body the
+# class's singleton methods, in an instance method its instance methods, ancestors and mixins
+# included, as Ruby looks them up for an instance of the enclosing class, not of a subclass).  A call
+# on any other receiver (`x.bar`) is not resolved: its class is unknown without running the code.
 #
 # Prints "source<TAB>target<TAB>kind" per pair, paths relative to ROOT, kind import (a require,
 # require_relative or autoload with a literal path), inherit (a superclass; include / extend / prepend's
@@ -115,6 +119,7 @@ end
 class Walker
   def initialize(src)
     @src = src
+    @mode = nil # nil: top level; :body of a class / module; :instance or :singleton method body
   end
 
   def add(mod, name, kind)
@@ -206,26 +211,75 @@ class Walker
     when :module
       inner = opened(node[1], nesting)
       STATS["unknown_scope"] += 1 unless inner
-      walk(node[2], [inner] + nesting)
+      within(:body) { walk(node[2], [inner] + nesting) }
     when :class
       const_expr(node[2], nesting, "inherit") if node[2]
       inner = opened(node[1], nesting)
       STATS["unknown_scope"] += 1 unless inner
-      walk(node[3], [inner] + nesting)
+      within(:body) { walk(node[3], [inner] + nesting) }
+    when :def then within(@mode == :singleton ? :singleton : :instance) { walk(node[2..], nesting) }
+    when :defs, :sclass then within(:singleton) { walk(node[1..], nesting) }
     when :var_ref, :const_path_ref, :top_const_ref
       const_expr(node, nesting, "call")
+    when :call, :command_call then receiver_call(node, nesting)
+    when :fcall, :vcall then self_call(node[1], nesting)
     when :command
       if mixin?(node)
         args = node[2]
         args = args[1] if args.is_a?(Array) && args.first == :args_add_block
         Array(args).each { |a| a.is_a?(Array) && a.first.is_a?(Symbol) ? const_expr(a, nesting, "inherit") : walk(a, nesting) }
       else
-        node[1..].each { |child| walk(child, nesting) }
+        self_call(node[1], nesting)
+        node[2..].each { |child| walk(child, nesting) }
       end
     else
       node.each { |child| walk(child, nesting) if child.is_a?(Array) }
     end
     nil
+  end
+
+  def within(mode)
+    saved = @mode
+    @mode = mode
+    yield
+  ensure
+    @mode = saved
+  end
+
+  CONSTANT = %i[var_ref const_path_ref top_const_ref].freeze
+
+  # `Foo.bar` / `self.bar`: the file defining the method the receiver answers (a constant's singleton
+  # methods; self's as for a receiver-less call); any other receiver is walked, its method unresolved
+  def receiver_call(node, nesting)
+    receiver, name = node[1], node[3]
+    constant = receiver.is_a?(Array) && CONSTANT.include?(receiver.first) && receiver[1].is_a?(Array) && receiver[1].first != :@kw
+    if constant
+      mod = const_expr(receiver, nesting, "call")
+      method_pair(mod, name, :singleton) if mod.is_a?(Module)
+    elsif receiver.is_a?(Array) && receiver.first == :var_ref && receiver[1][0, 2] == [:@kw, "self"]
+      self_call(name, nesting)
+    else
+      walk(receiver, nesting)
+    end
+    node[4..].each { |child| walk(child, nesting) if child.is_a?(Array) }
+  end
+
+  # a call without a receiver (or on self): the method self answers in the current scope
+  def self_call(name, nesting)
+    return if nesting.include?(nil)
+
+    method_pair(nesting.first || Object, name, @mode || :instance)
+  end
+
+  def method_pair(mod, name, mode)
+    return unless name.is_a?(Array) && name.first == :@ident
+
+    method = mode == :instance ? mod.instance_method(name[1]) : mod.method(name[1])
+    target = rel(method.source_location&.first)
+    STATS[target ? "method_inside" : "method_outside"] += 1
+    OUT << "#{@src}\t#{target}\tcall" if target && target != @src
+  rescue NameError, TypeError
+    STATS["method_unresolved"] += 1
   end
 end
 
