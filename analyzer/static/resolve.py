@@ -326,9 +326,10 @@ def _link_file(p: ParsedFile, spec: LanguageSpec, tables: _Tables, imports: _Imp
     ns_keys: frozenset[str] = frozenset()
     if spec.namespace_visibility and p.namespace:
         ns_keys = frozenset(k for k in spec.visible_namespaces(tables.ns_key.get(p.path, "")) if k)
+    own = {s.name for s in p.symbols if s.kind in spec.reopened_kinds} if spec.reopened_kinds else set()
     by_name: dict[str, list[Reference]] = defaultdict(list)
     for use in p.references:
-        if use.kind in _REF_KIND:
+        if use.kind in _REF_KIND and (use.kind == "inherit" or use.name not in own):
             by_name[use.name].append(use)
     implicit = spec.implicit_links(p.path, frozenset(by_name), tables.index) if by_name else {}
     if not imports_of and not ns_keys and not implicit:

@@ -6,13 +6,17 @@
 // call (any other use: a call, a new, a member, a value).  Only the files of the program count (TypeScript
 // sources under ROOT, outside node_modules); a file's uses of itself do not.
 // Usage: node refs.js ROOT TYPESCRIPT_MODULE_DIR [TSCONFIG] (default: ROOT/tsconfig.json, if any)
+// With REFS_JS=1 in the environment (js_truth_bench.py) the program also holds the JavaScript files
+// (.js .jsx .mjs .cjs, allowJs: the checker binds their imports, require() calls, module.exports and
+// classes) and the string of a require("x") call counts as a module specifier.
 "use strict";
 const fs = require("fs");
 const path = require("path");
 const root = path.resolve(process.argv[2]);
 const ts = require(process.argv[3]);
 
-const SOURCE = /\.(ts|tsx|mts|cts)$/;
+const WITH_JS = process.env.REFS_JS === "1";
+const SOURCE = WITH_JS ? /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/ : /\.(ts|tsx|mts|cts)$/;
 function walk(dir, out) {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     if (entry.name === "node_modules" || entry.name.startsWith(".")) continue;
@@ -26,13 +30,13 @@ function walk(dir, out) {
 function options() {
   const base = {
     target: ts.ScriptTarget.ESNext, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler,
-    jsx: ts.JsxEmit.Preserve, allowJs: false, strict: true, skipLibCheck: true, noEmit: true, types: [],
+    jsx: ts.JsxEmit.Preserve, allowJs: WITH_JS, strict: true, skipLibCheck: true, noEmit: true, types: [],
   };
   const config = process.argv[4] ? path.resolve(process.argv[4]) : path.join(root, "tsconfig.json");
   if (!fs.existsSync(config)) return base;
   const read = ts.readConfigFile(config, ts.sys.readFile);
   const parsed = ts.parseJsonConfigFileContent(read.config || {}, ts.sys, path.dirname(config));
-  const o = { ...base, ...parsed.options, noEmit: true, allowJs: false, skipLibCheck: true, types: [] };
+  const o = { ...base, ...parsed.options, noEmit: true, allowJs: WITH_JS, skipLibCheck: true, types: [] };
   delete o.outDir; delete o.declarationDir; delete o.composite; delete o.incremental; delete o.tsBuildInfoFile;
   return o;
 }
@@ -86,6 +90,8 @@ function isModuleSpecifier(node) {
   if ((ts.isImportDeclaration(p) || ts.isExportDeclaration(p)) && p.moduleSpecifier === node) return true;
   if (ts.isExternalModuleReference(p)) return true;
   if (ts.isCallExpression(p) && p.expression.kind === ts.SyntaxKind.ImportKeyword) return true;
+  if (WITH_JS && ts.isCallExpression(p) && ts.isIdentifier(p.expression) && p.expression.text === "require"
+      && p.arguments.length === 1 && p.arguments[0] === node) return true;
   return false;
 }
 

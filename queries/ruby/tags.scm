@@ -31,8 +31,13 @@
      (scope_resolution name: (constant) @name)] @reference.inherit)
   (#any-of? @_mixin "include" "extend" "prepend"))
 
-; calls: foo(x), obj.foo, Foo.bar, Foo::Bar.new
-(call method: (identifier) @name) @reference.call
+; calls whose receiver's module is known: foo(x) and self.foo (the file's own class, its ancestors or
+; what it mixes in), Foo.bar and Foo::Bar.new; obj.foo names no module (any loaded file may define foo)
+(call !receiver method: (identifier) @name) @reference.call
+(call receiver: (self) method: (identifier) @name) @reference.call
+(call
+  receiver: [(constant) (scope_resolution)]
+  method: (identifier) @name) @reference.call
 (call
   receiver: [(constant) @name
              (scope_resolution name: (constant) @name)]) @reference.call

@@ -246,7 +246,6 @@ def test_definitions(language, source, path, namespace, expected):
         ("ruby", "Forwardable", "inherit"),
         ("ruby", "Audited", "inherit"),
         ("ruby", "new", "call"),
-        ("ruby", "sum", "call"),
         ("ruby", "Tax", "call"),
         ("ruby", "rate", "call"),
         ("ruby", "DEFAULT", "type"),
@@ -272,6 +271,15 @@ def test_references(language, name, kind):
     source, path = (RUBY, "lib/shop/order.rb") if language == "ruby" else (PHP, "src/Invoice.php")
     refs = {(r.name, r.kind) for r in _parse(language, source, path).references}
     assert (name, kind) in refs
+
+
+def test_ruby_calls_link_only_where_the_receiver_names_a_module():
+    """`items.sum` (and `x.wrap`): the receiver's class is unknown, so `sum` names no module and is no
+    reference; `new(attrs)` (self), `self.audit`, `Tax.rate` and `Config::Store.fetch` are."""
+    source = RUBY + b"class Cart\n  def f(x) = self.audit && x.wrap && Config::Store.fetch\nend\n"
+    calls = {r.name for r in _parse("ruby", source, "lib/shop/order.rb").references if r.kind == "call"}
+    assert {"new", "audit", "rate", "fetch"} <= calls
+    assert not calls & {"sum", "wrap"}
 
 
 def test_ruby_mixins_are_inheritance_not_calls():
@@ -510,6 +518,22 @@ def test_symbol_edges(tmp_path, language, sources, expected):
     parsed = [_parse(language, text, path) for path, text in sources.items()]
     resolution = resolve_dependencies(parsed, Settings(root=tmp_path, use_cache=False))
     assert {(d.source, d.target, d.kind) for d in resolution.dependencies} == expected
+
+
+def test_ruby_a_module_the_file_opens_itself_links_nowhere_else(tmp_path):
+    """`module Shop` in both files is one module reopened: a.rb's `Shop` is its own, not b.rb's; a
+    name a.rb does not open (`Order`) and a superclass of its own name (`::Cart < Cart`) still link."""
+    sources = {
+        "lib/a.rb": b"require_relative 'b'\nmodule Shop\n  class Cart < ::Cart\n"
+        b"    def f = Shop.config && Order.new\n  end\nend\n",
+        "lib/b.rb": b"module Shop\n  def self.config; end\n  class Order; end\nend\nclass Cart; end\n",
+    }
+    parsed = [_parse("ruby", text, path) for path, text in sources.items()]
+    deps = resolve_dependencies(parsed, Settings(root=tmp_path, use_cache=False)).dependencies
+    symbols = {(d.target, d.kind): d.symbols for d in deps if d.source == "lib/a.rb"}
+    assert symbols[("lib/b.rb", "inherit")] == ("Cart",)
+    assert "Shop" not in symbols[("lib/b.rb", "call")]
+    assert {"Order", "config"} <= set(symbols[("lib/b.rb", "call")])
 
 
 def test_ruby_autoload_links_constants_to_the_files_named_after_them():

@@ -189,6 +189,10 @@ class LanguageSpec:
     #: True when a directory's files are one unit that cannot be split (Go: a package shares its
     #: unexported names): proposed boundaries keep each such directory whole
     indivisible_directory: bool = False
+    #: kinds of definition that open a name rather than create it (Ruby: ``module`` / ``class``
+    #: reopen one object in many files): a name the file itself opens so is its own, and a use of
+    #: it there links to no other file that opens it too (a superclass still links)
+    reopened_kinds: frozenset[str] = frozenset()
 
     @property
     def queries(self) -> str:

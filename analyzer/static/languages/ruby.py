@@ -15,6 +15,10 @@ its ``concerns/``, and the app's ``lib/``).  :func:`autoload_links` links a refe
 (``user.rb``, ``users_controller.rb``; acronyms match case-insensitively) that
 defines it, from any Ruby file of the tree, when the reference fits the constant the
 file's path names (``ActiveRecord::Base`` is not ``lib/redmine/scm/base.rb``).
+
+A ``module`` / ``class`` statement reopens one object that many files may open (``module Rack``
+in every file of rack): a name the file opens itself is its own, and its uses there link to no
+other file that opens it (``reopened_kinds``; a superclass still links).
 """
 
 from __future__ import annotations
@@ -490,4 +494,5 @@ SPEC = LanguageSpec(
     symbol_of=symbol_of,
     is_standard_library=is_standard_library,
     import_calls=frozenset({"require", "require_relative", "load", "autoload"}),
+    reopened_kinds=frozenset({"module", "class"}),
 )
