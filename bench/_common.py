@@ -226,6 +226,16 @@ def stamp_repo(projects: dict[str, Any], repo: str) -> None:
     projects["_repo"] = repo
 
 
+def labelled_results(name: str, label: str, repo: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``bench/results/NAME`` (``{"labels": {...}}``, new when missing) and its entry for ``label``, stamped
+    with the checkout ``repo`` it is measured from (:func:`stamp_repo`)."""
+    path = RESULTS / name
+    results: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {"labels": {}}
+    projects = results["labels"].setdefault(label, {})
+    stamp_repo(projects, str(repo))
+    return results, projects
+
+
 def label_repos(projects: dict[str, Any]) -> str:
     """The checkouts a label's projects were measured from: its own, then any a project keeps."""
     repo = projects.get("_repo", "")

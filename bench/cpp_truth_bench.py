@@ -116,7 +116,7 @@ def render(results: dict[str, Any]) -> str:
             + [r.get("files_compared"), r.get("analyze_s")]
             for name, r in sorted((k, v) for k, v in projects.items() if not k.startswith("_"))
         ]
-        lines += [f"## {label} ({projects.get('_repo', '')})", "", c.md_table(headers, rows), ""]
+        lines += [f"## {label} ({c.label_repos(projects)})", "", c.md_table(headers, rows), ""]
     return "\n".join(lines)
 
 
@@ -128,10 +128,7 @@ def main() -> None:
     ap.add_argument("--reps", type=int, default=1)
     args = ap.parse_args()
     names = [n for n in PROJECTS if not args.only or n in args.only.split(",")]
-    path = c.RESULTS / "cpp_truth.json"
-    results: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {"labels": {}}
-    projects = results["labels"].setdefault(args.label, {})
-    projects["_repo"] = str(args.repo)
+    results, projects = c.labelled_results("cpp_truth.json", args.label, args.repo)
     for name in names:
         root = fetch(name)
         truth, walked = clang_pairs(name, root)

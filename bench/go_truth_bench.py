@@ -78,7 +78,7 @@ def render(results: dict[str, Any]) -> str:
     machine = results.get("machine", "")
     lines = ["# Go edges against go/types", "", f"Written by `bench/go_truth_bench.py`. {machine}", ""]
     for label, projects in sorted(results["labels"].items(), key=lambda kv: kv[0] != "before"):
-        lines += [f"## {label} ({projects.get('_repo', '')})", ""]
+        lines += [f"## {label} ({c.label_repos(projects)})", ""]
         rows = []
         for name, r in sorted((k, v) for k, v in projects.items() if not k.startswith("_")):
             kinds = r["kinds"]
@@ -124,10 +124,7 @@ def main() -> None:
     ap.add_argument("--tests", action="store_true", help="include the _test.go files (entries NAME+tests)")
     args = ap.parse_args()
     names = [n for n in PROJECTS if not args.only or n in args.only.split(",")]
-    path = c.RESULTS / "go_truth.json"
-    results: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {"labels": {}}
-    projects = results["labels"].setdefault(args.label, {})
-    projects["_repo"] = str(args.repo)
+    results, projects = c.labelled_results("go_truth.json", args.label, args.repo)
     for name in names:
         root = fetch(name)
         t0 = time.perf_counter()

@@ -177,10 +177,7 @@ def main() -> None:
     ap.add_argument("--timeout", type=float, default=1800, help="seconds one analyzer run may take")
     args = ap.parse_args()
     names = [n for n in PROJECTS if not args.only or n in args.only.split(",")]
-    path = c.RESULTS / "java_truth.json"
-    results: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {"labels": {}}
-    projects = results["labels"].setdefault(args.label, {})
-    c.stamp_repo(projects, str(args.repo))
+    results, projects = c.labelled_results("java_truth.json", args.label, args.repo)
     for name in names:
         root = project_base(name) / PROJECTS[name]
         t0 = time.perf_counter()

@@ -81,10 +81,7 @@ def main() -> None:
     ap.add_argument("--dump", type=Path, help="write each project's false positives here (one file each)")
     args = ap.parse_args()
     names = [n for n in PROJECTS if not args.only or n in args.only.split(",")]
-    path = c.RESULTS / "js_truth.json"
-    results: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {"labels": {}}
-    projects = results["labels"].setdefault(args.label, {})
-    projects["_repo"] = str(args.repo)
+    results, projects = c.labelled_results("js_truth.json", args.label, args.repo)
     for name in names:
         root = project_root(name)
         t0 = time.perf_counter()

@@ -308,7 +308,7 @@ def render(results: dict[str, Any]) -> str:
         "",
     ]
     for label, projects in sorted(results["labels"].items()):
-        lines += [f"## {label} ({projects.get('_repo', '')})", ""]
+        lines += [f"## {label} ({c.label_repos(projects)})", ""]
         rows = []
         named = sorted((k, v) for k, v in projects.items() if not k.startswith("_"))
         for name, r in named:
@@ -362,10 +362,7 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="jedi processes (default: the cores)")
     args = ap.parse_args()
     names = [n for n in PROJECTS if not args.only or n in args.only.split(",")]
-    path = c.RESULTS / "python_truth.json"
-    results: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {"labels": {}}
-    projects = results["labels"].setdefault(args.label, {})
-    projects["_repo"] = str(args.repo)
+    results, projects = c.labelled_results("python_truth.json", args.label, args.repo)
     for name in names:
         sdist = c.fetch_pip(name, c.PIP_PACKAGES[name]).resolve()  # jedi needs the real paths
         folder, sys_dirs = PROJECTS[name]

@@ -161,10 +161,7 @@ def main() -> None:
     ap.add_argument("--label", default="after")
     args = ap.parse_args()
     names = [n for n in PROJECTS if not args.only or n in args.only.split(",")]
-    path = c.RESULTS / "ts_truth.json"
-    results: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {"labels": {}}
-    projects = results["labels"].setdefault(args.label, {})
-    c.stamp_repo(projects, str(args.repo))
+    results, projects = c.labelled_results("ts_truth.json", args.label, args.repo)
     for name in names:
         root, tsconfig = project_root(name)
         t0 = time.perf_counter()
