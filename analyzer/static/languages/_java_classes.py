@@ -136,10 +136,16 @@ class ClassTable:
                 return q
         return None
 
+    def parts(self, qname: str, path: str) -> list[JavaClass]:
+        """The declarations of class ``qname`` as ``path`` sees it: one in Java (C#: every part of a
+        partial type)."""
+        c = self.cls(qname, path)
+        return [c] if c is not None else []
+
     def hierarchy(self, qname: str, path: str) -> list[JavaClass]:
         """``qname`` and its supertypes as javac searches them: the class and its superclasses
         first (a method an abstract class implements wins over its interface's), then every
-        interface, nearest first (breadth first)."""
+        interface, nearest first (breadth first); each class with all its :meth:`parts`."""
         key = (qname, path)
         found = self._hierarchies.get(key)
         if found is not None:
@@ -149,19 +155,18 @@ class ClassTable:
         q: str | None = qname
         while q and q not in seen and len(seen) < MAX_HOPS:
             seen.add(q)
-            c = self.cls(q, path)
-            if c is None:
+            parts = self.parts(q, path)
+            if not parts:
                 break
-            out.append(c)
-            q = self.superclass(c)
+            out.extend(parts)
+            q = self.superclass(parts[0])
         todo = [s for c in out for s in self.supers(c)]
         while todo and len(seen) < MAX_HOPS:
             q = todo.pop(0)
             if q in seen:
                 continue
             seen.add(q)
-            c = self.cls(q, path)
-            if c is not None:
+            for c in self.parts(q, path):
                 out.append(c)
                 todo.extend(self.supers(c))
         self._hierarchies[key] = out

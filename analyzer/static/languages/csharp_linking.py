@@ -70,7 +70,6 @@ class CSharpLinker(JavaLinker):
                         for o in c.methods.get(name, ()):
                             self.extensions.setdefault(name, []).append((c, o))
                             self._extension_ids.add(id(o))
-        self._parts_hierarchies: dict[tuple[str, str], list[JavaClass]] = {}
 
     # --- types ----------------------------------------------------------------
 
@@ -152,35 +151,6 @@ class CSharpLinker(JavaLinker):
                 if up is not None and not up.is_interface:
                     return q
         return None
-
-    def hierarchy(self, qname: str, path: str) -> list[JavaClass]:
-        """``qname``'s parts and its base types' as the compiler searches them: the class and its
-        base classes first, then every interface, nearest first."""
-        key = (qname, path)
-        found = self._parts_hierarchies.get(key)
-        if found is not None:
-            return found
-        seen: set[str] = set()
-        out: list[JavaClass] = []
-        q: str | None = qname
-        while q and q not in seen and len(seen) < MAX_HOPS:
-            seen.add(q)
-            parts = self.parts(q, path)
-            if not parts:
-                break
-            out.extend(parts)
-            q = self.superclass(parts[0])
-        todo = [s for c in out for s in self.supers(c)]
-        while todo and len(seen) < MAX_HOPS:
-            q = todo.pop(0)
-            if q in seen:
-                continue
-            seen.add(q)
-            for c in self.parts(q, path):
-                out.append(c)
-                todo.extend(self.supers(c))
-        self._parts_hierarchies[key] = out
-        return out
 
     # --- extension methods --------------------------------------------------
 
