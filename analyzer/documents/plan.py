@@ -76,7 +76,8 @@ def _target(f: PlanFacts) -> str:
         f"Target architecture: **{_md(f.target)}**. {len(f.boundaries)} boundaries proposed from the "
         "dependency graph's communities: cross-cutting files (used from two or more other areas, depending "
         "only on the kernel) form the `shared` kernel; composition roots that no boundary dominates form "
-        "`entrypoints`; the rest is refined by label propagation."
+        "`entrypoints`; the rest is refined by modularity local moving over the binding-weighted graph, with "
+        "ties between files that share a domain term or a directory; tests join what they test."
     )
 
 

@@ -3,7 +3,8 @@
 The proposal starts from the Louvain communities of the file graph: files used from two or more
 other areas that depend only on the kernel are cross-cutting and form a ``shared`` kernel (what a
 strangler migration extracts or duplicates first); composition roots that no boundary dominates
-form ``entrypoints``; the rest is refined by label propagation.  :func:`decompose` adds the
+form ``entrypoints``; the rest is refined by modularity local moving (see
+:func:`propose_boundaries`).  :func:`decompose` adds the
 decomposition metrics and the extraction order.
 """
 
